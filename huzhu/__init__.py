@@ -1,0 +1,1 @@
+"""huzhu: administration of the Jinan workers' critical-illness mutual-aid scheme."""

@@ -1,0 +1,82 @@
+"""Deny-by-default access to pages.
+
+Every view carries an access rule (`public`, `authenticated`, `roles(...)`, `staff_duty(...)`);
+AccessRuleMiddleware refuses any view without one. The Django admin and the JSON API enforce
+their own authentication and are the only exempt namespaces. Object scoping (a unit officer sees
+his unit only, ...) happens in each app's `access.py`, which answers 404 for other people's data.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+AccessRule = Callable[[HttpRequest], HttpResponse | None]
+View = TypeVar("View", bound=Callable[..., Any])
+
+EXEMPT_NAMESPACES = frozenset({"admin", "api"})
+
+
+def _attach(rule: AccessRule, label: str) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        view.access_rule = rule  # type: ignore[attr-defined]
+        view.access_label = label  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def _require(predicate: Callable[[Any], bool]) -> AccessRule:
+    def rule(request: HttpRequest) -> HttpResponse | None:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_active or not predicate(request.user):
+            raise PermissionDenied("您的角色无权访问此页面")
+        return None
+
+    return rule
+
+
+def public(view: View) -> View:
+    """Anyone, logged in or not (login page, public information)."""
+    return _attach(lambda request: None, "public")(view)
+
+
+def authenticated(view: View) -> View:
+    """Any logged-in account; the view scopes what it shows."""
+    return _attach(_require(lambda user: True), "authenticated")(view)
+
+
+def roles(*allowed: str) -> Callable[[View], View]:
+    """Logged in with one of the roles (huzhu.accounts.models.Role values)."""
+    return _attach(_require(lambda user: user.role in allowed), "roles:" + ",".join(allowed))
+
+
+def staff_duty(duty: str) -> Callable[[View], View]:
+    """Association staff holding a duty (registrar, reviewer, approver, cashier)."""
+    return _attach(_require(lambda user: user.has_duty(duty)), "duty:" + duty)
+
+
+class AccessRuleMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is not None and EXEMPT_NAMESPACES.intersection(match.namespaces):
+            return None
+        rule: AccessRule | None = getattr(view_func, "access_rule", None)
+        if rule is None:
+            raise PermissionDenied("此页面未设置访问规则")
+        return rule(request)

@@ -1,0 +1,56 @@
+"""Django admin edits of configuration are state changes too: this base class audits them."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from huzhu.core import audit
+
+SECRET_FIELDS = frozenset({"password", "key_hash"})
+
+
+class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def _fields(self, obj: models.Model, form: Any) -> list[str]:
+        concrete = {f.name for f in obj._meta.concrete_fields}
+        return [n for n in form.changed_data if n in concrete and n not in SECRET_FIELDS]
+
+    def before_save(self, obj: Any, change: bool) -> None:
+        """Hook for derived fields (a union's path)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fields = self._fields(obj, form)
+        label = obj._meta.label_lower
+        with transaction.atomic():
+            before = audit.snapshot(type(obj).objects.get(pk=obj.pk), fields) if change else None
+            self.before_save(obj, change)
+            super().save_model(request, obj, form, change)
+            action = f"{label}.{'updated' if change else 'created'}"
+            after = audit.snapshot(obj, fields)
+            audit.record(request.user, action, _Target(obj), before=before, after=after)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            fields = [f.name for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS]
+            target = _Target(obj)
+            before = audit.snapshot(obj, fields)
+            super().delete_model(request, obj)
+            audit.record(request.user, f"{obj._meta.label_lower}.deleted", target, before=before)
+
+
+class _Target:
+    """Wraps a model for audit.record when it has no audit_code of its own."""
+
+    def __init__(self, obj: models.Model) -> None:
+        self.obj = obj
+        self._meta = obj._meta
+        self.code = str(getattr(obj, "audit_code", None) or obj.pk)
+        self.label = str(obj)
+
+    @property
+    def audit_code(self) -> str:
+        return self.code
+
+    def __str__(self) -> str:
+        return self.label

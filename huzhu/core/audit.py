@@ -1,0 +1,52 @@
+"""Writing audit entries. Actions call `record` inside their transaction."""
+
+from typing import Any, Protocol
+
+from django.db import models
+
+from huzhu.core.models import AuditEntry
+
+
+class Auditable(Protocol):
+    """An object with a public code (never a row id) and a human label."""
+
+    @property
+    def audit_code(self) -> str: ...
+
+    def __str__(self) -> str: ...
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The JSON-safe values of `fields`, foreign keys by their public code when they have one."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(instance, name)
+        if isinstance(value, models.Model):
+            value = getattr(value, "audit_code", None) or str(value.pk)
+        elif value is not None and not isinstance(value, str | int | bool | float):
+            value = str(value)
+        data[name] = value
+    return data
+
+
+def record(
+    actor: Any,
+    action: str,
+    target: Auditable,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry; `actor` None means the system (a command or a migration)."""
+    meta = getattr(target, "_meta", None)
+    is_user = actor is not None and getattr(actor, "pk", None) is not None
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_label=(actor.get_username() if is_user else "系统"),
+        action=action,
+        target_type=meta.label_lower if meta is not None else type(target).__name__,
+        target_code=target.audit_code,
+        target_label=str(target)[:300],
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,32 @@
+"""The current date and time of business code. HUZHU_TODAY / HUZHU_NOW move time for demos
+and tests; business code never calls date.today() or datetime.now() directly."""
+
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def now() -> datetime:
+    """An aware datetime. HUZHU_NOW wins; with only HUZHU_TODAY set, today's wall-clock time on
+    that day (so timestamps of a moved day still increase)."""
+    fixed = str(getattr(settings, "HUZHU_NOW", "") or "")
+    if fixed:
+        moment = datetime.fromisoformat(fixed)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        return moment
+    day = str(getattr(settings, "HUZHU_TODAY", "") or "")
+    if day:
+        local = timezone.localtime()
+        wall: time = local.timetz()
+        return datetime.combine(date.fromisoformat(day), wall)
+    return timezone.now()
+
+
+def today() -> date:
+    """The business date in China Standard Time."""
+    day = str(getattr(settings, "HUZHU_TODAY", "") or "")
+    if day:
+        return date.fromisoformat(day)
+    return timezone.localtime(now()).date()

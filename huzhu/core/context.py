@@ -1,0 +1,28 @@
+"""Template context shared by every page: the navigation for the user's role."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from huzhu.accounts.models import User
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not isinstance(user, User):
+        return {"nav_items": []}
+    items = [("home", "首页")]
+    if user.sees_all_organizations or user.role == "union_officer":
+        items.append(("organizations:union_list", "工会组织"))
+    items.append(("organizations:unit_list", "单位" if user.role != "unit_officer" else "本单位"))
+    if user.sees_all_organizations:
+        items.append(("core:audit_list", "审计日志"))
+    items.append(("api:openapi-view", "接口文档"))
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {
+        "nav_items": [
+            {"url": reverse(name), "label": label, "active": current == name}
+            for name, label in items
+        ]
+    }

@@ -1,0 +1,85 @@
+"""Field encryption (AES-256-GCM) and keyed-hash look-up for personal data (SPEC E-4, brief 5).
+
+A stored value is `<key id>:<base64(nonce | ciphertext | tag)>`. The key id lets a rotation find
+rows still under an older key (HUZHU_FIELD_KEY_PREVIOUS, comma-separated). Look-ups never decrypt:
+they compare `keyed_hash(value, purpose)`, an HMAC-SHA256 under a subkey derived from the field
+key, so equal numbers can be found without storing them in clear.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+NONCE_BYTES = 12
+
+
+class FieldKeyError(ValueError):
+    """The configured field key is unusable, or a value was sealed under an unknown key."""
+
+
+def _derive(master: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
+
+
+@lru_cache(maxsize=8)
+def _keyring(current: str, previous: str) -> tuple[str, dict[str, AESGCM], bytes]:
+    """(current key id, AES keys by id, HMAC key) for the configured key strings."""
+    ciphers: dict[str, AESGCM] = {}
+    current_id = ""
+    hmac_key = b""
+    for index, text in enumerate([current, *[p for p in previous.split(",") if p.strip()]]):
+        try:
+            master = base64.urlsafe_b64decode(text.strip().encode())
+        except ValueError as exc:
+            raise FieldKeyError("HUZHU_FIELD_KEY 不是有效的 base64 编码") from exc
+        if len(master) != 32:
+            raise FieldKeyError("HUZHU_FIELD_KEY 必须是 32 字节密钥的 base64 编码")
+        key_id = hashlib.sha256(b"huzhu-key-id" + master).hexdigest()[:8]
+        ciphers[key_id] = AESGCM(_derive(master, b"huzhu field encryption"))
+        if index == 0:
+            current_id = key_id
+            hmac_key = _derive(master, b"huzhu keyed hash")
+    return current_id, ciphers, hmac_key
+
+
+def _current() -> tuple[str, dict[str, AESGCM], bytes]:
+    return _keyring(settings.FIELD_KEY, os.environ.get("HUZHU_FIELD_KEY_PREVIOUS", ""))
+
+
+def encrypt(plaintext: str) -> str:
+    key_id, ciphers, _ = _current()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = ciphers[key_id].encrypt(nonce, plaintext.encode(), key_id.encode())
+    return f"{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str) -> str:
+    key_id, _, body = token.partition(":")
+    _, ciphers, _ = _current()
+    cipher = ciphers.get(key_id)
+    if cipher is None:
+        raise FieldKeyError(f"未知的字段密钥：{key_id}")
+    raw = base64.b64decode(body.encode())
+    return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], key_id.encode()).decode()
+
+
+def key_id_of(token: str) -> str:
+    return token.partition(":")[0]
+
+
+def current_key_id() -> str:
+    return _current()[0]
+
+
+def keyed_hash(value: str, purpose: str) -> str:
+    """HMAC-SHA256 of a normalised value; `purpose` separates ID numbers from card numbers."""
+    _, _, hmac_key = _current()
+    message = purpose.encode() + b"\x00" + value.encode()
+    return hmac.new(hmac_key, message, hashlib.sha256).hexdigest()

@@ -1,0 +1,71 @@
+"""AuditEntry: the append-only log of every state change (brief, non-negotiable 6)."""
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from huzhu.core import clock
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when, with the state before and after.
+
+    On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002); on SQLite a trigger
+    refuses UPDATE; in Python, save() of an existing row and delete() raise.
+    """
+
+    at = models.DateTimeField("时间", default=clock.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人名称", max_length=150)
+    action = models.CharField("操作代码", max_length=100, db_index=True)
+    target_type = models.CharField("对象类型", max_length=100)
+    target_code = models.CharField("对象编号", max_length=100, db_index=True)
+    target_label = models.CharField("对象名称", max_length=300, blank=True)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+
+    objects: ClassVar[AuditEntryQuerySet] = AuditEntryQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering: ClassVar[list[str]] = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.target_code}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    @property
+    def changed_fields(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for each field whose value differs."""
+        before = self.before if isinstance(self.before, dict) else {}
+        after = self.after if isinstance(self.after, dict) else {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

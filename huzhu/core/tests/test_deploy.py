@@ -1,0 +1,25 @@
+"""`huzhu check --deploy` is clean with production settings (a subprocess: real settings)."""
+
+import os
+import subprocess
+import sys
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = os.environ | {
+        "HUZHU_DEBUG": "false",
+        "HUZHU_HTTPS": "true",
+        "HUZHU_VAR_DIR": str(tmp_path),
+        "HUZHU_ALLOWED_HOSTS": "huzhu.example.cn",
+    }
+    env.pop("HUZHU_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "huzhu", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

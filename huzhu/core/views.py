@@ -1,0 +1,63 @@
+"""Home page per role, the audit log for staff, and the Chinese error pages."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from huzhu.accounts.models import Role, user_of
+from huzhu.core.access import authenticated, roles
+from huzhu.core.models import AuditEntry
+from huzhu.organizations.models import Union, Unit
+
+
+@authenticated
+def home(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    context: dict[str, object] = {"profile": user}
+    if user.sees_all_organizations:
+        context |= {
+            "union_count": Union.objects.count(),
+            "unit_count": Unit.objects.count(),
+            "recent": AuditEntry.objects.select_related("actor")[:8],
+        }
+    elif user.role == Role.UNION_OFFICER:
+        context |= {
+            "union": user.union,
+            "unit_count": Unit.objects.for_user(user).count(),
+            "subunions": Union.objects.for_user(user).count() - 1,
+        }
+    else:
+        context |= {"unit": user.unit}
+    return render(request, "core/home.html", context)
+
+
+@roles(Role.ADMIN, Role.STAFF)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.all()
+    action = request.GET.get("action", "").strip()
+    target = request.GET.get("target", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if target:
+        entries = entries.filter(target_code=target)
+    if actor:
+        entries = entries.filter(actor_label=actor)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_list.html",
+        {"page": page, "action": action, "target": target, "actor": actor},
+    )
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

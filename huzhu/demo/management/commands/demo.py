@@ -1,0 +1,20 @@
+"""`huzhu demo`: loads the demo data once and prints the demo logins."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from huzhu.demo import loader
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（只载入一次）并列出演示账号"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if loader.load():
+            self.stdout.write("演示数据已载入：济南市各级工会与约200家单位。")
+        else:
+            self.stdout.write("演示数据已存在，未重复载入。")
+        self.stdout.write(f"演示账号（密码均为 {loader.DEMO_PASSWORD}）：")
+        for login in loader.logins():
+            self.stdout.write(f"  {login.username:<10} {login.role:<20} {login.scope}")

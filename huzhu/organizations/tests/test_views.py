@@ -1,0 +1,154 @@
+import pytest
+
+from huzhu.core.models import AuditEntry
+from huzhu.demo.loader import credit_code
+from huzhu.organizations.models import Unit
+
+
+def _names(response):
+    return {u.name for u in response.context["page"].object_list}
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("registrar", {"甲单位", "甲二单位", "乙单位"}),
+        ("admin", {"甲单位", "甲二单位", "乙单位"}),
+        ("union_officer", {"甲单位", "甲二单位"}),
+        ("officer_a", {"甲单位"}),
+        ("officer_b", {"乙单位"}),
+    ],
+)
+def test_unit_list_is_scoped_by_role(people, login, persona, expected):
+    response = login(getattr(people, persona)).get("/units/")
+    assert response.status_code == 200
+    assert _names(response) == expected
+
+
+def test_unit_officer_sees_own_unit(tree, people, login):
+    response = login(people.officer_a).get(f"/units/{tree.unit_a.code}/")
+    assert response.status_code == 200
+    assert "甲单位" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "unit"),
+    [("officer_b", "unit_a"), ("officer_a", "unit_b"), ("union_officer", "unit_b")],
+)
+def test_strangers_get_404_for_units_outside_their_scope(tree, people, login, persona, unit):
+    client = login(getattr(people, persona))
+    code = getattr(tree, unit).code
+    assert client.get(f"/units/{code}/").status_code == 404
+    assert client.get(f"/units/{code}/edit/").status_code in (403, 404)
+
+
+def test_coordinating_officer_sees_nested_units(tree, people, login):
+    response = login(people.union_officer).get(f"/units/{tree.unit_a2.code}/")
+    assert response.status_code == 200
+
+
+def test_search_and_union_filter(tree, people, login):
+    client = login(people.registrar)
+    assert _names(client.get("/units/", {"q": "甲二"})) == {"甲二单位"}
+    assert _names(client.get("/units/", {"q": tree.unit_b.credit_code.lower()})) == {"乙单位"}
+    assert _names(client.get("/units/", {"union": "lixia"})) == {"甲单位", "甲二单位"}
+
+
+def test_htmx_search_returns_only_the_rows(people, login):
+    response = login(people.registrar).get("/units/", {"q": "乙"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "乙单位" in body
+    assert "<html" not in body
+
+
+def test_union_officer_cannot_filter_by_a_foreign_union(people, login):
+    assert login(people.union_officer).get("/units/", {"union": "shizhong"}).status_code == 404
+
+
+def _form(tree, **changes):
+    import random
+
+    data = {
+        "name": "济南新登记有限公司",
+        "credit_code": credit_code(random.Random(99), "370102"),
+        "union": tree.lixia.pk,
+        "member_count": "80",
+        "contact_name": "李娜",
+        "contact_phone": "13805310001",
+        "address": "",
+    }
+    return data | changes
+
+
+def test_staff_create_unit_with_bad_credit_code_saves_nothing(tree, people, login):
+    data = _form(tree)
+    data["credit_code"] = data["credit_code"][:-1] + (
+        "1" if data["credit_code"][-1] != "1" else "2"
+    )
+    before_units, before_audit = Unit.objects.count(), AuditEntry.objects.count()
+    response = login(people.registrar).post("/units/new/", data)
+    assert response.status_code == 200
+    assert "统一社会信用代码校验位不正确" in response.content.decode()
+    assert Unit.objects.count() == before_units
+    assert AuditEntry.objects.count() == before_audit
+
+
+def test_staff_create_unit_saves_and_audits(tree, people, login):
+    data = _form(tree)
+    response = login(people.registrar).post("/units/new/", data)
+    unit = Unit.objects.get(name="济南新登记有限公司")
+    assert response.status_code == 302
+    assert response["Location"] == f"/units/{unit.code}/"
+    entry = AuditEntry.objects.get(action="organizations.unit.created", target_code=unit.code)
+    assert entry.actor == people.registrar
+    assert entry.after["credit_code"] == data["credit_code"]
+    assert entry.after["union"] == "lixia"
+
+
+def test_duplicate_credit_code_is_refused(tree, people, login):
+    response = login(people.registrar).post(
+        "/units/new/", _form(tree, credit_code=tree.unit_b.credit_code)
+    )
+    assert "已登记（乙单位）" in response.content.decode()
+
+
+def test_edit_records_before_and_after(tree, people, login):
+    data = _form(tree, name="甲单位（更名）", credit_code=tree.unit_a.credit_code)
+    response = login(people.registrar).post(f"/units/{tree.unit_a.code}/edit/", data)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="organizations.unit.updated")
+    assert entry.before["name"] == "甲单位"
+    assert entry.after["name"] == "甲单位（更名）"
+    assert ("member_count", 100, 80) in entry.changed_fields
+
+
+def test_unchanged_edit_writes_no_audit(tree, people, login):
+    unit = tree.unit_a
+    data = _form(
+        tree,
+        name=unit.name,
+        credit_code=unit.credit_code,
+        member_count=str(unit.member_count),
+        contact_name=unit.contact_name,
+        contact_phone=unit.contact_phone,
+    )
+    login(people.registrar).post(f"/units/{unit.code}/edit/", data)
+    assert not AuditEntry.objects.filter(action="organizations.unit.updated").exists()
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "union_officer"])
+def test_officers_cannot_create_or_edit_units(tree, people, login, persona):
+    client = login(getattr(people, persona))
+    assert client.post("/units/new/", _form(tree)).status_code == 403
+    assert client.post(f"/units/{tree.unit_a.code}/edit/", _form(tree)).status_code == 403
+    assert not Unit.objects.filter(name="济南新登记有限公司").exists()
+
+
+def test_union_pages_are_scoped(tree, people, login):
+    officer = login(people.union_officer)
+    listing = officer.get("/unions/").content.decode()
+    assert "历下区某街道工会" in listing
+    assert "市中区总工会" not in listing
+    assert officer.get("/unions/shizhong/").status_code == 404
+    assert officer.get("/unions/lixia_street/").status_code == 200
+    assert login(people.officer_a).get("/unions/").status_code == 403

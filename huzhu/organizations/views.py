@@ -1,0 +1,106 @@
+"""Pages for unions and units, scoped by role (SPEC E-1, E-2)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from huzhu.accounts.models import user_of
+from huzhu.core.access import authenticated, roles
+from huzhu.core.types import HtmxHttpRequest
+from huzhu.organizations import actions
+from huzhu.organizations.access import can_edit_units, get_union_for, get_unit_for
+from huzhu.organizations.forms import UnitForm
+from huzhu.organizations.models import Union, Unit
+
+PAGE_SIZE = 25
+
+
+@authenticated
+def unit_list(request: HtmxHttpRequest) -> HttpResponse:
+    user = user_of(request)
+    query = request.GET.get("q", "")
+    units = Unit.objects.for_user(user).select_related("union").search(query)
+    union_code = request.GET.get("union", "")
+    if union_code:
+        union = get_union_for(user, union_code)
+        units = units.filter(union__path__startswith=union.path)
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "union_code": union_code,
+        "unions": Union.objects.for_user(user),
+        "can_edit": can_edit_units(user),
+    }
+    template = "organizations/_unit_rows.html" if request.htmx else "organizations/unit_list.html"
+    return render(request, template, context)
+
+
+@authenticated
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    return render(
+        request,
+        "organizations/unit_detail.html",
+        {"unit": unit, "chain": unit.union.ancestors_and_self(), "can_edit": can_edit_units(user)},
+    )
+
+
+@roles("admin", "staff")
+def unit_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    form = UnitForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        unit = actions.create_unit(form.facts(), actor=user)
+        messages.success(request, f"单位“{unit.name}”已登记，编号 {unit.code}")
+        return redirect("organizations:unit_detail", code=unit.code)
+    return render(request, "organizations/unit_form.html", {"form": form, "unit": None})
+
+
+@roles("admin", "staff")
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    unit = get_unit_for(user, code, write=True)
+    form = UnitForm(request.POST or None, user=user, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        actions.update_unit(unit, form.facts(), actor=user)
+        messages.success(request, "单位信息已保存")
+        return redirect("organizations:unit_detail", code=unit.code)
+    return render(request, "organizations/unit_form.html", {"form": form, "unit": unit})
+
+
+@roles("admin", "staff", "union_officer")
+def union_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    unions = Union.objects.for_user(user)
+    counts = {
+        row["union__path"]: row["n"]
+        for row in Unit.objects.for_user(user).values("union__path").annotate(n=Count("id"))
+    }
+    rows = [
+        {
+            "union": u,
+            "indent": u.depth - (unions[0].depth if unions else 0),
+            "units": sum(n for path, n in counts.items() if path.startswith(u.path)),
+        }
+        for u in unions
+    ]
+    return render(request, "organizations/union_list.html", {"rows": rows})
+
+
+@roles("admin", "staff", "union_officer")
+def union_detail(request: HttpRequest, code: str) -> HttpResponse:
+    union = get_union_for(user_of(request), code)
+    return render(
+        request,
+        "organizations/union_detail.html",
+        {
+            "union": union,
+            "chain": union.ancestors_and_self(),
+            "children": union.children.all(),
+            "unit_count": Unit.objects.filter(union__path__startswith=union.path).count(),
+        },
+    )

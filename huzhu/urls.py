@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from huzhu.accounts import views as account_views
+from huzhu.api import api
+from huzhu.core import views as core_views
+
+admin.site.site_header = "huzhu 系统配置"
+admin.site.site_title = "huzhu 系统配置"
+admin.site.index_title = "配置"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", account_views.login, name="login"),
+    path("logout/", account_views.logout, name="logout"),
+    path("", include("huzhu.core.urls")),
+    path("", include("huzhu.organizations.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "huzhu.core.views.error_403"
+handler404 = "huzhu.core.views.error_404"
+handler500 = "huzhu.core.views.error_500"
