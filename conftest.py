@@ -79,3 +79,16 @@ def login():
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped browser test is a failure: the browser journey must really run."""
+    if not in_ci():
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    browser_skips = [r.nodeid for r in skipped if r.nodeid.startswith("e2e/")]
+    if browser_skips:
+        session.exitstatus = 1
+        if reporter:
+            reporter.write_line(f"CI: {len(browser_skips)} 个浏览器测试被跳过，判为失败", red=True)

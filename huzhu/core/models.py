@@ -1,8 +1,11 @@
 """AuditEntry: the append-only log of every state change (brief, non-negotiable 6)."""
 
+from functools import lru_cache
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from huzhu.core import clock
@@ -69,3 +72,16 @@ class AuditEntry(models.Model):
         after = self.after if isinstance(self.after, dict) else {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    @property
+    def changes_for_display(self) -> list[tuple[str, Any, Any]]:
+        """changed_fields with each field named by its Chinese label."""
+        return [(_field_label(self.target_type, k), b, a) for k, b, a in self.changed_fields]
+
+
+@lru_cache(maxsize=512)
+def _field_label(model_label: str, field: str) -> str:
+    try:
+        return str(apps.get_model(model_label)._meta.get_field(field).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return field

@@ -59,3 +59,12 @@ def test_the_database_refuses_delete_on_postgresql(entry):
         with connection.cursor() as cursor:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             assert ("core_auditentry_no_update",) in cursor.fetchall()
+
+
+def test_changes_are_shown_with_chinese_field_names(tree):
+    entry = audit.record(
+        None, "organizations.unit.updated", tree.unit_a, before={"name": "旧"}, after={"name": "新"}
+    )
+    assert entry.changes_for_display == [("单位名称", "旧", "新")]
+    odd = audit.record(None, "x.y.z", tree.unit_a, after={"unknown_field": 1})
+    assert odd.changes_for_display == [("unknown_field", None, 1)]

@@ -1,0 +1,67 @@
+"""Issue 2's browser journey: scoping for a unit officer, validated and audited unit creation
+by staff."""
+
+import random
+
+import pytest
+
+from huzhu.accounts.tests.factories import PASSWORD
+from huzhu.core.models import AuditEntry
+from huzhu.demo.loader import credit_code
+from huzhu.organizations.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username):
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+
+
+def test_unit_officer_sees_own_unit_and_not_another(page, tree, people):
+    log_in(page, "officer_a")
+    page.get_by_role("link", name="本单位").first.click()
+    rows = page.locator("#unit-rows tbody tr")
+    assert rows.count() == 1
+    assert "甲单位" in rows.first.inner_text()
+    page.get_by_role("link", name="甲单位").click()
+    assert page.locator("h1").inner_text() == "甲单位"
+
+    response = page.goto(f"/units/{tree.unit_b.code}/")
+    assert response.status == 404
+    assert "页面不存在" in page.locator("h1").inner_text()
+    assert "乙单位" not in page.content()
+
+
+def test_staff_bad_credit_code_is_refused_then_fixed_and_audited(page, tree, people):
+    log_in(page, "registrar")
+    page.goto("/units/")
+    page.get_by_role("link", name="登记新单位").click()
+    good = credit_code(random.Random(5), "370102")
+    bad = good[:-1] + ("1" if good[-1] != "1" else "2")
+    page.get_by_label("单位名称").fill("济南浏览器测试有限公司")
+    page.get_by_label("统一社会信用代码").fill(bad)
+    page.get_by_label("上级工会").select_option(label="历下区总工会")
+    page.get_by_label("工会会员人数").fill("45")
+    page.get_by_label("联系人").fill("王芳")
+    page.get_by_label("联系电话").fill("13905310099")
+    page.get_by_role("button", name="保存").click()
+
+    assert "统一社会信用代码校验位不正确" in page.locator(".field.invalid").inner_text()
+    assert not Unit.objects.filter(name="济南浏览器测试有限公司").exists()
+
+    page.get_by_label("统一社会信用代码").fill(good)
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url("**/units/U*/")
+    assert "已登记" in page.locator(".messages").inner_text()
+    unit = Unit.objects.get(name="济南浏览器测试有限公司")
+    assert unit.credit_code == good
+    assert AuditEntry.objects.filter(
+        action="organizations.unit.created", target_code=unit.code, actor=people.registrar
+    ).exists()
+
+    page.get_by_role("link", name="审计日志").click()
+    assert unit.code in page.locator("table").first.inner_text()
