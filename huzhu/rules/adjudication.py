@@ -1,0 +1,373 @@
+"""Benefit adjudication (SPEC §3, appendix A): which contracts pay how much for one claim, and
+why not where they do not. Pure: frozen dataclasses in, a frozen decision out.
+
+Order of tests (appendix A): the time bar for the whole claim (P-11); then contract by contract
+in order of effective date, then number: not_in_force (P-3) → duplicate_event (C-6) →
+coverage_ended (P-7) → share_cap (P-2) → per group of shares pre_existing (P-8) →
+waiting_period (P-5, P-6) → cap_reached (P-9).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from huzhu.rules.dates import add_years, in_force, waiting_over
+from huzhu.rules.money import ZERO, money
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType, Plan
+
+
+class DenialReason(StrEnum):
+    NOT_IN_FORCE = "not_in_force"
+    WAITING_PERIOD = "waiting_period"
+    PRE_EXISTING = "pre_existing"
+    COVERAGE_ENDED = "coverage_ended"
+    SHARE_CAP = "share_cap"
+    CAP_REACHED = "cap_reached"
+    DUPLICATE_EVENT = "duplicate_event"
+    TIME_BARRED = "time_barred"
+
+
+CLAUSE = {
+    DenialReason.NOT_IN_FORCE: "P-3",
+    DenialReason.WAITING_PERIOD: "P-5",
+    DenialReason.PRE_EXISTING: "P-8",
+    DenialReason.COVERAGE_ENDED: "P-7",
+    DenialReason.SHARE_CAP: "P-2",
+    DenialReason.CAP_REACHED: "P-9",
+    DenialReason.DUPLICATE_EVENT: "C-6",
+    DenialReason.TIME_BARRED: "P-11",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ContractFact:
+    """One contract of the member: shares held under it and its term (effective, end]."""
+
+    contract_no: str
+    shares: int
+    effective: date
+    end: date
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """An earlier claim line of the member under one contract, paid or not."""
+
+    contract_no: str
+    kind: BenefitType
+    event_date: date
+    amount: Decimal
+    accident_id: str | None = None
+    disease: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFact:
+    kind: BenefitType
+    event_date: date
+    submitted_date: date
+    known_date: date
+    first_diagnosed: date
+    disease: str | None = None
+    disability_grade: int | None = None
+    accident_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    contract_no: str
+    shares: int
+    per_share: Decimal
+    amount: Decimal
+    clauses: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    contract_no: str | None
+    shares: int
+    reason: DenialReason
+    message: str
+
+    @property
+    def clause(self) -> str:
+        return CLAUSE[self.reason]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    lines: tuple[Line, ...]
+    denials: tuple[Denial, ...]
+    ends_coverage: tuple[str, ...]
+
+    @property
+    def amount(self) -> Decimal:
+        return money(sum((line.amount for line in self.lines), ZERO))
+
+    @property
+    def payable(self) -> bool:
+        return self.amount > 0
+
+
+@dataclass(frozen=True, slots=True)
+class ShareGroup:
+    """Shares of one contract whose waiting period and pre-existing test start on `start`:
+    the contract's own effective date, or for continued shares the chain's start (P-6)."""
+
+    count: int
+    start: date
+
+
+def make_claim(
+    kind: BenefitType,
+    event_date: date,
+    submitted_date: date,
+    *,
+    known_date: date | None = None,
+    first_diagnosed: date | None = None,
+    disease: str | None = None,
+    disability_grade: int | None = None,
+    accident_id: str | None = None,
+) -> ClaimFact:
+    """A claim with the SPEC's defaults: known and first-diagnosed dates default to the event
+    date, the accident id to the accident day (appendix A)."""
+    if accident_id is None and kind.is_accident:
+        accident_id = event_date.isoformat()
+    return ClaimFact(
+        kind=kind,
+        event_date=event_date,
+        submitted_date=submitted_date,
+        known_date=known_date or event_date,
+        first_diagnosed=first_diagnosed or event_date,
+        disease=disease,
+        disability_grade=disability_grade,
+        accident_id=accident_id,
+    )
+
+
+def time_bar_deadline(known_date: date, plan: Plan = CRITICAL_ILLNESS_PLAN) -> date:
+    """P-11: the last day a claim may be submitted (the second anniversary is still in time)."""
+    return add_years(known_date, plan.time_bar_years)
+
+
+def _event_key(
+    kind: BenefitType, event_date: date, disease: str | None, accident: str | None
+) -> tuple[object, ...]:
+    """C-6 / P-10: what makes two claims the same event. Accidents are one event per accident
+    (several admissions for one accident pay once); illnesses per day and disease."""
+    if kind.is_accident:
+        return (kind, accident or event_date.isoformat())
+    return (kind, event_date, disease)
+
+
+def share_groups(
+    contracts: Sequence[ContractFact], plan: Plan = CRITICAL_ILLNESS_PLAN
+) -> dict[str, tuple[ShareGroup, ...]]:
+    """P-6: each contract's shares split into continued shares (start = the start of the unbroken
+    chain of contracts ending exactly on its effective date) and new shares (start = its own
+    effective date). Oldest groups first."""
+    ending_on: dict[date, list[ContractFact]] = {}
+    for contract in contracts:
+        ending_on.setdefault(contract.end, []).append(contract)
+    groups: dict[str, tuple[ShareGroup, ...]] = {}
+    for contract in sorted(contracts, key=lambda c: (c.effective, c.contract_no)):
+        predecessors = ending_on.get(contract.effective, ()) if plan.renewal_waives_waiting else ()
+        pool = sorted(
+            (g for p in predecessors for g in groups[p.contract_no]), key=lambda g: g.start
+        )
+        taken: dict[date, int] = {}
+        left = contract.shares
+        for group in pool:
+            if left == 0:
+                break
+            count = min(left, group.count)
+            taken[group.start] = taken.get(group.start, 0) + count
+            left -= count
+        if left:
+            taken[contract.effective] = taken.get(contract.effective, 0) + left
+        groups[contract.contract_no] = tuple(ShareGroup(n, start) for start, n in taken.items())
+    return groups
+
+
+def _trim(groups: Iterable[ShareGroup], keep: int) -> list[ShareGroup]:
+    """The oldest `keep` shares of a contract (P-2 cuts the newest)."""
+    kept = []
+    for group in groups:
+        if keep <= 0:
+            break
+        kept.append(ShareGroup(min(group.count, keep), group.start))
+        keep -= group.count
+    return kept
+
+
+def decide_benefit(
+    contracts: Sequence[ContractFact],
+    history: Sequence[HistoryLine],
+    claim: ClaimFact,
+    plan: Plan = CRITICAL_ILLNESS_PLAN,
+) -> Decision:
+    """The benefit for one claim of one member, explained line by line (SPEC appendix A)."""
+    deadline = time_bar_deadline(claim.known_date, plan)
+    if claim.submitted_date > deadline:  # P-11
+        message = (
+            f"自知道事件之日 {claim.known_date} 起两年内（至 {deadline}）未提出申请，"
+            f"{claim.submitted_date} 提交已超过救助时效"
+        )
+        return Decision((), (Denial(None, 0, DenialReason.TIME_BARRED, message),), ())
+
+    kind = claim.kind
+    event = claim.event_date
+    groups = share_groups(contracts, plan)
+    claim_key = _event_key(kind, event, claim.disease, claim.accident_id)
+    per_share = plan.per_share(kind, claim.disease, claim.disability_grade)
+    waiting_days = plan.waiting_days[kind]
+    lines: list[Line] = []
+    denials: list[Denial] = []
+    ends: list[str] = []
+    shares_counted = 0
+
+    for contract in sorted(contracts, key=lambda c: (c.effective, c.contract_no)):
+        number = contract.contract_no
+        past = [h for h in history if h.contract_no == number]
+        refusal = _contract_refusal(contract, past, claim, claim_key)
+        if refusal is not None:
+            denials.append(refusal)
+            continue
+
+        allowed = min(contract.shares, max(plan.max_shares - shares_counted, 0))  # P-2
+        shares_counted += allowed
+        if allowed < contract.shares:
+            denials.append(
+                Denial(
+                    number,
+                    contract.shares - allowed,
+                    DenialReason.SHARE_CAP,
+                    f"每人同一日最多{plan.max_shares}份有效，合同 {number} 超出的"
+                    f"{contract.shares - allowed}份不予救助",
+                )
+            )
+        payable = 0
+        refused: dict[DenialReason, tuple[int, str]] = {}
+        for group in _trim(groups[number], allowed):
+            reason, message = _group_refusal(group, contract, claim, waiting_days)
+            if reason is None:
+                payable += group.count
+            else:
+                count, _ = refused.get(reason, (0, ""))
+                refused[reason] = (count + group.count, message)
+        denials.extend(Denial(number, n, r, m) for r, (n, m) in refused.items())
+
+        if payable:
+            line = _line(contract, payable, per_share, past, claim, plan, groups[number])
+            if isinstance(line, Denial):
+                denials.append(line)
+            else:
+                lines.append(line)
+        if kind == BenefitType.CRITICAL_ILLNESS and (  # P-7
+            any(x.contract_no == number for x in lines)
+            or DenialReason.WAITING_PERIOD in refused
+        ):
+            ends.append(number)
+    return Decision(tuple(lines), tuple(denials), tuple(ends))
+
+
+def _contract_refusal(
+    contract: ContractFact, past: list[HistoryLine], claim: ClaimFact, claim_key: object
+) -> Denial | None:
+    """The whole-contract tests: not_in_force, duplicate_event, coverage_ended."""
+    number = contract.contract_no
+    if not in_force(contract.effective, contract.end, claim.event_date):  # P-3
+        return Denial(
+            number,
+            contract.shares,
+            DenialReason.NOT_IN_FORCE,
+            f"事件日 {claim.event_date} 不在合同 {number} 的保障期"
+            f"（{contract.effective + timedelta(days=1)} 至 {contract.end}）内",
+        )
+    for h in past:  # C-6
+        if h.amount > 0 and _event_key(h.kind, h.event_date, h.disease, h.accident_id) == claim_key:
+            return Denial(
+                number,
+                contract.shares,
+                DenialReason.DUPLICATE_EVENT,
+                f"同一事件已于合同 {number} 下给付 {money(h.amount)} 元，不重复给付",
+            )
+    for h in past:  # P-7
+        if h.kind != BenefitType.CRITICAL_ILLNESS:
+            continue
+        if h.amount > 0 or (
+            claim.kind == BenefitType.CRITICAL_ILLNESS and h.reason == DenialReason.WAITING_PERIOD
+        ):
+            cause = "已给付重大疾病救助金" if h.amount > 0 else "曾在免责期内确诊重大疾病"
+            return Denial(
+                number,
+                contract.shares,
+                DenialReason.COVERAGE_ENDED,
+                f"合同 {number} {cause}（{h.event_date}），该合同对本人的保障责任已终止",
+            )
+    return None
+
+
+def _group_refusal(
+    group: ShareGroup, contract: ContractFact, claim: ClaimFact, waiting_days: int
+) -> tuple[DenialReason | None, str]:
+    """The per-group tests: pre_existing (P-8), then waiting_period (P-5, P-6)."""
+    continued = group.start != contract.effective
+    since = f"连续参保起始日 {group.start}" if continued else f"合同生效日 {group.start}"
+    if claim.kind.is_illness and claim.first_diagnosed <= group.start:
+        return (
+            DenialReason.PRE_EXISTING,
+            f"疾病首次确诊日 {claim.first_diagnosed} 不晚于{since}，属带病入会，不予救助",
+        )
+    if not waiting_over(group.start, waiting_days, claim.event_date):
+        last = group.start + timedelta(days=waiting_days)
+        return (
+            DenialReason.WAITING_PERIOD,
+            f"事件日 {claim.event_date} 在免责期内（{since}后{waiting_days}日，至 {last}），"
+            "不予救助",
+        )
+    return None, ""
+
+
+def _line(
+    contract: ContractFact,
+    shares: int,
+    per_share: Decimal,
+    past: list[HistoryLine],
+    claim: ClaimFact,
+    plan: Plan,
+    groups: tuple[ShareGroup, ...],
+) -> Line | Denial:
+    """The amount under one contract for its payable shares, after the P-9 cap."""
+    number = contract.contract_no
+    kind = claim.kind
+    unit = money(per_share)
+    amount = money(unit * shares)
+    clauses = ["P-3", "P-4", "P-5"]
+    if any(g.start != contract.effective for g in groups):
+        clauses.append("P-6")
+    if kind.is_illness:
+        clauses.append("P-8")
+    if kind == BenefitType.ACCIDENT_HOSPITALIZATION:
+        clauses.append("P-10")
+    message = f"{kind.label}：{shares}份 × {unit}元 = {amount}元"
+    if kind.under_death_disability_cap:  # P-9
+        clauses.append("P-9")
+        used = money(sum((h.amount for h in past if h.kind.under_death_disability_cap), ZERO))
+        room = money(plan.death_disability_cap * shares) - used
+        if room <= 0:
+            return Denial(
+                number,
+                shares,
+                DenialReason.CAP_REACHED,
+                f"合同 {number} 身故与伤残已给付 {used}元，已达每份"
+                f"{money(plan.death_disability_cap)}元上限",
+            )
+        if room < amount:
+            message += f"；扣除该合同已给付的身故/伤残 {used}元后为 {room}元"
+            amount = room
+    return Line(number, shares, unit, amount, tuple(clauses), message)

@@ -1,0 +1,30 @@
+"""The one date convention: a contract covers the days (effective, end] (SPEC P-3)."""
+
+from datetime import date, timedelta
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February becomes 28 February (SPEC P-3)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def contract_end(effective: date) -> date:
+    return add_years(effective, 1)
+
+
+def in_force(effective: date, end: date, day: date) -> bool:
+    """An event on `day` is covered when effective < day <= end (保险责任自生效次日开始)."""
+    return effective < day <= end
+
+
+def waiting_over(start: date, waiting_days: int, day: date) -> bool:
+    """SPEC P-5: payable only when start + waiting_days < day."""
+    return start + timedelta(days=waiting_days) < day
+
+
+def age_on(birth: date, day: date) -> int:
+    """Age in completed years (周岁) on `day`."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
