@@ -268,8 +268,7 @@ def decide_benefit(
             else:
                 lines.append(line)
         if kind == BenefitType.CRITICAL_ILLNESS and (  # P-7
-            any(x.contract_no == number for x in lines)
-            or DenialReason.WAITING_PERIOD in refused
+            any(x.contract_no == number for x in lines) or DenialReason.WAITING_PERIOD in refused
         ):
             ends.append(number)
     return Decision(tuple(lines), tuple(denials), tuple(ends))

@@ -2,10 +2,13 @@
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from huzhu.rules.dates import age_on
 from huzhu.rules.errors import RuleViolation
 
 _SPACES = re.compile(r"[\s\u3000\-]+")
@@ -57,3 +60,134 @@ def validate_phone(text: str) -> str:
     raise RuleViolation(
         "phone_format", "电话号码格式不正确：手机号为11位，座机请带区号（如053186000000）", "phone"
     )
+
+
+# ---- resident ID numbers (GB 11643, SPEC E-4) ----
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+PROVINCES = frozenset(
+    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"]
+)
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str
+    birth_date: date
+    sex: str  # "M" or "F": the 17th digit, odd for men
+    region: str  # the place name, "" when the code is unknown
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def sex_label(self) -> str:
+        return "男" if self.sex == "M" else "女"
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.birth_date, day)
+
+    @property
+    def masked(self) -> str:
+        """SPEC W-1: 3701**********1234."""
+        return mask_id(self.number)
+
+
+def id_check_char(first17: str) -> str:
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def region_name(code: str) -> str:
+    """The county-level place of a 6-digit region code in any era, or "" when unknown.
+    (The code is where the number was issued and is kept for life, so era does not matter.)"""
+    from stdnum import numdb
+
+    parts = dict(numdb.get("cn/loc").info(code))
+    names = parts.get(code[2:], {}).get("county", "") if isinstance(parts, dict) else ""
+    return ",".join(n.split("]")[-1] for n in names.split(",")) if names else ""
+
+
+def validate_resident_id(text: str, today: date) -> ResidentId:
+    """An 18-character resident ID with a valid check character and a real birth date not after
+    `today`. An unknown region code is only a warning (SPEC E-4); stdnum's cn.ric is not used
+    because it ties the region code to the birth year and refuses real numbers."""
+    number = normalize(text)
+    if not number:
+        raise RuleViolation("id_missing", "请填写身份证号码", "id_number")
+    if len(number) == 15 and number.isdigit():
+        raise RuleViolation("id_15_digits", "请使用18位身份证号码", "id_number")
+    if (
+        len(number) != 18
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
+        raise RuleViolation(
+            "id_format",
+            f"身份证号码应为18位（前17位为数字，末位为数字或X），当前为{len(number)}位",
+            "id_number",
+        )
+    try:
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise RuleViolation(
+            "id_birth_date", f"身份证号码中的出生日期 {number[6:14]} 不存在", "id_number"
+        ) from exc
+    if birth > today or birth.year < 1900:
+        raise RuleViolation("id_birth_date", f"身份证号码中的出生日期 {birth} 不合理", "id_number")
+    if id_check_char(number[:17]) != number[17]:
+        raise RuleViolation("id_checksum", "身份证号码校验位不正确，请核对", "id_number")
+    warnings = []
+    region = region_name(number[:6]) if number[:2] in PROVINCES else ""
+    if not region:
+        warnings.append(f"未能识别身份证号码的地区代码 {number[:6]}，请核对")
+    sex = "M" if int(number[16]) % 2 else "F"
+    return ResidentId(number, birth, sex, region, tuple(warnings))
+
+
+def mask_id(number: str) -> str:
+    return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else "****"
+
+
+# ---- bank cards and mobile numbers ----
+
+
+@dataclass(frozen=True)
+class BankCard:
+    number: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def masked(self) -> str:
+        return mask_card(self.number)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def validate_bank_card(text: str) -> BankCard:
+    """An ICBC card number of 16-19 digits; a Luhn mismatch is a warning only (SPEC E-4)."""
+    number = normalize(text)
+    if not number:
+        raise RuleViolation("card_missing", "请填写工商银行卡号", "bank_card")
+    if not number.isdigit() or not 16 <= len(number) <= 19:
+        raise RuleViolation(
+            "card_format", f"银行卡号应为16至19位数字，当前为“{number}”", "bank_card"
+        )
+    warnings = () if luhn_ok(number) else ("银行卡号校验未通过，请与持卡人核对卡号",)
+    return BankCard(number, warnings)
+
+
+def mask_card(number: str) -> str:
+    """SPEC W-1: 6222 **** **** 1234."""
+    return f"{number[:4]} **** **** {number[-4:]}" if len(number) >= 8 else "****"
+
+
+def validate_mobile(text: str) -> str:
+    phone = normalize(text).removeprefix("+86")
+    if not MOBILE.match(phone):
+        raise RuleViolation("mobile_format", "手机号码应为以1开头的11位数字", "mobile")
+    return phone

@@ -3,11 +3,11 @@
 A future year's plan is a new `Plan`, not a code edit: every number the rules use lives here.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping
 
 
 class BenefitType(StrEnum):

@@ -1,0 +1,29 @@
+"""`huzhu workdays add DATE N`: the N-th working day after DATE on the Chinese calendar,
+followed by ` provisional` when a year without calendar data was involved (SPEC C-5)."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from huzhu.rules.errors import RuleViolation
+from huzhu.rules.jsonio import read_date
+from huzhu.rules.workdays import add_working_days
+
+
+class Command(BaseCommand):
+    help = "按中国法定节假日（含调休）计算工作日"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="DATE 之后第 N 个工作日")
+        add.add_argument("date")
+        add.add_argument("n")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            start = read_date(options["date"], "DATE")
+        except RuleViolation as exc:
+            raise CommandError(exc.message, returncode=2) from exc
+        if not options["n"].isdigit():
+            raise CommandError(f"N: 应为非负整数，当前为 {options['n']}", returncode=2)
+        self.stdout.write(str(add_working_days(start, int(options["n"]))))

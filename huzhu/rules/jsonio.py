@@ -1,0 +1,62 @@
+"""Strict reading of JSON inputs: each error is one Chinese message naming the field."""
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from huzhu.rules.errors import RuleViolation
+
+
+def bad(field: str, message: str) -> RuleViolation:
+    return RuleViolation("invalid_input", f"{field}: {message}", field)
+
+
+def read_object(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise bad(field, "应为 JSON 对象")
+    return value
+
+
+def required(data: dict[str, Any], key: str, field: str) -> Any:
+    if key not in data or data[key] is None:
+        raise bad(f"{field}.{key}", "缺少必填字段")
+    return data[key]
+
+
+def read_date(value: Any, field: str) -> date:
+    if not isinstance(value, str):
+        raise bad(field, "应为 YYYY-MM-DD 格式的日期")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise bad(field, f"不是有效日期：{value}") from exc
+
+
+def optional_date(data: dict[str, Any], key: str, field: str) -> date | None:
+    value = data.get(key)
+    return None if value is None else read_date(value, f"{field}.{key}")
+
+
+def read_text(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise bad(field, "应为非空字符串")
+    return value.strip()
+
+
+def read_int(value: Any, field: str, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad(field, "应为整数")
+    if value < low or (high is not None and value > high):
+        span = f"{low} 至 {high}" if high is not None else f"不小于 {low}"
+        raise bad(field, f"应为 {span} 的整数，当前为 {value}")
+    return value
+
+
+def parse_json(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise RuleViolation(
+            "invalid_json", f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列附近：{exc.msg}"
+        ) from exc

@@ -1,0 +1,43 @@
+from decimal import Decimal
+
+import pytest
+
+from huzhu.rules.money import chinese_capitals, format_yuan, money
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        ("15000", "壹万伍仟元整"),
+        ("1600.50", "壹仟陆佰元伍角"),
+        ("1600.05", "壹仟陆佰元零伍分"),
+        ("1600.55", "壹仟陆佰元伍角伍分"),
+        ("3000", "叁仟元整"),
+        ("3600", "叁仟陆佰元整"),
+        ("1001", "壹仟零壹元整"),
+        ("1010", "壹仟零壹拾元整"),
+        ("10010", "壹万零壹拾元整"),
+        ("100000", "壹拾万元整"),
+        ("105000", "壹拾万伍仟元整"),
+        ("1000001", "壹佰万零壹元整"),
+        ("100000001", "壹亿零壹元整"),
+        ("0.50", "伍角"),
+        ("0.05", "伍分"),
+        ("0", "零元整"),
+        ("-1.00", "负壹元整"),
+        ("8127.3", "捌仟壹佰贰拾柒元叁角"),
+    ],
+)
+def test_chinese_capitals(amount, text):
+    assert chinese_capitals(Decimal(amount)) == text
+
+
+def test_money_rounds_half_up_to_the_cent():
+    assert money(Decimal("0.005")) == Decimal("0.01")
+    assert money(Decimal("1.234")) == Decimal("1.23")
+    assert money(20) == Decimal("20.00")
+    assert str(money("1600")) == "1600.00"
+
+
+def test_format_yuan_for_screens():
+    assert format_yuan(Decimal("15000")) == "15,000.00"

@@ -1,0 +1,74 @@
+"""Working days on the Chinese public-holiday calendar (SPEC C-5, Q-2).
+
+chinesecalendar knows 2004-2026 (holidays and make-up working days); the live system keeps an
+editable table for other years. Where neither knows a year, Monday-Friday is assumed and the
+answer is flagged provisional, so the caller always learns it.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import MappingProxyType
+
+import chinese_calendar
+
+
+@dataclass(frozen=True)
+class HolidayTable:
+    """Overrides: `days` maps a date to True (working day) or False (day off); `years` lists
+    the years the table fully describes (every other day of them is Monday-Friday)."""
+
+    days: Mapping[date, bool] = field(default_factory=lambda: MappingProxyType({}))
+    years: frozenset[int] = frozenset()
+
+
+NO_OVERRIDES = HolidayTable()
+
+
+@dataclass(frozen=True)
+class WorkdayAnswer:
+    value: bool
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class DueDate:
+    day: date
+    provisional: bool
+
+    def __str__(self) -> str:
+        return self.day.isoformat() + (" provisional" if self.provisional else "")
+
+
+def working_day(day: date, table: HolidayTable = NO_OVERRIDES) -> WorkdayAnswer:
+    if day in table.days:
+        return WorkdayAnswer(table.days[day], False)
+    if day.year in table.years:
+        return WorkdayAnswer(day.weekday() < 5, False)
+    try:
+        return WorkdayAnswer(bool(chinese_calendar.is_workday(day)), False)
+    except NotImplementedError:
+        return WorkdayAnswer(day.weekday() < 5, True)
+
+
+def is_working_day(day: date, table: HolidayTable = NO_OVERRIDES) -> bool:
+    return working_day(day, table).value
+
+
+def calendar_known(year: int, table: HolidayTable = NO_OVERRIDES) -> bool:
+    """Whether `year` is described by the table or by chinesecalendar (not provisional)."""
+    return not working_day(date(year, 7, 1), table).provisional
+
+
+def add_working_days(start: date, count: int, table: HolidayTable = NO_OVERRIDES) -> DueDate:
+    """The `count`-th working day after `start` (start itself not counted; SPEC C-5)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    day = start
+    provisional = False
+    while count:
+        day += timedelta(days=1)
+        answer = working_day(day, table)
+        provisional = provisional or answer.provisional
+        count -= answer.value
+    return DueDate(day, provisional)
