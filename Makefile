@@ -48,7 +48,8 @@ browser:
 
 pytest: install browser
 	$(BIN)/huzhu collectstatic --noinput -v 0
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov=huzhu/rules --cov-branch --cov-report=term-missing:skip-covered \
+		--cov-fail-under=100 $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
 

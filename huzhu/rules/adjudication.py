@@ -15,7 +15,13 @@ from enum import StrEnum
 
 from huzhu.rules.dates import add_years, in_force, waiting_over
 from huzhu.rules.money import ZERO, money
-from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType, Plan
+from huzhu.rules.product import (
+    CAPPED_TYPES,
+    CRITICAL_ILLNESS_PLAN,
+    ILLNESS_TYPES,
+    BenefitType,
+    Plan,
+)
 
 
 class DenialReason(StrEnum):
@@ -103,10 +109,7 @@ class Decision:
     lines: tuple[Line, ...]
     denials: tuple[Denial, ...]
     ends_coverage: tuple[str, ...]
-
-    @property
-    def amount(self) -> Decimal:
-        return money(sum((line.amount for line in self.lines), ZERO))
+    amount: Decimal = ZERO  # the sum of the lines
 
     @property
     def payable(self) -> bool:
@@ -120,6 +123,9 @@ class ShareGroup:
 
     count: int
     start: date
+
+
+ACCIDENT_TYPES = frozenset(BenefitType) - ILLNESS_TYPES
 
 
 def make_claim(
@@ -159,7 +165,7 @@ def _event_key(
 ) -> tuple[object, ...]:
     """C-6 / P-10: what makes two claims the same event. Accidents are one event per accident
     (several admissions for one accident pay once); illnesses per day and disease."""
-    if kind.is_accident:
+    if kind in ACCIDENT_TYPES:
         return (kind, accident or event_date.isoformat())
     return (kind, event_date, disease)
 
@@ -170,30 +176,42 @@ def share_groups(
     """P-6: each contract's shares split into continued shares (start = the start of the unbroken
     chain of contracts ending exactly on its effective date) and new shares (start = its own
     effective date). Oldest groups first."""
+    if len(contracts) < 2 or not plan.renewal_waives_waiting:
+        return {c.contract_no: (ShareGroup(c.shares, c.effective),) for c in contracts}
     ending_on: dict[date, list[ContractFact]] = {}
     for contract in contracts:
         ending_on.setdefault(contract.end, []).append(contract)
     groups: dict[str, tuple[ShareGroup, ...]] = {}
-    for contract in sorted(contracts, key=lambda c: (c.effective, c.contract_no)):
-        predecessors = ending_on.get(contract.effective, ()) if plan.renewal_waives_waiting else ()
-        pool = sorted(
-            (g for p in predecessors for g in groups[p.contract_no]), key=lambda g: g.start
-        )
+    for contract in sorted(contracts, key=_contract_order):
+        predecessors = ending_on.get(contract.effective)
+        if not predecessors:
+            groups[contract.contract_no] = (ShareGroup(contract.shares, contract.effective),)
+            continue
+        pool = sorted((g for p in predecessors for g in groups[p.contract_no]), key=_group_start)
         taken: dict[date, int] = {}
         left = contract.shares
         for group in pool:
-            if left == 0:
-                break
             count = min(left, group.count)
             taken[group.start] = taken.get(group.start, 0) + count
             left -= count
+            if left == 0:
+                break
         if left:
             taken[contract.effective] = taken.get(contract.effective, 0) + left
         groups[contract.contract_no] = tuple(ShareGroup(n, start) for start, n in taken.items())
     return groups
 
 
-def _trim(groups: Iterable[ShareGroup], keep: int) -> list[ShareGroup]:
+def _group_start(group: ShareGroup) -> date:
+    return group.start
+
+
+def _contract_order(contract: ContractFact) -> tuple[date, str]:
+    """Appendix A: contracts are examined in order of effective date, then number."""
+    return contract.effective, contract.contract_no
+
+
+def _trim(groups: Iterable[ShareGroup], keep: int) -> tuple[ShareGroup, ...]:
     """The oldest `keep` shares of a contract (P-2 cuts the newest)."""
     kept = []
     for group in groups:
@@ -201,7 +219,7 @@ def _trim(groups: Iterable[ShareGroup], keep: int) -> list[ShareGroup]:
             break
         kept.append(ShareGroup(min(group.count, keep), group.start))
         keep -= group.count
-    return kept
+    return tuple(kept)
 
 
 def decide_benefit(
@@ -220,27 +238,36 @@ def decide_benefit(
         return Decision((), (Denial(None, 0, DenialReason.TIME_BARRED, message),), ())
 
     kind = claim.kind
-    event = claim.event_date
-    groups = share_groups(contracts, plan)
-    claim_key = _event_key(kind, event, claim.disease, claim.accident_id)
-    per_share = plan.per_share(kind, claim.disease, claim.disability_grade)
+    critical = kind is BenefitType.CRITICAL_ILLNESS
+    illness = kind in ILLNESS_TYPES
+    clauses = _line_clauses(kind)
+    claim_key = _event_key(kind, claim.event_date, claim.disease, claim.accident_id)
+    per_share = money(plan.per_share(kind, claim.disease, claim.disability_grade))
     waiting_days = plan.waiting_days[kind]
+    ordered = sorted(contracts, key=_contract_order) if len(contracts) > 1 else contracts
+    groups: dict[str, tuple[ShareGroup, ...]] | None = None  # P-6, computed when first needed
     lines: list[Line] = []
     denials: list[Denial] = []
     ends: list[str] = []
     shares_counted = 0
 
-    for contract in sorted(contracts, key=lambda c: (c.effective, c.contract_no)):
+    for contract in ordered:
         number = contract.contract_no
-        past = [h for h in history if h.contract_no == number]
-        refusal = _contract_refusal(contract, past, claim, claim_key)
+        past = [h for h in history if h.contract_no == number] if history else []
+        if not in_force(contract.effective, contract.end, claim.event_date):  # P-3
+            denials.append(_not_in_force(contract, claim))
+            continue
+        refusal = _history_refusal(contract, past, claim, claim_key) if past else None
         if refusal is not None:
             denials.append(refusal)
             continue
-
+        if groups is None:
+            groups = share_groups(ordered, plan)
+        mine = groups[number]
         allowed = min(contract.shares, max(plan.max_shares - shares_counted, 0))  # P-2
         shares_counted += allowed
         if allowed < contract.shares:
+            mine = _trim(mine, allowed)
             denials.append(
                 Denial(
                     number,
@@ -252,41 +279,45 @@ def decide_benefit(
             )
         payable = 0
         refused: dict[DenialReason, tuple[int, str]] = {}
-        for group in _trim(groups[number], allowed):
-            reason, message = _group_refusal(group, contract, claim, waiting_days)
+        for group in mine:
+            reason, message = _group_refusal(group, contract, claim, waiting_days, illness)
             if reason is None:
                 payable += group.count
             else:
-                count, _ = refused.get(reason, (0, ""))
+                count = refused[reason][0] if reason in refused else 0
                 refused[reason] = (count + group.count, message)
-        denials.extend(Denial(number, n, r, m) for r, (n, m) in refused.items())
-
+        if refused:
+            denials.extend(Denial(number, n, r, m) for r, (n, m) in refused.items())
+        paid_here = False
         if payable:
-            line = _line(contract, payable, per_share, past, claim, plan, groups[number])
+            continued = any(g.start != contract.effective for g in mine)
+            line = _line(contract, payable, per_share, past, claim, plan, clauses[continued])
             if isinstance(line, Denial):
                 denials.append(line)
             else:
                 lines.append(line)
-        if kind == BenefitType.CRITICAL_ILLNESS and (  # P-7
-            any(x.contract_no == number for x in lines) or DenialReason.WAITING_PERIOD in refused
-        ):
+                paid_here = True
+        if critical and (paid_here or DenialReason.WAITING_PERIOD in refused):  # P-7
             ends.append(number)
-    return Decision(tuple(lines), tuple(denials), tuple(ends))
+    total = money(sum((line.amount for line in lines), ZERO)) if lines else ZERO
+    return Decision(tuple(lines), tuple(denials), tuple(ends), total)
 
 
-def _contract_refusal(
+def _not_in_force(contract: ContractFact, claim: ClaimFact) -> Denial:
+    return Denial(
+        contract.contract_no,
+        contract.shares,
+        DenialReason.NOT_IN_FORCE,
+        f"事件日 {claim.event_date} 不在合同 {contract.contract_no} 的保障期"
+        f"（{contract.effective + timedelta(days=1)} 至 {contract.end}）内",
+    )
+
+
+def _history_refusal(
     contract: ContractFact, past: list[HistoryLine], claim: ClaimFact, claim_key: object
 ) -> Denial | None:
-    """The whole-contract tests: not_in_force, duplicate_event, coverage_ended."""
+    """The tests against earlier claims: duplicate_event (C-6), then coverage_ended (P-7)."""
     number = contract.contract_no
-    if not in_force(contract.effective, contract.end, claim.event_date):  # P-3
-        return Denial(
-            number,
-            contract.shares,
-            DenialReason.NOT_IN_FORCE,
-            f"事件日 {claim.event_date} 不在合同 {number} 的保障期"
-            f"（{contract.effective + timedelta(days=1)} 至 {contract.end}）内",
-        )
     for h in past:  # C-6
         if h.amount > 0 and _event_key(h.kind, h.event_date, h.disease, h.accident_id) == claim_key:
             return Denial(
@@ -312,24 +343,24 @@ def _contract_refusal(
 
 
 def _group_refusal(
-    group: ShareGroup, contract: ContractFact, claim: ClaimFact, waiting_days: int
+    group: ShareGroup, contract: ContractFact, claim: ClaimFact, waiting_days: int, illness: bool
 ) -> tuple[DenialReason | None, str]:
     """The per-group tests: pre_existing (P-8), then waiting_period (P-5, P-6)."""
+    pre_existing = illness and claim.first_diagnosed <= group.start
+    if not pre_existing and waiting_over(group.start, waiting_days, claim.event_date):
+        return None, ""
     continued = group.start != contract.effective
     since = f"连续参保起始日 {group.start}" if continued else f"合同生效日 {group.start}"
-    if claim.kind.is_illness and claim.first_diagnosed <= group.start:
+    if pre_existing:
         return (
             DenialReason.PRE_EXISTING,
             f"疾病首次确诊日 {claim.first_diagnosed} 不晚于{since}，属带病入会，不予救助",
         )
-    if not waiting_over(group.start, waiting_days, claim.event_date):
-        last = group.start + timedelta(days=waiting_days)
-        return (
-            DenialReason.WAITING_PERIOD,
-            f"事件日 {claim.event_date} 在免责期内（{since}后{waiting_days}日，至 {last}），"
-            "不予救助",
-        )
-    return None, ""
+    last = group.start + timedelta(days=waiting_days)
+    return (
+        DenialReason.WAITING_PERIOD,
+        f"事件日 {claim.event_date} 在免责期内（{since}后{waiting_days}日，至 {last}），不予救助",
+    )
 
 
 def _line(
@@ -339,24 +370,16 @@ def _line(
     past: list[HistoryLine],
     claim: ClaimFact,
     plan: Plan,
-    groups: tuple[ShareGroup, ...],
+    clauses: tuple[str, ...],
 ) -> Line | Denial:
     """The amount under one contract for its payable shares, after the P-9 cap."""
     number = contract.contract_no
     kind = claim.kind
-    unit = money(per_share)
-    amount = money(unit * shares)
-    clauses = ["P-3", "P-4", "P-5"]
-    if any(g.start != contract.effective for g in groups):
-        clauses.append("P-6")
-    if kind.is_illness:
-        clauses.append("P-8")
-    if kind == BenefitType.ACCIDENT_HOSPITALIZATION:
-        clauses.append("P-10")
+    unit = per_share
+    amount = unit * shares
     message = f"{kind.label}：{shares}份 × {unit}元 = {amount}元"
-    if kind.under_death_disability_cap:  # P-9
-        clauses.append("P-9")
-        used = money(sum((h.amount for h in past if h.kind.under_death_disability_cap), ZERO))
+    if kind in CAPPED_TYPES:  # P-9
+        used = money(sum((h.amount for h in past if h.kind in CAPPED_TYPES), ZERO))
         room = money(plan.death_disability_cap * shares) - used
         if room <= 0:
             return Denial(
@@ -369,4 +392,16 @@ def _line(
         if room < amount:
             message += f"；扣除该合同已给付的身故/伤残 {used}元后为 {room}元"
             amount = room
-    return Line(number, shares, unit, amount, tuple(clauses), message)
+    return Line(number, shares, unit, amount, clauses, message)
+
+
+def _line_clauses(kind: BenefitType) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The clauses a paid line rests on: (without, with) continued shares (P-6)."""
+    extra = []
+    if kind in ILLNESS_TYPES:
+        extra.append("P-8")
+    if kind in CAPPED_TYPES:
+        extra.append("P-9")
+    if kind is BenefitType.ACCIDENT_HOSPITALIZATION:
+        extra.append("P-10")
+    return ("P-3", "P-4", "P-5", *extra), ("P-3", "P-4", "P-5", "P-6", *extra)

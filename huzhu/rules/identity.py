@@ -67,8 +67,12 @@ def validate_phone(text: str) -> str:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 PROVINCES = frozenset(
-    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"]
-)
+    (
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
+        "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
+        "63", "64", "65", "71", "81", "82",
+    )
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def region_name(code: str) -> str:
     from stdnum import numdb
 
     parts = dict(numdb.get("cn/loc").info(code))
-    names = parts.get(code[2:], {}).get("county", "") if isinstance(parts, dict) else ""
+    names = str(parts.get(code[2:], {}).get("county", ""))
     return ",".join(n.split("]")[-1] for n in names.split(",")) if names else ""
 
 

@@ -50,7 +50,7 @@ def read_int(value: Any, field: str, low: int, high: int | None = None) -> int:
     if value < low or (high is not None and value > high):
         span = f"{low} 至 {high}" if high is not None else f"不小于 {low}"
         raise bad(field, f"应为 {span} 的整数，当前为 {value}")
-    return value
+    return int(value)
 
 
 def parse_json(text: str) -> Any:

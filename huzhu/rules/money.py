@@ -12,7 +12,9 @@ _BIG_UNITS = ["", "万", "亿", "万亿"]
 
 def money(value: Decimal | int | str) -> Decimal:
     """Round to the cent, half up (the one rounding rule of the system)."""
-    if isinstance(value, float):  # pragma: no cover - guarded by the type, kept as a tripwire
+    if isinstance(value, Decimal):
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    if isinstance(value, float):
         raise TypeError("money is never float")
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 

@@ -26,20 +26,22 @@ class BenefitType(StrEnum):
     @property
     def is_illness(self) -> bool:
         """Illness claims are subject to the pre-existing test (SPEC P-8)."""
-        return self in (BenefitType.CRITICAL_ILLNESS, BenefitType.DEATH_ILLNESS)
+        return self in ILLNESS_TYPES
 
     @property
     def is_accident(self) -> bool:
-        return not self.is_illness
+        return self not in ILLNESS_TYPES
 
     @property
     def under_death_disability_cap(self) -> bool:
         """SPEC P-9: death and disability share one cap."""
-        return self in (
-            BenefitType.DEATH_ILLNESS,
-            BenefitType.DEATH_ACCIDENT,
-            BenefitType.DISABILITY_ACCIDENT,
-        )
+        return self in CAPPED_TYPES
+
+
+ILLNESS_TYPES = frozenset({BenefitType.CRITICAL_ILLNESS, BenefitType.DEATH_ILLNESS})
+CAPPED_TYPES = frozenset(
+    {BenefitType.DEATH_ILLNESS, BenefitType.DEATH_ACCIDENT, BenefitType.DISABILITY_ACCIDENT}
+)
 
 
 BENEFIT_LABELS = MappingProxyType(

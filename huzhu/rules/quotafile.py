@@ -97,7 +97,7 @@ def read_application(raw: Any, field: str) -> Application:
 def simulate_text(text: str, table: HolidayTable = NO_OVERRIDES) -> dict[str, Any]:
     data = read_object(parse_json(text), "(根)")
     periods = read_periods(required(data, "periods", "(根)"))
-    raw_apps = data.get("applications") or []
+    raw_apps = data.get("applications", [])
     if not isinstance(raw_apps, list):
         raise bad("applications", "应为数组")
     applications = [read_application(a, f"applications[{i}]") for i, a in enumerate(raw_apps)]

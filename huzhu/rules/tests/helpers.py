@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from huzhu.rules.adjudication import ContractFact, Decision, HistoryLine, decide_benefit, make_claim
 from huzhu.rules.dates import contract_end
-from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType, Plan
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
 
 
 def d(text: str) -> date:
@@ -24,7 +24,7 @@ def past(number, kind, event, amount, *, accident=None, disease=None, reason=Non
 
 
 def decide(
-    contracts, kind, event, *, submitted=None, history=(), plan: Plan = CRITICAL_ILLNESS_PLAN,
+    contracts, kind, event, *, submitted=None, history=(), plan=CRITICAL_ILLNESS_PLAN,
     **facts,
 ) -> Decision:  # fmt: skip
     for key in ("known_date", "first_diagnosed"):

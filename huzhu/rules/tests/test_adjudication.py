@@ -63,7 +63,7 @@ def test_p12_claim_after_the_contract_ended_is_paid_under_the_contract_of_the_ev
         ("disability_accident", {"disability_grade": 10}, "300.00"),
     ],
 )
-def test_p4_benefit_per_share(kind, facts, per_share):
+def test_p4_benefit_per_share(kind, facts: dict[str, object], per_share):
     result = decide([contract("B01230001", 2, "2023-01-01")], kind, "2023-06-01", **facts)
     (line,) = result.lines
     assert str(line.per_share) == per_share
@@ -96,7 +96,7 @@ def test_plan_lists_34_diseases_in_two_tiers():
     ],
 )
 def test_p5_waiting_days_by_type(kind, event, paid):
-    facts = {"disease": CI_B} if kind == "critical_illness" else {}
+    facts: dict[str, object] = {"disease": CI_B} if kind == "critical_illness" else {}
     if kind == "disability_accident":
         facts["disability_grade"] = 10
     result = decide(
@@ -399,4 +399,7 @@ def test_every_contract_appears_in_lines_or_denials():
 def test_benefit_type_labels():
     assert BenefitType.CRITICAL_ILLNESS.label == "重大疾病"
     assert BenefitType.DEATH_ACCIDENT.is_accident
+    assert not BenefitType.DEATH_ILLNESS.is_accident
+    assert BenefitType.DEATH_ILLNESS.is_illness
+    assert BenefitType.DISABILITY_ACCIDENT.under_death_disability_cap
     assert not BenefitType.ACCIDENT_HOSPITALIZATION.under_death_disability_cap

@@ -1,4 +1,4 @@
-import pytest
+import pytest  # noqa: I001
 
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.identity import (
@@ -50,3 +50,120 @@ def test_phones_accepted(phone):
 def test_bad_phones_refused(phone):
     with pytest.raises(RuleViolation, match="电话号码格式不正确"):
         validate_phone(phone)
+
+
+# ---- resident ID numbers ----
+
+from datetime import date  # noqa: E402
+
+from huzhu.rules.identity import (  # noqa: E402
+    id_check_char,
+    luhn_ok,
+    mask_card,
+    mask_id,
+    validate_bank_card,
+    validate_mobile,
+    validate_resident_id,
+)
+
+TODAY = date(2026, 11, 29)
+
+
+def with_check(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+LIXIA_1970 = with_check("37010219700307123")  # 历下, born 1970: stdnum's era check refuses it
+
+
+def test_real_lixia_number_born_before_1983_is_accepted():
+    person = validate_resident_id(LIXIA_1970, TODAY)
+    assert person.birth_date == date(1970, 3, 7)
+    assert person.sex == "M"
+    assert person.sex_label == "男"
+    assert person.region == "历下区"
+    assert person.warnings == ()
+    assert person.age_on(date(2026, 3, 6)) == 55
+    assert person.masked == "3701**********" + LIXIA_1970[-4:]
+
+
+def test_female_and_lowercase_x_are_normalised():
+    stem = next(s for s in (f"37010219850613{n:03d}" for n in range(0, 999, 2))
+                if id_check_char(s) == "X")  # fmt: skip
+    person = validate_resident_id(" " + stem + "x", TODAY)
+    assert person.number == stem + "X"
+    assert person.sex == "F"
+
+
+def test_full_width_digits_and_spaces_are_normalised():
+    full_width = LIXIA_1970.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert validate_resident_id(full_width[:6] + " " + full_width[6:], TODAY).number == LIXIA_1970
+
+
+def test_unknown_region_code_is_only_a_warning():
+    person = validate_resident_id(with_check("37999919800101123"), TODAY)
+    assert person.region == ""
+    assert "地区代码" in person.warnings[0]
+    foreign = validate_resident_id(with_check("99010219800101123"), TODAY)
+    assert foreign.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "words"),
+    [
+        ("", "id_missing", "请填写"),
+        ("370102700307123", "id_15_digits", "请使用18位身份证号码"),
+        ("37010219700307123", "id_format", "18位"),
+        ("3701021970030712AX", "id_format", "18位"),
+        (LIXIA_1970[:-1] + ("0" if LIXIA_1970[-1] != "0" else "1"), "id_checksum", "校验位"),
+        (with_check("37010219700230123"), "id_birth_date", "不存在"),  # 30 February
+        (with_check("37010220300101123"), "id_birth_date", "不合理"),  # born in the future
+        (with_check("37010218800101123"), "id_birth_date", "不合理"),
+    ],
+)
+def test_bad_id_numbers_are_refused_in_chinese(text, code, words):
+    with pytest.raises(RuleViolation) as caught:
+        validate_resident_id(text, TODAY)
+    assert caught.value.code == code
+    assert words in caught.value.message
+
+
+def test_born_today_is_accepted_born_tomorrow_is_not():
+    assert validate_resident_id(with_check("37010220261129123"), TODAY).birth_date == TODAY
+    with pytest.raises(RuleViolation):
+        validate_resident_id(with_check("37010220261130123"), TODAY)
+
+
+# ---- bank cards and mobiles ----
+
+
+def test_bank_card_with_luhn_is_clean():
+    number = "622202020011223344"
+    check = next(str(c) for c in range(10) if luhn_ok(number + str(c)))
+    ok = validate_bank_card(number[:4] + " " + number[4:] + check)
+    assert ok.warnings == ()
+    assert ok.masked == "6222 **** **** " + (number + check)[-4:]
+
+
+def test_bank_card_luhn_mismatch_is_a_warning():
+    number = "622202020011223344"
+    wrong = next(str(c) for c in range(10) if not luhn_ok(number + str(c)))
+    card = validate_bank_card(number + wrong)
+    assert card.warnings == ("银行卡号校验未通过，请与持卡人核对卡号",)
+
+
+@pytest.mark.parametrize("text", ["", "6222", "62220202001122334455", "6222abcd00112233"])
+def test_bad_bank_cards_are_refused(text):
+    with pytest.raises(RuleViolation, match="银行卡号|工商银行卡号"):
+        validate_bank_card(text)
+
+
+def test_mobile_numbers():
+    assert validate_mobile("+86 139-0531-0000") == "13905310000"
+    with pytest.raises(RuleViolation, match="手机号码"):
+        validate_mobile("053186000000")
+
+
+def test_masks_of_short_values_reveal_nothing():
+    assert mask_id("1234") == "****"
+    assert mask_card("1234") == "****"

@@ -41,3 +41,8 @@ def test_money_rounds_half_up_to_the_cent():
 
 def test_format_yuan_for_screens():
     assert format_yuan(Decimal("15000")) == "15,000.00"
+
+
+def test_money_refuses_float():
+    with pytest.raises(TypeError, match="never float"):
+        money(1.5)  # type: ignore[arg-type]

@@ -1,0 +1,81 @@
+"""The rules' commands as a user runs them: real processes, exit codes, one-line errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+CASES = Path(__file__).resolve().parents[2] / "rules" / "tests" / "cases"
+SEED_1 = CASES / "adjudication" / "seed_case1_uremia_three_shares.json"
+
+
+def run(*args, stdin=""):
+    return subprocess.run(
+        [sys.executable, "-m", "huzhu", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_adjudicate_file_and_stdin():
+    from_file = run("adjudicate", str(SEED_1))
+    assert from_file.returncode == 0, from_file.stderr
+    assert json.loads(from_file.stdout)["amount"] == "15000.00"
+    from_stdin = run("adjudicate", "-", stdin=SEED_1.read_text())
+    assert json.loads(from_stdin.stdout) == json.loads(from_file.stdout)
+
+
+@pytest.mark.parametrize(
+    ("stdin", "words"),
+    [
+        ("{", "JSON 格式错误"),
+        ('{"contracts": [], "claim": {"type": "critical_illness", "event_date": "2023-01-02",'
+         ' "submitted_date": "2023-01-03", "disease": "CI99"}}', "claim.disease"),
+    ],
+)  # fmt: skip
+def test_adjudicate_bad_input_exits_2_with_one_line(stdin, words):
+    result = run("adjudicate", "-", stdin=stdin)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_quota_simulate_and_workdays_commands(capsys):
+    call_command("quota-simulate", str(CASES / "quota" / "example_year.json"))
+    assert json.loads(capsys.readouterr().out)["returned_to_budget"] == 11
+    call_command("workdays", "add", "2025-09-26", "10")
+    assert capsys.readouterr().out.strip() == "2025-10-16"
+    call_command("workdays", "add", "2026-12-25", "10")
+    assert capsys.readouterr().out.strip() == "2027-01-08 provisional"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("workdays", "add", "2025-02-30", "1"),
+        ("workdays", "add", "2025-02-03", "x"),
+        ("adjudicate", "/no/such/file.json"),
+        ("quota-simulate", "/no/such/file.json"),
+    ],
+)
+def test_commands_refuse_bad_arguments_with_exit_2(args):
+    with pytest.raises(CommandError) as caught:
+        call_command(*args)
+    assert caught.value.returncode == 2
+
+
+def test_quota_simulate_bad_file_exits_2(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"periods": "no"}')
+    with pytest.raises(CommandError, match="periods") as caught:
+        call_command("quota-simulate", str(bad))
+    assert caught.value.returncode == 2

@@ -1,0 +1,165 @@
+"""SPEC §5: windows, hours, eligibility, first come first served, advance and rollover."""
+
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+
+from huzhu.rules.quota import (
+    Application,
+    GrantStatus,
+    Period,
+    PeriodLedger,
+    QuotaReason,
+    allocate,
+    find_period,
+    grant,
+    open_ledger,
+)
+
+CST = timezone(timedelta(hours=8))
+
+
+def period(no=1, quota=10, opens="2025-02-28", closes="2025-03-21", **extra) -> Period:
+    base = {
+        "renewal_end_from": date(2024, 11, 1),
+        "renewal_end_to": date(2025, 3, 31),
+    }
+    return Period(
+        no, quota, date.fromisoformat(opens), date.fromisoformat(closes), **(base | extra)
+    )
+
+
+def app(id="a", at="2025-03-03T10:00:00+08:00", members=3, unit=None, kind="new", end=None):
+    return Application(id, unit or f"U-{id}", kind, end and date.fromisoformat(end), members,
+                       datetime.fromisoformat(at))  # fmt: skip
+
+
+def one(periods, application):
+    return allocate(periods, [application]).allocations[0]
+
+
+@pytest.mark.parametrize(
+    ("at", "reason"),
+    [
+        ("2025-03-03T08:59:59+08:00", QuotaReason.OUTSIDE_HOURS),
+        ("2025-03-03T09:00:00+08:00", None),
+        ("2025-03-03T16:59:59+08:00", None),
+        ("2025-03-03T17:00:00+08:00", QuotaReason.OUTSIDE_HOURS),
+        ("2025-03-03T01:00:00+00:00", None),  # 09:00 in Jinan
+        ("2025-03-02T10:00:00+08:00", QuotaReason.OUTSIDE_HOURS),  # Sunday
+        ("2025-02-27T10:00:00+08:00", QuotaReason.WINDOW_CLOSED),
+        ("2025-03-22T10:00:00+08:00", QuotaReason.WINDOW_CLOSED),
+        ("2025-03-21T16:00:00+08:00", None),  # the closing day itself
+    ],
+)
+def test_window_and_hours(at, reason):
+    result = one([period()], app(at=at))
+    assert result.reason == reason
+    assert result.period == (None if reason == QuotaReason.WINDOW_CLOSED else 1)
+    if reason:
+        assert result.status == GrantStatus.REFUSED
+        assert result.message
+
+
+def test_make_up_working_day_is_open_and_settings_are_honoured():
+    autumn = period(opens="2025-09-20", closes="2025-10-12")
+    assert one([autumn], app(at="2025-09-28T10:00:00+08:00")).reason is None  # Sunday make-up
+    assert one([autumn], app(at="2025-10-02T10:00:00+08:00")).reason == QuotaReason.OUTSIDE_HOURS
+    relaxed = period(working_days_only=False, hours=(time(8), time(20)))
+    assert one([relaxed], app(at="2025-03-02T19:30:00+08:00")).reason is None
+
+
+@pytest.mark.parametrize(
+    ("end", "reason"),
+    [
+        ("2024-10-31", QuotaReason.NOT_ELIGIBLE),
+        ("2024-11-01", None),
+        ("2025-03-31", None),
+        ("2025-04-01", QuotaReason.NOT_ELIGIBLE),
+    ],
+)
+def test_renewal_end_date_range(end, reason):
+    assert one([period()], app(kind="renewal", end=end)).reason == reason
+
+
+def test_first_come_first_served_with_advance_and_exhaustion():
+    apps = [
+        app("late", at="2025-03-03T10:00:02+08:00", members=4),
+        app("first", at="2025-03-03T10:00:00+08:00", members=8),
+        app("second", at="2025-03-03T10:00:01+08:00", members=5),
+    ]
+    result = allocate([period(quota=10), period(2, 10, "2025-05-30", "2025-06-20")], apps)
+    by_id = {a.id: a for a in result.allocations}
+    assert (by_id["first"].granted, by_id["second"].granted) == (8, 5)  # 3 in advance (Q-4)
+    assert by_id["late"].reason == QuotaReason.QUOTA_EXHAUSTED
+    assert [a.id for a in result.allocations] == ["late", "first", "second"]  # input order
+    first, second = result.ledgers
+    assert (first.granted, first.overdrawn, first.remaining) == (13, 3, 0)
+    assert (second.advance_deducted, second.effective_quota) == (3, 7)
+
+
+def test_ties_go_to_the_earlier_recorded():
+    at = "2025-03-03T10:00:00+08:00"
+    result = allocate([period(quota=5)], [app("x", at=at, members=5), app("y", at=at, members=1)])
+    assert [a.granted for a in result.allocations] == [5, 0]
+
+
+def test_last_period_grants_partially():
+    result = allocate([period(quota=5)], [app("a", members=3), app("b", members=4,
+                      at="2025-03-03T11:00:00+08:00")])  # fmt: skip
+    assert [(a.status, a.granted) for a in result.allocations] == [
+        (GrantStatus.GRANTED, 3),
+        (GrantStatus.PARTIAL, 2),
+    ]
+    assert result.returned_to_budget == 0
+
+
+def test_unit_gets_free_shares_once_a_year_but_may_retry_after_a_refusal():
+    periods = [period(quota=2), period(2, 10, "2025-05-30", "2025-06-20")]
+    apps = [
+        app("a1", unit="U", members=2),
+        app("a2", unit="U", members=1, at="2025-06-03T10:00:00+08:00"),
+        app("b1", unit="V", members=1, at="2025-03-04T10:00:00+08:00"),
+        app("b2", unit="V", members=1, at="2025-06-03T11:00:00+08:00"),
+    ]
+    reasons = [a.reason for a in allocate(periods, apps).allocations]
+    assert reasons == [None, QuotaReason.ALREADY_GRANTED, QuotaReason.QUOTA_EXHAUSTED, None]
+
+
+def test_rollover_and_return_to_budget():
+    periods = [period(quota=10), period(2, 10, "2025-05-30", "2025-06-20")]
+    result = allocate(periods, [app(members=4)])
+    first, second = result.ledgers
+    assert (second.rollover_in, second.effective_quota) == (6, 16)
+    assert result.returned_to_budget == 16
+    assert first.remaining == 6
+
+
+def test_advance_larger_than_next_base_carries_on():
+    periods = [
+        period(quota=1),
+        period(2, 2, "2025-05-30", "2025-06-20"),
+        period(3, 10, "2025-08-29", "2025-09-19"),
+    ]
+    result = allocate(periods, [app(members=6)])
+    ledgers = result.ledgers
+    assert (ledgers[1].effective_quota, ledgers[1].remaining, ledgers[1].overdrawn) == (-3, 0, 3)
+    assert (ledgers[2].advance_deducted, ledgers[2].effective_quota) == (3, 7)
+
+
+def test_open_ledger_and_grant_are_the_live_steps():
+    ledger = open_ledger(period(quota=5), None)
+    status, count, ledger = grant(ledger, 5, last_period=False)
+    assert (status, count, ledger.remaining) == (GrantStatus.GRANTED, 5, 0)
+    status, count, after = grant(ledger, 1, last_period=False)
+    assert (status, count, after) == (GrantStatus.REFUSED, 0, ledger)
+    assert open_ledger(period(2, 3), PeriodLedger(1, 5, granted=2)).rollover_in == 3
+
+
+def test_naive_receipt_time_is_china_time():
+    assert find_period([period()], datetime(2025, 2, 28, 9, 0)) is not None  # noqa: DTZ001
+
+
+def test_empty_year():
+    result = allocate([], [])
+    assert (result.allocations, result.ledgers, result.returned_to_budget) == ((), (), 0)
