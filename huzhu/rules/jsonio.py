@@ -1,11 +1,14 @@
 """Strict reading of JSON inputs: each error is one Chinese message naming the field."""
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from huzhu.rules.errors import RuleViolation
+
+T = TypeVar("T")
 
 
 def bad(field: str, message: str) -> RuleViolation:
@@ -24,13 +27,18 @@ def required(data: dict[str, Any], key: str, field: str) -> Any:
     return data[key]
 
 
-def read_date(value: Any, field: str) -> date:
+def read_iso(value: Any, field: str, parse: Callable[[str], T], shape: str) -> T:
+    """A date, time or instant in ISO form; `shape` shows the user what is expected."""
     if not isinstance(value, str):
-        raise bad(field, "应为 YYYY-MM-DD 格式的日期")
+        raise bad(field, f"应为 {shape} 格式")
     try:
-        return date.fromisoformat(value)
+        return parse(value)
     except ValueError as exc:
-        raise bad(field, f"不是有效日期：{value}") from exc
+        raise bad(field, f"不是有效的 {shape}：{value}") from exc
+
+
+def read_date(value: Any, field: str) -> date:
+    return read_iso(value, field, date.fromisoformat, "YYYY-MM-DD 日期")
 
 
 def optional_date(data: dict[str, Any], key: str, field: str) -> date | None:

@@ -8,6 +8,7 @@ from huzhu.rules.jsonio import (
     parse_json,
     read_date,
     read_int,
+    read_iso,
     read_object,
     read_text,
     required,
@@ -17,12 +18,7 @@ from huzhu.rules.workdays import NO_OVERRIDES, HolidayTable
 
 
 def _clock(value: Any, field: str) -> time:
-    if not isinstance(value, str):
-        raise bad(field, "应为 HH:MM 格式的时间")
-    try:
-        return time.fromisoformat(value)
-    except ValueError as exc:
-        raise bad(field, f"不是有效时间：{value}") from exc
+    return read_iso(value, field, time.fromisoformat, "HH:MM 时间")
 
 
 def read_period(raw: Any, field: str) -> Period:
@@ -67,12 +63,10 @@ def read_periods(raw: Any) -> list[Period]:
 
 
 def _moment(value: Any, field: str) -> datetime:
-    if not isinstance(value, str):
-        raise bad(field, "应为带时区的 ISO 时间，如 2025-02-28T09:00:01+08:00")
-    try:
-        return local_moment(datetime.fromisoformat(value))
-    except ValueError as exc:
-        raise bad(field, f"不是有效时间：{value}") from exc
+    moment = read_iso(
+        value, field, datetime.fromisoformat, "带时区的 ISO 时间（如 2025-02-28T09:00:01+08:00）"
+    )
+    return local_moment(moment)
 
 
 def read_application(raw: Any, field: str) -> Application:

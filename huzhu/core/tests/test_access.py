@@ -85,3 +85,11 @@ def test_unknown_page_is_a_chinese_404(people, login):
     response = login(people.officer_a).get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_server_error_page_is_chinese_and_reassuring(rf):
+    from huzhu.core.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    assert "您的数据没有被修改" in response.content.decode()
