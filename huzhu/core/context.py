@@ -9,7 +9,7 @@ from huzhu.accounts.models import User
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    user = getattr(request, "user", None)
     if not isinstance(user, User):
         return {"nav_items": []}
     items = [("home", "首页")]

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 
 from huzhu.accounts.models import Role, user_of
 from huzhu.core.access import authenticated, roles
@@ -60,4 +61,5 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # No request context: the page must render even when the error came from a middleware.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
