@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "huzhu.core",
     "huzhu.accounts",
     "huzhu.organizations",
+    "huzhu.members",
+    "huzhu.contracts",
     "huzhu.demo",
 ]
 

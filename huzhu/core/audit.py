@@ -29,7 +29,7 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return data
 
 
-def record(
+def build(
     actor: Any,
     action: str,
     target: Auditable,
@@ -37,10 +37,11 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry; `actor` None means the system (a command or a migration)."""
+    """An unsaved entry, for bulk writes (`AuditEntry.objects.bulk_create`) in one transaction.
+    `actor` None means the system (a command or a migration)."""
     meta = getattr(target, "_meta", None)
     is_user = actor is not None and getattr(actor, "pk", None) is not None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else "系统"),
         action=action,
@@ -50,3 +51,17 @@ def record(
         before=before,
         after=after,
     )
+
+
+def record(
+    actor: Any,
+    action: str,
+    target: Auditable,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry, inside the caller's transaction."""
+    entry = build(actor, action, target, before=before, after=after)
+    entry.save()
+    return entry

@@ -176,18 +176,51 @@ def _load_units(rng: random.Random, unions: dict[str, Union]) -> list[Unit]:
 def _load_logins(unions: dict[str, Union], units: list[Unit]) -> None:
     unit_a = next(u for u in units if u.union == unions["lixia"])
     unit_b = next(u for u in units if u.union == unions["shizhong"])
-    create_user(actor=None, username="admin", password=DEMO_PASSWORD, role=Role.ADMIN,
-                display_name="系统管理员")  # fmt: skip
-    for duty, name in ((Duty.REGISTRAR, "登记员"), (Duty.REVIEWER, "审核员"),
-                       (Duty.APPROVER, "审批员"), (Duty.CASHIER, "出纳")):  # fmt: skip
-        create_user(actor=None, username=duty.value, password=DEMO_PASSWORD, role=Role.STAFF,
-                    display_name=f"互济会{name}", duties=(duty,))  # fmt: skip
-    create_user(actor=None, username="lixia", password=DEMO_PASSWORD, role=Role.UNION_OFFICER,
-                display_name="历下区总工会经办人", union=unions["lixia"])  # fmt: skip
-    create_user(actor=None, username="unit_a", password=DEMO_PASSWORD, role=Role.UNIT_OFFICER,
-                display_name="单位A经办人", unit=unit_a)  # fmt: skip
-    create_user(actor=None, username="unit_b", password=DEMO_PASSWORD, role=Role.UNIT_OFFICER,
-                display_name="单位B经办人", unit=unit_b)  # fmt: skip
+    create_user(
+        actor=None,
+        username="admin",
+        password=DEMO_PASSWORD,
+        role=Role.ADMIN,
+        display_name="系统管理员",
+    )
+    for duty, name in (
+        (Duty.REGISTRAR, "登记员"),
+        (Duty.REVIEWER, "审核员"),
+        (Duty.APPROVER, "审批员"),
+        (Duty.CASHIER, "出纳"),
+    ):
+        create_user(
+            actor=None,
+            username=duty.value,
+            password=DEMO_PASSWORD,
+            role=Role.STAFF,
+            display_name=f"互济会{name}",
+            duties=(duty,),
+        )
+    create_user(
+        actor=None,
+        username="lixia",
+        password=DEMO_PASSWORD,
+        role=Role.UNION_OFFICER,
+        display_name="历下区总工会经办人",
+        union=unions["lixia"],
+    )
+    create_user(
+        actor=None,
+        username="unit_a",
+        password=DEMO_PASSWORD,
+        role=Role.UNIT_OFFICER,
+        display_name="单位A经办人",
+        unit=unit_a,
+    )
+    create_user(
+        actor=None,
+        username="unit_b",
+        password=DEMO_PASSWORD,
+        role=Role.UNIT_OFFICER,
+        display_name="单位B经办人",
+        unit=unit_b,
+    )
 
 
 def load(seed: int = 2025) -> bool:
@@ -213,7 +246,7 @@ def logins() -> list[DemoLogin]:
             "lixia",
             "unit_a",
             "unit_b",
-        ]  # fmt: skip
+        ]
     ).select_related("union", "unit")
     order = {"admin": 0, "staff": 1, "union_officer": 2, "unit_officer": 3}
     return [

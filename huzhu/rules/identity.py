@@ -4,6 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
@@ -68,11 +69,42 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 PROVINCES = frozenset(
     (
-        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
-        "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
-        "63", "64", "65", "71", "81", "82",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
     )
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +132,7 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
+@lru_cache(maxsize=4096)
 def region_name(code: str) -> str:
     """The county-level place of a 6-digit region code in any era, or "" when unknown.
     (The code is where the number was issued and is kept for life, so era does not matter.)"""

@@ -202,8 +202,9 @@ def allocate(
         ledger = open_ledger(period, ledgers[-1] if ledgers else None)
         last = period is ordered[-1]
         for index in sorted(by_period[period.no], key=lambda i: (receipt(i), i)):
-            answers[index], ledger = _decide(period, ledger, applications[index], granted_units,
-                                             last, table)  # fmt: skip
+            answers[index], ledger = _decide(
+                period, ledger, applications[index], granted_units, last, table
+            )
         ledgers.append(ledger)
     returned = ledgers[-1].remaining if ledgers else 0
     return YearResult(tuple(answers[i] for i in range(len(applications))), tuple(ledgers), returned)

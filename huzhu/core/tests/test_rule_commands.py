@@ -36,10 +36,13 @@ def test_adjudicate_file_and_stdin():
     ("stdin", "words"),
     [
         ("{", "JSON 格式错误"),
-        ('{"contracts": [], "claim": {"type": "critical_illness", "event_date": "2023-01-02",'
-         ' "submitted_date": "2023-01-03", "disease": "CI99"}}', "claim.disease"),
+        (
+            '{"contracts": [], "claim": {"type": "critical_illness", "event_date": "2023-01-02",'
+            ' "submitted_date": "2023-01-03", "disease": "CI99"}}',
+            "claim.disease",
+        ),
     ],
-)  # fmt: skip
+)
 def test_adjudicate_bad_input_exits_2_with_one_line(stdin, words):
     result = run("adjudicate", "-", stdin=stdin)
     assert result.returncode == 2

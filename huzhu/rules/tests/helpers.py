@@ -24,9 +24,15 @@ def past(number, kind, event, amount, *, accident=None, disease=None, reason=Non
 
 
 def decide(
-    contracts, kind, event, *, submitted=None, history=(), plan=CRITICAL_ILLNESS_PLAN,
+    contracts,
+    kind,
+    event,
+    *,
+    submitted=None,
+    history=(),
+    plan=CRITICAL_ILLNESS_PLAN,
     **facts,
-) -> Decision:  # fmt: skip
+) -> Decision:
     for key in ("known_date", "first_diagnosed"):
         if isinstance(facts.get(key), str):
             facts[key] = d(facts[key])

@@ -185,22 +185,36 @@ def test_p7_paid_critical_illness_ends_every_liability_of_that_contract():
 def test_p7_critical_illness_in_waiting_period_ends_only_critical_illness_cover():
     contracts = [contract("B01240004", 2, "2024-05-10")]
     history = [
-        past("B01240004", "critical_illness", "2024-05-25", "0", disease="CI12",
-             reason="waiting_period")
-    ]  # fmt: skip
-    ci = decide(contracts, "critical_illness", "2024-09-01", disease="CI05", history=history,
-                first_diagnosed="2024-08-01")  # fmt: skip
+        past(
+            "B01240004",
+            "critical_illness",
+            "2024-05-25",
+            "0",
+            disease="CI12",
+            reason="waiting_period",
+        )
+    ]
+    ci = decide(
+        contracts,
+        "critical_illness",
+        "2024-09-01",
+        disease="CI05",
+        history=history,
+        first_diagnosed="2024-08-01",
+    )
     assert denials(ci) == [("B01240004", 2, "coverage_ended")]
     assert decide(contracts, "accident_hospitalization", "2024-09-01", history=history).payable
 
 
 def test_p7_ends_coverage_lists_paid_and_waiting_contracts_not_pre_existing():
     contracts = [contract("B01240001", 1, "2024-01-01"), contract("PB240001", 1, "2024-06-01")]
-    result = decide(contracts, "critical_illness", "2024-06-20", disease="CI04",
-                    first_diagnosed="2024-06-20")  # fmt: skip
+    result = decide(
+        contracts, "critical_illness", "2024-06-20", disease="CI04", first_diagnosed="2024-06-20"
+    )
     assert set(result.ends_coverage) == {"B01240001", "PB240001"}
-    pre = decide(contracts, "critical_illness", "2024-06-20", disease="CI04",
-                 first_diagnosed="2023-12-01")  # fmt: skip
+    pre = decide(
+        contracts, "critical_illness", "2024-06-20", disease="CI04", first_diagnosed="2023-12-01"
+    )
     assert pre.ends_coverage == ()
     accident = decide(contracts, "accident_hospitalization", "2024-06-20")
     assert accident.ends_coverage == ()
@@ -214,8 +228,13 @@ def test_p7_ends_coverage_lists_paid_and_waiting_contracts_not_pre_existing():
     [("2025-03-01", "pre_existing"), ("2025-02-01", "pre_existing"), ("2025-03-02", None)],
 )
 def test_p8_first_diagnosis_on_or_before_effective(first_diagnosed, reason):
-    result = decide([contract("B01250008", 1, "2025-03-01")], "critical_illness", "2025-10-09",
-                    disease="CI04", first_diagnosed=first_diagnosed)  # fmt: skip
+    result = decide(
+        [contract("B01250008", 1, "2025-03-01")],
+        "critical_illness",
+        "2025-10-09",
+        disease="CI04",
+        first_diagnosed=first_diagnosed,
+    )
     if reason:
         assert denials(result) == [("B01250008", 1, reason)]
         assert result.denials[0].clause == "P-8"
@@ -273,8 +292,9 @@ def test_p2_whole_contract_beyond_the_cap():
 
 def test_p9_death_after_disability_pays_the_rest_of_the_cap():
     contracts = [contract("B01240006", 2, "2024-01-15")]
-    history = [past("B01240006", "disability_accident", "2024-03-02", "2400.00",
-                    accident="2024-03-02")]  # fmt: skip
+    history = [
+        past("B01240006", "disability_accident", "2024-03-02", "2400.00", accident="2024-03-02")
+    ]
     result = decide(contracts, "death_accident", "2024-09-30", history=history)
     assert lines(result) == [("B01240006", 2, "3600.00")]
     assert "P-9" in result.lines[0].clauses
@@ -284,8 +304,9 @@ def test_p9_death_after_disability_pays_the_rest_of_the_cap():
 def test_p9_disability_benefits_never_exceed_the_cap():
     contracts = [contract("B01240006", 1, "2024-01-15")]
     history = [past("B01240006", "disability_accident", "2024-03-02", "2400.00")]
-    second = decide(contracts, "disability_accident", "2024-05-02", disability_grade=3,
-                    history=history)  # fmt: skip
+    second = decide(
+        contracts, "disability_accident", "2024-05-02", disability_grade=3, history=history
+    )
     assert lines(second) == [("B01240006", 1, "600.00")]
 
 
@@ -315,15 +336,28 @@ def test_p10_each_separate_accident_pays_again():
 
 def test_p10_several_admissions_for_one_accident_pay_once():
     contracts = [contract("B01240001", 1, "2024-01-01")]
-    history = [past("B01240001", "accident_hospitalization", "2024-02-01", "1600.00",
-                    accident="A7")]  # fmt: skip
-    again = decide(contracts, "accident_hospitalization", "2024-02-01", history=history,
-                   accident_id="A7")  # fmt: skip
+    history = [
+        past("B01240001", "accident_hospitalization", "2024-02-01", "1600.00", accident="A7")
+    ]
+    again = decide(
+        contracts, "accident_hospitalization", "2024-02-01", history=history, accident_id="A7"
+    )
     assert denials(again) == [("B01240001", 1, "duplicate_event")]
     assert again.denials[0].clause == "C-6"
-    default_id = decide(contracts, "accident_hospitalization", "2024-02-01",
-                        history=[past("B01240001", "accident_hospitalization", "2024-02-01",
-                                      "1600.00", accident="2024-02-01")])  # fmt: skip
+    default_id = decide(
+        contracts,
+        "accident_hospitalization",
+        "2024-02-01",
+        history=[
+            past(
+                "B01240001",
+                "accident_hospitalization",
+                "2024-02-01",
+                "1600.00",
+                accident="2024-02-01",
+            )
+        ],
+    )
     assert denials(default_id) == [("B01240001", 1, "duplicate_event")]
 
 
@@ -336,10 +370,19 @@ def test_c6_duplicate_comes_before_coverage_ended():
 
 def test_c6_unpaid_history_line_is_no_duplicate():
     contracts = [contract("B01240001", 1, "2024-01-01")]
-    history = [past("B01240001", "accident_hospitalization", "2024-02-01", "0", accident="A7",
-                    reason="not_in_force")]  # fmt: skip
-    assert decide(contracts, "accident_hospitalization", "2024-02-01", history=history,
-                  accident_id="A7").payable  # fmt: skip
+    history = [
+        past(
+            "B01240001",
+            "accident_hospitalization",
+            "2024-02-01",
+            "0",
+            accident="A7",
+            reason="not_in_force",
+        )
+    ]
+    assert decide(
+        contracts, "accident_hospitalization", "2024-02-01", history=history, accident_id="A7"
+    ).payable
 
 
 # ---- P-11 time bar ----
@@ -350,8 +393,12 @@ def test_c6_unpaid_history_line_is_no_duplicate():
     [("2023-12-24", False), ("2023-12-25", True)],
 )
 def test_p11_second_anniversary_is_still_in_time(submitted, barred):
-    result = decide([contract("B01210007", 1, "2021-08-01")], "accident_hospitalization",
-                    "2021-12-24", submitted=submitted)  # fmt: skip
+    result = decide(
+        [contract("B01210007", 1, "2021-08-01")],
+        "accident_hospitalization",
+        "2021-12-24",
+        submitted=submitted,
+    )
     assert (denials(result) == [(None, 0, "time_barred")]) is barred
     if barred:
         assert result.lines == ()
@@ -359,14 +406,24 @@ def test_p11_second_anniversary_is_still_in_time(submitted, barred):
 
 
 def test_p11_known_date_later_than_event_moves_the_bar():
-    result = decide([contract("B01210007", 1, "2021-08-01")], "accident_hospitalization",
-                    "2021-12-24", submitted="2024-01-05", known_date="2022-03-01")  # fmt: skip
+    result = decide(
+        [contract("B01210007", 1, "2021-08-01")],
+        "accident_hospitalization",
+        "2021-12-24",
+        submitted="2024-01-05",
+        known_date="2022-03-01",
+    )
     assert result.payable
 
 
 def test_p11_time_bar_is_checked_before_anything_else():
-    result = decide([contract("B01210007", 1, "2015-08-01")], "critical_illness", "2016-01-01",
-                    submitted="2020-01-01", disease="CI01")  # fmt: skip
+    result = decide(
+        [contract("B01210007", 1, "2015-08-01")],
+        "critical_illness",
+        "2016-01-01",
+        submitted="2020-01-01",
+        disease="CI01",
+    )
     assert denials(result) == [(None, 0, "time_barred")]
 
 
@@ -379,8 +436,9 @@ def test_time_bar_deadline_on_leap_day():
 
 def test_p13_free_shares_pay_like_paid_shares():
     contracts = [contract("B01220001", 2, "2022-02-25"), contract("PB220001", 1, "2022-05-13")]
-    result = decide(contracts, "critical_illness", "2023-01-02", disease="CI01",
-                    submitted="2023-03-07")  # fmt: skip
+    result = decide(
+        contracts, "critical_illness", "2023-01-02", disease="CI01", submitted="2023-03-07"
+    )
     assert result.amount == Decimal("15000.00")
     assert set(result.ends_coverage) == {"B01220001", "PB220001"}
 

@@ -64,22 +64,49 @@ def test_good_case_is_read():
         (variant(["history"], {}), "history"),
         (variant(["history"], [{"contract_no": "B1", "type": "death_illness"}]), "history[0]"),
         (
-            variant(["history"], [{"contract_no": "B1", "type": "death_illness",
-                                   "event_date": "2022-05-01", "amount": "-1"}]),
+            variant(
+                ["history"],
+                [
+                    {
+                        "contract_no": "B1",
+                        "type": "death_illness",
+                        "event_date": "2022-05-01",
+                        "amount": "-1",
+                    }
+                ],
+            ),
             "history[0].amount",
         ),
         (
-            variant(["history"], [{"contract_no": "B1", "type": "death_illness",
-                                   "event_date": "2022-05-01", "amount": "abc"}]),
+            variant(
+                ["history"],
+                [
+                    {
+                        "contract_no": "B1",
+                        "type": "death_illness",
+                        "event_date": "2022-05-01",
+                        "amount": "abc",
+                    }
+                ],
+            ),
             "history[0].amount",
         ),
         (
-            variant(["history"], [{"contract_no": "B1", "type": "death_illness",
-                                   "event_date": "2022-05-01", "amount": [1]}]),
+            variant(
+                ["history"],
+                [
+                    {
+                        "contract_no": "B1",
+                        "type": "death_illness",
+                        "event_date": "2022-05-01",
+                        "amount": [1],
+                    }
+                ],
+            ),
             "history[0].amount",
         ),
     ],
-)  # fmt: skip
+)
 def test_malformed_case_names_the_field(text, field):
     with pytest.raises(RuleViolation) as caught:
         adjudicate_text(text)
@@ -89,8 +116,12 @@ def test_malformed_case_names_the_field(text, field):
 
 @pytest.mark.parametrize("grade", [0, 11, "3", None])
 def test_disability_grade_must_be_1_to_10(grade):
-    claim = {"type": "disability_accident", "event_date": "2022-05-01",
-             "submitted_date": "2022-06-01", "disability_grade": grade}  # fmt: skip
+    claim = {
+        "type": "disability_accident",
+        "event_date": "2022-05-01",
+        "submitted_date": "2022-06-01",
+        "disability_grade": grade,
+    }
     case = variant(["claim"], claim)
     with pytest.raises(RuleViolation, match="claim.disability_grade"):
         adjudicate_text(case)
@@ -106,9 +137,14 @@ def test_duplicate_contract_numbers_are_refused():
 def test_optional_fields_and_settings_are_honoured():
     case = json.loads(json.dumps(GOOD))
     case["history"] = [
-        {"contract_no": "B01220001", "type": "accident_hospitalization",
-         "event_date": "2022-05-01", "amount": 1600, "accident_id": 7}
-    ]  # fmt: skip
+        {
+            "contract_no": "B01220001",
+            "type": "accident_hospitalization",
+            "event_date": "2022-05-01",
+            "amount": 1600,
+            "accident_id": 7,
+        }
+    ]
     case["settings"] = {"renewal_waives_waiting": False}
     case["claim"]["disease"] = "ci04"
     case["expect"] = {"ignored": True}
@@ -123,19 +159,38 @@ def test_empty_settings_keep_the_plan_defaults():
 
 def test_amounts_in_json_are_never_floats():
     case = json.loads(json.dumps(GOOD))
-    case["claim"] = {"type": "death_accident", "event_date": "2022-09-30",
-                     "submitted_date": "2022-10-12"}  # fmt: skip
-    case["history"] = [{"contract_no": "B01220001", "type": "disability_accident",
-                        "event_date": "2022-03-02", "amount": 2400.10}]  # fmt: skip
+    case["claim"] = {
+        "type": "death_accident",
+        "event_date": "2022-09-30",
+        "submitted_date": "2022-10-12",
+    }
+    case["history"] = [
+        {
+            "contract_no": "B01220001",
+            "type": "disability_accident",
+            "event_date": "2022-03-02",
+            "amount": 2400.10,
+        }
+    ]
     assert adjudicate_text(json.dumps(case))["amount"] == "3599.90"
 
 
 PERIOD = {
-    "no": 1, "quota": 10, "opens": "2025-02-28", "closes": "2025-03-21",
-    "renewal_end_from": "2024-11-01", "renewal_end_to": "2025-03-31",
-}  # fmt: skip
-APP = {"id": "a", "unit": "U1", "kind": "new", "current_end": None, "members": 3,
-       "submitted_at": "2025-02-28T09:00:00+08:00"}  # fmt: skip
+    "no": 1,
+    "quota": 10,
+    "opens": "2025-02-28",
+    "closes": "2025-03-21",
+    "renewal_end_from": "2024-11-01",
+    "renewal_end_to": "2025-03-31",
+}
+APP = {
+    "id": "a",
+    "unit": "U1",
+    "kind": "new",
+    "current_end": None,
+    "members": 3,
+    "submitted_at": "2025-02-28T09:00:00+08:00",
+}
 
 
 def quota_case(period=None, app=None, **top):

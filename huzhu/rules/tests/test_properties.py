@@ -25,8 +25,9 @@ def member_cases(draw):
         effective = BASE + timedelta(days=draw(days))
         if index and draw(st.booleans()):  # a renewal ending-on-effective chain
             effective = contracts[-1].end
-        contracts.append(ContractFact(f"B{index}", draw(st.integers(1, 3)), effective,
-                                      contract_end(effective)))  # fmt: skip
+        contracts.append(
+            ContractFact(f"B{index}", draw(st.integers(1, 3)), effective, contract_end(effective))
+        )
     kind = draw(st.sampled_from(list(BenefitType)))
     event = BASE + timedelta(days=draw(days) + 1)
     history = [
@@ -77,10 +78,13 @@ def test_death_and_disability_never_exceed_3000_per_share_per_contract(case):
         return
     for line in decision.lines:
         before = sum(
-            (h.amount for h in history
-             if h.contract_no == line.contract_no and h.kind.under_death_disability_cap),
+            (
+                h.amount
+                for h in history
+                if h.contract_no == line.contract_no and h.kind.under_death_disability_cap
+            ),
             Decimal("0"),
-        )  # fmt: skip
+        )
         assert line.amount <= Decimal(3000) * line.shares - before
 
 
@@ -103,15 +107,19 @@ PERIODS = [
     Period(2, 10, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30)),
     Period(3, 15, date(2025, 8, 29), date(2025, 9, 19), date(2025, 4, 1), date(2025, 9, 30)),
 ]
-WINDOW_STARTS = [datetime(2025, 2, 28, 9, tzinfo=CHINA), datetime(2025, 5, 30, 9, tzinfo=CHINA),
-                 datetime(2025, 8, 29, 9, tzinfo=CHINA)]  # fmt: skip
+WINDOW_STARTS = [
+    datetime(2025, 2, 28, 9, tzinfo=CHINA),
+    datetime(2025, 5, 30, 9, tzinfo=CHINA),
+    datetime(2025, 8, 29, 9, tzinfo=CHINA),
+]
 
 
 @st.composite
 def years(draw):
     count = draw(st.integers(0, 40))
-    offsets = draw(st.lists(st.integers(0, 30 * 24 * 3600), min_size=count, max_size=count,
-                            unique=True))  # fmt: skip
+    offsets = draw(
+        st.lists(st.integers(0, 30 * 24 * 3600), min_size=count, max_size=count, unique=True)
+    )
     apps = []
     for index, offset in enumerate(offsets):
         start = draw(st.sampled_from(WINDOW_STARTS))

@@ -30,8 +30,14 @@ def period(no=1, quota=10, opens="2025-02-28", closes="2025-03-21", **extra) -> 
 
 
 def app(id="a", at="2025-03-03T10:00:00+08:00", members=3, unit=None, kind="new", end=None):
-    return Application(id, unit or f"U-{id}", kind, end and date.fromisoformat(end), members,
-                       datetime.fromisoformat(at))  # fmt: skip
+    return Application(
+        id,
+        unit or f"U-{id}",
+        kind,
+        end and date.fromisoformat(end),
+        members,
+        datetime.fromisoformat(at),
+    )
 
 
 def one(periods, application):
@@ -105,8 +111,10 @@ def test_ties_go_to_the_earlier_recorded():
 
 
 def test_last_period_grants_partially():
-    result = allocate([period(quota=5)], [app("a", members=3), app("b", members=4,
-                      at="2025-03-03T11:00:00+08:00")])  # fmt: skip
+    result = allocate(
+        [period(quota=5)],
+        [app("a", members=3), app("b", members=4, at="2025-03-03T11:00:00+08:00")],
+    )
     assert [(a.status, a.granted) for a in result.allocations] == [
         (GrantStatus.GRANTED, 3),
         (GrantStatus.PARTIAL, 2),

@@ -1,0 +1,230 @@
+"""Every write to contracts (SPEC §4): enrolment, submission, fee confirmation with its number,
+cancellation and renewal. Each runs in one transaction and writes its audit entry."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from huzhu.contracts.holdings import holdings_of
+from huzhu.contracts.models import (
+    Contract,
+    ContractLine,
+    ContractStatus,
+    Funding,
+    FundingSource,
+    NumberSequence,
+)
+from huzhu.core import audit, clock
+from huzhu.members.models import Membership
+from huzhu.organizations.models import Unit
+from huzhu.rules.dates import contract_end
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, Plan
+from huzhu.rules.roster import participation_needed, peak_shares
+
+
+class ContractError(ValueError):
+    """A refused contract step, with every reason in Chinese."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("；".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class EnrolmentFacts:
+    funding_source: str
+    requested_start: date | None = None
+
+
+def _snapshot(contract: Contract) -> dict[str, Any]:
+    return audit.snapshot(contract, Contract.AUDITED_FIELDS)
+
+
+def _lock(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update().select_related("unit__union").get(pk=contract.pk)
+
+
+def create_enrolment(
+    unit: Unit, facts: EnrolmentFacts, *, actor: Any, previous: Contract | None = None
+) -> Contract:
+    """A draft contract (K-1) for the unit's current roster with the planned shares. For a
+    renewal (K-5) the roster starts from today's roster: leavers are gone, newcomers are in and
+    changed shares apply."""
+    if facts.funding_source not in FundingSource.values:
+        raise ContractError(["请选择会费来源（五种方式之一）"])
+    if facts.requested_start is not None and facts.requested_start < clock.today():
+        raise ContractError(["申请生效日不能早于今天"])
+    roster = list(Membership.objects.filter(unit=unit, left__isnull=True))
+    if not roster:
+        raise ContractError(["本单位名册为空，请先导入职工名册"])
+    with transaction.atomic():
+        contract = Contract.objects.create(
+            unit=unit,
+            funding=Funding.PAID,
+            funding_source=facts.funding_source,
+            requested_start=facts.requested_start,
+            previous=previous,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        ContractLine.objects.bulk_create(
+            ContractLine(contract=contract, member_id=m.member_id, shares=m.shares) for m in roster
+        )
+        _totals(contract)
+        action = "contracts.contract.renewal_started" if previous else "contracts.contract.created"
+        after = _snapshot(contract) | ({"previous": previous.contract_no} if previous else {})
+        audit.record(actor, action, contract, after=after)
+    return contract
+
+
+def _totals(contract: Contract, plan: Plan = CRITICAL_ILLNESS_PLAN) -> None:
+    """K-3: fee = 20 × total shares (a free contract costs nothing)."""
+    shares = sum(contract.lines.values_list("shares", flat=True))
+    contract.total_shares = shares
+    contract.fee = Decimal(0) if contract.funding == Funding.FREE else plan.fee_per_share * shares
+    contract.save(update_fields=["total_shares", "fee"])
+
+
+def intended_start(contract: Contract, on: date) -> date:
+    """K-6: the effective date if the fee were confirmed on `on`: a renewal submitted in time
+    continues on the previous end date; otherwise the confirmation day or a later requested day."""
+    previous = contract.previous
+    submitted = contract.submitted_at.date() if contract.submitted_at else on
+    if previous is not None and previous.end is not None and submitted <= previous.end:
+        return previous.end
+    if contract.requested_start is not None and contract.requested_start > on:
+        return contract.requested_start
+    return on
+
+
+def check_contract(
+    contract: Contract, start: date, plan: Plan = CRITICAL_ILLNESS_PLAN
+) -> list[str]:
+    """E-3 participation, E-5 age on the effective date, P-2 the 3-share cap on any day."""
+    problems = []
+    lines = list(contract.lines.select_related("member"))
+    needed = participation_needed(contract.unit.member_count, plan)
+    if contract.funding == Funding.PAID and len(lines) < needed:
+        problems.append(
+            f"入会人数{len(lines)}人，少于本单位会员人数{contract.unit.member_count}人的70%"
+            f"（至少{needed}人，E-3）"
+        )
+    for line in lines:
+        age = line.member.age_on(start)
+        if not plan.min_age <= age <= plan.max_age:
+            problems.append(
+                f"{line.member.name}：生效日 {start} 时{age}周岁，不在18至60周岁之间（E-5）"
+            )
+        if line.member.status != "in_service":
+            problems.append(f"{line.member.name}：已退休，不符合入会条件（E-5）")
+    held = holdings_of([line.member_id for line in lines], exclude_contract=contract.pk)
+    window = (start, contract_end(start))
+    for line in lines:
+        already = peak_shares(window, held[line.member_id])
+        if already + line.shares > plan.max_shares:
+            problems.append(
+                f"{line.member.name}：已有{already}份，再加{line.shares}份超过每人3份上限（P-2）"
+            )
+    return problems
+
+
+def submit_contract(contract: Contract, *, actor: Any) -> Contract:
+    with transaction.atomic():
+        locked = _lock(contract)
+        if locked.status != ContractStatus.DRAFT:
+            raise ContractError([f"合同当前状态为“{locked.state_label}”，不能提交"])
+        problems = check_contract(locked, intended_start(locked, clock.today()))
+        if problems:
+            raise ContractError(problems)
+        before = _snapshot(locked)
+        locked.status = ContractStatus.SUBMITTED
+        locked.submitted_at = clock.now()
+        locked.save(update_fields=["status", "submitted_at"])
+        audit.record(
+            actor, "contracts.contract.submitted", locked, before=before, after=_snapshot(locked)
+        )
+    return locked
+
+
+def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
+    """Staff confirm the fee was received: the contract becomes active with its number and
+    dates (K-2, K-4, K-6, P-3). The share cap is checked again under the lock."""
+    with transaction.atomic():
+        locked = _lock(contract)
+        if locked.status != ContractStatus.SUBMITTED:
+            raise ContractError([f"合同当前状态为“{locked.state_label}”，不能确认会费"])
+        today = clock.today()
+        start = intended_start(locked, today)
+        problems = check_contract(locked, start)
+        if problems:
+            raise ContractError(problems)
+        before = _snapshot(locked)
+        locked.effective, locked.end = start, contract_end(start)
+        locked.contract_no = next_number(locked, start)
+        locked.status = ContractStatus.ACTIVE
+        locked.confirmed_at, locked.confirmed_by = clock.now(), actor
+        locked.save(
+            update_fields=[
+                "effective",
+                "end",
+                "contract_no",
+                "status",
+                "confirmed_at",
+                "confirmed_by",
+            ]
+        )
+        audit.record(
+            actor,
+            "contracts.contract.fee_confirmed",
+            locked,
+            before=before,
+            after=_snapshot(locked),
+        )
+    return locked
+
+
+def next_number(contract: Contract, effective: date) -> str:
+    """K-2: B + series + yy + sequence (paid), PB + yy + sequence (free); the sequence row is
+    locked, unique per prefix and year, and widens past 9999."""
+    yy = effective.year % 100
+    prefix = "PB" if contract.funding == Funding.FREE else "B" + contract.unit.union.contract_series
+    NumberSequence.objects.get_or_create(prefix=prefix, year=yy)
+    sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=yy)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}{yy:02d}{sequence.last:04d}"
+
+
+def cancel_contract(contract: Contract, *, actor: Any, reason: str) -> Contract:
+    """K-4: only a draft or a submitted contract can be cancelled, with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ContractError(["请填写撤销原因"])
+    with transaction.atomic():
+        locked = _lock(contract)
+        if locked.status not in (ContractStatus.DRAFT, ContractStatus.SUBMITTED):
+            raise ContractError(["生效的合同不能撤销或修改，如需更正请联系互济会"])
+        before = _snapshot(locked)
+        locked.status = ContractStatus.CANCELLED
+        locked.cancelled_at, locked.cancel_reason = clock.now(), reason[:200]
+        locked.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        audit.record(
+            actor,
+            "contracts.contract.cancelled",
+            locked,
+            before=before,
+            after=_snapshot(locked) | {"reason": reason},
+        )
+    return locked
+
+
+def start_renewal(contract: Contract, facts: EnrolmentFacts, *, actor: Any) -> Contract:
+    """K-5: 续会 from an active contract; continuity needs submission by its end date."""
+    if contract.status != ContractStatus.ACTIVE:
+        raise ContractError(["只有生效的合同可以续会"])
+    pending = contract.renewals.exclude(status=ContractStatus.CANCELLED).first()
+    if pending is not None:
+        raise ContractError([f"该合同已有续会申请（{pending.public_id}）"])
+    return create_enrolment(contract.unit, facts, actor=actor, previous=contract)

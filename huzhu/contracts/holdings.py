@@ -1,0 +1,37 @@
+"""What members already hold: the shares of contracts that count against the cap (P-2)."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from huzhu.contracts.models import ContractLine, ContractStatus
+from huzhu.core import clock
+from huzhu.rules.dates import contract_end
+
+Holding = tuple[date, date, int]  # (effective, end, shares): covers (effective, end]
+
+
+def holdings_of(
+    member_ids: Iterable[int], *, exclude_contract: int | None = None
+) -> dict[int, list[Holding]]:
+    """Per member, the (effective, end, shares) of every active or submitted contract. A
+    submitted contract has no effective date yet: its requested start (or today) stands in."""
+    ids = list(member_ids)
+    result: dict[int, list[Holding]] = {i: [] for i in ids}
+    today = clock.today()
+    for start in range(0, len(ids), 2000):
+        lines = ContractLine.objects.filter(
+            member_id__in=ids[start : start + 2000],
+            contract__status__in=[ContractStatus.SUBMITTED, ContractStatus.ACTIVE],
+        )
+        if exclude_contract is not None:
+            lines = lines.exclude(contract_id=exclude_contract)
+        for member_id, shares, effective, end, requested in lines.values_list(
+            "member_id",
+            "shares",
+            "contract__effective",
+            "contract__end",
+            "contract__requested_start",
+        ):
+            begin = effective or requested or today
+            result[member_id].append((begin, end or contract_end(begin), shares))
+    return result

@@ -1,0 +1,194 @@
+"""Contracts (保障合同, SPEC §4): one unit's roster for one enrolment, numbered on activation."""
+
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from huzhu.core import clock
+from huzhu.members.models import Member
+from huzhu.organizations.models import CODE_ALPHABET, Unit
+
+if TYPE_CHECKING:
+    from huzhu.accounts.models import User
+
+
+def new_contract_code() -> str:
+    return "K" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(9))
+
+
+class Funding(models.TextChoices):
+    PAID = "paid", "自费（会费）"
+    FREE = "free", "普惠（免费）"
+
+
+class FundingSource(models.TextChoices):
+    """K-3: the five ways a unit pays the fee."""
+
+    UNION_FUNDS = "union_funds", "工会经费列支"
+    ADMINISTRATION = "administration", "单位行政列支"
+    SHARED_ADMIN_UNION = "shared_admin_union", "行政与工会分担"
+    SHARED_ALL = "shared_all", "行政、工会、个人分担"
+    PERSONAL = "personal", "个人交纳"
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交，待确认会费"
+    ACTIVE = "active", "有效"
+    EXPIRED = "expired", "已到期"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class ContractQuerySet(models.QuerySet["Contract"]):
+    def for_user(self, user: "User") -> "ContractQuerySet":
+        if user.sees_all_organizations:
+            return self.all()
+        return self.filter(unit__in=Unit.objects.for_user(user))
+
+    def holding(self) -> "ContractQuerySet":
+        """Contracts whose shares count against the 3-share cap: active, and submitted ones
+        that are about to be (P-2)."""
+        return self.filter(status__in=[ContractStatus.SUBMITTED, ContractStatus.ACTIVE])
+
+
+class Contract(models.Model):
+    code = models.CharField("编号", max_length=12, unique=True, default=new_contract_code)
+    contract_no = models.CharField("合同单号", max_length=16, unique=True, null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="contracts"
+    )
+    funding = models.CharField("类型", max_length=8, choices=Funding.choices, default=Funding.PAID)
+    funding_source = models.CharField(
+        "会费来源", max_length=24, choices=FundingSource.choices, blank=True
+    )
+    status = models.CharField(
+        "状态", max_length=12, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    requested_start = models.DateField("申请生效日", null=True, blank=True)
+    effective = models.DateField("生效日", null=True, blank=True)
+    end = models.DateField("终止日", null=True, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="续会自",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
+    total_shares = models.PositiveIntegerField("总份数", default=0)
+    fee = models.DecimalField("会费", max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField("创建时间", default=clock.now)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    cancel_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    objects: ClassVar[ContractQuerySet] = ContractQuerySet.as_manager()  # type: ignore[assignment]
+
+    AUDITED_FIELDS: ClassVar[list[str]] = [
+        "status",
+        "contract_no",
+        "effective",
+        "end",
+        "total_shares",
+        "fee",
+        "funding_source",
+        "requested_start",
+    ]
+
+    class Meta:
+        verbose_name = "保障合同"
+        verbose_name_plural = "保障合同"
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=~models.Q(status="active")
+                | models.Q(contract_no__isnull=False, effective__isnull=False, end__isnull=False),
+                name="active_contract_is_numbered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.contract_no or f"{self.unit.name}（{self.get_status_display()}）"
+
+    @property
+    def audit_code(self) -> str:
+        return self.contract_no or self.code
+
+    @property
+    def public_id(self) -> str:
+        """What URLs use: the contract number once it has one, the opaque code before."""
+        return self.contract_no or self.code
+
+    @property
+    def state(self) -> str:
+        """The status as it is today: an active contract is expired the day after its end
+        date, with or without a nightly job (SPEC K-4)."""
+        if self.status == ContractStatus.ACTIVE and self.end and clock.today() > self.end:
+            return ContractStatus.EXPIRED
+        return self.status
+
+    @property
+    def state_label(self) -> str:
+        return ContractStatus(self.state).label
+
+    def in_force_on(self, day: date) -> bool:
+        """P-3: covered days are (effective, end]."""
+        return (
+            self.status == ContractStatus.ACTIVE
+            and self.effective is not None
+            and self.end is not None
+            and self.effective < day <= self.end
+        )
+
+    @property
+    def first_covered_day(self) -> date | None:
+        return self.effective + timedelta(days=1) if self.effective else None
+
+
+class ContractLine(models.Model):
+    """One member on a contract's roster with his shares (K-1: 1-3; free contracts 1)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="contract_lines")
+    shares = models.PositiveSmallIntegerField("份数")
+
+    class Meta:
+        verbose_name = "合同名册"
+        verbose_name_plural = "合同名册"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["contract", "member"], name="one_line_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(shares__gte=1, shares__lte=3), name="line_shares_1_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} · {self.member} × {self.shares}"
+
+
+class NumberSequence(models.Model):
+    """K-2: the last sequence number per prefix and 2-digit year, taken under a row lock so two
+    confirmations never get the same number; it widens past 9999 instead of wrapping."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_sequence_per_prefix_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.year:02d}: {self.last}"

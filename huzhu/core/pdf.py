@@ -1,0 +1,87 @@
+"""PDF documents with correct Chinese text (reportlab's built-in STSong-Light CID font, which
+needs no font file and extracts back to text)."""
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=24, alignment=1)
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=17, wordWrap="CJK")
+SMALL = ParagraphStyle("small", fontName=FONT, fontSize=8.5, leading=12, wordWrap="CJK")
+ISSUER = "济南市职工互助互济会"
+FACTS_STYLE = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+    ]
+)
+GRID_STYLE = TableStyle(
+    [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+    ]
+)
+
+
+@dataclass
+class Document:
+    title: str
+    facts: Sequence[tuple[str, str]] = ()
+    paragraphs: Sequence[str] = ()
+    table_title: str = ""
+    table: Sequence[Sequence[str]] = ()  # first row is the header
+    footer: str = field(default=f"{ISSUER} · 服务电话 0531-86000000")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render(doc: Document) -> bytes:
+    buffer = io.BytesIO()
+    margin = 18 * mm
+    template = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=doc.title,
+        author=ISSUER,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+    )
+    story: list[Flowable] = [Paragraph(_escape(doc.title), TITLE), Spacer(1, 6 * mm)]
+    if doc.facts:
+        rows = [[Paragraph(_escape(k), BODY), Paragraph(_escape(v), BODY)] for k, v in doc.facts]
+        facts = Table(rows, colWidths=[40 * mm, 134 * mm])
+        facts.setStyle(FACTS_STYLE)
+        story += [facts, Spacer(1, 5 * mm)]
+    story += [Paragraph(_escape(p), BODY) for p in doc.paragraphs]
+    if doc.table:
+        story += [Spacer(1, 5 * mm), Paragraph(_escape(doc.table_title), BODY), Spacer(1, 2 * mm)]
+        body = [[Paragraph(_escape(str(c)), SMALL) for c in row] for row in doc.table]
+        grid = Table(body, repeatRows=1)
+        grid.setStyle(GRID_STYLE)
+        story.append(grid)
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.setFont(FONT, 8)
+        canvas.drawCentredString(
+            A4[0] / 2, 10 * mm, f"{doc.footer} · 第 {canvas.getPageNumber()} 页"
+        )
+
+    template.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

@@ -1,0 +1,278 @@
+"""Every write to members: roster import (all-or-nothing by default) and logged reveals."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from huzhu.contracts.holdings import holdings_of
+from huzhu.core import audit, clock
+from huzhu.core.models import AuditEntry
+from huzhu.members.models import NOTICE_VERSION, Member, Membership, card_hash, id_hash
+from huzhu.members.spreadsheet import RosterFileError, Table, annotated_workbook, read_table
+from huzhu.organizations.models import Unit
+from huzhu.rules.dates import contract_end
+from huzhu.rules.identity import mask_card
+from huzhu.rules.roster import (
+    HEADER,
+    CellIssue,
+    RosterRow,
+    mark_duplicates,
+    match_headers,
+    peak_shares,
+    validate_row,
+)
+
+CONSENT_METHOD = "单位上传名册时确认已取得职工书面单独同意"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    accepted: int = 0
+    refused: int = 0
+    errors: list[CellIssue] = field(default_factory=list)
+    warnings: list[CellIssue] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    saved: bool = False
+    annotated: bytes | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        def issue(i: CellIssue) -> dict[str, Any]:
+            return {"row": i.row, "column": i.column, "code": i.code, "message": i.message}
+
+        return {
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "refused": self.refused,
+            "saved": self.saved,
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [issue(i) for i in self.errors],
+            "warnings": [issue(i) for i in self.warnings],
+        }
+
+
+Checked = tuple[ImportReport, list[RosterRow], Table | None]
+
+
+def check_roster(data: bytes, *, effective: date | None = None) -> Checked:
+    """Validate a roster file without writing: every row, duplicates, the 3-share cap."""
+    report = ImportReport()
+    try:
+        table = read_table(data)
+    except RosterFileError as exc:
+        report.errors.append(CellIssue(0, "", exc.code, exc.message))
+        return report, [], None
+    report.rows = len(table.rows)
+    columns, header_issues = match_headers(table.header)
+    if header_issues:
+        report.errors.extend(header_issues)
+        report.refused = report.rows
+        report.annotated = annotated_workbook(table, columns, header_issues, HEADER)
+        return report, [], table
+    today = clock.today()
+    start = effective or today
+    rows = []
+    for row_no, cells in table.rows:
+        values = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
+        row = validate_row(row_no, values, effective=start, today=today)
+        _file_problems(row, table, columns)
+        rows.append(row)
+    mark_duplicates(rows)
+    _check_share_cap(rows, start)
+    for row in rows:
+        report.errors.extend(row.errors)
+        report.warnings.extend(row.warnings)
+    report.accepted = sum(r.ok for r in rows)
+    report.refused = report.rows - report.accepted
+    if report.errors or report.warnings:
+        report.annotated = annotated_workbook(
+            table, columns, [*report.errors, *report.warnings], HEADER
+        )
+    return report, rows, table
+
+
+def _file_problems(row: RosterRow, table: Table, columns: dict[str, int]) -> None:
+    if row.row in table.merged_rows:
+        row.refuse("name", "merged", "此行含合并单元格，请取消合并后每格填写一个值")
+    for name, index in columns.items():
+        if (row.row, index) in table.formulas:
+            row.refuse(name, "formula", f"“{HEADER[name]}”是公式，请改为直接填写的值")
+
+
+def _check_share_cap(rows: list[RosterRow], effective: date) -> None:
+    """P-2: planned shares plus shares held in other active or submitted contracts (any unit)
+    may not exceed 3 on any day of the new coverage window."""
+    valid = {id_hash(r.person.number): r for r in rows if r.ok and r.person is not None}
+    if not valid:
+        return
+    found = dict(Member.objects.filter(id_hash__in=list(valid)).values_list("id_hash", "id"))
+    held = holdings_of(found.values())
+    window = (effective, contract_end(effective))
+    for digest, member_id in found.items():
+        row = valid[digest]
+        already = peak_shares(window, held[member_id])
+        if already + row.shares > 3:
+            row.refuse(
+                "shares",
+                "share_cap",
+                f"该职工在有效合同中已有{already}份，再加{row.shares}份将超过每人3份上限（P-2）",
+            )
+
+
+def import_roster(
+    unit: Unit,
+    data: bytes,
+    *,
+    actor: Any,
+    effective: date | None = None,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a roster into `unit`: all-or-nothing unless `accept_valid`; nothing is written
+    when `dry_run`. Members are upserted by ID number; each joins the unit's roster with the
+    planned shares (a member moving from another unit leaves it)."""
+    report, rows, _ = check_roster(data, effective=effective)
+    good = [r for r in rows if r.ok]
+    if dry_run or not good or (report.errors and not accept_valid):
+        return report
+    with transaction.atomic():
+        report.created, report.updated = _save(unit, good, actor)
+    report.saved = True
+    return report
+
+
+def _save(unit: Unit, rows: list[RosterRow], actor: Any) -> tuple[int, int]:
+    today = clock.today()
+    by_hash = {id_hash(r.person.number): r for r in rows if r.person is not None}
+    existing = {
+        m.id_hash: m for m in Member.objects.select_for_update().filter(id_hash__in=list(by_hash))
+    }
+    fresh: list[Member] = []
+    changed: list[Member] = []
+    entries: list[AuditEntry] = []
+    for digest, row in by_hash.items():
+        member = existing.get(digest)
+        if member is None:
+            fresh.append(_new_member(row, digest))
+            continue
+        entry = _refresh_member(member, row, actor)
+        changed.append(member)
+        if entry is not None:
+            entries.append(entry)
+    Member.objects.bulk_create(fresh, batch_size=2000)
+    Member.objects.bulk_update(changed, MEMBER_FIELDS, batch_size=1000)
+    members = {m.pk: m for m in fresh + changed}
+    shares = {pk: by_hash[m.id_hash].shares for pk, m in members.items()}
+    entries += _place_on_roster(unit, shares, today, actor, members)
+    summary = {"created": [m.code for m in fresh], "updated": len(changed), "rows": len(rows)}
+    entries.append(audit.build(actor, "members.roster.imported", unit, after=summary))
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(fresh), len(changed)
+
+
+MEMBER_FIELDS = [
+    "name",
+    "mobile",
+    "status",
+    "tags",
+    "consent_version",
+    "consent_date",
+    "consent_method",
+    "bank_card",
+    "bank_card_hash",
+    "updated_at",
+]
+
+
+def _row_values(row: RosterRow) -> dict[str, Any]:
+    """What a roster row says about a member (the ID number itself never changes)."""
+    card = row.card.number if row.card else ""
+    return {
+        "name": row.name,
+        "mobile": row.mobile,
+        "status": row.status,
+        "tags": list(row.tags),
+        "bank_card": card,
+        "bank_card_hash": card_hash(card),
+        "consent_version": NOTICE_VERSION,
+        "consent_date": clock.today(),
+        "consent_method": CONSENT_METHOD,
+        "updated_at": clock.now(),
+    }
+
+
+def _new_member(row: RosterRow, digest: str) -> Member:
+    person = row.person
+    if person is None:  # pragma: no cover - only valid rows reach here
+        raise ValueError("row without a person")
+    return Member(
+        id_number=person.number,
+        id_hash=digest,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        created_at=clock.now(),
+        **_row_values(row),
+    )
+
+
+def _refresh_member(member: Member, row: RosterRow, actor: Any) -> AuditEntry | None:
+    """Apply a row to an existing member; the audit entry when anything changed."""
+    before = audit.snapshot(member, Member.AUDITED_FIELDS)
+    old_card = member.bank_card
+    for name, value in _row_values(row).items():
+        setattr(member, name, value)
+    after = audit.snapshot(member, Member.AUDITED_FIELDS)
+    if old_card != member.bank_card:
+        before, after = (
+            before | {"bank_card": mask_card(old_card)},
+            after | {"bank_card": member.masked_card},
+        )
+    if before == after:
+        return None
+    return audit.build(actor, "members.member.updated", member, before=before, after=after)
+
+
+def _place_on_roster(
+    unit: Unit, shares: dict[int, int], today: date, actor: Any, members: dict[int, Member]
+) -> list[AuditEntry]:
+    current = {
+        m.member_id: m
+        for m in Membership.objects.select_for_update()
+        .select_related("unit")
+        .filter(member_id__in=list(shares), left__isnull=True)
+    }
+    keep, leave, join, entries = [], [], [], []
+    for member_id, count in shares.items():
+        membership = current.get(member_id)
+        if membership is not None and membership.unit_id == unit.pk:
+            membership.shares = count
+            keep.append(membership)
+            continue
+        if membership is not None:
+            membership.left = today
+            leave.append(membership)
+            entries.append(
+                audit.build(
+                    actor,
+                    "members.member.moved",
+                    members[member_id],
+                    before={"unit": membership.unit.code},
+                    after={"unit": unit.code},
+                )
+            )
+        join.append(Membership(member_id=member_id, unit=unit, shares=count, joined=today))
+    Membership.objects.bulk_update(keep, ["shares"], batch_size=2000)
+    Membership.objects.bulk_update(leave, ["left"], batch_size=2000)
+    Membership.objects.bulk_create(join, batch_size=2000)
+    return entries
+
+
+def reveal(member: Member, what: str, *, actor: Any) -> str:
+    """The full ID or card number, for a role that needs it; every reveal is logged."""
+    value = str(member.id_number if what == "id_number" else member.bank_card)
+    audit.record(actor, f"members.member.{what}_revealed", member, after={"field": what})
+    return value

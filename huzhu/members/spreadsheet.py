@@ -1,0 +1,232 @@
+"""Reading rosters (xlsx, xls, ods with python-calamine; csv) and writing the template and the
+annotated workbook (openpyxl). A file is judged by its content, never by its name."""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import python_calamine
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from huzhu.rules.roster import COLUMNS, SPECIAL_GROUPS, CellIssue
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 200_000
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+\d+)"[^>]*?>\s*<f[ >/]')
+RED = PatternFill("solid", fgColor="FFC7CE")
+YELLOW = PatternFill("solid", fgColor="FFEB9C")
+
+
+class RosterFileError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Table:
+    header: list[object]
+    rows: list[tuple[int, list[object]]]  # (row number as the user sees it, cells)
+    merged_rows: set[int] = field(default_factory=set)
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, 0-based column)
+
+
+def cell_position(ref: str) -> tuple[int, int]:
+    """'C3' → (3, 2)."""
+    match = _CELL.match(ref)
+    if match is None:
+        raise ValueError(ref)
+    letters, digits = match.groups()
+    column = 0
+    for char in letters:
+        column = column * 26 + ord(char) - 64
+    return int(digits), column - 1
+
+
+def read_table(data: bytes) -> Table:
+    if not data or not data.strip():
+        raise RosterFileError("empty", "文件为空，请选择填写好的名册")
+    if len(data) > MAX_BYTES:
+        raise RosterFileError("too_large", "文件超过 20 MB，请分批导入")
+    if data[:4] == b"%PDF":
+        raise RosterFileError(
+            "not_spreadsheet", "这是 PDF 文件，不是表格；请上传 Excel（xlsx）或 CSV 名册"
+        )
+    if data[:2] == b"PK" or data[:4] == b"\xd0\xcf\x11\xe0":
+        table = _read_workbook(data)
+    else:
+        table = _read_csv(data)
+    if not table.rows and not table.header:
+        raise RosterFileError("empty", "表格中没有内容，请按模板填写后再上传")
+    if len(table.rows) > MAX_ROWS:
+        raise RosterFileError("too_many_rows", f"一次最多导入 {MAX_ROWS} 行，请分批导入")
+    return table
+
+
+def _read_workbook(data: bytes) -> Table:
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        values = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    except Exception as exc:  # calamine raises several types for broken files
+        raise RosterFileError(
+            "not_spreadsheet",
+            "无法读取该文件：它不是有效的 Excel 表格（可能已损坏或只是改了扩展名）",
+        ) from exc
+    table = _table(values)
+    for (top, _), (bottom, _) in merged:
+        table.merged_rows.update(range(top + 1, bottom + 2))
+    if data[:2] == b"PK":
+        table.formulas = _formula_cells(data)
+    return table
+
+
+def _formula_cells(data: bytes) -> set[tuple[int, int]]:
+    """Cells of the first worksheet that hold a formula (calamine reads only cached values)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            name = _first_sheet_path(archive)
+            if name is None:
+                return set()
+            xml = archive.read(name)
+    except (zipfile.BadZipFile, KeyError):
+        return set()
+    return {cell_position(m.decode()) for m in _FORMULA_CELL.findall(xml)}
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names:
+        return None
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    sheet = re.search(r"<sheet\b[^>]*?r:id=\"([^\"]+)\"", workbook)
+    if sheet is None:
+        return None
+    wanted = f'Id="{sheet.group(1)}"'
+    relation = next((r for r in re.findall(r"<Relationship\b[^>]*>", rels) if wanted in r), "")
+    target = re.search(r'Target="([^"]+)"', relation)
+    if target is None:
+        return None
+    path = target.group(1).lstrip("/")
+    return path if path.startswith("xl/") else "xl/" + path
+
+
+def _read_csv(data: bytes) -> Table:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly anything; kept for clarity
+        raise RosterFileError("not_spreadsheet", "无法识别文件编码，请另存为 UTF-8 CSV 或 xlsx")
+    if "\x00" in text or not any(sep in text for sep in (",", "\t", "\n")):
+        raise RosterFileError(
+            "not_spreadsheet", "无法读取该文件：它不是 Excel 或 CSV 表格，请使用下载的模板"
+        )
+    dialect = "excel-tab" if text.count("\t") > text.count(",") else "excel"
+    return _table(list(csv.reader(io.StringIO(text), dialect=dialect)))
+
+
+def _table(values: Sequence[Sequence[object]]) -> Table:
+    rows = [list(r) for r in values]
+    while rows and all(_blank(v) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        return Table([], [])
+    header, body = rows[0], rows[1:]
+    numbered = [(i, r) for i, r in enumerate(body, start=2) if not all(_blank(v) for v in r)]
+    return Table(header, numbered)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def template_workbook(notice_version: str) -> bytes:
+    """The roster template: the seven columns as text, choices for status and shares, and a
+    sheet of instructions."""
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = "名册"
+    sheet.append([header for _, header, _ in COLUMNS])
+    for index, width in enumerate((12, 22, 14, 24, 8, 10, 24), start=1):
+        letter = chr(64 + index)
+        sheet.column_dimensions[letter].width = width
+        for row in range(2, 2002):
+            sheet[f"{letter}{row}"].number_format = "@"
+        sheet[f"{letter}1"].font = Font(bold=True)
+    status = DataValidation(type="list", formula1='"在职,退休"', allow_blank=False)
+    shares = DataValidation(type="list", formula1='"1,2,3"', allow_blank=False)
+    sheet.add_data_validation(status)
+    sheet.add_data_validation(shares)
+    status.add("F2:F2001")
+    shares.add("E2:E2001")
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("填写说明")
+    for line in (
+        "济南市职工大病互助保障 · 职工名册填写说明",
+        "1. 第1行为表头，请勿修改；每位职工一行，从第2行开始填写。",
+        "2. 身份证号码、工商银行卡号请按文本填写（模板已设为文本格式），不要用公式。",
+        "3. 份数填1至3；每人在所有有效合同中合计不超过3份。",
+        "4. 在职状态填“在职”；退休人员不能入会。年龄须在合同生效日满18至60周岁。",
+        f"5. 人员类别可填：{'、'.join(SPECIAL_GROUPS)}，多个用顿号分隔，可不填。",
+        f"6. 上传即确认：本单位已取得名册中每位职工签署的《个人信息处理告知同意书》"
+        f"（版本 {notice_version}），同意处理其身份证、银行卡及医疗信息。",
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def annotated_workbook(
+    table: Table, columns: dict[str, int], issues: Iterable[CellIssue], headers: dict[str, str]
+) -> bytes:
+    """The uploaded rows with bad cells in red, warnings in yellow and a reason column."""
+    by_row: dict[int, list[CellIssue]] = {}
+    for issue in issues:
+        by_row.setdefault(issue.row, []).append(issue)
+    column_of = {headers[f]: i for f, i in columns.items()}
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = "校验结果"
+    width = max([len(table.header), *(len(r) for _, r in table.rows)])
+    for row_no, cells in [(1, table.header), *table.rows]:  # the user's own row numbers
+        for index, value in enumerate(cells):
+            sheet.cell(row=row_no, column=index + 1).value = _text(value)
+    sheet.cell(row=1, column=width + 1).value = "错误原因"
+    for row_no, found in by_row.items():
+        sheet.cell(row=max(row_no, 1), column=width + 1).value = "；".join(i.message for i in found)
+        for issue in found:
+            column = column_of.get(issue.column)
+            if column is None:
+                continue
+            cell = sheet.cell(row=max(row_no, 1), column=column + 1)
+            cell.fill = YELLOW if issue.code == "warning" else RED
+            cell.comment = Comment(issue.message, "huzhu")
+    sheet.column_dimensions[chr(65 + min(width, 25))].width = 60
+    for row in sheet.iter_rows(min_row=1, max_row=1):
+        for cell in row:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,0 +1,265 @@
+"""Roster rows (SPEC E-4, E-5, P-2): each spreadsheet row validated on its own, with every
+problem named by row and column in Chinese. Pure: the importer feeds raw cell values in."""
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from huzhu.rules.dates import age_on
+from huzhu.rules.errors import RuleViolation
+from huzhu.rules.identity import (
+    BankCard,
+    ResidentId,
+    normalize,
+    validate_bank_card,
+    validate_mobile,
+    validate_resident_id,
+)
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, Plan
+
+# (field, header in the template, accepted header variants)
+COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("name", "姓名", ("职工姓名",)),
+    ("id_number", "身份证号码", ("身份证号", "公民身份号码", "身份证")),
+    ("mobile", "手机号码", ("手机号", "手机", "联系电话")),
+    ("bank_card", "工商银行卡号", ("银行卡号", "工行卡号", "工商银行卡")),
+    ("shares", "份数", ("参保份数", "认购份数")),
+    ("status", "在职状态", ("人员状态", "在职/退休")),
+    ("tags", "人员类别", ("特殊群体", "类别")),
+)
+REQUIRED = ("name", "id_number", "mobile", "bank_card", "shares", "status")
+HEADER = {f: h for f, h, _ in COLUMNS}
+SPECIAL_GROUPS = ("劳模工匠", "困难职工", "农民工之星", "新就业形态劳动者", "海右人才")  # E-4
+STATUSES = {"在职": "in_service", "退休": "retired"}
+_TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """A problem of one cell: `row` as the user sees it (header = 1), `column` its header."""
+
+    row: int
+    column: str
+    code: str
+    message: str
+
+
+@dataclass
+class RosterRow:
+    row: int
+    name: str = ""
+    person: ResidentId | None = None
+    mobile: str = ""
+    card: BankCard | None = None
+    shares: int = 0
+    status: str = ""
+    tags: tuple[str, ...] = ()
+    errors: list[CellIssue] = field(default_factory=list)
+    warnings: list[CellIssue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def refuse(self, column: str, code: str, message: str) -> None:
+        self.errors.append(CellIssue(self.row, HEADER.get(column, column), code, message))
+
+    def warn(self, column: str, message: str) -> None:
+        self.warnings.append(CellIssue(self.row, HEADER.get(column, column), "warning", message))
+
+
+def _header_key(text: object) -> str:
+    return normalize(str(text or "")).replace("*", "").replace("（必填）", "").replace("(必填)", "")
+
+
+def match_headers(header: Sequence[object]) -> tuple[dict[str, int], list[CellIssue]]:
+    """Column index of each field, headers in any order; extra columns are ignored."""
+    wanted = {_header_key(h): f for f, h, _ in COLUMNS}
+    wanted |= {_header_key(alias): f for f, _, aliases in COLUMNS for alias in aliases}
+    found: dict[str, int] = {}
+    issues: list[CellIssue] = []
+    for index, text in enumerate(header):
+        name = wanted.get(_header_key(text))
+        if name is None:
+            continue
+        if name in found:
+            issues.append(CellIssue(1, HEADER[name], "header_duplicate", f"“{HEADER[name]}”列重复"))
+        found[name] = index
+    missing = [HEADER[f] for f in REQUIRED if f not in found]
+    if missing:
+        issues.append(
+            CellIssue(
+                1,
+                "、".join(missing),
+                "header_missing",
+                f"表头缺少：{'、'.join(missing)}。请使用下载的模板（第1行为表头）",
+            )
+        )
+    return found, issues
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def validate_row(
+    row: int,
+    cells: Mapping[str, object],
+    *,
+    effective: date,
+    today: date,
+    plan: Plan = CRITICAL_ILLNESS_PLAN,
+) -> RosterRow:
+    """One row: required fields, ID number, age on the effective date (E-5), status, phone,
+    bank card, shares 1-3 (P-2 within the row), special groups."""
+    result = RosterRow(row)
+    for name in REQUIRED:
+        if _text(cells.get(name)) == "":
+            result.refuse(name, "missing", f"“{HEADER[name]}”不能为空")
+    _name(result, cells.get("name"))
+    _id_number(result, cells.get("id_number"), effective, today, plan)
+    _checked(result, "mobile", cells.get("mobile"), validate_mobile)
+    _bank_card(result, cells.get("bank_card"))
+    _shares(result, cells.get("shares"), plan)
+    _status(result, cells.get("status"))
+    _tags(result, cells.get("tags"))
+    return result
+
+
+def _name(result: RosterRow, value: object) -> None:
+    name = re.sub(r"\s+", "", _text(value))
+    if name and (len(name) > 30 or not re.search(r"[\u4e00-\u9fffA-Za-z]", name)):
+        result.refuse("name", "name_format", f"姓名“{name}”不正确")
+    result.name = name
+
+
+def _id_number(result: RosterRow, value: object, effective: date, today: date, plan: Plan) -> None:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        result.refuse(
+            "id_number",
+            "id_not_text",
+            "身份证号码被存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写",
+        )
+        return
+    if _text(value) == "":
+        return
+    try:
+        person = validate_resident_id(_text(value), today)
+    except RuleViolation as exc:
+        result.refuse("id_number", exc.code, exc.message)
+        return
+    result.person = person
+    for warning in person.warnings:
+        result.warn("id_number", warning)
+    age = age_on(person.birth_date, effective)
+    if not plan.min_age <= age <= plan.max_age:  # E-5
+        result.refuse(
+            "id_number",
+            "age",
+            f"合同生效日 {effective} 时年龄为{age}周岁，不在{plan.min_age}至{plan.max_age}周岁之间",
+        )
+
+
+def _checked(result: RosterRow, column: str, value: object, check: Callable[[str], str]) -> None:
+    text = _text(value)
+    if not text:
+        return
+    try:
+        setattr(result, column, check(text))
+    except RuleViolation as exc:
+        result.refuse(column, exc.code, exc.message)
+
+
+def _bank_card(result: RosterRow, value: object) -> None:
+    if isinstance(value, float | Decimal):
+        result.refuse(
+            "bank_card",
+            "card_not_text",
+            "银行卡号被存成了数字，可能已丢失末几位；请把该列设为“文本”格式后重新填写",
+        )
+        return
+    text = _text(value)
+    if not text:
+        return
+    try:
+        result.card = validate_bank_card(text)
+    except RuleViolation as exc:
+        result.refuse("bank_card", exc.code, exc.message)
+        return
+    for warning in result.card.warnings:
+        result.warn("bank_card", warning)
+
+
+def _shares(result: RosterRow, value: object, plan: Plan) -> None:
+    text = normalize(_text(value)).removesuffix("份")
+    if not text:
+        return
+    if not text.isdigit() or not 1 <= int(text) <= plan.max_shares:
+        result.refuse("shares", "shares", f"份数应为1至{plan.max_shares}的整数，当前为“{text}”")
+        return
+    result.shares = int(text)
+
+
+def _status(result: RosterRow, value: object) -> None:
+    text = _text(value)
+    if not text:
+        return
+    status = STATUSES.get(text)
+    if status is None:
+        result.refuse("status", "status", f"在职状态应填“在职”或“退休”，当前为“{text}”")
+    elif status == "retired":  # E-5
+        result.refuse("status", "retired", "退休人员不符合入会条件（须在职在岗）")
+    result.status = status or ""
+
+
+def _tags(result: RosterRow, value: object) -> None:
+    tags = tuple(t for t in _TAG_SPLIT.split(_text(value)) if t and t not in ("无", "-"))
+    unknown = [t for t in tags if t not in SPECIAL_GROUPS]
+    if unknown:
+        result.refuse(
+            "tags",
+            "tags",
+            f"人员类别“{'、'.join(unknown)}”不在可选范围内（{'、'.join(SPECIAL_GROUPS)}）",
+        )
+    result.tags = tuple(t for t in tags if t in SPECIAL_GROUPS)
+
+
+def mark_duplicates(rows: Iterable[RosterRow]) -> None:
+    """The same person twice in one file: every repeat is refused, naming the first row."""
+    first: dict[str, int] = {}
+    for row in rows:
+        if row.person is None:
+            continue
+        seen = first.setdefault(row.person.number, row.row)
+        if seen != row.row:
+            row.refuse("id_number", "duplicate", f"与第{seen}行是同一人（身份证号码重复）")
+
+
+def peak_shares(window: tuple[date, date], held: Iterable[tuple[date, date, int]]) -> int:
+    """P-2: the most shares held on any one day of the coverage window (start, end], from
+    contracts (effective, end, shares) that cover days (effective, end]."""
+    start, end = window
+    changes: dict[date, int] = {}
+    for effective, until, shares in held:
+        first, last = max(effective, start), min(until, end)
+        if first >= last:
+            continue
+        changes[first] = changes.get(first, 0) + shares
+        changes[last] = changes.get(last, 0) - shares
+    peak = running = 0
+    for day in sorted(changes):
+        running += changes[day]
+        peak = max(peak, running)
+    return peak
+
+
+def participation_needed(member_count: int, plan: Plan = CRITICAL_ILLNESS_PLAN) -> int:
+    """E-3: the fewest members an enrolment must cover (at least 70% of union members)."""
+    needed = Decimal(member_count) * plan.participation_threshold
+    return int(needed.to_integral_value(rounding="ROUND_CEILING"))
