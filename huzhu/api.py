@@ -4,7 +4,9 @@ from ninja import NinjaAPI
 
 from huzhu.accounts.api import router as accounts_router
 from huzhu.accounts.auth import BearerToken
+from huzhu.contracts.api import router as contracts_router
 from huzhu.core import api_errors
+from huzhu.members.api import router as members_router
 from huzhu.organizations.api import router as organizations_router
 
 api = NinjaAPI(
@@ -19,3 +21,5 @@ api = NinjaAPI(
 api_errors.install(api)
 api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
+api.add_router("/", members_router)
+api.add_router("/", contracts_router)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("logout/", account_views.logout, name="logout"),
     path("", include("huzhu.core.urls")),
     path("", include("huzhu.organizations.urls")),
+    path("", include("huzhu.members.urls")),
+    path("", include("huzhu.contracts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -100,9 +100,11 @@ def intended_start(contract: Contract, on: date) -> date:
 
 
 def check_contract(
-    contract: Contract, start: date, plan: Plan = CRITICAL_ILLNESS_PLAN
+    contract: Contract, start: date, *, confirming: bool = False, plan: Plan = CRITICAL_ILLNESS_PLAN
 ) -> list[str]:
-    """E-3 participation, E-5 age on the effective date, P-2 the 3-share cap on any day."""
+    """E-3 participation, E-5 age on the effective date, P-2 the 3-share cap on any day. On
+    submission other submitted contracts count too (to refuse early); on confirmation only
+    active ones bind, so of two competing submissions the first confirmed wins."""
     problems = []
     lines = list(contract.lines.select_related("member"))
     needed = participation_needed(contract.unit.member_count, plan)
@@ -119,7 +121,9 @@ def check_contract(
             )
         if line.member.status != "in_service":
             problems.append(f"{line.member.name}：已退休，不符合入会条件（E-5）")
-    held = holdings_of([line.member_id for line in lines], exclude_contract=contract.pk)
+    held = holdings_of(
+        [line.member_id for line in lines], exclude_contract=contract.pk, active_only=confirming
+    )
     window = (start, contract_end(start))
     for line in lines:
         already = peak_shares(window, held[line.member_id])
@@ -157,7 +161,7 @@ def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
             raise ContractError([f"合同当前状态为“{locked.state_label}”，不能确认会费"])
         today = clock.today()
         start = intended_start(locked, today)
-        problems = check_contract(locked, start)
+        problems = check_contract(locked, start, confirming=True)
         if problems:
             raise ContractError(problems)
         before = _snapshot(locked)
@@ -222,6 +226,7 @@ def cancel_contract(contract: Contract, *, actor: Any, reason: str) -> Contract:
 
 def start_renewal(contract: Contract, facts: EnrolmentFacts, *, actor: Any) -> Contract:
     """K-5: 续会 from an active contract; continuity needs submission by its end date."""
+    contract = Contract.objects.get(pk=contract.pk)
     if contract.status != ContractStatus.ACTIVE:
         raise ContractError(["只有生效的合同可以续会"])
     pending = contract.renewals.exclude(status=ContractStatus.CANCELLED).first()

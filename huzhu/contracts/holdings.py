@@ -11,27 +11,31 @@ Holding = tuple[date, date, int]  # (effective, end, shares): covers (effective,
 
 
 def holdings_of(
-    member_ids: Iterable[int], *, exclude_contract: int | None = None
+    member_ids: Iterable[int], *, exclude_contract: int | None = None, active_only: bool = False
 ) -> dict[int, list[Holding]]:
-    """Per member, the (effective, end, shares) of every active or submitted contract. A
-    submitted contract has no effective date yet: its requested start (or today) stands in."""
+    """Per member, the (effective, end, shares) of every active contract and, unless
+    `active_only`, every submitted one. A submitted contract has no effective date yet: its
+    requested start (or today) stands in."""
+    statuses = [ContractStatus.ACTIVE]
+    if not active_only:
+        statuses.append(ContractStatus.SUBMITTED)
     ids = list(member_ids)
     result: dict[int, list[Holding]] = {i: [] for i in ids}
     today = clock.today()
     for start in range(0, len(ids), 2000):
         lines = ContractLine.objects.filter(
-            member_id__in=ids[start : start + 2000],
-            contract__status__in=[ContractStatus.SUBMITTED, ContractStatus.ACTIVE],
+            member_id__in=ids[start : start + 2000], contract__status__in=statuses
         )
         if exclude_contract is not None:
             lines = lines.exclude(contract_id=exclude_contract)
-        for member_id, shares, effective, end, requested in lines.values_list(
+        rows = lines.values_list(
             "member_id",
             "shares",
             "contract__effective",
             "contract__end",
             "contract__requested_start",
-        ):
+        )
+        for member_id, shares, effective, end, requested in rows:
             begin = effective or requested or today
             result[member_id].append((begin, end or contract_end(begin), shares))
     return result

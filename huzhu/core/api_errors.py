@@ -14,11 +14,12 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """A refusal with a stable code and a Chinese message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.details = details
 
 
 def error_response(
@@ -31,7 +32,8 @@ def error_response(
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return error_response(api, request, exc.status, exc.code, exc.message)
+        extra = {"details": exc.details} if exc.details is not None else {}
+        return error_response(api, request, exc.status, exc.code, exc.message, **extra)
 
     @api.exception_handler(ValidationError)
     def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.sees_all_organizations or user.role == "union_officer":
         items.append(("organizations:union_list", "工会组织"))
     items.append(("organizations:unit_list", "单位" if user.role != "unit_officer" else "本单位"))
+    items.append(("contracts:list", "保障合同"))
     if user.sees_all_organizations:
         items.append(("core:audit_list", "审计日志"))
     items.append(("api:openapi-view", "接口文档"))

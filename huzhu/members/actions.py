@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from huzhu.contracts.holdings import holdings_of
+from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import audit, clock
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import NOTICE_VERSION, Member, Membership, card_hash, id_hash
@@ -123,6 +124,15 @@ def _check_share_cap(rows: list[RosterRow], effective: date) -> None:
             )
 
 
+def default_start(unit: Unit) -> date:
+    """The date a roster is checked for: a unit whose contract is in force renews on its end
+    date (K-5, K-6); otherwise today."""
+    today = clock.today()
+    ends = Contract.objects.filter(unit=unit, status=ContractStatus.ACTIVE, end__gte=today)
+    latest = ends.order_by("-end").values_list("end", flat=True).first()
+    return latest or today
+
+
 def import_roster(
     unit: Unit,
     data: bytes,
@@ -135,7 +145,7 @@ def import_roster(
     """Import a roster into `unit`: all-or-nothing unless `accept_valid`; nothing is written
     when `dry_run`. Members are upserted by ID number; each joins the unit's roster with the
     planned shares (a member moving from another unit leaves it)."""
-    report, rows, _ = check_roster(data, effective=effective)
+    report, rows, _ = check_roster(data, effective=effective or default_start(unit))
     good = [r for r in rows if r.ok]
     if dry_run or not good or (report.errors and not accept_valid):
         return report

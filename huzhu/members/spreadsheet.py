@@ -128,8 +128,10 @@ def _read_csv(data: bytes) -> Table:
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything; kept for clarity
-        raise RosterFileError("not_spreadsheet", "无法识别文件编码，请另存为 UTF-8 CSV 或 xlsx")
+    else:
+        raise RosterFileError(
+            "not_spreadsheet", "无法读取该文件：它不是 Excel 或 CSV 表格（无法识别文字编码）"
+        )
     if "\x00" in text or not any(sep in text for sep in (",", "\t", "\n")):
         raise RosterFileError(
             "not_spreadsheet", "无法读取该文件：它不是 Excel 或 CSV 表格，请使用下载的模板"

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from huzhu.accounts.models import user_of
+from huzhu.contracts.models import Contract
 from huzhu.core.access import authenticated, roles
 from huzhu.core.types import HtmxHttpRequest
 from huzhu.organizations import actions
@@ -45,7 +46,12 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "organizations/unit_detail.html",
-        {"unit": unit, "chain": unit.union.ancestors_and_self(), "can_edit": can_edit_units(user)},
+        {
+            "unit": unit,
+            "chain": unit.union.ancestors_and_self(),
+            "can_edit": can_edit_units(user),
+            "contracts": Contract.objects.filter(unit=unit).order_by("-created_at")[:20],
+        },
     )
 
 

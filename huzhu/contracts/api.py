@@ -1,0 +1,86 @@
+"""/api/v1/contracts: create, submit, confirm the fee, read; scoped like the pages."""
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.responses import Status
+
+from huzhu.accounts.models import user_of
+from huzhu.contracts import actions
+from huzhu.contracts.access import get_contract_for, require_applicant, require_fee_confirmer
+from huzhu.contracts.models import Contract
+from huzhu.contracts.schemas import ContractIn, ContractOut, LineOut
+from huzhu.core.api_errors import ApiError
+from huzhu.organizations.access import get_unit_for
+
+router = Router(tags=["保障合同"])
+
+
+def _out(contract: Contract) -> ContractOut:
+    lines = contract.lines.select_related("member").order_by("member__name")
+    return ContractOut(
+        id=contract.public_id,
+        contract_no=contract.contract_no,
+        unit=contract.unit.code,
+        funding=contract.funding,
+        funding_source=contract.funding_source,
+        status=contract.state,
+        requested_start=contract.requested_start,
+        effective=contract.effective,
+        end=contract.end,
+        total_shares=contract.total_shares,
+        fee=contract.fee,
+        previous=contract.previous.public_id if contract.previous else None,
+        lines=[
+            LineOut(
+                member=x.member.code,
+                name=x.member.name,
+                id_number=x.member.masked_id,
+                shares=x.shares,
+            )
+            for x in lines
+        ],
+    )
+
+
+def _refused(exc: actions.ContractError) -> ApiError:
+    return ApiError(409, "contract_refused", str(exc), details=exc.problems)
+
+
+@router.post("/contracts", response={201: ContractOut}, summary="按当前名册创建入会申请（草稿）")
+def create_contract(request: HttpRequest, body: ContractIn) -> Status[ContractOut]:
+    user = user_of(request)
+    unit = get_unit_for(user, body.unit)
+    require_applicant(user, unit.pk)
+    facts = actions.EnrolmentFacts(body.funding_source, body.requested_start)
+    try:
+        contract = actions.create_enrolment(unit, facts, actor=user)
+    except actions.ContractError as exc:
+        raise _refused(exc) from exc
+    return Status(201, _out(contract))
+
+
+@router.get("/contracts/{no}", response=ContractOut, summary="合同详情")
+def get_contract(request: HttpRequest, no: str) -> ContractOut:
+    return _out(get_contract_for(user_of(request), no))
+
+
+@router.post("/contracts/{no}/submit", response=ContractOut, summary="提交入会申请")
+def submit_contract(request: HttpRequest, no: str) -> ContractOut:
+    user = user_of(request)
+    contract = get_contract_for(user, no)
+    require_applicant(user, contract.unit_id)
+    try:
+        return _out(actions.submit_contract(contract, actor=user))
+    except actions.ContractError as exc:
+        raise _refused(exc) from exc
+
+
+@router.post("/contracts/{no}/confirm-fee", response=ContractOut, summary="确认已收会费，合同生效")
+def confirm_fee(request: HttpRequest, no: str) -> ContractOut:
+    user = user_of(request)
+    contract = get_contract_for(user, no)
+    require_fee_confirmer(user)
+    try:
+        return _out(actions.confirm_fee(contract, actor=user))
+    except actions.ContractError as exc:
+        raise _refused(exc) from exc

@@ -1,0 +1,33 @@
+from datetime import date
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class ContractIn(Schema):
+    unit: str
+    funding_source: str
+    requested_start: date | None = None
+
+
+class LineOut(Schema):
+    member: str
+    name: str
+    id_number: str  # masked
+    shares: int
+
+
+class ContractOut(Schema):
+    id: str  # the contract number once active, the opaque code before
+    contract_no: str | None
+    unit: str
+    funding: str
+    funding_source: str
+    status: str
+    requested_start: date | None
+    effective: date | None
+    end: date | None
+    total_shares: int
+    fee: Decimal
+    previous: str | None
+    lines: list[LineOut]

@@ -1,0 +1,215 @@
+"""Enrolment, submission, fee confirmation, numbering, cancellation, renewal (SPEC §4)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from huzhu.contracts import actions
+from huzhu.contracts.models import Contract, ContractStatus, NumberSequence
+from huzhu.contracts.pdf import certificate
+from huzhu.core.models import AuditEntry
+from huzhu.members.actions import import_roster
+from huzhu.members.models import Membership
+from huzhu.members.tests.rosters import person, xlsx
+
+FACTS = actions.EnrolmentFacts("union_funds")
+
+
+@pytest.fixture
+def today(settings):
+    settings.HUZHU_TODAY = "2025-03-03"
+    settings.HUZHU_NOW = ""
+    return date(2025, 3, 3)
+
+
+def enrolled(unit, rows, people=None):
+    unit.member_count = len(rows)
+    unit.save()
+    report = import_roster(unit, xlsx(rows), actor=None)
+    assert report.saved, report.errors
+    return actions.create_enrolment(unit, FACTS, actor=people.officer_a if people else None)
+
+
+def test_enrolment_draft_takes_the_roster_and_the_fee(tree, today):
+    contract = enrolled(tree.unit_a, [person(1, shares=2), person(2), person(3, shares=3)])
+    assert contract.status == ContractStatus.DRAFT
+    assert contract.contract_no is None
+    assert (contract.lines.count(), contract.total_shares) == (3, 6)
+    assert contract.fee == Decimal("120.00")  # K-3: 20 × 6
+    assert AuditEntry.objects.filter(action="contracts.contract.created").exists()
+
+
+def test_full_journey_numbers_the_contract(tree, people, today):
+    tree.lixia.contract_series = "07"
+    tree.lixia.save()
+    contract = enrolled(tree.unit_a, [person(1), person(2)])
+    actions.submit_contract(contract, actor=people.officer_a)
+    active = actions.confirm_fee(contract, actor=people.registrar)
+    assert active.status == ContractStatus.ACTIVE
+    assert active.contract_no == "B07250001"
+    assert (active.effective, active.end) == (today, date(2026, 3, 3))
+    assert active.confirmed_by == people.registrar
+    entry = AuditEntry.objects.get(action="contracts.contract.fee_confirmed")
+    assert entry.before["status"] == "submitted" and entry.after["contract_no"] == "B07250001"
+
+
+def test_requested_later_start_is_kept(tree, people, today):
+    unit = tree.unit_a
+    unit.member_count = 1
+    unit.save()
+    import_roster(unit, xlsx([person(1)]), actor=None)
+    later = actions.EnrolmentFacts("personal", today + timedelta(days=10))
+    contract = actions.create_enrolment(unit, later, actor=None)
+    actions.submit_contract(contract, actor=None)
+    assert actions.confirm_fee(contract, actor=people.cashier).effective == date(2025, 3, 13)
+
+
+def test_participation_below_70_percent_is_refused(tree, today):
+    contract = enrolled(tree.unit_a, [person(1), person(2)])
+    tree.unit_a.member_count = 3
+    tree.unit_a.save()
+    with pytest.raises(actions.ContractError, match="70%"):
+        actions.submit_contract(Contract.objects.get(pk=contract.pk), actor=None)
+    tree.unit_a.member_count = 2
+    tree.unit_a.save()
+    assert actions.submit_contract(contract, actor=None).status == ContractStatus.SUBMITTED
+
+
+def test_fourth_share_across_two_units_is_refused_at_submission_and_confirmation(
+    tree, people, today
+):
+    first = enrolled(tree.unit_a, [person(1, shares=2)])
+    second = enrolled(tree.unit_b, [person(1, shares=2)])  # the member moves; drafts both remain
+    actions.submit_contract(first, actor=None)
+    with pytest.raises(actions.ContractError, match="超过每人3份上限") as caught:
+        actions.submit_contract(second, actor=None)
+    assert "已有2份" in caught.value.problems[0]
+    assert Contract.objects.get(pk=second.pk).status == ContractStatus.DRAFT
+    # both submitted before either is confirmed: the second confirmation is refused
+    actions.cancel_contract(first, actor=None, reason="test")
+    actions.submit_contract(second, actor=None)
+    member = second.lines.get().member
+    third = Contract.objects.create(unit=tree.unit_a, funding_source="personal", status="submitted")
+    third.lines.create(member=member, shares=2)  # as if both had been submitted at once
+    actions.confirm_fee(second, actor=people.registrar)
+    with pytest.raises(actions.ContractError, match="超过每人3份上限"):
+        actions.confirm_fee(third, actor=people.registrar)
+
+
+def test_roster_import_refuses_a_fourth_share_held_elsewhere(tree, today):
+    first = enrolled(tree.unit_a, [person(1, shares=3)])
+    actions.submit_contract(first, actor=None)
+    report = import_roster(tree.unit_b, xlsx([person(1, shares=1)]), actor=None)
+    assert [e.code for e in report.errors] == ["share_cap"]
+    assert not report.saved
+
+
+def test_sequence_widens_past_9999(tree, people, today):
+    NumberSequence.objects.create(prefix="B01", year=25, last=9999)
+    contract = enrolled(tree.unit_a, [person(1)])
+    actions.submit_contract(contract, actor=None)
+    assert actions.confirm_fee(contract, actor=people.registrar).contract_no == "B012510000"
+
+
+def test_expired_on_read_the_day_after_the_end(tree, people, today, settings):
+    contract = enrolled(tree.unit_a, [person(1)])
+    actions.submit_contract(contract, actor=None)
+    actions.confirm_fee(contract, actor=people.registrar)
+    contract.refresh_from_db()
+    settings.HUZHU_TODAY = "2026-03-03"
+    assert contract.state == ContractStatus.ACTIVE
+    assert contract.in_force_on(date(2026, 3, 3)) and not contract.in_force_on(date(2025, 3, 3))
+    settings.HUZHU_TODAY = "2026-03-04"
+    assert contract.state == ContractStatus.EXPIRED
+    assert contract.state_label == "已到期"
+
+
+def test_only_drafts_and_submitted_can_be_cancelled(tree, people, today):
+    contract = enrolled(tree.unit_a, [person(1)])
+    with pytest.raises(actions.ContractError, match="撤销原因"):
+        actions.cancel_contract(contract, actor=None, reason=" ")
+    actions.submit_contract(contract, actor=None)
+    actions.confirm_fee(contract, actor=people.registrar)
+    with pytest.raises(actions.ContractError, match="不能撤销"):
+        actions.cancel_contract(contract, actor=None, reason="错了")
+    other = enrolled(tree.unit_b, [person(2)])
+    assert actions.cancel_contract(other, actor=None, reason="重复申请").status == "cancelled"
+
+
+def test_steps_out_of_order_are_refused(tree, people, today):
+    contract = enrolled(tree.unit_a, [person(1)])
+    with pytest.raises(actions.ContractError, match="不能确认会费"):
+        actions.confirm_fee(contract, actor=people.registrar)
+    actions.submit_contract(contract, actor=None)
+    with pytest.raises(actions.ContractError, match="不能提交"):
+        actions.submit_contract(contract, actor=None)
+
+
+def test_empty_roster_and_bad_source_are_refused(tree, today):
+    with pytest.raises(actions.ContractError, match="名册为空"):
+        actions.create_enrolment(tree.unit_a, FACTS, actor=None)
+    with pytest.raises(actions.ContractError, match="会费来源"):
+        actions.create_enrolment(tree.unit_a, actions.EnrolmentFacts("gift"), actor=None)
+    past = actions.EnrolmentFacts("personal", today - timedelta(days=1))
+    with pytest.raises(actions.ContractError, match="不能早于今天"):
+        actions.create_enrolment(tree.unit_a, past, actor=None)
+
+
+def test_renewal_prefills_today_roster_and_continues_on_the_end_date(tree, people, today, settings):
+    contract = enrolled(tree.unit_a, [person(1), person(2, shares=2)])
+    actions.submit_contract(contract, actor=None)
+    actions.confirm_fee(contract, actor=people.registrar)
+    # a year later: person 2 left, person 3 joined, person 1 now takes 3 shares
+    settings.HUZHU_TODAY = "2026-02-20"
+    Membership.objects.filter(member__name="职工2").update(left=date(2026, 1, 31))
+    import_roster(tree.unit_a, xlsx([person(1, shares=3), person(3)]), actor=None)
+    tree.unit_a.member_count = 2
+    tree.unit_a.save()
+    renewal = actions.start_renewal(contract, FACTS, actor=people.officer_a)
+    assert {(x.member.name, x.shares) for x in renewal.lines.select_related("member")} == {
+        ("职工1", 3),
+        ("职工3", 1),
+    }
+    with pytest.raises(actions.ContractError, match="已有续会申请"):
+        actions.start_renewal(contract, FACTS, actor=None)
+    actions.submit_contract(renewal, actor=None)  # before the end date 2026-03-03
+    settings.HUZHU_TODAY = "2026-03-10"  # the fee arrives after the end date
+    renewed = actions.confirm_fee(renewal, actor=people.registrar)
+    assert renewed.effective == date(2026, 3, 3)  # K-6: continuous
+    assert renewed.previous == contract
+
+
+def test_late_renewal_is_not_continuous(tree, people, today, settings):
+    contract = enrolled(tree.unit_a, [person(1)])
+    actions.submit_contract(contract, actor=None)
+    actions.confirm_fee(contract, actor=people.registrar)
+    settings.HUZHU_TODAY = "2026-03-05"
+    renewal = actions.start_renewal(Contract.objects.get(pk=contract.pk), FACTS, actor=None)
+    actions.submit_contract(renewal, actor=None)
+    assert actions.confirm_fee(renewal, actor=people.registrar).effective == date(2026, 3, 5)
+
+
+def test_certificate_pdf_has_chinese_text(tree, people, today):
+    contract = enrolled(tree.unit_a, [person(1, shares=2), person(2)])
+    actions.submit_contract(contract, actor=None)
+    contract = actions.confirm_fee(contract, actor=people.registrar)
+    text = "".join(p.extract_text() for p in PdfReader(_io(certificate(contract))).pages)
+    for words in (
+        "保障合同",
+        contract.contract_no,
+        "甲单位",
+        "2025-03-04 至 2026-03-03",
+        "60.00 元（陆拾元整）",
+        "职工1",
+        "工会经费列支",
+    ):
+        assert words in text
+    assert person(1)[1] not in text  # the annex shows masked numbers only
+
+
+def _io(data):
+    import io
+
+    return io.BytesIO(data)

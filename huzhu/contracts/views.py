@@ -1,0 +1,143 @@
+"""Contract pages: list and staff queue, enrolment, detail with its actions, certificate."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from huzhu.accounts.models import user_of
+from huzhu.contracts import actions
+from huzhu.contracts.access import (
+    can_apply,
+    can_confirm_fee,
+    get_contract_for,
+    require_applicant,
+    require_fee_confirmer,
+)
+from huzhu.contracts.forms import CancelForm, EnrolmentForm
+from huzhu.contracts.models import Contract, ContractStatus
+from huzhu.contracts.pdf import certificate
+from huzhu.core import clock
+from huzhu.core.access import authenticated
+from huzhu.members.models import Membership
+from huzhu.organizations.access import get_unit_for
+from huzhu.rules.roster import participation_needed
+
+
+@authenticated
+def contract_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    contracts = Contract.objects.for_user(user).select_related("unit")
+    status = request.GET.get("status", "")
+    if status in ContractStatus.values:
+        contracts = contracts.filter(status=status)
+    page = Paginator(contracts, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contracts/contract_list.html",
+        {"page": page, "status": status, "statuses": ContractStatus.choices},
+    )
+
+
+@authenticated
+def enrol(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_applicant(user, unit.pk)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = actions.create_enrolment(unit, form.facts(), actor=user)
+        except actions.ContractError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "已生成入会申请草稿，请核对名册后提交")
+            return redirect("contracts:detail", public_id=contract.public_id)
+    roster = Membership.objects.filter(unit=unit, left__isnull=True)
+    context = {
+        "unit": unit,
+        "form": form,
+        "roster_count": roster.count(),
+        "needed": participation_needed(unit.member_count),
+    }
+    return render(request, "contracts/enrol.html", context)
+
+
+@authenticated
+def contract_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = user_of(request)
+    contract = get_contract_for(user, public_id)
+    lines = contract.lines.select_related("member").order_by("member__name")
+    problems: list[str] = []
+    if contract.status == ContractStatus.DRAFT:
+        problems = actions.check_contract(contract, actions.intended_start(contract, clock.today()))
+    context = {
+        "contract": contract,
+        "lines": lines,
+        "problems": problems,
+        "can_apply": can_apply(user, contract.unit_id),
+        "can_confirm": can_confirm_fee(user),
+        "cancel_form": CancelForm(),
+        "renewal": contract.renewals.exclude(status=ContractStatus.CANCELLED).first(),
+    }
+    return render(request, "contracts/contract_detail.html", context)
+
+
+def _step(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
+    user = user_of(request)
+    contract = get_contract_for(user, public_id)
+    try:
+        if step == "confirm":
+            require_fee_confirmer(user)
+            contract = actions.confirm_fee(contract, actor=user)
+            messages.success(request, f"会费已确认，合同 {contract.contract_no} 生效")
+        elif step == "submit":
+            require_applicant(user, contract.unit_id)
+            actions.submit_contract(contract, actor=user)
+            messages.success(request, "已提交，等待互济会确认会费")
+        elif step == "cancel":
+            require_applicant(user, contract.unit_id)
+            actions.cancel_contract(contract, actor=user, reason=request.POST.get("reason", ""))
+            messages.success(request, "申请已撤销")
+        else:  # renew
+            require_applicant(user, contract.unit_id)
+            facts = actions.EnrolmentFacts(contract.funding_source or "union_funds")
+            contract = actions.start_renewal(contract, facts, actor=user)
+            messages.success(request, "已按当前名册生成续会申请，请核对后在原合同终止日前提交")
+    except actions.ContractError as exc:
+        for problem in exc.problems[:20]:
+            messages.error(request, problem)
+    return redirect("contracts:detail", public_id=contract.public_id)
+
+
+@authenticated
+@require_POST
+def submit(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _step(request, public_id, "submit")
+
+
+@authenticated
+@require_POST
+def confirm_fee(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _step(request, public_id, "confirm")
+
+
+@authenticated
+@require_POST
+def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _step(request, public_id, "cancel")
+
+
+@authenticated
+@require_POST
+def renew(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _step(request, public_id, "renew")
+
+
+@authenticated
+def certificate_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
+    contract = get_contract_for(user_of(request), public_id)
+    response = HttpResponse(certificate(contract), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contract-{contract.public_id}.pdf"'
+    return response

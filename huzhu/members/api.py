@@ -1,0 +1,78 @@
+"""POST /api/v1/units/{code}/roster and GET /api/v1/members/{code}, scoped like the pages."""
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+
+from huzhu.accounts.models import user_of
+from huzhu.contracts.models import ContractLine
+from huzhu.core.api_errors import ApiError
+from huzhu.members.access import get_member_for, require_roster_manager
+from huzhu.members.actions import import_roster
+from huzhu.members.schemas import CoverageOut, ImportOut, MemberOut
+from huzhu.organizations.access import get_unit_for
+
+router = Router(tags=["职工与名册"])
+
+
+@router.post("/units/{code}/roster", response=ImportOut, summary="导入单位职工名册")
+def upload_roster(
+    request: HttpRequest,
+    code: str,
+    file: File[UploadedFile],
+    consent_confirmed: Form[bool],
+    effective: Form[date | None] = None,
+    accept_valid: Form[bool] = False,
+    dry_run: Form[bool] = False,
+) -> ImportOut:
+    """Same checks and report as `huzhu import-roster`. All-or-nothing unless `accept_valid`;
+    `consent_confirmed` must be true: the unit holds each worker's signed consent (E-4)."""
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_roster_manager(user, unit)
+    if not consent_confirmed:
+        raise ApiError(422, "consent_required", "请确认本单位已取得每位职工的书面单独同意")
+    report = import_roster(
+        unit,
+        file.read(),
+        actor=user,
+        effective=effective,
+        accept_valid=accept_valid,
+        dry_run=dry_run,
+    )
+    return ImportOut(**report.as_json())
+
+
+@router.get("/members/{code}", response=MemberOut, summary="职工信息（号码已脱敏）")
+def get_member(request: HttpRequest, code: str) -> MemberOut:
+    member = get_member_for(user_of(request), code)
+    current = member.current_membership
+    lines = ContractLine.objects.filter(member=member).select_related("contract__unit")
+    return MemberOut(
+        code=member.code,
+        name=member.name,
+        id_number=member.masked_id,
+        birth_date=member.birth_date,
+        sex=member.sex,
+        age=member.age,
+        mobile=member.mobile,
+        bank_card=member.masked_card,
+        status=member.status,
+        tags=list(member.tags),
+        consent_version=member.consent_version,
+        consent_date=member.consent_date,
+        unit=current.unit.code if current else None,
+        coverage=[
+            CoverageOut(
+                contract_no=line.contract.contract_no,
+                unit=line.contract.unit.code,
+                effective=line.contract.effective,
+                end=line.contract.end,
+                shares=line.shares,
+                state=line.contract.state,
+            )
+            for line in lines
+        ],
+    )

@@ -1,0 +1,62 @@
+"""`huzhu import-roster UNIT_CODE FILE [--effective DATE] [--report OUT.xlsx] [--accept-valid]
+[--dry-run]`: prints the JSON summary of the import (issue 4)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from huzhu.core.management.jsoncommand import read_input
+from huzhu.members.actions import import_roster
+from huzhu.organizations.models import Unit
+from huzhu.rules.errors import RuleViolation
+from huzhu.rules.jsonio import read_date
+
+
+class Command(BaseCommand):
+    help = "导入单位职工名册（xlsx 或 csv），默认有错误则不导入；输出 JSON 摘要"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("unit_code")
+        parser.add_argument("file")
+        parser.add_argument("--effective", help="预计生效日 YYYY-MM-DD（核对年龄），默认今天")
+        parser.add_argument("--report", help="把标注了错误的表格写到该 xlsx 文件")
+        parser.add_argument("--accept-valid", action="store_true", help="只导入没有错误的行")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        unit = Unit.objects.filter(code=options["unit_code"]).first()
+        if unit is None:
+            raise CommandError(f"单位不存在：{options['unit_code']}", returncode=2)
+        try:
+            effective = (
+                read_date(options["effective"], "--effective") if options["effective"] else None
+            )
+        except RuleViolation as exc:
+            raise CommandError(exc.message, returncode=2) from exc
+        data = (
+            read_input(options["file"]).encode()
+            if options["file"] == "-"
+            else _bytes(options["file"])
+        )
+        report = import_roster(
+            unit,
+            data,
+            actor=None,
+            effective=effective,
+            accept_valid=options["accept_valid"],
+            dry_run=options["dry_run"],
+        )
+        if options["report"] and report.annotated is not None:
+            Path(options["report"]).write_bytes(report.annotated)
+        self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        if report.errors and not report.saved:
+            raise CommandError("名册有错误，未导入任何数据", returncode=1)
+
+
+def _bytes(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"无法读取文件 {name}：{exc}", returncode=2) from exc

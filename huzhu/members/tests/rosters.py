@@ -1,0 +1,57 @@
+"""Real roster files for tests: xlsx written by openpyxl, csv as text."""
+
+import io
+import random
+
+from openpyxl import Workbook
+
+from huzhu.rules.identity import id_check_char, luhn_ok
+
+HEADER = ["姓名", "身份证号码", "手机号码", "工商银行卡号", "份数", "在职状态", "人员类别"]
+
+
+def resident_id(birth: str = "19850613", region: str = "370102", serial: int = 123) -> str:
+    stem = f"{region}{birth}{serial:03d}"
+    return stem + id_check_char(stem)
+
+
+def bank_card(seed: int) -> str:
+    stem = f"622202{seed:012d}"
+    return stem + next(str(c) for c in range(10) if luhn_ok(stem + str(c)))
+
+
+def person(index: int, *, shares: int = 1, birth: str | None = None, **changes: object) -> list:
+    rng = random.Random(index)
+    born = birth or f"19{rng.randint(70, 99)}0{rng.randint(1, 9)}1{rng.randint(0, 9)}"
+    row: dict[str, object] = {
+        "姓名": f"职工{index}",
+        "身份证号码": resident_id(born, serial=index % 1000),
+        "手机号码": f"139{index:08d}",
+        "工商银行卡号": bank_card(index),
+        "份数": str(shares),
+        "在职状态": "在职",
+        "人员类别": "",
+    }
+    row.update(changes)
+    return [row[h] for h in HEADER]
+
+
+def xlsx(rows: list[list], header: list | None = None, *, text_cells: bool = True) -> bytes:
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(header or HEADER)
+    for row in rows:
+        sheet.append(row)
+    if text_cells:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: list[list], header: list | None = None, encoding: str = "utf-8-sig") -> bytes:
+    lines = [",".join(header or HEADER)] + [",".join(str(c) for c in r) for r in rows]
+    return ("\n".join(lines) + "\n").encode(encoding)

@@ -1,0 +1,231 @@
+"""Roster import: every bad input gets a Chinese message naming row and column and writes
+nothing; good rosters land encrypted, searchable by keyed hash, and audited."""
+
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from openpyxl import load_workbook
+
+from huzhu.core.models import AuditEntry
+from huzhu.members.actions import import_roster
+from huzhu.members.models import Member, Membership
+from huzhu.members.tests.rosters import HEADER, csv_bytes, person, resident_id, xlsx
+
+EFFECTIVE = date(2025, 3, 1)
+
+
+def run(unit, data, **options):
+    return import_roster(unit, data, actor=None, effective=EFFECTIVE, **options)
+
+
+def nothing_written():
+    return not Member.objects.exists() and not Membership.objects.exists()
+
+
+def test_good_xlsx_roster_is_imported(tree):
+    report = run(
+        tree.unit_a, xlsx([person(1, shares=2), person(2), person(3, 人员类别="劳模工匠")])
+    )
+    assert (report.rows, report.accepted, report.refused, report.saved) == (3, 3, 0, True)
+    assert report.created == 3
+    assert Membership.objects.filter(unit=tree.unit_a, left__isnull=True).count() == 3
+    member = Member.objects.by_id_number(person(1)[1]).get()
+    assert member.name == "职工1"
+    assert member.memberships.get().shares == 2
+    assert Member.objects.get(name="职工3").tags == ["劳模工匠"]
+    assert member.birth_date.year >= 1970
+    entry = AuditEntry.objects.get(action="members.roster.imported")
+    assert len(entry.after["created"]) == 3
+
+
+def test_numbers_are_encrypted_at_rest(tree):
+    row = person(7)
+    run(tree.unit_a, xlsx([row]))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, bank_card, id_hash FROM members_member")
+        stored_id, stored_card, digest = cursor.fetchone()
+    assert row[1] not in stored_id and row[3] not in stored_card
+    assert row[1] not in digest
+    member = Member.objects.get()
+    assert member.id_number == row[1]
+    assert member.masked_id == row[1][:4] + "**********" + row[1][-4:]
+
+
+def test_csv_in_utf8_and_gbk(tree):
+    assert run(tree.unit_a, csv_bytes([person(1)])).saved
+    assert run(tree.unit_b, csv_bytes([person(2)], encoding="gb18030")).saved
+    assert Member.objects.count() == 2
+
+
+def test_headers_in_any_order_and_extra_columns_ignored(tree):
+    order = [6, 4, 0, 3, 1, 2, 5]
+    header = [HEADER[i] for i in order] + ["备注"]
+    rows = [[person(1)[i] for i in order] + ["随便"]]
+    assert run(tree.unit_a, xlsx(rows, header)).saved
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "words"),
+    [
+        (b"%PDF-1.4 fake", "not_spreadsheet", "PDF"),
+        (b"", "empty", "文件为空"),
+        (b"PK\x03\x04 broken zip", "not_spreadsheet", "不是有效的 Excel"),
+        (bytes(range(256)) * 4, "not_spreadsheet", "不是"),
+    ],
+)
+def test_files_that_are_not_rosters(tree, data, code, words):
+    report = run(tree.unit_a, data)
+    assert [(e.row, e.code) for e in report.errors] == [(0, code)]
+    assert words in report.errors[0].message
+    assert nothing_written()
+
+
+def test_missing_and_wrong_headers(tree):
+    report = run(tree.unit_a, xlsx([person(1)[:3]], ["姓名", "身份证", "电话号码"]))
+    assert report.errors[0].code == "header_missing"
+    assert "工商银行卡号" in report.errors[0].message and "份数" in report.errors[0].message
+    assert nothing_written()
+
+
+def test_header_only_file_imports_nothing(tree):
+    report = run(tree.unit_a, xlsx([]))
+    assert (report.rows, report.saved) == (0, False)
+
+
+def issues(report):
+    return {(e.row, e.column, e.code) for e in report.errors}
+
+
+def test_one_bad_row_means_nothing_is_saved_and_rows_are_named(tree):
+    rows = [person(1), person(2, 份数="4"), person(3, 在职状态="退休")]
+    report = run(tree.unit_a, xlsx(rows))
+    assert issues(report) == {(3, "份数", "shares"), (4, "在职状态", "retired")}
+    assert (report.accepted, report.refused, report.saved) == (1, 2, False)
+    assert nothing_written()
+
+
+def test_accept_valid_imports_only_the_good_rows(tree):
+    report = run(tree.unit_a, xlsx([person(1), person(2, 份数="0")]), accept_valid=True)
+    assert (report.saved, report.created) == (True, 1)
+    assert Member.objects.get().name == "职工1"
+
+
+@pytest.mark.parametrize(
+    ("change", "column", "code"),
+    [
+        ({"身份证号码": "370102850613123"}, "身份证号码", "id_15_digits"),
+        ({"身份证号码": resident_id()[:-1] + "0"}, "身份证号码", "id_checksum"),
+        ({"身份证号码": resident_id("20100101")}, "身份证号码", "age"),
+        ({"身份证号码": resident_id("19600101")}, "身份证号码", "age"),
+        ({"手机号码": "1234"}, "手机号码", "mobile_format"),
+        ({"工商银行卡号": "6222 0000"}, "工商银行卡号", "card_format"),
+        ({"姓名": ""}, "姓名", "missing"),
+        ({"在职状态": "离职"}, "在职状态", "status"),
+        ({"人员类别": "先进个人"}, "人员类别", "tags"),
+    ],
+)
+def test_bad_cells_are_named(tree, change, column, code):
+    report = run(tree.unit_a, xlsx([person(1, **change)]))
+    assert (2, column, code) in issues(report)
+    assert all(e.message for e in report.errors)
+    assert nothing_written()
+
+
+def test_age_boundaries_on_the_effective_date(tree):
+    turning_18 = person(1, 身份证号码=resident_id("20070301"))
+    still_60 = person(2, 身份证号码=resident_id("19640302"))
+    report = run(tree.unit_a, xlsx([turning_18, still_60]))
+    assert report.errors == [] and report.saved
+
+
+def test_full_width_digits_spaces_and_lowercase_x_are_normalised(tree):
+    number = next(resident_id(serial=s) for s in range(1, 999) if resident_id(serial=s)[-1] == "X")
+    wide = number[:-1].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    row = person(1, 身份证号码=wide[:6] + " " + wide[6:] + "x", 手机号码="139 0531 0000")
+    report = run(tree.unit_a, xlsx([row]))
+    assert report.errors == []
+    assert Member.objects.get().id_number == number
+    assert Member.objects.get().mobile == "13905310000"
+
+
+def test_numbers_typed_as_numbers_are_refused(tree):
+    row = person(1)
+    row[1] = int(row[1][:-1] + "0") if row[1][-1] != "X" else 370102198506131230
+    row[3] = float(row[3])
+    report = run(tree.unit_a, xlsx([row], text_cells=False))
+    assert {(e.column, e.code) for e in report.errors} == {
+        ("身份证号码", "id_not_text"),
+        ("工商银行卡号", "card_not_text"),
+    }
+
+
+def test_shares_and_phone_typed_as_numbers_are_fine(tree):
+    row = person(1)
+    row[2], row[4] = 13905310000, 2
+    assert run(tree.unit_a, xlsx([row], text_cells=False)).saved
+
+
+def test_the_same_person_twice(tree):
+    report = run(tree.unit_a, xlsx([person(1), person(2), person(1, 姓名="重复")]))
+    (error,) = report.errors
+    assert (error.row, error.code) == (4, "duplicate")
+    assert "第2行" in error.message
+
+
+def test_merged_cells_and_formulas_are_refused(tree):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(HEADER)
+    sheet.append(person(1))
+    sheet.append(person(2))
+    sheet["E3"] = "=1+1"
+    sheet.append(["合并", "", "", "", "", "", ""])
+    sheet.merge_cells("A4:D4")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = run(tree.unit_a, buffer.getvalue())
+    found = issues(report)
+    assert (3, "份数", "formula") in found
+    assert any(row == 4 and code == "merged" for row, _, code in found)
+    assert nothing_written()
+
+
+def test_warnings_do_not_block(tree):
+    odd_region = person(1, 身份证号码=resident_id(region="379999"))
+    report = run(tree.unit_a, xlsx([odd_region, person(2, 工商银行卡号="6222020000000000001")]))
+    assert report.saved and report.errors == []
+    assert {w.column for w in report.warnings} == {"身份证号码", "工商银行卡号"}
+
+
+def test_annotated_workbook_marks_bad_cells(tree):
+    report = run(tree.unit_a, xlsx([person(1), person(2, 份数="9")]))
+    sheet = load_workbook(io.BytesIO(report.annotated)).worksheets[0]
+    assert sheet.cell(row=1, column=8).value == "错误原因"
+    assert "份数应为1至3" in sheet.cell(row=3, column=8).value
+    assert sheet.cell(row=3, column=5).fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet.cell(row=2, column=8).value is None
+
+
+def test_reimport_updates_and_moves_between_units(tree):
+    run(tree.unit_a, xlsx([person(1), person(2)]))
+    report = run(tree.unit_b, xlsx([person(1, 手机号码="13700000000", shares=3)]))
+    assert (report.created, report.updated) == (0, 1)
+    member = Member.objects.get(name="职工1")
+    assert member.mobile == "13700000000"
+    assert member.current_membership.unit == tree.unit_b
+    assert member.memberships.get(unit=tree.unit_a).left is not None
+    assert AuditEntry.objects.filter(
+        action="members.member.moved", target_code=member.code
+    ).exists()
+    updated = AuditEntry.objects.get(action="members.member.updated", target_code=member.code)
+    assert updated.after["mobile"] == "13700000000"
+
+
+def test_dry_run_writes_nothing(tree):
+    report = run(tree.unit_a, xlsx([person(1)]), dry_run=True)
+    assert report.accepted == 1 and not report.saved
+    assert nothing_written()

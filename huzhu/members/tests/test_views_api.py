@@ -1,0 +1,200 @@
+"""Roster and contract pages and API, with every persona and the stranger case."""
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from openpyxl import load_workbook
+
+from huzhu.accounts.auth import issue_token
+from huzhu.contracts.models import Contract
+from huzhu.core.models import AuditEntry
+from huzhu.members.actions import import_roster
+from huzhu.members.models import Member
+from huzhu.members.tests.rosters import person, xlsx
+
+
+@pytest.fixture
+def settled(settings):
+    settings.HUZHU_TODAY = "2025-03-03"
+
+
+@pytest.fixture
+def roster_a(tree, settled):
+    tree.unit_a.member_count = 2
+    tree.unit_a.save()
+    import_roster(tree.unit_a, xlsx([person(1, shares=2), person(2)]), actor=None)
+    return Member.objects.get(name="职工1")
+
+
+def api(user) -> Client:
+    return Client(headers={"Authorization": f"Bearer {issue_token(user, actor=None)}"})
+
+
+def upload(name="roster.xlsx", data=None):
+    return SimpleUploadedFile(name, data if data is not None else xlsx([person(1), person(2)]))
+
+
+def test_template_download_is_a_real_workbook(people, login):
+    response = login(people.officer_a).get("/roster/template.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [c.value for c in sheet[1]] == [
+        "姓名",
+        "身份证号码",
+        "手机号码",
+        "工商银行卡号",
+        "份数",
+        "在职状态",
+        "人员类别",
+    ]
+    assert sheet["B2"].number_format == "@"
+
+
+def test_officer_checks_then_imports_his_roster(tree, people, login, settled):
+    client = login(people.officer_a)
+    checked = client.post(
+        f"/units/{tree.unit_a.code}/roster/check/",
+        {"file": upload(), "consent": "on"},
+        headers={"HX-Request": "true"},
+    )
+    body = checked.content.decode()
+    assert "可导入 2 行" in body and "确认导入 2 人" in body
+    assert not Member.objects.exists()
+    token = checked.context["token"]
+    done = client.post(f"/units/{tree.unit_a.code}/roster/import/", {"token": token, "mode": "all"})
+    assert done.status_code == 302
+    assert Member.objects.count() == 2
+    page = client.get(f"/units/{tree.unit_a.code}/roster/").content.decode()
+    assert "职工1" in page and person(1)[1] not in page
+
+
+def test_bad_upload_shows_errors_and_the_annotated_report(tree, people, login, settled):
+    client = login(people.officer_a)
+    bad = upload(data=xlsx([person(1), person(2, 份数="5")]))
+    checked = client.post(
+        f"/units/{tree.unit_a.code}/roster/check/", {"file": bad, "consent": "on"}
+    )
+    body = checked.content.decode()
+    assert "第 3 行" in body and "份数应为1至3" in body and "仅导入有效的 1 行" in body
+    report = client.get(f"/units/{tree.unit_a.code}/roster/report/{checked.context['token']}.xlsx")
+    sheet = load_workbook(io.BytesIO(report.content)).worksheets[0]
+    assert "份数" in sheet.cell(row=3, column=8).value
+
+
+def test_consent_must_be_confirmed(tree, people, login, settled):
+    response = login(people.officer_a).post(
+        f"/units/{tree.unit_a.code}/roster/check/", {"file": upload()}
+    )
+    assert response.status_code == 400
+    assert "书面单独同意" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["officer_b", "union_officer"])
+def test_others_cannot_import_into_unit_a(tree, people, login, persona, settled):
+    response = login(getattr(people, persona)).post(
+        f"/units/{tree.unit_a.code}/roster/check/", {"file": upload(), "consent": "on"}
+    )
+    assert response.status_code in (403, 404)
+    assert not Member.objects.exists()
+
+
+def test_member_page_is_masked_and_reveal_is_logged(roster_a, people, login):
+    client = login(people.officer_a)
+    page = client.get(f"/members/{roster_a.code}/").content.decode()
+    assert roster_a.masked_id in page and roster_a.id_number not in page
+    revealed = client.post(f"/members/{roster_a.code}/reveal/id_number/")
+    assert roster_a.id_number in revealed.content.decode()
+    entry = AuditEntry.objects.get(action="members.member.id_number_revealed")
+    assert (entry.actor, entry.target_code) == (people.officer_a, roster_a.code)
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer_b", 404), ("union_officer", 403)])
+def test_strangers_cannot_see_or_reveal(roster_a, people, login, persona, status):
+    client = login(getattr(people, persona))
+    assert client.post(f"/members/{roster_a.code}/reveal/bank_card/").status_code == status
+    assert not AuditEntry.objects.filter(action__endswith="_revealed").exists()
+    if persona == "officer_b":
+        assert client.get(f"/members/{roster_a.code}/").status_code == 404
+
+
+def test_enrol_submit_confirm_through_the_pages(tree, people, login, roster_a):
+    officer = login(people.officer_a)
+    created = officer.post(f"/units/{tree.unit_a.code}/enrol/", {"funding_source": "union_funds"})
+    contract = Contract.objects.get()
+    assert created["Location"] == f"/contracts/{contract.code}/"
+    officer.post(f"/contracts/{contract.code}/submit/")
+    assert officer.post(f"/contracts/{contract.code}/confirm-fee/").status_code == 403
+    staff = login(people.registrar)
+    queue = staff.get("/contracts/?status=submitted").content.decode()
+    assert "甲单位" in queue
+    staff.post(f"/contracts/{contract.code}/confirm-fee/")
+    contract.refresh_from_db()
+    assert contract.contract_no == "B01250001"
+    detail = officer.get(f"/contracts/{contract.contract_no}/").content.decode()
+    assert "有效" in detail and "2025-03-04 至 2026-03-03" in detail
+    pdf = officer.get(f"/contracts/{contract.contract_no}/certificate.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert login(people.officer_b).get(f"/contracts/{contract.contract_no}/").status_code == 404
+
+
+def test_api_roster_upload_and_member(tree, people, settled):
+    client = api(people.officer_a)
+    url = f"/api/v1/units/{tree.unit_a.code}/roster"
+    refused = client.post(url, {"file": upload(), "consent_confirmed": "false"})
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "consent_required"
+    bad = client.post(url, {"file": upload(data=b"%PDF-1.7"), "consent_confirmed": "true"})
+    assert bad.json()["errors"][0]["code"] == "not_spreadsheet"
+    good = client.post(url, {"file": upload(), "consent_confirmed": "true"}).json()
+    assert (good["rows"], good["accepted"], good["saved"]) == (2, 2, True)
+    member = Member.objects.get(name="职工1")
+    body = client.get(f"/api/v1/members/{member.code}").json()
+    assert body["id_number"] == member.masked_id and body["unit"] == tree.unit_a.code
+    assert api(people.officer_b).get(f"/api/v1/members/{member.code}").status_code == 404
+    stranger = api(people.officer_b).post(url, {"file": upload(), "consent_confirmed": "true"})
+    assert stranger.status_code == 404
+
+
+def test_api_contract_journey(tree, people, roster_a):
+    officer = api(people.officer_a)
+    created = officer.post(
+        "/api/v1/contracts",
+        {"unit": tree.unit_a.code, "funding_source": "personal"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    draft = created.json()
+    assert (draft["status"], draft["fee"], len(draft["lines"])) == ("draft", "60.00", 2)
+    assert officer.post(f"/api/v1/contracts/{draft['id']}/submit").json()["status"] == "submitted"
+    assert officer.post(f"/api/v1/contracts/{draft['id']}/confirm-fee").status_code == 403
+    active = api(people.cashier).post(f"/api/v1/contracts/{draft['id']}/confirm-fee").json()
+    assert active["contract_no"] == "B01250001" and active["effective"] == "2025-03-03"
+    assert api(people.officer_b).get("/api/v1/contracts/B01250001").status_code == 404
+    again = officer.post(f"/api/v1/contracts/{draft['id']}/submit")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "contract_refused"
+
+
+def test_import_roster_command_prints_the_summary(tree, tmp_path, capsys, settled):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx([person(1), person(2, 份数="x")]))
+    report_path = tmp_path / "report.xlsx"
+    with pytest.raises(CommandError) as caught:
+        call_command("import-roster", tree.unit_a.code, str(path), "--report", str(report_path))
+    assert caught.value.returncode == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["rows"], summary["accepted"], summary["refused"]) == (2, 1, 1)
+    assert summary["errors"][0] | {"message": ""} == {
+        "row": 3,
+        "column": "份数",
+        "code": "shares",
+        "message": "",
+    }
+    assert report_path.exists() and not Member.objects.exists()
+    call_command("import-roster", tree.unit_a.code, str(path), "--accept-valid")
+    assert json.loads(capsys.readouterr().out)["saved"] is True
+    assert Member.objects.count() == 1
+    with pytest.raises(CommandError, match="单位不存在"):
+        call_command("import-roster", "NOPE", str(path))

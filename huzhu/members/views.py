@@ -1,0 +1,184 @@
+"""Roster pages: the unit's roster, upload → check → confirm, member detail with coverage."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from huzhu.accounts.models import user_of
+from huzhu.contracts.models import ContractLine
+from huzhu.core import clock
+from huzhu.core.access import authenticated, public
+from huzhu.core.types import HtmxHttpRequest
+from huzhu.members import actions, imports
+from huzhu.members.access import (
+    can_manage_roster,
+    can_reveal,
+    get_member_for,
+    require_roster_manager,
+)
+from huzhu.members.forms import RosterUploadForm
+from huzhu.members.models import NOTICE_VERSION, Member, Membership
+from huzhu.members.spreadsheet import template_workbook
+from huzhu.organizations.access import get_unit_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@authenticated
+def roster(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    rows = (
+        Membership.objects.filter(unit=unit, left__isnull=True)
+        .select_related("member")
+        .order_by("member__name")
+    )
+    context = {
+        "unit": unit,
+        "rows": rows,
+        "form": RosterUploadForm(),
+        "can_manage": can_manage_roster(user, unit),
+    }
+    return render(request, "members/roster.html", context)
+
+
+@authenticated
+def roster_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(template_workbook(NOTICE_VERSION), "职工名册模板.xlsx")
+
+
+@authenticated
+@require_POST
+def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """Validate an upload without writing; keep the file for the confirmation."""
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_roster_manager(user, unit)
+    form = RosterUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "members/_check.html", {"unit": unit, "form": form}, status=400)
+    data = form.cleaned_data["file"].read()
+    effective: date | None = form.cleaned_data["effective"]
+    report, _, _ = actions.check_roster(data, effective=effective)
+    token = imports.keep(unit, data, report.annotated)
+    context = {"unit": unit, "report": report, "token": token, "effective": effective}
+    return render(request, "members/_check.html", context)
+
+
+@authenticated
+@require_POST
+def roster_import(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_roster_manager(user, unit)
+    token = request.POST.get("token", "")
+    data = imports.upload(unit, token)
+    if data is None:
+        messages.error(request, "上传的文件已失效，请重新选择文件")
+        return redirect("members:roster", code=unit.code)
+    effective = _date(request.POST.get("effective", ""))
+    report = actions.import_roster(
+        unit,
+        data,
+        actor=user,
+        effective=effective,
+        accept_valid=request.POST.get("mode") == "valid",
+    )
+    imports.discard(unit, token)
+    if report.saved:
+        messages.success(
+            request,
+            f"已导入 {report.accepted} 人（新增 {report.created}，更新 {report.updated}）"
+            + (f"，{report.refused} 行未导入" if report.refused else ""),
+        )
+    else:
+        messages.error(request, "名册有错误，未导入任何数据，请修改后重新上传")
+    return redirect("members:roster", code=unit.code)
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@authenticated
+def roster_report(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_roster_manager(user, unit)
+    data = imports.report(unit, token)
+    if data is None:
+        messages.error(request, "校验结果已失效，请重新上传")
+        return redirect("members:roster", code=unit.code)
+    return _xlsx(data, "名册校验结果.xlsx")
+
+
+@authenticated
+def member_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    member = get_member_for(user, code)
+    lines = list(
+        ContractLine.objects.filter(member=member)
+        .select_related("contract__unit")
+        .order_by("contract__effective", "contract__created_at")
+    )
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "memberships": member.memberships.select_related("unit").order_by("-joined"),
+            "timeline": _timeline(lines),
+            "can_reveal": can_reveal(user, member),
+            "today": clock.today(),
+        },
+    )
+
+
+def _timeline(lines: list[ContractLine]) -> list[dict[str, object]]:
+    """Each contract of the member with its place on a shared time axis (percentages)."""
+    dated = [x for x in lines if x.contract.effective and x.contract.end]
+    if not dated:
+        return [{"line": x, "left": 0, "width": 0} for x in lines]
+    first = min(x.contract.effective for x in dated if x.contract.effective)
+    last = max(x.contract.end for x in dated if x.contract.end)
+    span = max((last - first).days, 1)
+    rows: list[dict[str, object]] = []
+    for line in lines:
+        contract = line.contract
+        if contract.effective and contract.end:
+            left = (contract.effective - first).days * 100 // span
+            width = max((contract.end - contract.effective).days * 100 // span, 2)
+        else:
+            left, width = 0, 0
+        rows.append({"line": line, "left": left, "width": width})
+    return rows
+
+
+@authenticated
+@require_POST
+def reveal(request: HttpRequest, code: str, what: str) -> HttpResponseBase:
+    """The full number after a deliberate click; the click is logged (who, when, whose)."""
+    user = user_of(request)
+    member: Member = get_member_for(user, code)
+    if what not in ("id_number", "bank_card") or not can_reveal(user, member):
+        raise PermissionDenied("您的角色不能查看完整号码")
+    value = actions.reveal(member, what, actor=user)
+    return HttpResponse(f'<code class="revealed">{value}</code>')
+
+
+@public
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "members/privacy_notice.html", {"version": NOTICE_VERSION})
