@@ -37,6 +37,8 @@ SECRET_KEY = _secret("HUZHU_SECRET_KEY", "secret_key", secrets.token_urlsafe(50)
 FIELD_KEY = _secret(
     "HUZHU_FIELD_KEY", "field_key", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 )
+# Older field keys that can still decrypt (comma-separated), during a key rotation.
+FIELD_KEY_PREVIOUS = os.environ.get("HUZHU_FIELD_KEY_PREVIOUS", "")
 DEBUG = _env_bool("HUZHU_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()

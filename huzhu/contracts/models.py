@@ -1,6 +1,5 @@
 """Contracts (保障合同, SPEC §4): one unit's roster for one enrolment, numbered on activation."""
 
-import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
@@ -10,14 +9,14 @@ from django.db import models
 
 from huzhu.core import clock
 from huzhu.members.models import Member
-from huzhu.organizations.models import CODE_ALPHABET, Unit
+from huzhu.organizations.models import Unit, opaque_code
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
 
 
 def new_contract_code() -> str:
-    return "K" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(9))
+    return opaque_code("K", 9)
 
 
 class Funding(models.TextChoices):

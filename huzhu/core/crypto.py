@@ -1,9 +1,9 @@
 """Field encryption (AES-256-GCM) and keyed-hash look-up for personal data (SPEC E-4, brief 5).
 
 A stored value is `<key id>:<base64(nonce | ciphertext | tag)>`. The key id lets a rotation find
-rows still under an older key (HUZHU_FIELD_KEY_PREVIOUS, comma-separated). Look-ups never decrypt:
-they compare `keyed_hash(value, purpose)`, an HMAC-SHA256 under a subkey derived from the field
-key, so equal numbers can be found without storing them in clear.
+rows still under an older key (settings.FIELD_KEY_PREVIOUS, from HUZHU_FIELD_KEY_PREVIOUS).
+Look-ups never decrypt: they compare `keyed_hash(value, purpose)`, an HMAC-SHA256 under a
+subkey derived from the field key, so equal numbers can be found without storing them in clear.
 """
 
 import base64
@@ -50,7 +50,7 @@ def _keyring(current: str, previous: str) -> tuple[str, dict[str, AESGCM], bytes
 
 
 def _current() -> tuple[str, dict[str, AESGCM], bytes]:
-    return _keyring(settings.FIELD_KEY, os.environ.get("HUZHU_FIELD_KEY_PREVIOUS", ""))
+    return _keyring(settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS)
 
 
 def encrypt(plaintext: str) -> str:

@@ -1,5 +1,6 @@
 """Every write to members: roster import (all-or-nothing by default) and logged reveals."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -8,9 +9,17 @@ from django.db import transaction
 
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import Contract, ContractStatus
-from huzhu.core import audit, clock
+from huzhu.core import audit, clock, crypto
+from huzhu.core.bulk import insert_rows, lookup_pks
 from huzhu.core.models import AuditEntry
-from huzhu.members.models import NOTICE_VERSION, Member, Membership, card_hash, id_hash
+from huzhu.members.models import (
+    NOTICE_VERSION,
+    Member,
+    Membership,
+    card_hash,
+    id_hash,
+    new_member_code,
+)
 from huzhu.members.spreadsheet import RosterFileError, Table, annotated_workbook, read_table
 from huzhu.organizations.models import Unit
 from huzhu.rules.dates import contract_end
@@ -83,6 +92,9 @@ def check_roster(data: bytes, *, effective: date | None = None) -> Checked:
         _file_problems(row, table, columns)
         rows.append(row)
     mark_duplicates(rows)
+    for row in rows:
+        if row.person is not None:
+            row.digest = id_hash(row.person.number)
     _check_share_cap(rows, start)
     for row in rows:
         report.errors.extend(row.errors)
@@ -107,10 +119,10 @@ def _file_problems(row: RosterRow, table: Table, columns: dict[str, int]) -> Non
 def _check_share_cap(rows: list[RosterRow], effective: date) -> None:
     """P-2: planned shares plus shares held in other active or submitted contracts (any unit)
     may not exceed 3 on any day of the new coverage window."""
-    valid = {id_hash(r.person.number): r for r in rows if r.ok and r.person is not None}
+    valid = {r.digest: r for r in rows if r.ok and r.digest}
     if not valid:
         return
-    found = dict(Member.objects.filter(id_hash__in=list(valid)).values_list("id_hash", "id"))
+    found = dict(lookup_pks(Member, "id_hash", list(valid)))
     held = holdings_of(found.values())
     window = (effective, contract_end(effective))
     for digest, member_id in found.items():
@@ -157,31 +169,27 @@ def import_roster(
 
 def _save(unit: Unit, rows: list[RosterRow], actor: Any) -> tuple[int, int]:
     today = clock.today()
-    by_hash = {id_hash(r.person.number): r for r in rows if r.person is not None}
-    existing = {
-        m.id_hash: m for m in Member.objects.select_for_update().filter(id_hash__in=list(by_hash))
-    }
-    fresh: list[Member] = []
+    by_hash = {r.digest: r for r in rows if r.digest}
+    known = [pk for _, pk in lookup_pks(Member, "id_hash", list(by_hash))]
+    existing = {m.id_hash: m for m in Member.objects.select_for_update().filter(pk__in=known)}
+    fresh = [digest for digest in by_hash if digest not in existing]
     changed: list[Member] = []
     entries: list[AuditEntry] = []
-    for digest, row in by_hash.items():
-        member = existing.get(digest)
-        if member is None:
-            fresh.append(_new_member(row, digest))
-            continue
-        entry = _refresh_member(member, row, actor)
+    for digest, member in existing.items():
+        entry = _refresh_member(member, by_hash[digest], actor)
         changed.append(member)
         if entry is not None:
             entries.append(entry)
-    Member.objects.bulk_create(fresh, batch_size=2000)
+    created = _insert_members([(digest, by_hash[digest]) for digest in fresh])
     Member.objects.bulk_update(changed, MEMBER_FIELDS, batch_size=1000)
-    members = {m.pk: m for m in fresh + changed}
-    shares = {pk: by_hash[m.id_hash].shares for pk, m in members.items()}
-    entries += _place_on_roster(unit, shares, today, actor, members)
-    summary = {"created": [m.code for m in fresh], "updated": len(changed), "rows": len(rows)}
+    ids = {m.id_hash: m.pk for m in changed} | created
+    shares = {ids[digest]: row.shares for digest, row in by_hash.items()}
+    entries += _place_on_roster(unit, shares, today, actor, {m.pk: m for m in changed})
+    codes = Member.objects.filter(pk__in=created.values()).values_list("code", flat=True)
+    summary = {"created": sorted(codes), "updated": len(changed), "rows": len(rows)}
     entries.append(audit.build(actor, "members.roster.imported", unit, after=summary))
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    return len(fresh), len(changed)
+    return len(created), len(changed)
 
 
 MEMBER_FIELDS = [
@@ -215,20 +223,6 @@ def _row_values(row: RosterRow) -> dict[str, Any]:
     }
 
 
-def _new_member(row: RosterRow, digest: str) -> Member:
-    person = row.person
-    if person is None:  # pragma: no cover - only valid rows reach here
-        raise ValueError("row without a person")
-    return Member(
-        id_number=person.number,
-        id_hash=digest,
-        birth_date=person.birth_date,
-        sex=person.sex,
-        created_at=clock.now(),
-        **_row_values(row),
-    )
-
-
 def _refresh_member(member: Member, row: RosterRow, actor: Any) -> AuditEntry | None:
     """Apply a row to an existing member; the audit entry when anything changed."""
     before = audit.snapshot(member, Member.AUDITED_FIELDS)
@@ -246,16 +240,45 @@ def _refresh_member(member: Member, row: RosterRow, actor: Any) -> AuditEntry | 
     return audit.build(actor, "members.member.updated", member, before=before, after=after)
 
 
+NEW_MEMBER_FIELDS = [
+    "code", "name", "id_number", "id_hash", "birth_date", "sex", "mobile", "bank_card",
+    "bank_card_hash", "status", "tags", "consent_version", "consent_date", "consent_method",
+    "created_at", "updated_at",
+]  # fmt: skip
+
+
+def _insert_members(rows: list[tuple[str, RosterRow]]) -> dict[str, int]:
+    """New members in one COPY (PostgreSQL) or one executemany: {id hash: row id}."""
+    now, today = clock.now(), clock.today()
+    values = []
+    for digest, row in rows:
+        person, card = row.person, row.card
+        if person is None or card is None:  # pragma: no cover - only valid rows reach here
+            raise ValueError("row without a person")
+        values.append((
+            new_member_code(), row.name, crypto.encrypt(person.number), digest, person.birth_date,
+            person.sex, row.mobile, crypto.encrypt(card.number), card_hash(card.number),
+            row.status, json.dumps(list(row.tags), ensure_ascii=False), NOTICE_VERSION, today,
+            CONSENT_METHOD, now, now,
+        ))  # fmt: skip
+    insert_rows(Member, NEW_MEMBER_FIELDS, values)
+    return dict(lookup_pks(Member, "id_hash", [digest for digest, _ in rows]))
+
+
 def _place_on_roster(
     unit: Unit, shares: dict[int, int], today: date, actor: Any, members: dict[int, Member]
 ) -> list[AuditEntry]:
+    on_rolls = [pk for _, pk in lookup_pks(Membership, "member", list(shares))]
     current = {
         m.member_id: m
         for m in Membership.objects.select_for_update()
         .select_related("unit")
-        .filter(member_id__in=list(shares), left__isnull=True)
+        .filter(pk__in=on_rolls, left__isnull=True)
     }
-    keep, leave, join, entries = [], [], [], []
+    keep: list[Membership] = []
+    leave: list[Membership] = []
+    join: list[tuple[int, int, int, date]] = []
+    entries: list[AuditEntry] = []
     for member_id, count in shares.items():
         membership = current.get(member_id)
         if membership is not None and membership.unit_id == unit.pk:
@@ -274,10 +297,10 @@ def _place_on_roster(
                     after={"unit": unit.code},
                 )
             )
-        join.append(Membership(member_id=member_id, unit=unit, shares=count, joined=today))
+        join.append((member_id, unit.pk, count, today))
     Membership.objects.bulk_update(keep, ["shares"], batch_size=2000)
     Membership.objects.bulk_update(leave, ["left"], batch_size=2000)
-    Membership.objects.bulk_create(join, batch_size=2000)
+    insert_rows(Membership, ["member", "unit", "shares", "joined"], join)
     return entries
 
 

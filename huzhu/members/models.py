@@ -1,6 +1,5 @@
 """Members (职工会员, SPEC E-4) and their unit memberships with history."""
 
-import secrets
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -8,7 +7,7 @@ from django.db import models
 
 from huzhu.core import clock, crypto
 from huzhu.core.fields import EncryptedTextField
-from huzhu.organizations.models import CODE_ALPHABET, Unit
+from huzhu.organizations.models import Unit, opaque_code
 from huzhu.rules.dates import age_on
 from huzhu.rules.identity import mask_card, mask_id
 
@@ -22,7 +21,7 @@ NOTICE_VERSION = "2025-01"
 
 
 def new_member_code() -> str:
-    return "M" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(9))
+    return opaque_code("M", 9)
 
 
 def id_hash(number: str) -> str:

@@ -13,9 +13,16 @@ if TYPE_CHECKING:
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+def opaque_code(prefix: str, length: int) -> str:
+    """A random public code for URLs and the API (never the row id): 5 random bits a
+    character from an alphabet without look-alikes (no 0/O, 1/I)."""
+    bits = int.from_bytes(secrets.token_bytes((5 * length + 7) // 8), "big")
+    chars = [CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(length)]
+    return prefix + "".join(chars)
+
+
 def new_unit_code() -> str:
-    """An opaque public code for URLs and the API (never the row id)."""
-    return "U" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+    return opaque_code("U", 7)
 
 
 class UnionKind(models.TextChoices):

@@ -1,5 +1,6 @@
 """Identity numbers of units and people: normalisation and validation (SPEC E-2, E-4)."""
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -129,7 +130,9 @@ class ResidentId:
 
 
 def id_check_char(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError("the check character needs the first 17 digits")
+    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 @lru_cache(maxsize=4096)

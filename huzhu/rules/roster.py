@@ -56,6 +56,7 @@ class RosterRow:
     shares: int = 0
     status: str = ""
     tags: tuple[str, ...] = ()
+    digest: str = ""  # the keyed hash of the ID number, filled by the importer
     errors: list[CellIssue] = field(default_factory=list)
     warnings: list[CellIssue] = field(default_factory=list)
 

@@ -1,0 +1,103 @@
+"""Benchmark: import a 10,000-row valid roster on the configured database (PostgreSQL in the
+measurement: set HUZHU_DATABASE_URL) into a fresh test database, and in the same run measure the
+floor: reading the same file with python-calamine plus bulk-inserting as many rows. Prints one
+JSON line: import seconds, floor seconds, ratio, peak RSS.
+
+    HUZHU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/huzhu .venv/bin/python -m bench.roster_import
+    .venv/bin/python -m bench.roster_import --rows 100000
+
+Target (issue 4): ratio at most 2.0; 100,000 rows within 400 MB peak RSS.
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import time
+from datetime import date
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huzhu.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import python_calamine  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from huzhu.members.actions import import_roster  # noqa: E402
+from huzhu.members.tests.rosters import HEADER, bank_card, resident_id  # noqa: E402
+from huzhu.organizations.models import Union, UnionKind, Unit  # noqa: E402
+
+
+def roster(rows: int) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("名册")
+    sheet.append(HEADER)
+    for i in range(rows):
+        year = 1970 + i % 30
+        born = f"{year}{1 + i % 12:02d}{1 + i % 28:02d}"
+        number = resident_id(born, serial=i % 1000, region=f"3701{2 + i // 30000 % 8:02d}")
+        sheet.append([f"职工{i}", number, f"139{i:08d}", bank_card(i), str(1 + i % 3), "在职", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def floor(data: bytes) -> float:
+    """Fastest reader plus a bulk insert of the same number of rows into a plain table."""
+    started = time.perf_counter()
+    values = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    rows = values.get_sheet_by_index(0).to_python()[1:]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_floor (name text, id_number text, mobile text, "
+            "bank_card text, shares integer)"
+        )
+        cursor.executemany(
+            "INSERT INTO bench_floor VALUES (%s, %s, %s, %s, %s)",
+            [(r[0], r[1], r[2], r[3], int(r[4])) for r in rows],
+        )
+        cursor.execute("DROP TABLE bench_floor")
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        union = Union.objects.create(code="bench", name="基准测试工会", kind=UnionKind.DISTRICT,
+                                     path="/bench/")
+        unit = Unit.objects.create(name="基准测试单位", credit_code="91370102MA3C4K7R5X",
+                                   union=union, member_count=args.rows, contact_name="张伟",
+                                   contact_phone="13905310000")
+        data = roster(args.rows)
+        floor_seconds = floor(data)
+        started = time.perf_counter()
+        report = import_roster(unit, data, actor=None, effective=date(2025, 3, 1))
+        seconds = time.perf_counter() - started
+        assert report.saved and report.created == args.rows, report.errors[:3]
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "benchmark": "roster_import",
+        "database": connection.vendor,
+        "rows": args.rows,
+        "import_seconds": round(seconds, 2),
+        "floor_seconds": round(floor_seconds, 2),
+        "ratio": round(seconds / floor_seconds, 2),
+        "peak_rss_mb": round(peak_mb),
+        "target_ratio": 2.0,
+        "target_peak_rss_mb_at_100k": 400,
+    }))
+
+
+if __name__ == "__main__":
+    main()
