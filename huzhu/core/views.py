@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template import loader
 
 from huzhu.accounts.models import Role, user_of
+from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core.access import authenticated, roles
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
@@ -19,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context |= {
             "union_count": Union.objects.count(),
             "unit_count": Unit.objects.count(),
+            "pending_fees": Contract.objects.filter(status=ContractStatus.SUBMITTED).count(),
             "recent": AuditEntry.objects.select_related("actor")[:8],
         }
     elif user.role == Role.UNION_OFFICER:

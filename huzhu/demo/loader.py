@@ -3,16 +3,25 @@
 Deterministic (seeded), loaded once: a second run changes nothing.
 """
 
+import io
 import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from openpyxl import Workbook
 
 from huzhu.accounts.actions import create_user
 from huzhu.accounts.models import Duty, Role, User
+from huzhu.contracts.actions import (
+    EnrolmentFacts,
+    confirm_fee,
+    create_enrolment,
+    submit_contract,
+)
+from huzhu.members.actions import import_roster
 from huzhu.organizations.actions import UnitFacts, create_union, create_unit
 from huzhu.organizations.models import Union, UnionKind, Unit
-from huzhu.rules.identity import credit_code_check_char
+from huzhu.rules.identity import credit_code_check_char, id_check_char, luhn_ok
 
 DEMO_PASSWORD = "huzhu-demo-2025"
 ROOT = ("jinan", "济南市总工会", UnionKind.CITY, "370100")
@@ -223,6 +232,53 @@ def _load_logins(unions: dict[str, Union], units: list[Unit]) -> None:
     )
 
 
+def _roster_file(rng: random.Random, count: int, region: str) -> bytes:
+    """A filled-in roster template, as a unit officer would upload it."""
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(["姓名", "身份证号码", "手机号码", "工商银行卡号", "份数", "在职状态", "人员类别"])
+    for _ in range(count):
+        born = f"{rng.randint(1968, 2002)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+        stem = f"{region}{born}{rng.randint(0, 999):03d}"
+        card = f"622202{rng.randrange(10**12):012d}"
+        card += next(str(c) for c in range(10) if luhn_ok(card + str(c)))
+        tag = rng.choice(["", "", "", "", "劳模工匠", "困难职工", "新就业形态劳动者"])
+        sheet.append(
+            [
+                _person(rng),
+                stem + id_check_char(stem),
+                f"13{rng.randrange(10**9):09d}",
+                card,
+                str(rng.choice((1, 1, 2, 3))),
+                "在职",
+                tag,
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _load_contracts(rng: random.Random, unions: dict[str, Union]) -> None:
+    """unit A: a roster and an active contract; unit A's neighbour: a submitted enrolment
+    waiting for the fee; unit B: a roster only."""
+    lixia = list(Unit.objects.filter(union=unions["lixia"]).order_by("pk")[:2])
+    unit_b = Unit.objects.filter(union=unions["shizhong"]).order_by("pk").first()
+    plans = [(lixia[0], 12, "active"), (lixia[1], 8, "submitted"), (unit_b, 10, "roster")]
+    for unit, count, stage in plans:
+        if unit is None:
+            continue
+        unit.member_count = count
+        unit.save(update_fields=["member_count"])
+        import_roster(unit, _roster_file(rng, count, unit.credit_code[2:8]), actor=None)
+        if stage == "roster":
+            continue
+        contract = create_enrolment(unit, EnrolmentFacts("union_funds"), actor=None)
+        submit_contract(contract, actor=None)
+        if stage == "active":
+            confirm_fee(contract, actor=None)
+
+
 def load(seed: int = 2025) -> bool:
     """Load the demo data unless it is there already; True when it was loaded now."""
     if Union.objects.filter(code=ROOT[0]).exists():
@@ -232,6 +288,7 @@ def load(seed: int = 2025) -> bool:
         unions = _load_tree()
         units = _load_units(rng, unions)
         _load_logins(unions, units)
+        _load_contracts(rng, unions)
     return True
 
 

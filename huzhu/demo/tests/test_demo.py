@@ -1,7 +1,9 @@
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from huzhu.contracts.models import Contract
 from huzhu.demo import loader
+from huzhu.members.models import Member
 from huzhu.organizations.models import Union, Unit
 from huzhu.rules.identity import validate_credit_code
 
@@ -22,6 +24,13 @@ def test_demo_loads_jinan_tree_units_and_logins_once(db, capsys):
         assert login.username in first
     assert {x.username for x in loader.logins()} >= {"admin", "reviewer", "lixia", "unit_a"}
 
+    active = Contract.objects.get(status="active")
+    assert active.unit.officers.get().username == "unit_a"
+    assert active.contract_no.startswith("B01") and active.lines.count() == 12
+    assert Contract.objects.filter(status="submitted").count() == 1
+    assert Member.objects.count() == 30
+
     call_command("demo")
     assert "未重复载入" in capsys.readouterr().out
     assert Unit.objects.count() == len(units)
+    assert Member.objects.count() == 30

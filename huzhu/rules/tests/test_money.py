@@ -45,4 +45,4 @@ def test_format_yuan_for_screens():
 
 def test_money_refuses_float():
     with pytest.raises(TypeError, match="never float"):
-        money(1.5)  # type: ignore[arg-type]
+        money(1.5)
