@@ -73,11 +73,17 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        union = Union.objects.create(code="bench", name="基准测试工会", kind=UnionKind.DISTRICT,
-                                     path="/bench/")
-        unit = Unit.objects.create(name="基准测试单位", credit_code="91370102MA3C4K7R5X",
-                                   union=union, member_count=args.rows, contact_name="张伟",
-                                   contact_phone="13905310000")
+        union = Union.objects.create(
+            code="bench", name="基准测试工会", kind=UnionKind.DISTRICT, path="/bench/"
+        )
+        unit = Unit.objects.create(
+            name="基准测试单位",
+            credit_code="91370102MA3C4K7R5X",
+            union=union,
+            member_count=args.rows,
+            contact_name="张伟",
+            contact_phone="13905310000",
+        )
         data = roster(args.rows)
         floor_seconds = floor(data)
         started = time.perf_counter()
@@ -87,17 +93,21 @@ def main() -> None:
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({
-        "benchmark": "roster_import",
-        "database": connection.vendor,
-        "rows": args.rows,
-        "import_seconds": round(seconds, 2),
-        "floor_seconds": round(floor_seconds, 2),
-        "ratio": round(seconds / floor_seconds, 2),
-        "peak_rss_mb": round(peak_mb),
-        "target_ratio": 2.0,
-        "target_peak_rss_mb_at_100k": 400,
-    }))
+    print(
+        json.dumps(
+            {
+                "benchmark": "roster_import",
+                "database": connection.vendor,
+                "rows": args.rows,
+                "import_seconds": round(seconds, 2),
+                "floor_seconds": round(floor_seconds, 2),
+                "ratio": round(seconds / floor_seconds, 2),
+                "peak_rss_mb": round(peak_mb),
+                "target_ratio": 2.0,
+                "target_peak_rss_mb_at_100k": 400,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
