@@ -35,13 +35,16 @@ from huzhu.members.tests.rosters import HEADER, bank_card, resident_id  # noqa: 
 from huzhu.organizations.models import Union, UnionKind, Unit  # noqa: E402
 
 
+REGIONS = ("370102", "370103", "370104", "370105", "370112", "370113", "370114", "370124")
+
+
 def roster(rows: int) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("名册")
     sheet.append(HEADER)
     for i in range(rows):  # unique: one birth date per thousand rows, serial 000-999
         born = (date(1970, 1, 1) + timedelta(days=(i // 1000) * 97)).strftime("%Y%m%d")
-        number = resident_id(born, serial=i % 1000, region=f"3701{2 + i % 8:02d}")
+        number = resident_id(born, serial=i % 1000, region=REGIONS[i % len(REGIONS)])
         sheet.append([f"职工{i}", number, f"139{i:08d}", bank_card(i), str(1 + i % 3), "在职", ""])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -101,7 +101,7 @@ def check_roster(data: bytes, *, effective: date | None = None) -> Checked:
         report.warnings.extend(row.warnings)
     report.accepted = sum(r.ok for r in rows)
     report.refused = report.rows - report.accepted
-    if report.errors or report.warnings:
+    if report.errors:  # the file to fix; warnings alone are listed, not annotated
         report.annotated = annotated_workbook(
             table, columns, [*report.errors, *report.warnings], HEADER
         )

@@ -1,0 +1,131 @@
+"""Pure roster rules: header matching, row validation, the share-cap sweep, participation."""
+
+from datetime import date
+
+import pytest
+
+from huzhu.rules.identity import id_check_char
+from huzhu.rules.roster import (
+    mark_duplicates,
+    match_headers,
+    participation_needed,
+    peak_shares,
+    validate_row,
+)
+
+TODAY = date(2025, 3, 1)
+
+
+def row(**cells):
+    stem = "37010219850613123"
+    base = {
+        "name": "王芳",
+        "id_number": stem + id_check_char(stem),
+        "mobile": "13905310000",
+        "bank_card": "6222020200112233445",
+        "shares": "2",
+        "status": "在职",
+        "tags": None,
+    }
+    return validate_row(2, base | cells, effective=TODAY, today=TODAY)
+
+
+def test_headers_with_marks_aliases_and_duplicates():
+    columns, issues = match_headers(
+        ["姓名*", "身份证号", "手机号", "银行卡号", "份数（必填）", "人员状态", "备注", "姓名"]
+    )
+    assert columns["id_number"] == 1 and columns["name"] == 7
+    assert [i.code for i in issues] == ["header_duplicate"]
+    missing = match_headers(["姓名"])[1]
+    assert missing[0].code == "header_missing" and missing[0].row == 1
+
+
+def test_a_clean_row():
+    result = row(tags="劳模工匠、困难职工", shares="2份")
+    assert result.ok and result.shares == 2 and result.tags == ("劳模工匠", "困难职工")
+    assert result.person is not None and result.person.sex == "M"
+
+
+@pytest.mark.parametrize("name", ["1234", "王" * 31])
+def test_odd_names_are_refused(name):
+    assert [e.code for e in row(name=name).errors] == ["name_format"]
+
+
+def test_empty_cells_are_reported_once_each():
+    result = row(name=None, mobile=None, bank_card="", shares=None, status=" ")
+    assert {e.column for e in result.errors} == {
+        "姓名",
+        "份数",
+        "在职状态",
+        "工商银行卡号",
+        "手机号码",
+    }
+    assert {e.code for e in result.errors} == {"missing"}
+
+
+def test_placeholder_tags_are_ignored():
+    assert row(tags="无").tags == ()
+
+
+@pytest.mark.parametrize(
+    ("held", "peak"),
+    [
+        ([], 0),
+        ([(date(2024, 6, 1), date(2025, 6, 1), 2)], 2),
+        ([(date(2024, 6, 1), date(2025, 3, 1), 2)], 0),  # ends on the window's start day
+        ([(date(2026, 3, 1), date(2027, 3, 1), 3)], 0),  # starts on the window's end day
+        ([(date(2024, 6, 1), date(2025, 6, 1), 2), (date(2025, 6, 1), date(2026, 6, 1), 2)], 2),
+        ([(date(2024, 6, 1), date(2025, 6, 1), 1), (date(2025, 5, 1), date(2026, 5, 1), 2)], 3),
+    ],
+)
+def test_peak_shares_on_any_day_of_the_window(held, peak):
+    assert peak_shares((date(2025, 3, 1), date(2026, 3, 1)), held) == peak
+
+
+@pytest.mark.parametrize(("members", "needed"), [(10, 7), (11, 8), (1, 1), (100, 70), (0, 0)])
+def test_participation_is_70_percent_rounded_up(members, needed):
+    assert participation_needed(members) == needed
+
+
+def test_check_character_needs_17_digits():
+    with pytest.raises(ValueError, match="17"):
+        id_check_char("123")
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "code"),
+    [
+        ({"id_number": 370102198506131230}, "身份证号码", "id_not_text"),
+        ({"id_number": "370102198506131"}, "身份证号码", "id_15_digits"),
+        (
+            {"id_number": "37010220100101123" + id_check_char("37010220100101123")},
+            "身份证号码",
+            "age",
+        ),
+        ({"mobile": "1234"}, "手机号码", "mobile_format"),
+        ({"bank_card": 6222020200112233445.0}, "工商银行卡号", "card_not_text"),
+        ({"bank_card": "6222"}, "工商银行卡号", "card_format"),
+        ({"shares": "4"}, "份数", "shares"),
+        ({"shares": "两"}, "份数", "shares"),
+        ({"status": "离职"}, "在职状态", "status"),
+        ({"status": "退休"}, "在职状态", "retired"),
+        ({"tags": "劳模工匠,先进"}, "人员类别", "tags"),
+    ],
+)
+def test_each_bad_cell_is_named(cells, column, code):
+    result = row(**cells)
+    assert [(e.row, e.column, e.code) for e in result.errors] == [(2, column, code)]
+
+
+def test_warnings_for_unknown_region_and_luhn():
+    stem = "37999919850613123"
+    result = row(id_number=stem + id_check_char(stem), bank_card="6222020200112233440")
+    assert result.ok
+    assert {w.column for w in result.warnings} == {"身份证号码", "工商银行卡号"}
+
+
+def test_duplicates_name_the_first_row():
+    first, second, third = row(), row(), row(id_number=None)
+    second.row = 5
+    mark_duplicates([first, second, third])
+    assert first.ok and [e.message for e in second.errors] == ["与第2行是同一人（身份证号码重复）"]
