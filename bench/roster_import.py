@@ -34,7 +34,6 @@ from huzhu.members.actions import import_roster  # noqa: E402
 from huzhu.members.tests.rosters import HEADER, bank_card, resident_id  # noqa: E402
 from huzhu.organizations.models import Union, UnionKind, Unit  # noqa: E402
 
-
 REGIONS = ("370102", "370103", "370104", "370105", "370112", "370113", "370114", "370124")
 
 
