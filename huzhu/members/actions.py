@@ -180,12 +180,11 @@ def _save(unit: Unit, rows: list[RosterRow], actor: Any) -> tuple[int, int]:
         changed.append(member)
         if entry is not None:
             entries.append(entry)
-    created = _insert_members([(digest, by_hash[digest]) for digest in fresh])
+    created, codes = _insert_members([(digest, by_hash[digest]) for digest in fresh])
     Member.objects.bulk_update(changed, MEMBER_FIELDS, batch_size=1000)
     ids = {m.id_hash: m.pk for m in changed} | created
     shares = {ids[digest]: row.shares for digest, row in by_hash.items()}
     entries += _place_on_roster(unit, shares, today, actor, {m.pk: m for m in changed})
-    codes = Member.objects.filter(pk__in=created.values()).values_list("code", flat=True)
     summary = {"created": sorted(codes), "updated": len(changed), "rows": len(rows)}
     entries.append(audit.build(actor, "members.roster.imported", unit, after=summary))
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
@@ -247,22 +246,24 @@ NEW_MEMBER_FIELDS = [
 ]  # fmt: skip
 
 
-def _insert_members(rows: list[tuple[str, RosterRow]]) -> dict[str, int]:
-    """New members in one COPY (PostgreSQL) or one executemany: {id hash: row id}."""
+def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], list[str]]:
+    """New members in one COPY (PostgreSQL) or one executemany: ({id hash: row id}, codes)."""
     now, today = clock.now(), clock.today()
-    values = []
+    values: list[tuple[object, ...]] = []
+    codes: list[str] = []
     for digest, row in rows:
         person, card = row.person, row.card
         if person is None or card is None:  # pragma: no cover - only valid rows reach here
             raise ValueError("row without a person")
+        codes.append(new_member_code())
         values.append((
-            new_member_code(), row.name, crypto.encrypt(person.number), digest, person.birth_date,
+            codes[-1], row.name, crypto.encrypt(person.number), digest, person.birth_date,
             person.sex, row.mobile, crypto.encrypt(card.number), card_hash(card.number),
             row.status, json.dumps(list(row.tags), ensure_ascii=False), NOTICE_VERSION, today,
             CONSENT_METHOD, now, now,
         ))  # fmt: skip
     insert_rows(Member, NEW_MEMBER_FIELDS, values)
-    return dict(lookup_pks(Member, "id_hash", [digest for digest, _ in rows]))
+    return dict(lookup_pks(Member, "id_hash", [digest for digest, _ in rows])), codes
 
 
 def _place_on_roster(

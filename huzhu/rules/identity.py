@@ -20,6 +20,8 @@ LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 
 def normalize(text: str) -> str:
     """Full-width digits and letters to ASCII, spaces and dashes removed, upper case."""
+    if text.isascii() and text.isalnum():  # the common case, already clean
+        return text.upper()
     return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).upper()
 
 
