@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from huzhu.contracts import views
 
@@ -7,9 +7,10 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="list"),
     path("units/<str:code>/enrol/", views.enrol, name="enrol"),
     path("contracts/<str:public_id>/", views.contract_detail, name="detail"),
-    path("contracts/<str:public_id>/submit/", views.submit, name="submit"),
-    path("contracts/<str:public_id>/confirm-fee/", views.confirm_fee, name="confirm_fee"),
-    path("contracts/<str:public_id>/cancel/", views.cancel, name="cancel"),
-    path("contracts/<str:public_id>/renew/", views.renew, name="renew"),
+    re_path(
+        r"^contracts/(?P<public_id>[^/]+)/(?P<step>submit|confirm-fee|cancel|renew)/$",
+        views.contract_step,
+        name="step",
+    ),
     path("contracts/<str:public_id>/certificate.pdf", views.certificate_pdf, name="certificate"),
 ]

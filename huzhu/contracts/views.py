@@ -84,55 +84,42 @@ def contract_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "contracts/contract_detail.html", context)
 
 
-def _step(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
+@authenticated
+@require_POST
+def contract_step(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
+    """One workflow step on a contract; refusals come back as messages on its page."""
     user = user_of(request)
     contract = get_contract_for(user, public_id)
+    if step == "confirm-fee":
+        require_fee_confirmer(user)
+    else:
+        require_applicant(user, contract.unit_id)
     try:
-        if step == "confirm":
-            require_fee_confirmer(user)
-            contract = actions.confirm_fee(contract, actor=user)
-            messages.success(request, f"会费已确认，合同 {contract.contract_no} 生效")
-        elif step == "submit":
-            require_applicant(user, contract.unit_id)
-            actions.submit_contract(contract, actor=user)
-            messages.success(request, "已提交，等待互济会确认会费")
-        elif step == "cancel":
-            require_applicant(user, contract.unit_id)
-            actions.cancel_contract(contract, actor=user, reason=request.POST.get("reason", ""))
-            messages.success(request, "申请已撤销")
-        else:  # renew
-            require_applicant(user, contract.unit_id)
-            facts = actions.EnrolmentFacts(contract.funding_source or "union_funds")
-            contract = actions.start_renewal(contract, facts, actor=user)
-            messages.success(request, "已按当前名册生成续会申请，请核对后在原合同终止日前提交")
+        contract = _apply(step, contract, request)
     except actions.ContractError as exc:
         for problem in exc.problems[:20]:
             messages.error(request, problem)
     return redirect("contracts:detail", public_id=contract.public_id)
 
 
-@authenticated
-@require_POST
-def submit(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _step(request, public_id, "submit")
-
-
-@authenticated
-@require_POST
-def confirm_fee(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _step(request, public_id, "confirm")
-
-
-@authenticated
-@require_POST
-def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _step(request, public_id, "cancel")
-
-
-@authenticated
-@require_POST
-def renew(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _step(request, public_id, "renew")
+def _apply(step: str, contract: Contract, request: HttpRequest) -> Contract:
+    user = user_of(request)
+    if step == "confirm-fee":
+        contract = actions.confirm_fee(contract, actor=user)
+        messages.success(request, f"会费已确认，合同 {contract.contract_no} 生效")
+    elif step == "submit":
+        contract = actions.submit_contract(contract, actor=user)
+        messages.success(request, "已提交，等待互济会确认会费")
+    elif step == "cancel":
+        contract = actions.cancel_contract(
+            contract, actor=user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "申请已撤销")
+    else:
+        facts = actions.EnrolmentFacts(contract.funding_source or "union_funds")
+        contract = actions.start_renewal(contract, facts, actor=user)
+        messages.success(request, "已按当前名册生成续会申请，请核对后在原合同终止日前提交")
+    return contract
 
 
 @authenticated
