@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "huzhu.organizations",
     "huzhu.members",
     "huzhu.contracts",
+    "huzhu.claims",
     "huzhu.demo",
 ]
 

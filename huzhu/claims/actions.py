@@ -1,0 +1,345 @@
+"""Every write to claims (SPEC §6): intake, documents, and each workflow transition, each in
+one transaction with its audit entry."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from huzhu.accounts.models import User
+from huzhu.claims import engine, uploads
+from huzhu.claims.checklist import checklist
+from huzhu.claims.models import Claim, ClaimDocument, ClaimLine, ClaimStatus, Holiday, HolidayYear
+from huzhu.claims.workflow import TRANSITIONS, allowed
+from huzhu.contracts.models import Contract, NumberSequence
+from huzhu.core import audit, clock
+from huzhu.members.models import Member
+from huzhu.rules.identity import validate_bank_card, validate_resident_id
+from huzhu.rules.money import money
+from huzhu.rules.product import DISEASES, BenefitType
+from huzhu.rules.workdays import add_working_days
+
+PAYMENT_WORKING_DAYS = 10  # C-5
+
+
+class ClaimError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("；".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the unit (or the service window) tells about the event (C-1, C-2)."""
+
+    kind: str
+    event_date: date
+    known_date: date | None = None
+    first_diagnosed: date | None = None
+    disease: str = ""
+    disability_grade: int | None = None
+    accident_id: str = ""
+    circumstance: str = ""
+    hospital: str = ""
+    admitted: date | None = None
+    discharged: date | None = None
+    description: str = ""
+    trustee_name: str = ""
+    trustee_id_number: str = ""
+    trustee_card: str = ""
+    trustee_relation: str = ""
+
+
+def check_facts(facts: ClaimFacts, today: date) -> list[str]:
+    problems = []
+    if facts.kind not in BenefitType.__members__.values():
+        problems.append("请选择救助类型")
+    if facts.event_date > today:
+        problems.append("事件日期不能晚于今天")
+    if facts.known_date and facts.known_date < facts.event_date:
+        problems.append("知道事件的日期不能早于事件日期")
+    if facts.kind == "critical_illness" and facts.disease not in DISEASES:
+        problems.append("请从34类重大疾病中选择疾病（CI01至CI34）")
+    if facts.kind == "disability_accident" and not 1 <= (facts.disability_grade or 0) <= 10:
+        problems.append("伤残等级应为1至10级")
+    if facts.admitted and facts.discharged and facts.discharged < facts.admitted:
+        problems.append("出院日期不能早于入院日期")
+    accident = facts.kind in ("accident_hospitalization", "death_accident", "disability_accident")
+    if accident and not facts.circumstance:
+        problems.append("请选择事故情形（工伤或摔伤 / 驾驶机动车 / 刑事案件 / 其他）")
+    if facts.kind in ("death_illness", "death_accident"):
+        problems += _trustee_problems(facts, today)
+    return problems
+
+
+def _trustee_problems(facts: ClaimFacts, today: date) -> list[str]:
+    problems = []
+    if not facts.trustee_name.strip() or not facts.trustee_relation.strip():
+        problems.append("身故救助须填写受托人姓名及与被保障人的关系")
+    for check, value in (
+        (validate_resident_id, facts.trustee_id_number),
+        (None, facts.trustee_card),
+    ):
+        try:
+            if check is None:
+                validate_bank_card(value)
+            else:
+                check(value, today)
+        except ValueError as exc:
+            problems.append(f"受托人：{exc}")
+    return problems
+
+
+def next_claim_number(year: int) -> str:
+    """JZ + year + 6-digit sequence (issue 5), from a locked per-year sequence row."""
+    NumberSequence.objects.get_or_create(prefix="JZ", year=year)
+    sequence = NumberSequence.objects.select_for_update().get(prefix="JZ", year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"JZ{year}{sequence.last:06d}"
+
+
+def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
+    """Intake (C-1..C-3): the claim, its numbered record and its document checklist."""
+    today = clock.today()
+    problems = check_facts(facts, today)
+    current = member.current_membership
+    if current is None:
+        problems.append("该职工不在任何单位的名册上")
+    if problems or current is None:
+        raise ClaimError(problems)
+    with transaction.atomic():
+        values = _values(facts)
+        claim = Claim.objects.create(
+            number=next_claim_number(today.year),
+            member=member,
+            unit=current.unit,
+            filed_by=actor if getattr(actor, "pk", None) else None,
+            submitted_at=clock.now(),
+            **values,
+        )
+        ClaimDocument.objects.bulk_create(
+            ClaimDocument(claim=claim, item=i.code, label=i.label, required=i.required)
+            for i in checklist(facts.kind, facts.circumstance)
+        )
+        audit.record(actor, "claims.claim.submitted", claim, after=_snapshot(claim))
+    return claim
+
+
+def _values(facts: ClaimFacts) -> dict[str, Any]:
+    return facts.__dict__ | {"known_date": facts.known_date or facts.event_date}
+
+
+def _snapshot(claim: Claim) -> dict[str, Any]:
+    return audit.snapshot(claim, Claim.AUDITED_FIELDS)
+
+
+def attach_document(
+    claim: Claim, item: str, data: bytes, name: str, *, actor: Any
+) -> ClaimDocument:
+    """Store an upload for a checklist item and mark it received (C-3)."""
+    if claim.status not in (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED):
+        raise ClaimError(["已登记的申请不能再更换材料"])
+    try:
+        stored = uploads.store(claim.number, data)
+    except uploads.UploadRefused as exc:
+        raise ClaimError([str(exc)]) from exc
+    with transaction.atomic():
+        document = ClaimDocument.objects.select_for_update().filter(claim=claim, item=item).first()
+        if document is None:
+            raise ClaimError(["没有这项材料"])
+        document.file_path, document.content_type = stored.path, stored.content_type
+        document.size, document.sha256 = stored.size, stored.sha256
+        document.original_name, document.uploaded_at = name[:200], clock.now()
+        document.received = True
+        document.save()
+        audit.record(
+            actor,
+            "claims.document.received",
+            claim,
+            after={"item": item, "file": name[:200], "sha256": stored.sha256},
+        )
+    return document
+
+
+def _lock(claim: Claim, action: str, actor: Any) -> Claim:
+    locked = Claim.objects.select_for_update().select_related("member", "unit").get(pk=claim.pk)
+    transition = TRANSITIONS[action]
+    if not allowed(action, locked.status):
+        raise ClaimError([f"申请当前状态为“{locked.get_status_display()}”，不能{transition.label}"])
+    if transition.duty and not (isinstance(actor, User) and actor.has_duty(transition.duty)):
+        raise PermissionDenied(f"只有具有相应职责的互济会工作人员可以{transition.label}")
+    return locked
+
+
+def _move(
+    locked: Claim, action: str, actor: Any, before: dict[str, Any], fields: list[str]
+) -> Claim:
+    locked.status = TRANSITIONS[action].target
+    locked.save(update_fields=["status", *fields])
+    audit.record(actor, f"claims.claim.{action}", locked, before=before, after=_snapshot(locked))
+    return locked
+
+
+def register_claim(claim: Claim, *, actor: Any) -> Claim:
+    with transaction.atomic():
+        locked = _lock(claim, "register", actor)
+        missing = [d.label for d in locked.documents.filter(required=True, received=False)]
+        if missing:
+            raise ClaimError([f"缺少必需材料：{'、'.join(missing)}"])
+        return _move(locked, "register", actor, _snapshot(locked), [])
+
+
+def return_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
+    if not reason.strip():
+        raise ClaimError(["退回须说明原因"])
+    with transaction.atomic():
+        locked = _lock(claim, "return", actor)
+        before = _snapshot(locked)
+        locked.return_reason = reason.strip()[:300]
+        return _move(locked, "return", actor, before, ["return_reason"])
+
+
+def resubmit_claim(claim: Claim, facts: ClaimFacts | None, *, actor: Any) -> Claim:
+    with transaction.atomic():
+        locked = _lock(claim, "resubmit", actor)
+        before = _snapshot(locked)
+        fields = []
+        if facts is not None:
+            problems = check_facts(facts, clock.today())
+            if problems:
+                raise ClaimError(problems)
+            values = _values(facts)
+            values.pop("kind")  # the type decides the checklist: a new type is a new claim
+            for name, value in values.items():
+                setattr(locked, name, value)
+            fields = list(values)
+        return _move(locked, "resubmit", actor, before, fields)
+
+
+def review_claim(
+    claim: Claim, *, actor: Any, accept: bool, amount: Decimal | None = None, reason: str = ""
+) -> Claim:
+    """病案审核: the engine proposes; the reviewer accepts, or overrides with a written reason."""
+    with transaction.atomic():
+        locked = _lock(claim, "review", actor)
+        before = _snapshot(locked)
+        decision, explained = engine.decide(locked)
+        locked.decision, locked.proposed_amount = explained, decision.amount
+        if accept:
+            locked.amount, locked.override_reason = decision.amount, ""
+        else:
+            if amount is None or amount < 0 or not reason.strip():
+                raise ClaimError(["改变引擎结论须填写金额和书面理由"])
+            locked.amount, locked.override_reason = money(amount), reason.strip()[:500]
+        locked.reviewed_by = actor
+        fields = ["decision", "proposed_amount", "amount", "override_reason", "reviewed_by"]
+        return _move(locked, "review", actor, before, fields)
+
+
+def approve_claim(claim: Claim, *, actor: Any) -> Claim:
+    """Four eyes (C-4): not the reviewer. Records the lines (history) and the due date (C-5)."""
+    with transaction.atomic():
+        locked = _lock(claim, "approve", actor)
+        if locked.reviewed_by_id == getattr(actor, "pk", None):
+            raise ClaimError(["审批人不能是本案的审核人（双人复核）"])
+        if not locked.amount or locked.amount <= 0:
+            raise ClaimError(["核定金额为0，请选择“不予救助”"])
+        before = _snapshot(locked)
+        today = clock.today()
+        due = add_working_days(today, PAYMENT_WORKING_DAYS, engine.holiday_table())
+        locked.approved_by, locked.approved_on = actor, today
+        locked.due_date, locked.due_provisional = due.day, due.provisional
+        _record_lines(locked)
+        fields = ["approved_by", "approved_on", "due_date", "due_provisional"]
+        return _move(locked, "approve", actor, before, fields)
+
+
+def _record_lines(claim: Claim) -> None:
+    decision = claim.decision or {}
+    numbers = {c["contract_no"] for c in decision.get("lines", []) + decision.get("denials", [])}
+    contracts = {c.contract_no: c for c in Contract.objects.filter(contract_no__in=numbers)}
+    overridden = claim.amount != claim.proposed_amount
+    rows = [
+        ClaimLine(
+            claim=claim,
+            contract=contracts[x["contract_no"]],
+            shares=x["shares"],
+            amount=Decimal(x["amount"]) if not overridden else Decimal(0),
+        )
+        for x in decision.get("lines", [])
+    ] + [
+        ClaimLine(
+            claim=claim,
+            contract=contracts[x["contract_no"]],
+            shares=x["shares"],
+            reason=x["reason"],
+        )
+        for x in decision.get("denials", [])
+        if x["contract_no"] in contracts
+    ]
+    if overridden and rows:
+        rows[0].amount = claim.amount or Decimal(0)
+    ClaimLine.objects.bulk_create(rows)
+
+
+def reject_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
+    if not reason.strip():
+        raise ClaimError(["不予救助须说明理由"])
+    with transaction.atomic():
+        locked = _lock(claim, "reject", actor)
+        if locked.reviewed_by_id == getattr(actor, "pk", None):
+            raise ClaimError(["审批人不能是本案的审核人（双人复核）"])
+        before = _snapshot(locked)
+        locked.reject_reason = reason.strip()[:500]
+        locked.approved_by = actor
+        _record_lines(locked)
+        return _move(locked, "reject", actor, before, ["reject_reason", "approved_by"])
+
+
+def archive_claim(claim: Claim, *, actor: Any) -> Claim:
+    with transaction.atomic():
+        locked = _lock(claim, "archive", actor)
+        return _move(locked, "archive", actor, _snapshot(locked), [])
+
+
+def mark_paid(claim: Claim, *, actor: Any) -> Claim:
+    """Called by the payments app when the bank confirms the payment (M-2)."""
+    locked = _lock(claim, "pay", actor)
+    return _move(locked, "pay", actor, _snapshot(locked), [])
+
+
+def load_holiday_year(year: int, days: dict[date, bool], *, actor: Any) -> int:
+    """An admin loads a year's calendar (C-5): provisional due dates are recomputed. Returns the
+    number of claims whose due date changed."""
+    if any(d.year != year for d in days):
+        raise ClaimError([f"日期不属于 {year} 年"])
+    with transaction.atomic():
+        Holiday.objects.filter(day__year=year).delete()
+        Holiday.objects.bulk_create(Holiday(day=d, working=w) for d, w in sorted(days.items()))
+        record, _ = HolidayYear.objects.update_or_create(
+            year=year, defaults={"loaded_at": clock.now()}
+        )
+        audit.record(actor, "claims.holiday_year.loaded", record, after={"days": len(days)})
+        table = engine.holiday_table()
+        changed = 0
+        for claim in Claim.objects.select_for_update().filter(
+            due_provisional=True, approved_on__isnull=False
+        ):
+            due = add_working_days(claim.approved_on, PAYMENT_WORKING_DAYS, table)  # type: ignore[arg-type]
+            if (due.day, due.provisional) != (claim.due_date, claim.due_provisional):
+                before = _snapshot(claim)
+                claim.due_date, claim.due_provisional = due.day, due.provisional
+                claim.save(update_fields=["due_date", "due_provisional"])
+                audit.record(
+                    actor,
+                    "claims.claim.due_recomputed",
+                    claim,
+                    before=before,
+                    after=_snapshot(claim),
+                )
+                changed += 1
+    return changed

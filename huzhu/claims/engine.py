@@ -1,0 +1,79 @@
+"""Translate a claim and the member's contracts and earlier claims into rule inputs, and the
+holiday table into the rules' calendar. The decision itself is huzhu.rules.adjudication's."""
+
+from types import MappingProxyType
+from typing import Any
+
+from huzhu.claims.models import Claim, ClaimLine, ClaimStatus, Holiday, HolidayYear
+from huzhu.contracts.models import ContractLine, ContractStatus
+from huzhu.rules.adjudication import (
+    ClaimFact,
+    ContractFact,
+    Decision,
+    HistoryLine,
+    decide_benefit,
+    make_claim,
+)
+from huzhu.rules.casefile import decision_json
+from huzhu.rules.product import BenefitType
+from huzhu.rules.workdays import HolidayTable
+
+SETTLED = [ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStatus.ARCHIVED]
+
+
+def claim_fact(claim: Claim) -> ClaimFact:
+    return make_claim(
+        BenefitType(claim.kind),
+        claim.event_date,
+        claim.submitted_at.date(),
+        known_date=claim.known_date,
+        first_diagnosed=claim.first_diagnosed,
+        disease=claim.disease or None,
+        disability_grade=claim.disability_grade,
+        accident_id=claim.accident_id or None,
+    )
+
+
+def contract_facts(claim: Claim) -> list[ContractFact]:
+    """Every active (or since expired) contract of the member, with his shares in it."""
+    lines = ContractLine.objects.filter(
+        member=claim.member, contract__status=ContractStatus.ACTIVE
+    ).select_related("contract")
+    return [
+        ContractFact(x.contract.contract_no or "", x.shares, x.contract.effective, x.contract.end)
+        for x in lines
+        if x.contract.effective and x.contract.end
+    ]
+
+
+def history(claim: Claim) -> list[HistoryLine]:
+    """The member's earlier settled claim lines, paid or not (appendix A `history`)."""
+    lines = (
+        ClaimLine.objects.filter(claim__member=claim.member, claim__status__in=SETTLED)
+        .exclude(claim=claim)
+        .select_related("claim", "contract")
+    )
+    return [
+        HistoryLine(
+            contract_no=x.contract.contract_no or "",
+            kind=BenefitType(x.claim.kind),
+            event_date=x.claim.event_date,
+            amount=x.amount,
+            accident_id=x.claim.accident_id
+            or (x.claim.event_date.isoformat() if BenefitType(x.claim.kind).is_accident else None),
+            disease=x.claim.disease or None,
+            reason=x.reason or None,
+        )
+        for x in lines
+    ]
+
+
+def decide(claim: Claim) -> tuple[Decision, dict[str, Any]]:
+    decision = decide_benefit(contract_facts(claim), history(claim), claim_fact(claim))
+    return decision, decision_json(decision)
+
+
+def holiday_table() -> HolidayTable:
+    days = dict(Holiday.objects.values_list("day", "working"))
+    years = frozenset(HolidayYear.objects.values_list("year", flat=True))
+    return HolidayTable(days=MappingProxyType(days), years=years)

@@ -1,0 +1,45 @@
+"""Moving-clock journeys shared by the claims tests: enrol → wait → claim."""
+
+from datetime import date
+
+from huzhu.contracts import actions as contracts
+from huzhu.contracts.models import Contract, ContractStatus, Funding
+from huzhu.members.actions import import_roster
+from huzhu.members.models import Member
+from huzhu.members.tests.rosters import person, resident_id, xlsx
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def on(settings, day: str) -> date:
+    settings.HUZHU_TODAY = day
+    settings.HUZHU_NOW = ""
+    return date.fromisoformat(day)
+
+
+def paid_contract(
+    settings, unit, staff, day: str, shares: int, index: int = 1, birth: str = "19710301"
+) -> Contract:
+    """The member `index` of `unit` gets a paid contract effective on `day`."""
+    on(settings, day)
+    unit.member_count = 1
+    unit.save()
+    row = person(index, shares=shares, 身份证号码=resident_id(birth, serial=index))
+    report = import_roster(unit, xlsx([row]), actor=None)
+    assert report.saved, report.errors
+    draft = contracts.create_enrolment(unit, contracts.EnrolmentFacts("union_funds"), actor=None)
+    contracts.submit_contract(draft, actor=None)
+    return contracts.confirm_fee(draft, actor=staff)
+
+
+def free_contract(settings, unit, member: Member, staff, day: str) -> Contract:
+    """A free (PB) share granted on `day` (the free-share programme's grant, issue 6)."""
+    on(settings, day)
+    contract = Contract.objects.create(
+        unit=unit, funding=Funding.FREE, status=ContractStatus.SUBMITTED
+    )
+    contract.lines.create(member=member, shares=1)
+    contract.total_shares = 1
+    contract.save()
+    return contracts.confirm_fee(contract, actor=staff)

@@ -1,0 +1,278 @@
+"""Claims from intake to archive with a moving clock (SPEC §6), and their bad input."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from huzhu.claims import actions
+from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.models import Claim, ClaimLine, ClaimStatus
+from huzhu.claims.tests.journeys import PDF, PNG, free_contract, on, paid_contract
+from huzhu.claims.workflow import TRANSITIONS, next_actions
+from huzhu.core.models import AuditEntry
+from huzhu.members.models import Member
+
+
+def file_with_documents(member, facts, actor):
+    claim = actions.submit_claim(member, facts, actor=actor)
+    for document in claim.documents.filter(required=True):
+        actions.attach_document(claim, document.item, PDF, f"{document.item}.pdf", actor=actor)
+    return claim
+
+
+def through_review(claim, people, *, accept=True, **override):
+    actions.register_claim(claim, actor=people.registrar)
+    return actions.review_claim(claim, actor=people.reviewer, accept=accept, **override)
+
+
+def test_seed_case_1_uremia_three_shares_from_enrolment_to_archive(tree, people, settings):
+    paid = paid_contract(settings, tree.unit_a, people.registrar, "2022-02-25", shares=2)
+    member = Member.objects.get()
+    free = free_contract(settings, tree.unit_a, member, people.registrar, "2022-05-13")
+    assert (paid.contract_no, free.contract_no) == ("B01220001", "PB220001")
+    on(settings, "2023-03-07")
+    facts = ClaimFacts(
+        "critical_illness", date(2023, 1, 2), disease="CI01", hospital="山东省立医院"
+    )
+    claim = file_with_documents(member, facts, people.officer_a)
+    assert claim.number == "JZ2023000001"
+    reviewed = through_review(claim, people)
+    assert reviewed.proposed_amount == Decimal("15000.00")
+    assert [x["amount"] for x in reviewed.decision["lines"]] == ["10000.00", "5000.00"]
+    assert "P-5" in reviewed.decision["lines"][0]["clauses"]
+    approved = actions.approve_claim(claim, actor=people.approver)
+    assert approved.due_date == date(2023, 3, 21) and not approved.due_provisional
+    assert sorted(ClaimLine.objects.values_list("amount", flat=True)) == [
+        Decimal("5000.00"),
+        Decimal("10000.00"),
+    ]
+    actions.mark_paid(claim, actor=people.cashier)
+    archived = actions.archive_claim(claim, actor=people.registrar)
+    assert archived.status == ClaimStatus.ARCHIVED
+    steps = list(
+        AuditEntry.objects.filter(target_code=claim.number).values_list("action", flat=True)
+    )
+    for step in ("submitted", "register", "review", "approve", "pay", "archive"):
+        assert f"claims.claim.{step}" in steps
+
+
+def test_seed_case_2_accident_hospitalisation(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1, birth="19910101")
+    on(settings, "2023-07-10")
+    facts = ClaimFacts(
+        "accident_hospitalization",
+        date(2023, 5, 23),
+        circumstance="work_or_fall",
+        hospital="山东省千佛山医院",
+    )
+    claim = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    assert "事故经过（时间、地点、经过）已写入救助申请表" in [
+        d.label for d in claim.documents.all()
+    ]
+    assert through_review(claim, people).proposed_amount == Decimal("1600.00")
+
+
+def test_seed_case_3_death_by_illness_pays_the_trustee(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-06-20", shares=1)
+    on(settings, "2023-10-27")
+    facts = ClaimFacts(
+        "death_illness",
+        date(2023, 9, 8),
+        trustee_name="李娜",
+        trustee_id_number=_trustee_id(),
+        trustee_card="6222020200112233445",
+        trustee_relation="配偶",
+    )
+    claim = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    assert "授权委托书" in [d.label for d in claim.documents.all()]
+    assert claim.trustee_card == "6222020200112233445"
+    assert through_review(claim, people).proposed_amount == Decimal("3000.00")
+
+
+def _trustee_id():
+    from huzhu.members.tests.rosters import resident_id
+
+    return resident_id("19720505", serial=222)
+
+
+def test_claim_in_the_waiting_period_pays_nothing_and_is_rejected(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2024-05-10", shares=2)
+    on(settings, "2024-06-03")
+    claim = file_with_documents(
+        Member.objects.get(),
+        ClaimFacts("critical_illness", date(2024, 5, 25), disease="CI12"),
+        people.officer_a,
+    )
+    reviewed = through_review(claim, people)
+    assert reviewed.proposed_amount == Decimal("0.00")
+    assert reviewed.decision["denials"][0]["reason"] == "waiting_period"
+    with pytest.raises(actions.ClaimError, match="不予救助"):
+        actions.approve_claim(claim, actor=people.approver)
+    rejected = actions.reject_claim(claim, actor=people.approver, reason="免责期内确诊（P-5）")
+    assert rejected.status == ClaimStatus.REJECTED
+    # the zero line ends that contract's critical-illness cover (P-7) for the next claim
+    assert ClaimLine.objects.get().reason == "waiting_period"
+
+
+def test_returned_claim_is_corrected_and_resubmitted(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+    claim = actions.submit_claim(Member.objects.get(), facts, actor=people.officer_a)
+    with pytest.raises(actions.ClaimError, match="缺少必需材料"):
+        actions.register_claim(claim, actor=people.registrar)
+    with pytest.raises(actions.ClaimError, match="原因"):
+        actions.return_claim(claim, actor=people.registrar, reason=" ")
+    actions.return_claim(claim, actor=people.registrar, reason="缺住院病历，请补交")
+    for document in claim.documents.filter(required=True):
+        actions.attach_document(claim, document.item, PNG, "scan.png", actor=people.officer_a)
+    fixed = ClaimFacts("accident_hospitalization", date(2023, 5, 22), circumstance="other")
+    actions.resubmit_claim(claim, fixed, actor=people.officer_a)
+    registered = actions.register_claim(claim, actor=people.registrar)
+    assert (registered.status, registered.event_date) == ("registered", date(2023, 5, 22))
+
+
+def test_four_eyes_and_duties(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+    claim = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    with pytest.raises(PermissionDenied):
+        actions.register_claim(claim, actor=people.officer_a)
+    actions.register_claim(claim, actor=people.registrar)
+    both = people.reviewer
+    both.duty_approver = True
+    both.save()
+    actions.review_claim(claim, actor=both, accept=True)
+    with pytest.raises(actions.ClaimError, match="双人复核"):
+        actions.approve_claim(claim, actor=both)
+    with pytest.raises(actions.ClaimError, match="不能病案审核"):
+        actions.review_claim(claim, actor=people.reviewer, accept=True)
+    assert actions.approve_claim(claim, actor=people.approver).status == ClaimStatus.APPROVED
+
+
+def test_override_needs_amount_and_reason(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    claim = file_with_documents(
+        Member.objects.get(),
+        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
+        people.officer_a,
+    )
+    actions.register_claim(claim, actor=people.registrar)
+    with pytest.raises(actions.ClaimError, match="书面理由"):
+        actions.review_claim(claim, actor=people.reviewer, accept=False, amount=Decimal(800))
+    reviewed = actions.review_claim(
+        claim,
+        actor=people.reviewer,
+        accept=False,
+        amount=Decimal("800"),
+        reason="住院两天即出院，协商一半",
+    )
+    assert (reviewed.amount, reviewed.proposed_amount) == (Decimal("800.00"), Decimal("1600.00"))
+
+
+def test_duplicate_event_is_flagged_by_the_engine(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+    first = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    through_review(first, people)
+    actions.approve_claim(first, actor=people.approver)
+    second = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    assert through_review(second, people).decision["denials"][0]["reason"] == "duplicate_event"
+
+
+@pytest.mark.parametrize(
+    ("facts", "words"),
+    [
+        (ClaimFacts("critical_illness", date(2030, 1, 1), disease="CI01"), "晚于今天"),
+        (ClaimFacts("critical_illness", date(2023, 1, 1), disease="CI99"), "34类重大疾病"),
+        (
+            ClaimFacts(
+                "accident_hospitalization",
+                date(2023, 1, 1),
+                circumstance="other",
+                admitted=date(2023, 1, 5),
+                discharged=date(2023, 1, 2),
+            ),
+            "出院日期",
+        ),
+        (
+            ClaimFacts(
+                "disability_accident", date(2023, 1, 1), circumstance="other", disability_grade=11
+            ),
+            "伤残等级",
+        ),
+        (ClaimFacts("accident_hospitalization", date(2023, 1, 1)), "事故情形"),
+        (ClaimFacts("death_accident", date(2023, 1, 1), circumstance="other"), "受托人"),
+        (ClaimFacts("flood", date(2023, 1, 1)), "救助类型"),
+        (
+            ClaimFacts(
+                "critical_illness", date(2023, 1, 5), disease="CI01", known_date=date(2023, 1, 1)
+            ),
+            "知道事件",
+        ),
+    ],
+)
+def test_bad_facts_are_refused_and_nothing_is_written(tree, people, settings, facts, words):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    with pytest.raises(actions.ClaimError, match=words):
+        actions.submit_claim(Member.objects.get(), facts, actor=people.officer_a)
+    assert not Claim.objects.exists()
+
+
+def test_uploads_are_checked_by_content_and_size(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    claim = actions.submit_claim(
+        Member.objects.get(),
+        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
+        actor=people.officer_a,
+    )
+    with pytest.raises(actions.ClaimError, match="PDF、JPG、PNG"):
+        actions.attach_document(
+            claim, "application_form", b"MZ\x90\x00 evil.exe", "表.pdf", actor=people.officer_a
+        )
+    with pytest.raises(actions.ClaimError, match="20 MB"):
+        actions.attach_document(
+            claim,
+            "application_form",
+            PDF + b"0" * (20 * 1024 * 1024),
+            "big.pdf",
+            actor=people.officer_a,
+        )
+    with pytest.raises(actions.ClaimError, match="没有这项材料"):
+        actions.attach_document(claim, "nonsense", PDF, "x.pdf", actor=people.officer_a)
+    assert not claim.documents.filter(received=True).exists()
+
+
+def test_due_date_in_an_unknown_year_is_provisional_until_the_year_is_loaded(
+    tree, people, settings
+):
+    paid_contract(settings, tree.unit_a, people.registrar, "2026-06-01", shares=1)
+    on(settings, "2026-12-24")
+    claim = file_with_documents(
+        Member.objects.get(),
+        ClaimFacts("accident_hospitalization", date(2026, 12, 20), circumstance="other"),
+        people.officer_a,
+    )
+    through_review(claim, people)
+    approved = actions.approve_claim(claim, actor=people.approver)
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 7), True)
+    # 2027: 1-3 January off (New Year), Saturday 9 January a make-up working day (example)
+    days = {date(2027, 1, 1): False, date(2027, 1, 4): False, date(2027, 1, 9): True}
+    assert actions.load_holiday_year(2027, days, actor=people.admin) == 1
+    approved.refresh_from_db()
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 9), False)
+    assert approved.overdue_on(date(2027, 1, 11)) and not approved.overdue_on(date(2027, 1, 9))
+
+
+def test_the_transition_table_is_complete():
+    reachable = {t.target for t in TRANSITIONS.values()} | {ClaimStatus.SUBMITTED}
+    assert reachable == set(ClaimStatus.values)
+    assert next_actions("archived") == []
+    assert next_actions("submitted") == ["register", "return"]

@@ -1,0 +1,38 @@
+"""The claim workflow of SPEC C-4 as a transition table: action → (from states, to state, duty).
+
+submitted → registered or returned (the unit corrects and resubmits) → reviewed → approved or
+rejected → paid → archived. Approval is by another account than the review (four eyes).
+"""
+
+from dataclasses import dataclass
+
+from huzhu.claims.models import ClaimStatus as S
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    duty: str | None  # the staff duty needed; None: the filing unit's officer or staff
+    label: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "register": Transition(frozenset({S.SUBMITTED}), S.REGISTERED, "registrar", "查验登记"),
+    "return": Transition(frozenset({S.SUBMITTED}), S.RETURNED, "registrar", "退回"),
+    "resubmit": Transition(frozenset({S.RETURNED}), S.SUBMITTED, None, "重新提交"),
+    "review": Transition(frozenset({S.REGISTERED}), S.REVIEWED, "reviewer", "病案审核"),
+    "approve": Transition(frozenset({S.REVIEWED}), S.APPROVED, "approver", "审批通过"),
+    "reject": Transition(frozenset({S.REVIEWED}), S.REJECTED, "approver", "不予救助"),
+    "pay": Transition(frozenset({S.APPROVED}), S.PAID, "cashier", "救助金发放"),
+    "archive": Transition(frozenset({S.PAID, S.REJECTED}), S.ARCHIVED, "registrar", "材料归档"),
+}
+
+
+def allowed(action: str, status: str) -> bool:
+    transition = TRANSITIONS.get(action)
+    return transition is not None and status in transition.sources
+
+
+def next_actions(status: str) -> list[str]:
+    return [name for name, t in TRANSITIONS.items() if status in t.sources]
