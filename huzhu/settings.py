@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "huzhu.members",
     "huzhu.contracts",
     "huzhu.claims",
+    "huzhu.payments",
     "huzhu.demo",
 ]
 

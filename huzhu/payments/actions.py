@@ -1,0 +1,152 @@
+"""Every write to payments: batches, their export, results from the bank, re-issue (M-1, M-2)."""
+
+import hashlib
+import io
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from huzhu.claims import actions as claims
+from huzhu.claims.models import Claim, ClaimStatus
+from huzhu.core import audit
+from huzhu.payments.models import PURPOSE, Payment, PaymentBatch, PaymentStatus
+from huzhu.rules.money import ZERO, money
+
+
+class PaymentError(ValueError):
+    pass
+
+
+def payee_of(claim: Claim) -> tuple[str, str]:
+    """C-2: the insured member, or the trustee for deaths."""
+    if claim.is_death:
+        return claim.trustee_name, claim.trustee_card
+    return claim.member.name, claim.member.bank_card
+
+
+def create_batch(claims_to_pay: Iterable[Claim], *, actor: Any) -> PaymentBatch:
+    """A batch of approved claims that have no payment in flight or paid."""
+    with transaction.atomic():
+        batch = PaymentBatch.objects.create(created_by=actor)
+        payments = []
+        for claim in claims_to_pay:
+            if claim.status != ClaimStatus.APPROVED or not claim.amount:
+                raise PaymentError(f"{claim.number} 不是待发放状态")
+            name, card = payee_of(claim)
+            payments.append(
+                Payment(claim=claim, batch=batch, payee_name=name, card=card, amount=claim.amount)
+            )
+        if not payments:
+            raise PaymentError("没有待发放的救助申请")
+        try:
+            with transaction.atomic():
+                Payment.objects.bulk_create(payments)
+        except IntegrityError as exc:
+            raise PaymentError("所选申请中有已在发放中的，不能重复发放") from exc
+        batch.count = len(payments)
+        batch.total = money(sum((p.amount for p in payments), ZERO))
+        batch.save(update_fields=["count", "total"])
+        audit.record(
+            actor,
+            "payments.batch.created",
+            batch,
+            after={
+                "count": batch.count,
+                "total": str(batch.total),
+                "claims": [p.claim.number for p in payments],
+            },
+        )
+    return batch
+
+
+def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
+    """The xlsx for ICBC bulk payment (M-1): card numbers as text cells, amounts with two
+    decimals, a total row. The first export fixes the file's hash; every download is logged."""
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = "批量代发"
+    sheet.append(
+        ["序号", "收款人姓名", "工商银行卡号", "金额（元）", "救助申请编号", "合同单号", "用途"]
+    )
+    payments = batch.payments.select_related("claim").prefetch_related("claim__lines__contract")
+    for index, payment in enumerate(payments.order_by("pk"), start=1):
+        contracts = "、".join(
+            sorted({x.contract.contract_no or "" for x in payment.claim.lines.all() if x.amount})
+        )
+        sheet.append(
+            [
+                index,
+                payment.payee_name,
+                payment.card,
+                payment.amount,
+                payment.claim.number,
+                contracts,
+                PURPOSE,
+            ]
+        )
+        sheet.cell(row=index + 1, column=3).number_format = "@"
+        sheet.cell(row=index + 1, column=4).number_format = "0.00"
+    sheet.append(["合计", f"{batch.count} 笔", "", batch.total, "", "", ""])
+    sheet.cell(row=sheet.max_row, column=4).number_format = "0.00"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFG", (6, 12, 24, 12, 16, 24, 20), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        if not batch.file_sha256:
+            batch.file_sha256 = digest
+            batch.save(update_fields=["file_sha256"])
+        audit.record(actor, "payments.batch.downloaded", batch, after={"sha256": digest})
+    return data
+
+
+def record_result(
+    payment: Payment,
+    *,
+    actor: Any,
+    paid: bool,
+    bank_ref: str = "",
+    paid_on: date | None = None,
+    reason: str = "",
+) -> Payment:
+    """M-2: paid (bank reference and date) — the claim becomes paid — or failed (reason)."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("claim").get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING:
+            raise PaymentError(f"该笔已是“{locked.get_status_display()}”，不能再登记结果")
+        before = {"status": locked.status}
+        if paid:
+            if not bank_ref.strip() or paid_on is None:
+                raise PaymentError("到账须登记银行流水号和到账日期")
+            locked.status, locked.bank_ref, locked.paid_on = PaymentStatus.PAID, bank_ref, paid_on
+            locked.save(update_fields=["status", "bank_ref", "paid_on"])
+            claims.mark_paid(locked.claim, actor=actor)
+        else:
+            if not reason.strip():
+                raise PaymentError("发放失败须登记银行给出的原因")
+            locked.status, locked.failure_reason = PaymentStatus.FAILED, reason.strip()[:200]
+            locked.save(update_fields=["status", "failure_reason"])
+        audit.record(
+            actor,
+            "payments.payment.result",
+            locked,
+            before=before,
+            after={"status": locked.status, "bank_ref": bank_ref, "reason": reason},
+        )
+    return locked
+
+
+def reissue(claim: Claim, *, actor: Any) -> PaymentBatch:
+    """After a failure and the card's correction: a new payment in a new batch, never a second
+    paid one (the database refuses that)."""
+    if not Payment.objects.filter(claim=claim, status=PaymentStatus.FAILED).exists():
+        raise PaymentError("只有发放失败的申请可以重新发放")
+    return create_batch([claim], actor=actor)

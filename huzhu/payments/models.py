@@ -1,0 +1,85 @@
+"""Payments of approved claims to ICBC accounts, in batches (SPEC M-1, M-2)."""
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from huzhu.claims.models import Claim
+from huzhu.core import clock
+from huzhu.core.fields import EncryptedTextField
+from huzhu.organizations.models import opaque_code
+
+PURPOSE = "职工大病互助救助金"
+
+
+def new_batch_code() -> str:
+    return opaque_code("PAY", 8)
+
+
+class PaymentBatch(models.Model):
+    code = models.CharField("批次号", max_length=12, unique=True, default=new_batch_code)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("生成时间", default=clock.now)
+    count = models.PositiveIntegerField("笔数", default=0)
+    total = models.DecimalField("合计金额", max_digits=14, decimal_places=2, default=Decimal(0))
+    file_sha256 = models.CharField("导出文件 SHA-256", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "发放批次"
+        verbose_name_plural = "发放批次"
+        ordering: ClassVar[list[str]] = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def audit_code(self) -> str:
+        return self.code
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", "待银行处理"
+    PAID = "paid", "已到账"
+    FAILED = "failed", "发放失败"
+
+
+class Payment(models.Model):
+    """One transfer for one claim. At most one can ever be paid (a database constraint), and a
+    claim has at most one payment in flight; a failed one is re-issued as a new payment after
+    the card is corrected (M-2)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payments")
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="payments")
+    payee_name = models.CharField("收款人", max_length=50)
+    card = EncryptedTextField("工商银行卡号")
+    amount = models.DecimalField("金额", max_digits=12, decimal_places=2)
+    status = models.CharField(
+        "状态", max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    bank_ref = models.CharField("银行流水号", max_length=60, blank=True)
+    paid_on = models.DateField("到账日期", null=True, blank=True)
+    failure_reason = models.CharField("失败原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "发放记录"
+        verbose_name_plural = "发放记录"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=models.Q(status="paid"), name="claim_paid_once"
+            ),
+            models.UniqueConstraint(
+                fields=["claim"], condition=models.Q(status="pending"), name="one_payment_in_flight"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim.number} {self.amount}"
+
+    @property
+    def audit_code(self) -> str:
+        return f"{self.claim.number}#{self.pk}"

@@ -1,0 +1,115 @@
+"""Payments (M-1, M-2): batches, the bank file, results, re-issue, never paid twice."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from openpyxl import load_workbook
+
+from huzhu.claims import actions as claims
+from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.models import ClaimStatus
+from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.core.models import AuditEntry
+from huzhu.members.models import Member
+from huzhu.payments import actions
+from huzhu.payments.models import Payment, PaymentStatus
+
+
+@pytest.fixture
+def approved(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+    claim = claims.submit_claim(Member.objects.get(), facts, actor=people.officer_a)
+    for document in claim.documents.filter(required=True):
+        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
+    claims.register_claim(claim, actor=people.registrar)
+    claims.review_claim(claim, actor=people.reviewer, accept=True)
+    return claims.approve_claim(claim, actor=people.approver)
+
+
+def test_batch_export_is_a_bank_ready_workbook(approved, people):
+    batch = actions.create_batch([approved], actor=people.cashier)
+    assert (batch.count, batch.total) == (1, Decimal("1600.00"))
+    data = actions.export_batch(batch, actor=people.cashier)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    row = [c.value for c in sheet[2]]
+    member = approved.member
+    assert row[1:3] == [member.name, member.bank_card]
+    assert isinstance(row[2], str) and sheet["C2"].number_format == "@"
+    assert sheet["D2"].value == 1600 and sheet["D2"].number_format == "0.00"
+    assert row[4:] == [approved.number, "B01220001", "职工大病互助救助金"]
+    assert [c.value for c in sheet[3]][:4] == ["合计", "1 笔", None, 1600]
+    batch.refresh_from_db()
+    assert len(batch.file_sha256) == 64
+    actions.export_batch(batch, actor=people.cashier)
+    assert AuditEntry.objects.filter(action="payments.batch.downloaded").count() == 2
+
+
+def test_paid_result_pays_the_claim_once(approved, people):
+    batch = actions.create_batch([approved], actor=people.cashier)
+    payment = batch.payments.get()
+    with pytest.raises(actions.PaymentError, match="流水号"):
+        actions.record_result(payment, actor=people.cashier, paid=True)
+    actions.record_result(
+        payment,
+        actor=people.cashier,
+        paid=True,
+        bank_ref="ICBC2023071100001",
+        paid_on=date(2023, 7, 11),
+    )
+    approved.refresh_from_db()
+    assert approved.status == ClaimStatus.PAID
+    with pytest.raises(actions.PaymentError, match="不是待发放"):
+        actions.create_batch([approved], actor=people.cashier)
+    with pytest.raises(actions.PaymentError, match="不能再登记"):
+        actions.record_result(
+            payment, actor=people.cashier, paid=True, bank_ref="again", paid_on=date(2023, 7, 12)
+        )
+
+
+def test_the_database_refuses_a_second_paid_payment(approved, people):
+    batch = actions.create_batch([approved], actor=people.cashier)
+    first = batch.payments.get()
+    first.status = PaymentStatus.PAID
+    first.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.create(
+            claim=approved,
+            batch=batch,
+            payee_name="x",
+            card="1",
+            amount=1,
+            status=PaymentStatus.PAID,
+        )
+
+
+def test_failed_payment_is_reissued_after_the_card_is_corrected(approved, people):
+    batch = actions.create_batch([approved], actor=people.cashier)
+    with pytest.raises(actions.PaymentError, match="重新发放"):
+        actions.reissue(approved, actor=people.cashier)
+    actions.record_result(
+        batch.payments.get(), actor=people.cashier, paid=False, reason="户名与卡号不符"
+    )
+    member = approved.member
+    member.bank_card = "6222020200112233445"
+    member.save()
+    second = actions.reissue(approved, actor=people.cashier)
+    assert second.payments.get().card == "6222020200112233445"
+    actions.record_result(
+        second.payments.get(),
+        actor=people.cashier,
+        paid=True,
+        bank_ref="R2",
+        paid_on=date(2023, 7, 20),
+    )
+    assert Payment.objects.filter(claim=approved, status="paid").count() == 1
+
+
+def test_a_claim_in_flight_cannot_be_batched_twice(approved, people):
+    actions.create_batch([approved], actor=people.cashier)
+    with pytest.raises(actions.PaymentError, match="已在发放中"):
+        actions.create_batch([approved], actor=people.cashier)
