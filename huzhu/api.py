@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from huzhu.accounts.api import router as accounts_router
 from huzhu.accounts.auth import BearerToken
+from huzhu.claims.api import router as claims_router
 from huzhu.contracts.api import router as contracts_router
 from huzhu.core import api_errors
 from huzhu.members.api import router as members_router
@@ -23,3 +24,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", organizations_router)
 api.add_router("/", members_router)
 api.add_router("/", contracts_router)
+api.add_router("/", claims_router)

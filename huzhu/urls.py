@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("huzhu.organizations.urls")),
     path("", include("huzhu.members.urls")),
     path("", include("huzhu.contracts.urls")),
+    path("", include("huzhu.claims.urls")),
+    path("", include("huzhu.payments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

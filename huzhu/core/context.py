@@ -17,6 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("organizations:union_list", "工会组织"))
     items.append(("organizations:unit_list", "单位" if user.role != "unit_officer" else "本单位"))
     items.append(("contracts:list", "保障合同"))
+    items.append(("claims:list", "救助申请"))
+    if user.has_duty("cashier"):
+        items.append(("payments:list", "救助金发放"))
     if user.sees_all_organizations:
         items.append(("core:audit_list", "审计日志"))
     items.append(("api:openapi-view", "接口文档"))

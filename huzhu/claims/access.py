@@ -1,0 +1,25 @@
+"""Scoped fetches of claims: other units' claims and their documents are 404."""
+
+from django.http import Http404
+
+from huzhu.accounts.models import Role, User
+from huzhu.claims.models import Claim
+
+
+def get_claim_for(user: User, number: str) -> Claim:
+    claim = (
+        Claim.objects.for_user(user)
+        .select_related("member", "unit", "reviewed_by", "approved_by")
+        .filter(number=number)
+        .first()
+    )
+    if claim is None:
+        raise Http404("未找到该救助申请")
+    return claim
+
+
+def can_file(user: User, claim: Claim | None = None) -> bool:
+    """Unit officers file for their members (and correct returned claims); staff at the window."""
+    if user.role == Role.STAFF:
+        return True
+    return user.role == Role.UNIT_OFFICER and (claim is None or claim.unit_id == user.unit_id)

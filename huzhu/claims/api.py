@@ -1,0 +1,165 @@
+"""/api/v1/claims: file, attach documents, act, read — scoped like the pages."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from huzhu.accounts.models import user_of
+from huzhu.claims import actions
+from huzhu.claims.access import can_file, get_claim_for
+from huzhu.claims.models import Claim
+from huzhu.claims.workflow import TRANSITIONS
+from huzhu.core.api_errors import ApiError
+from huzhu.core.models import AuditEntry
+from huzhu.members.access import get_member_for
+
+router = Router(tags=["救助申请"])
+
+
+class ClaimIn(Schema):
+    member: str
+    kind: str
+    event_date: date
+    known_date: date | None = None
+    first_diagnosed: date | None = None
+    disease: str = ""
+    disability_grade: int | None = None
+    accident_id: str = ""
+    circumstance: str = ""
+    hospital: str = ""
+    admitted: date | None = None
+    discharged: date | None = None
+    description: str = ""
+    trustee_name: str = ""
+    trustee_id_number: str = ""
+    trustee_card: str = ""
+    trustee_relation: str = ""
+
+
+class ActionIn(Schema):
+    reason: str = ""
+    accept: bool = True
+    amount: Decimal | None = None
+
+
+class DocumentOut(Schema):
+    item: str
+    label: str
+    required: bool
+    received: bool
+
+
+class StepOut(Schema):
+    at: str
+    actor: str
+    action: str
+
+
+class ClaimOut(Schema):
+    number: str
+    member: str
+    unit: str
+    kind: str
+    event_date: date
+    status: str
+    amount: Decimal | None
+    proposed_amount: Decimal | None
+    due_date: date | None
+    due_provisional: bool
+    decision: dict[str, Any] | None
+    documents: list[DocumentOut]
+    timeline: list[StepOut]
+
+
+def _out(claim: Claim) -> ClaimOut:
+    steps = AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
+    return ClaimOut(
+        number=claim.number,
+        member=claim.member.code,
+        unit=claim.unit.code,
+        kind=claim.kind,
+        event_date=claim.event_date,
+        status=claim.status,
+        amount=claim.amount,
+        proposed_amount=claim.proposed_amount,
+        due_date=claim.due_date,
+        due_provisional=claim.due_provisional,
+        decision=claim.decision,
+        documents=[
+            DocumentOut(item=d.item, label=d.label, required=d.required, received=d.received)
+            for d in claim.documents.order_by("pk")
+        ],
+        timeline=[
+            StepOut(at=s.at.isoformat(), actor=s.actor_label, action=s.action) for s in steps
+        ],
+    )
+
+
+def _refused(exc: actions.ClaimError) -> ApiError:
+    return ApiError(409, "claim_refused", str(exc), details=exc.problems)
+
+
+@router.post("/claims", response={201: ClaimOut}, summary="提交救助申请")
+def create_claim(request: HttpRequest, body: ClaimIn) -> Status[ClaimOut]:
+    user = user_of(request)
+    if not can_file(user):
+        raise PermissionDenied("只有基层工会经办人或互济会工作人员可以提交救助申请")
+    member = get_member_for(user, body.member)
+    facts = actions.ClaimFacts(**body.dict(exclude={"member"}))
+    try:
+        claim = actions.submit_claim(member, facts, actor=user)
+    except actions.ClaimError as exc:
+        raise _refused(exc) from exc
+    return Status(201, _out(claim))
+
+
+@router.get("/claims/{number}", response=ClaimOut, summary="救助申请详情（含裁定与办理记录）")
+def get_claim(request: HttpRequest, number: str) -> ClaimOut:
+    return _out(get_claim_for(user_of(request), number))
+
+
+@router.post("/claims/{number}/documents", response=ClaimOut, summary="上传申请材料")
+def upload_document(
+    request: HttpRequest, number: str, item: Form[str], file: File[UploadedFile]
+) -> ClaimOut:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    if not can_file(user, claim):
+        raise PermissionDenied("只有申请单位或互济会工作人员可以上传材料")
+    try:
+        actions.attach_document(claim, item, file.read(), file.name or "", actor=user)
+    except actions.ClaimError as exc:
+        raise _refused(exc) from exc
+    return _out(claim)
+
+
+@router.post(
+    "/claims/{number}/actions/{action}",
+    response=ClaimOut,
+    summary="办理：登记/退回/审核/审批/不予救助/归档",
+)
+def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> ClaimOut:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    steps = {
+        "register": lambda: actions.register_claim(claim, actor=user),
+        "return": lambda: actions.return_claim(claim, actor=user, reason=body.reason),
+        "review": lambda: actions.review_claim(
+            claim, actor=user, accept=body.accept, amount=body.amount, reason=body.reason
+        ),
+        "approve": lambda: actions.approve_claim(claim, actor=user),
+        "reject": lambda: actions.reject_claim(claim, actor=user, reason=body.reason),
+        "archive": lambda: actions.archive_claim(claim, actor=user),
+    }
+    if action not in steps or action not in TRANSITIONS:
+        raise ApiError(404, "not_found", f"没有该操作：{action}")
+    try:
+        return _out(steps[action]())
+    except actions.ClaimError as exc:
+        raise _refused(exc) from exc

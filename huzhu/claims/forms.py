@@ -1,0 +1,55 @@
+from typing import Any
+
+from django import forms
+
+from huzhu.accounts.models import User
+from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.models import DISEASE_CHOICES, KIND_CHOICES, Circumstance
+from huzhu.members.models import Member
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ClaimForm(forms.Form):
+    member = forms.ModelChoiceField(label="被保障人", queryset=Member.objects.none())
+    kind = forms.ChoiceField(label="救助类型", choices=[("", "请选择")] + KIND_CHOICES)
+    event_date = forms.DateField(label="事件日期（首次确诊日 / 事故日 / 身故日）", widget=DATE)
+    known_date = forms.DateField(
+        label="知道事件的日期（默认同事件日期）", required=False, widget=DATE
+    )
+    first_diagnosed = forms.DateField(
+        label="该疾病首次确诊日期（默认同事件日期）", required=False, widget=DATE
+    )
+    disease = forms.ChoiceField(
+        label="重大疾病", required=False, choices=[("", "（非重大疾病）")] + DISEASE_CHOICES
+    )
+    disability_grade = forms.IntegerField(label="伤残等级（1-10级）", required=False)
+    circumstance = forms.ChoiceField(
+        label="事故情形", required=False, choices=[("", "（非意外）")] + list(Circumstance.choices)
+    )
+    accident_id = forms.CharField(label="事故标识（同一事故多次住院请填相同标识）", required=False)
+    hospital = forms.CharField(label="医院", required=False)
+    admitted = forms.DateField(label="入院日期", required=False, widget=DATE)
+    discharged = forms.DateField(label="出院日期", required=False, widget=DATE)
+    description = forms.CharField(
+        label="经过说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    trustee_name = forms.CharField(label="受托人姓名（身故）", required=False)
+    trustee_id_number = forms.CharField(label="受托人身份证号码", required=False)
+    trustee_card = forms.CharField(label="受托人工商银行卡号", required=False)
+    trustee_relation = forms.CharField(label="与被保障人关系", required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = Member.objects.for_user(user).filter(memberships__left__isnull=True)
+        self.fields["member"].queryset = members.order_by("name")  # type: ignore[attr-defined]
+
+    def facts(self) -> ClaimFacts:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "member"}
+        for name, value in data.items():
+            if value is None and name not in NULLABLE:
+                data[name] = ""
+        return ClaimFacts(**data)
+
+
+NULLABLE = {"known_date", "first_diagnosed", "admitted", "discharged", "disability_grade"}

@@ -1,0 +1,159 @@
+"""Claim and payment pages and the claims API, with the stranger case."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import load_workbook
+
+from huzhu.accounts.auth import issue_token
+from huzhu.claims.models import Claim
+from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.members.models import Member
+
+
+@pytest.fixture
+def enrolled(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    return Member.objects.get()
+
+
+def api(user) -> Client:
+    return Client(headers={"Authorization": f"Bearer {issue_token(user, actor=None)}"})
+
+
+def file_claim(client, member):
+    return client.post(
+        "/claims/new/",
+        {
+            "member": member.pk,
+            "kind": "accident_hospitalization",
+            "event_date": "2023-05-23",
+            "circumstance": "work_or_fall",
+            "hospital": "山东省千佛山医院",
+        },
+    )
+
+
+def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people, login):
+    officer = login(people.officer_a)
+    response = file_claim(officer, enrolled)
+    claim = Claim.objects.get()
+    assert response["Location"] == f"/claims/{claim.number}/"
+    for document in claim.documents.filter(required=True):
+        upload = SimpleUploadedFile("scan.pdf", PDF)
+        officer.post(f"/claims/{claim.number}/documents/{document.item}/", {"file": upload})
+    bad = officer.post(
+        f"/claims/{claim.number}/documents/application_form/",
+        {"file": SimpleUploadedFile("a.pdf", b"GIF89a fake")},
+        follow=True,
+    )
+    assert "只接受 PDF、JPG、PNG" in bad.content.decode()
+    assert officer.get(f"/claims/{claim.number}/documents/application_form/file").content == PDF
+    login(people.registrar).post(f"/claims/{claim.number}/actions/register/")
+    login(people.reviewer).post(f"/claims/{claim.number}/actions/review/", {"decision": "accept"})
+    page = login(people.approver).get(f"/claims/{claim.number}/").content.decode()
+    assert "1600.00" in page and "P-4" in page and "审批通过" in page
+    login(people.approver).post(f"/claims/{claim.number}/actions/approve/")
+    cashier = login(people.cashier)
+    created = cashier.post("/payments/batches/", {"claims": [claim.number]})
+    code = created["Location"].split("/")[-2]
+    sheet = load_workbook(io.BytesIO(cashier.get(f"/payments/batches/{code}/export.xlsx").content))
+    assert sheet.worksheets[0]["E2"].value == claim.number
+    cashier.post(
+        f"/payments/batches/{code}/{claim.number}/result/",
+        {"result": "paid", "bank_ref": "R1", "paid_on": "2023-07-20"},
+    )
+    login(people.registrar).post(f"/claims/{claim.number}/actions/archive/")
+    claim.refresh_from_db()
+    assert claim.status == "archived"
+    timeline = officer.get(f"/claims/{claim.number}/").content.decode()
+    assert "claims.claim.pay" in timeline and "claims.claim.archive" in timeline
+
+
+def test_strangers_cannot_see_download_or_act(enrolled, people, login):
+    file_claim(login(people.officer_a), enrolled)
+    claim = Claim.objects.get()
+    stranger = login(people.officer_b)
+    assert stranger.get(f"/claims/{claim.number}/").status_code == 404
+    assert (
+        stranger.get(f"/claims/{claim.number}/documents/application_form/file").status_code == 404
+    )
+    assert stranger.post(f"/claims/{claim.number}/actions/register/").status_code == 404
+    assert b"JZ" not in stranger.get("/claims/").content
+    assert (
+        login(people.officer_a).post(f"/claims/{claim.number}/actions/register/").status_code == 403
+    )
+    assert login(people.officer_a).get("/payments/").status_code == 403
+    assert api(people.officer_b).get(f"/api/v1/claims/{claim.number}").status_code == 404
+
+
+def test_lists_due_this_week_and_overdue(enrolled, people, login, settings):
+    claim = Claim.objects.create(
+        number="JZ2023999999",
+        member=enrolled,
+        unit=enrolled.current_membership.unit,
+        kind="accident_hospitalization",
+        event_date=date(2023, 5, 23),
+        known_date=date(2023, 5, 23),
+        status="approved",
+        due_date=date(2023, 7, 5),
+        decision={},
+        amount=1600,
+    )
+    staff = login(people.registrar)
+    assert claim.number in staff.get("/claims/?view=overdue").content.decode()
+    assert claim.number not in staff.get("/claims/?view=due_week").content.decode()
+    on(settings, "2023-07-01")
+    assert claim.number in staff.get("/claims/?view=due_week").content.decode()
+
+
+def test_api_claim_journey_and_errors(enrolled, people):
+    officer = api(people.officer_a)
+    body = {
+        "member": enrolled.code,
+        "kind": "critical_illness",
+        "event_date": "2023-06-01",
+        "disease": "CI99",
+    }
+    refused = officer.post("/api/v1/claims", body, content_type="application/json")
+    assert refused.status_code == 409 and "34类重大疾病" in refused.json()["error"]["details"][0]
+    body |= {"kind": "accident_hospitalization", "disease": "", "circumstance": "other"}
+    created = officer.post("/api/v1/claims", body, content_type="application/json")
+    assert created.status_code == 201
+    number = created.json()["number"]
+    for document in created.json()["documents"]:
+        if document["required"]:
+            officer.post(
+                f"/api/v1/claims/{number}/documents",
+                {"item": document["item"], "file": SimpleUploadedFile("s.pdf", PDF)},
+            )
+    wrong = officer.post(
+        f"/api/v1/claims/{number}/actions/register", {}, content_type="application/json"
+    )
+    assert wrong.status_code == 403
+    api(people.registrar).post(
+        f"/api/v1/claims/{number}/actions/register", {}, content_type="application/json"
+    )
+    reviewed = api(people.reviewer).post(
+        f"/api/v1/claims/{number}/actions/review", {"accept": True}, content_type="application/json"
+    )
+    assert reviewed.json()["proposed_amount"] == "1600.00"
+    own = api(people.reviewer).post(
+        f"/api/v1/claims/{number}/actions/approve", {}, content_type="application/json"
+    )
+    assert own.status_code == 403
+    detail = officer.get(f"/api/v1/claims/{number}").json()
+    assert [s["action"] for s in detail["timeline"]][:2] == [
+        "claims.claim.submitted",
+        "claims.document.received",
+    ]
+    assert (
+        officer.post(
+            f"/api/v1/claims/{number}/actions/pay", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )

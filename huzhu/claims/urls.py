@@ -1,0 +1,13 @@
+from django.urls import path
+
+from huzhu.claims import views
+
+app_name = "claims"
+urlpatterns = [
+    path("claims/", views.claim_list, name="list"),
+    path("claims/new/", views.claim_new, name="new"),
+    path("claims/<str:number>/", views.claim_detail, name="detail"),
+    path("claims/<str:number>/documents/<str:item>/", views.upload_document, name="upload"),
+    path("claims/<str:number>/documents/<str:item>/file", views.document_file, name="file"),
+    path("claims/<str:number>/actions/<str:action>/", views.claim_action, name="action"),
+]

@@ -1,0 +1,166 @@
+"""Claim pages: intake, the staff lists (due this week, overdue), the claim with its documents,
+the engine's explanation, the timeline and the actions this user may take."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from huzhu.accounts.models import User, user_of
+from huzhu.claims import actions, uploads
+from huzhu.claims.access import can_file, get_claim_for
+from huzhu.claims.forms import ClaimForm
+from huzhu.claims.models import Claim, ClaimStatus
+from huzhu.claims.workflow import TRANSITIONS, next_actions
+from huzhu.core import clock
+from huzhu.core.access import authenticated
+from huzhu.core.models import AuditEntry
+from huzhu.rules.adjudication import time_bar_deadline
+
+
+@authenticated
+def claim_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    claims = Claim.objects.for_user(user).select_related("member", "unit")
+    view = request.GET.get("view", "")
+    today = clock.today()
+    if view == "due_week":
+        claims = claims.filter(
+            status=ClaimStatus.APPROVED,
+            due_date__gte=today,
+            due_date__lte=today + timedelta(days=7),
+        )
+    elif view == "overdue":
+        claims = claims.filter(status=ClaimStatus.APPROVED, due_date__lt=today)
+    elif view in ClaimStatus.values:
+        claims = claims.filter(status=view)
+    page = Paginator(claims, 30).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "view": view,
+        "statuses": ClaimStatus.choices,
+        "today": today,
+        "can_file": can_file(user),
+    }
+    return render(request, "claims/claim_list.html", context)
+
+
+@authenticated
+def claim_new(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not can_file(user):
+        raise PermissionDenied("只有基层工会经办人或互济会工作人员可以提交救助申请")
+    form = ClaimForm(request.POST or None, user=user, initial={"member": request.GET.get("member")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = actions.submit_claim(form.cleaned_data["member"], form.facts(), actor=user)
+        except actions.ClaimError as exc:
+            for problem in exc.problems:
+                form.add_error(None, problem)
+        else:
+            deadline = time_bar_deadline(claim.known_date)
+            messages.success(
+                request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
+            )
+            return redirect("claims:detail", number=claim.number)
+    return render(request, "claims/claim_form.html", {"form": form})
+
+
+@authenticated
+def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    available = [
+        (name, TRANSITIONS[name])
+        for name in next_actions(claim.status)
+        if name != "pay" and _may(user, TRANSITIONS[name].duty, claim)
+    ]
+    deadline = time_bar_deadline(claim.known_date)
+    context = {
+        "claim": claim,
+        "documents": claim.documents.order_by("pk"),
+        "available": available,
+        "can_upload": can_file(user, claim) and claim.status in ("submitted", "returned"),
+        "timeline": AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk"),
+        "deadline": deadline,
+        "barred": claim.submitted_at.date() > deadline,
+        "today": clock.today(),
+    }
+    return render(request, "claims/claim_detail.html", context)
+
+
+def _may(user: User, duty: str | None, claim: Claim) -> bool:
+    return user.has_duty(duty) if duty else can_file(user, claim)
+
+
+@authenticated
+@require_POST
+def upload_document(request: HttpRequest, number: str, item: str) -> HttpResponse:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    if not can_file(user, claim):
+        raise PermissionDenied("只有申请单位或互济会工作人员可以上传材料")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择文件")
+    else:
+        try:
+            actions.attach_document(claim, item, upload.read(), upload.name or "", actor=user)
+            messages.success(request, "材料已上传")
+        except actions.ClaimError as exc:
+            messages.error(request, str(exc))
+    return redirect("claims:detail", number=claim.number)
+
+
+@authenticated
+def document_file(request: HttpRequest, number: str, item: str) -> HttpResponse:
+    claim = get_claim_for(user_of(request), number)
+    document = claim.documents.filter(item=item, received=True).first()
+    if document is None:
+        raise Http404("没有该材料")
+    response = HttpResponse(uploads.read(document.file_path), content_type=document.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="{document.item}.{document.file_path[-3:]}"'
+    )
+    return response
+
+
+@authenticated
+@require_POST
+def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    if action not in TRANSITIONS or action == "pay":
+        raise Http404("没有该操作")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "register":
+            actions.register_claim(claim, actor=user)
+        elif action == "return":
+            actions.return_claim(claim, actor=user, reason=reason)
+        elif action == "resubmit":
+            if not can_file(user, claim):
+                raise PermissionDenied("只有申请单位可以重新提交")
+            actions.resubmit_claim(claim, None, actor=user)
+        elif action == "review":
+            accept = request.POST.get("decision", "accept") == "accept"
+            amount = Decimal(request.POST["amount"]) if request.POST.get("amount") else None
+            actions.review_claim(claim, actor=user, accept=accept, amount=amount, reason=reason)
+        elif action == "approve":
+            actions.approve_claim(claim, actor=user)
+        elif action == "reject":
+            actions.reject_claim(claim, actor=user, reason=reason)
+        else:
+            actions.archive_claim(claim, actor=user)
+        messages.success(request, f"已{TRANSITIONS[action].label}")
+    except actions.ClaimError as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+    except ArithmeticError:
+        messages.error(request, "金额格式不正确")
+    return redirect("claims:detail", number=claim.number)

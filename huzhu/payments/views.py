@@ -1,0 +1,105 @@
+"""Cashier pages: claims awaiting payment, batches, the bank workbook, results (M-1, M-2)."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from huzhu.accounts.models import user_of
+from huzhu.claims.models import Claim, ClaimStatus
+from huzhu.core.access import staff_duty
+from huzhu.payments import actions
+from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@staff_duty("cashier")
+def payment_list(request: HttpRequest) -> HttpResponse:
+    waiting = (
+        Claim.objects.filter(status=ClaimStatus.APPROVED)
+        .exclude(payments__status=PaymentStatus.PENDING)
+        .select_related("member")
+        .order_by("due_date")
+    )
+    context = {"waiting": waiting, "batches": PaymentBatch.objects.all()[:50]}
+    return render(request, "payments/payment_list.html", context)
+
+
+@staff_duty("cashier")
+@require_POST
+def batch_create(request: HttpRequest) -> HttpResponse:
+    chosen = Claim.objects.filter(number__in=request.POST.getlist("claims"))
+    try:
+        batch = actions.create_batch(list(chosen), actor=user_of(request))
+    except actions.PaymentError as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:list")
+    messages.success(
+        request, f"已生成发放批次 {batch.code}：{batch.count} 笔，合计 {batch.total} 元"
+    )
+    return redirect("payments:batch", code=batch.code)
+
+
+def _batch(code: str) -> PaymentBatch:
+    batch = PaymentBatch.objects.filter(code=code).first()
+    if batch is None:
+        raise Http404("没有该批次")
+    return batch
+
+
+@staff_duty("cashier")
+def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
+    batch = _batch(code)
+    payments = batch.payments.select_related("claim").order_by("pk")
+    return render(request, "payments/batch_detail.html", {"batch": batch, "payments": payments})
+
+
+@staff_duty("cashier")
+def batch_export(request: HttpRequest, code: str) -> HttpResponse:
+    data = actions.export_batch(_batch(code), actor=user_of(request))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="icbc-{code}.xlsx"'
+    return response
+
+
+@staff_duty("cashier")
+@require_POST
+def payment_result(request: HttpRequest, code: str, claim_number: str) -> HttpResponse:
+    batch = _batch(code)
+    payment = Payment.objects.filter(batch=batch, claim__number=claim_number).first()
+    if payment is None:
+        raise Http404("没有该笔发放")
+    paid = request.POST.get("result") == "paid"
+    try:
+        paid_on = date.fromisoformat(request.POST.get("paid_on", "")) if paid else None
+        actions.record_result(
+            payment,
+            actor=user_of(request),
+            paid=paid,
+            bank_ref=request.POST.get("bank_ref", ""),
+            paid_on=paid_on,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, f"{claim_number} 已登记结果")
+    except (actions.PaymentError, ValueError) as exc:
+        messages.error(
+            request, str(exc) if isinstance(exc, actions.PaymentError) else "日期格式不正确"
+        )
+    return redirect("payments:batch", code=batch.code)
+
+
+@staff_duty("cashier")
+@require_POST
+def reissue(request: HttpRequest, claim_number: str) -> HttpResponse:
+    claim = Claim.objects.filter(number=claim_number).first()
+    if claim is None:
+        raise Http404("没有该申请")
+    try:
+        batch = actions.reissue(claim, actor=user_of(request))
+    except actions.PaymentError as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:list")
+    return redirect("payments:batch", code=batch.code)
