@@ -22,6 +22,12 @@ from huzhu.core.access import authenticated
 from huzhu.core.models import AuditEntry
 from huzhu.rules.adjudication import time_bar_deadline
 
+STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items()} | {
+    "claims.claim.submitted": "提交申请",
+    "claims.document.received": "收到材料",
+    "claims.claim.due_recomputed": "按新公布的节假日重算应发放日",
+}
+
 
 @authenticated
 def claim_list(request: HttpRequest) -> HttpResponse:
@@ -86,7 +92,10 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "documents": claim.documents.order_by("pk"),
         "available": available,
         "can_upload": can_file(user, claim) and claim.status in ("submitted", "returned"),
-        "timeline": AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk"),
+        "timeline": [
+            (entry, STEP_LABELS.get(entry.action, entry.action))
+            for entry in AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
+        ],
         "deadline": deadline,
         "barred": claim.submitted_at.date() > deadline,
         "today": clock.today(),

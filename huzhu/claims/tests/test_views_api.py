@@ -71,7 +71,7 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     claim.refresh_from_db()
     assert claim.status == "archived"
     timeline = officer.get(f"/claims/{claim.number}/").content.decode()
-    assert "claims.claim.pay" in timeline and "claims.claim.archive" in timeline
+    assert "救助金发放" in timeline and "材料归档" in timeline and "收到材料" in timeline
 
 
 def test_strangers_cannot_see_download_or_act(enrolled, people, login):

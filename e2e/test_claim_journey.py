@@ -1,0 +1,88 @@
+"""Issue 5's browser journey, seed case 1: the uremia claim from filing to archive, with a
+screenshot of each step in e2e/artifacts/."""
+
+import pytest
+
+from e2e.conftest import ARTIFACTS
+from e2e.test_foundation import log_in
+from huzhu.claims.models import Claim
+from huzhu.claims.tests.journeys import PDF, free_contract, on, paid_contract
+from huzhu.members.models import Member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"claim-{name}.png"), full_page=True)
+
+
+def switch(page, username):
+    page.context.clear_cookies()
+    log_in(page, username)
+
+
+def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-02-25", shares=2)
+    member = Member.objects.get()
+    free_contract(settings, tree.unit_a, member, people.registrar, "2022-05-13")
+    on(settings, "2023-03-07")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(PDF)
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    log_in(page, "officer_a")
+    page.goto("/claims/new/")
+    page.get_by_label("被保障人", exact=True).select_option(label=member.name)
+    page.get_by_label("救助类型").select_option("critical_illness")
+    page.get_by_label("事件日期（首次确诊日 / 事故日 / 身故日）").fill("2023-01-02")
+    page.get_by_label("重大疾病").select_option("CI01")
+    page.get_by_role("button", name="提交申请").click()
+    assert "已提交" in page.locator(".messages").inner_text()
+    rows = page.locator("table").first.locator("tbody tr")
+    for index in range(rows.count()):
+        row = page.locator("table").first.locator("tbody tr").nth(index)
+        if "必须" not in row.inner_text():
+            continue
+        row.locator("input[type=file]").set_input_files(str(scan))
+        row.get_by_role("button", name="上传", exact=True).click()
+        page.wait_for_load_state()
+    shot(page, "1-filed")
+    claim = Claim.objects.get()
+    assert not claim.documents.filter(required=True, received=False).exists()
+
+    switch(page, "registrar")
+    page.goto(f"/claims/{claim.number}/")
+    page.get_by_role("button", name="查验登记").click()
+    shot(page, "2-registered")
+
+    switch(page, "reviewer")
+    page.goto(f"/claims/{claim.number}/")
+    page.get_by_role("button", name="病案审核").click()
+    text = page.locator("table").nth(1).inner_text()
+    assert "B01220001" in text and "PB220001" in text and "15000.00" in text and "P-5" in text
+    shot(page, "3-reviewed")
+
+    switch(page, "approver")
+    page.goto(f"/claims/{claim.number}/")
+    page.get_by_role("button", name="审批通过").click()
+    assert "2023-03-21" in page.content()
+    shot(page, "4-approved")
+
+    switch(page, "cashier")
+    page.goto("/payments/")
+    page.get_by_role("button", name="生成发放批次").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载工商银行批量代发文件").click()
+    download.value.save_as(tmp_path / "icbc.xlsx")
+    page.get_by_placeholder("银行流水号").fill("ICBC20230320001")
+    page.get_by_label("到账日期").fill("2023-03-20")
+    page.get_by_role("button", name="已到账").click()
+    shot(page, "5-paid")
+
+    switch(page, "registrar")
+    page.goto(f"/claims/{claim.number}/")
+    page.get_by_role("button", name="材料归档").click()
+    shot(page, "6-archived")
+    claim.refresh_from_db()
+    assert (claim.status, str(claim.amount)) == ("archived", "15000.00")
