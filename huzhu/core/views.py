@@ -6,10 +6,13 @@ from django.shortcuts import render
 from django.template import loader
 
 from huzhu.accounts.models import Role, user_of
+from huzhu.claims.engine import holiday_table
 from huzhu.contracts.models import Contract, ContractStatus
+from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
+from huzhu.rules.workdays import calendar_known
 
 
 @authenticated
@@ -21,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "union_count": Union.objects.count(),
             "unit_count": Unit.objects.count(),
             "pending_fees": Contract.objects.filter(status=ContractStatus.SUBMITTED).count(),
+            "calendar_missing": _next_year_missing(),
             "recent": AuditEntry.objects.select_related("actor")[:8],
         }
     elif user.role == Role.UNION_OFFICER:
@@ -32,6 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         context |= {"unit": user.unit}
     return render(request, "core/home.html", context)
+
+
+def _next_year_missing() -> int | None:
+    """From 1 November staff are warned when next year's holiday calendar is not loaded (C-5)."""
+    today = clock.today()
+    if today.month < 11 or calendar_known(today.year + 1, holiday_table()):
+        return None
+    return today.year + 1
 
 
 @roles(Role.ADMIN, Role.STAFF)

@@ -276,3 +276,21 @@ def test_the_transition_table_is_complete():
     assert reachable == set(ClaimStatus.values)
     assert next_actions("archived") == []
     assert next_actions("submitted") == ["register", "return"]
+
+
+def test_holidays_command_and_the_staff_warning(tree, people, login, settings, tmp_path):
+    from django.core.management import call_command
+
+    on(settings, "2026-11-02")
+    assert "2027 年的法定节假日安排尚未载入" in login(people.registrar).get("/").content.decode()
+    calendar = tmp_path / "2027.json"
+    calendar.write_text('{"2027-01-01": false, "2027-02-06": true}')
+    call_command("holidays", "load", "2027", str(calendar))
+    assert "尚未载入" not in login(people.registrar).get("/").content.decode()
+    on(settings, "2026-10-31")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"2028-01-01": false}')
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不属于 2027"):
+        call_command("holidays", "load", "2027", str(bad))

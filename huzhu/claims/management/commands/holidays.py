@@ -1,0 +1,33 @@
+"""`huzhu holidays load YEAR FILE.json`: load a year's official calendar ({"2027-01-01": false,
+"2027-02-06": true, ...}: false = day off, true = make-up working day); provisional due dates
+are recomputed (SPEC C-5)."""
+
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from huzhu.claims.actions import ClaimError, load_holiday_year
+from huzhu.core.management.jsoncommand import read_input
+
+
+class Command(BaseCommand):
+    help = "载入某年的法定节假日与调休安排，并重算暂定的应发放日"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load")
+        load.add_argument("year", type=int)
+        load.add_argument("file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            raw = json.loads(read_input(options["file"]))
+            days = {date.fromisoformat(k): bool(v) for k, v in raw.items()}
+            changed = load_holiday_year(options["year"], days, actor=None)
+        except (ValueError, AttributeError, ClaimError) as exc:
+            raise CommandError(f"文件格式不正确：{exc}", returncode=2) from exc
+        self.stdout.write(
+            f"已载入 {options['year']} 年 {len(days)} 天的安排，重算 {changed} 件申请的应发放日"
+        )
