@@ -9,6 +9,7 @@ from huzhu.contracts.api import router as contracts_router
 from huzhu.core import api_errors
 from huzhu.members.api import router as members_router
 from huzhu.organizations.api import router as organizations_router
+from huzhu.payments.api import router as payments_router
 
 api = NinjaAPI(
     title="huzhu 职工大病互助保障接口",
@@ -25,3 +26,4 @@ api.add_router("/", organizations_router)
 api.add_router("/", members_router)
 api.add_router("/", contracts_router)
 api.add_router("/", claims_router)
+api.add_router("/", payments_router)

@@ -5,7 +5,8 @@ from django import forms
 from huzhu.accounts.models import User
 from huzhu.claims.actions import ClaimFacts
 from huzhu.claims.models import DISEASE_CHOICES, KIND_CHOICES, Circumstance
-from huzhu.members.models import Member
+from huzhu.members.models import Member, MemberQuerySet
+from huzhu.rules.identity import normalize
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -39,10 +40,10 @@ class ClaimForm(forms.Form):
     trustee_card = forms.CharField(label="受托人工商银行卡号", required=False)
     trustee_relation = forms.CharField(label="与被保障人关系", required=False)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = Member.objects.for_user(user).filter(memberships__left__isnull=True)
-        self.fields["member"].queryset = members.order_by("name")  # type: ignore[attr-defined]
+        self.fields["member"].queryset = find_members(members, search)  # type: ignore[attr-defined]
 
     def facts(self) -> ClaimFacts:
         data = {k: v for k, v in self.cleaned_data.items() if k != "member"}
@@ -53,3 +54,13 @@ class ClaimForm(forms.Form):
 
 
 NULLABLE = {"known_date", "first_diagnosed", "admitted", "discharged", "disability_grade"}
+
+
+def find_members(members: MemberQuerySet, search: str) -> MemberQuerySet:
+    """At the service window: by ID number (through its keyed hash) or by name."""
+    text = normalize(search)
+    if len(text) == 18:
+        return members.by_id_number(text)
+    if search.strip():
+        return members.filter(name__contains=search.strip()).order_by("name")
+    return members.order_by("name")

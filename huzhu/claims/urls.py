@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from huzhu.claims import views
 
@@ -10,4 +10,12 @@ urlpatterns = [
     path("claims/<str:number>/documents/<str:item>/", views.upload_document, name="upload"),
     path("claims/<str:number>/documents/<str:item>/file", views.document_file, name="file"),
     path("claims/<str:number>/actions/<str:action>/", views.claim_action, name="action"),
+    re_path(
+        r"^forms/(?P<form>application|power-of-attorney)\.pdf$", views.blank_form, name="blank"
+    ),
+    re_path(
+        r"^claims/(?P<number>[^/]+)/(?P<form>application|power-of-attorney|payment-notice)\.pdf$",
+        views.claim_pdf,
+        name="pdf",
+    ),
 ]

@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import User, user_of
-from huzhu.claims import actions, uploads
+from huzhu.claims import actions, pdf, uploads
 from huzhu.claims.access import can_file, get_claim_for
 from huzhu.claims.forms import ClaimForm
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock
-from huzhu.core.access import authenticated
+from huzhu.core.access import authenticated, public
 from huzhu.core.models import AuditEntry
 from huzhu.rules.adjudication import time_bar_deadline
 
@@ -61,7 +61,13 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not can_file(user):
         raise PermissionDenied("只有基层工会经办人或互济会工作人员可以提交救助申请")
-    form = ClaimForm(request.POST or None, user=user, initial={"member": request.GET.get("member")})
+    search = request.GET.get("q", "")
+    form = ClaimForm(
+        request.POST or None,
+        user=user,
+        search=search,
+        initial={"member": request.GET.get("member")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             claim = actions.submit_claim(form.cleaned_data["member"], form.facts(), actor=user)
@@ -74,7 +80,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                 request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
             )
             return redirect("claims:detail", number=claim.number)
-    return render(request, "claims/claim_form.html", {"form": form})
+    return render(request, "claims/claim_form.html", {"form": form, "search": search})
 
 
 @authenticated
@@ -173,3 +179,29 @@ def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     except ArithmeticError:
         messages.error(request, "金额格式不正确")
     return redirect("claims:detail", number=claim.number)
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@public
+def blank_form(request: HttpRequest, form: str) -> HttpResponse:
+    """The blank 救助申请表 and 授权委托书 to print."""
+    if form == "application":
+        return _pdf(pdf.application_form(), "application")
+    return _pdf(pdf.power_of_attorney(), "power-of-attorney")
+
+
+@authenticated
+def claim_pdf(request: HttpRequest, number: str, form: str) -> HttpResponse:
+    claim = get_claim_for(user_of(request), number)
+    if form == "application":
+        return _pdf(pdf.application_form(claim), f"application-{claim.number}")
+    if form == "power-of-attorney":
+        return _pdf(pdf.power_of_attorney(claim), f"power-of-attorney-{claim.number}")
+    if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStatus.ARCHIVED):
+        raise Http404("审批通过后才有发放通知")
+    return _pdf(pdf.payment_notice(claim), f"payment-notice-{claim.number}")

@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from huzhu.claims import actions as claims
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.core import audit
+from huzhu.members.spreadsheet import RosterFileError, read_table
 from huzhu.payments.models import PURPOSE, Payment, PaymentBatch, PaymentStatus
 from huzhu.rules.money import ZERO, money
 
@@ -150,3 +151,68 @@ def reissue(claim: Claim, *, actor: Any) -> PaymentBatch:
     if not Payment.objects.filter(claim=claim, status=PaymentStatus.FAILED).exists():
         raise PaymentError("只有发放失败的申请可以重新发放")
     return create_batch([claim], actor=actor)
+
+
+RESULT_HEADERS = {
+    "救助申请编号": "claim",
+    "结果": "result",
+    "银行流水号": "bank_ref",
+    "到账日期": "paid_on",
+    "失败原因": "reason",
+}
+
+
+def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
+    """The bank's result file (回盘, xlsx or csv) for a batch: every row checked first, then
+    all recorded in one transaction, or none. Returns the number of results recorded."""
+    try:
+        table = read_table(data)
+    except RosterFileError as exc:
+        raise PaymentError(exc.message) from exc
+    columns = {
+        RESULT_HEADERS[str(h).strip()]: i
+        for i, h in enumerate(table.header)
+        if str(h).strip() in RESULT_HEADERS
+    }
+    if not {"claim", "result"} <= set(columns):
+        raise PaymentError("回盘文件须有“救助申请编号”和“结果”两列")
+    pending = {
+        p.claim.number: p
+        for p in batch.payments.select_related("claim").filter(status=PaymentStatus.PENDING)
+    }
+    parsed, problems = [], []
+    for row_no, cells in table.rows:
+        values = {key: _cell(cells, index) for key, index in columns.items()}
+        number, result = values["claim"], values["result"]
+        if number not in pending:
+            problems.append(f"第{row_no}行：{number or '（空）'} 不是本批次待处理的发放")
+        elif result not in ("成功", "失败"):
+            problems.append(f"第{row_no}行：结果应填“成功”或“失败”")
+        else:
+            parsed.append((pending.pop(number), result == "成功", values, row_no))
+    if problems:
+        raise PaymentError("；".join(problems[:20]))
+    with transaction.atomic():
+        for payment, paid, values, row_no in parsed:
+            try:
+                paid_on = date.fromisoformat(values.get("paid_on", "")[:10]) if paid else None
+            except ValueError as exc:
+                raise PaymentError(f"第{row_no}行：到账日期应为 YYYY-MM-DD") from exc
+            record_result(
+                payment,
+                actor=actor,
+                paid=paid,
+                bank_ref=values.get("bank_ref", ""),
+                paid_on=paid_on,
+                reason=values.get("reason", ""),
+            )
+    return len(parsed)
+
+
+def _cell(cells: list[object], index: int) -> str:
+    value = cells[index] if index < len(cells) else None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()

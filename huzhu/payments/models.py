@@ -18,6 +18,10 @@ def new_batch_code() -> str:
     return opaque_code("PAY", 8)
 
 
+def new_payment_code() -> str:
+    return opaque_code("P", 9)
+
+
 class PaymentBatch(models.Model):
     code = models.CharField("批次号", max_length=12, unique=True, default=new_batch_code)
     created_by = models.ForeignKey(
@@ -52,6 +56,7 @@ class Payment(models.Model):
     claim has at most one payment in flight; a failed one is re-issued as a new payment after
     the card is corrected (M-2)."""
 
+    code = models.CharField("编号", max_length=12, unique=True, default=new_payment_code)
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payments")
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="payments")
     payee_name = models.CharField("收款人", max_length=50)
@@ -82,4 +87,4 @@ class Payment(models.Model):
 
     @property
     def audit_code(self) -> str:
-        return f"{self.claim.number}#{self.pk}"
+        return self.code

@@ -14,4 +14,5 @@ urlpatterns = [
         name="result",
     ),
     path("payments/reissue/<str:claim_number>/", views.reissue, name="reissue"),
+    path("payments/batches/<str:code>/results/", views.bank_results, name="bank_results"),
 ]

@@ -103,3 +103,19 @@ def reissue(request: HttpRequest, claim_number: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("payments:list")
     return redirect("payments:batch", code=batch.code)
+
+
+@staff_duty("cashier")
+@require_POST
+def bank_results(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload the bank's result file (回盘) for a batch: all rows recorded, or none."""
+    batch = _batch(code)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise actions.PaymentError("请选择回盘文件")
+        count = actions.import_bank_results(batch, upload.read(), actor=user_of(request))
+        messages.success(request, f"已登记 {count} 笔银行结果")
+    except actions.PaymentError as exc:
+        messages.error(request, f"回盘文件未导入：{exc}")
+    return redirect("payments:batch", code=batch.code)

@@ -27,6 +27,18 @@ def through_review(claim, people, *, accept=True, **override):
     return actions.review_claim(claim, actor=people.reviewer, accept=accept, **override)
 
 
+def settle(claim, people, paid_on):
+    """approve → batch → the bank confirms → archive; returns the payment."""
+    from huzhu.payments import actions as payments
+
+    actions.approve_claim(claim, actor=people.approver)
+    batch = payments.create_batch([Claim.objects.get(pk=claim.pk)], actor=people.cashier)
+    payment = batch.payments.get()
+    payments.record_result(payment, actor=people.cashier, paid=True, bank_ref="R1", paid_on=paid_on)
+    assert actions.archive_claim(claim, actor=people.registrar).status == ClaimStatus.ARCHIVED
+    return payment
+
+
 def test_seed_case_1_uremia_three_shares_from_enrolment_to_archive(tree, people, settings):
     paid = paid_contract(settings, tree.unit_a, people.registrar, "2022-02-25", shares=2)
     member = Member.objects.get()
@@ -89,6 +101,8 @@ def test_seed_case_3_death_by_illness_pays_the_trustee(tree, people, settings):
     assert "授权委托书" in [d.label for d in claim.documents.all()]
     assert claim.trustee_card == "6222020200112233445"
     assert through_review(claim, people).proposed_amount == Decimal("3000.00")
+    payment = settle(claim, people, date(2023, 11, 6))
+    assert (payment.payee_name, payment.card) == ("李娜", "6222020200112233445")
 
 
 def _trustee_id():

@@ -1,0 +1,121 @@
+"""/api/v1/payment-batches and /api/v1/payments: cashiers only."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from huzhu.accounts.models import Duty, user_of
+from huzhu.claims.models import Claim
+from huzhu.core.api_errors import ApiError
+from huzhu.payments import actions
+from huzhu.payments.models import Payment, PaymentBatch
+
+router = Router(tags=["救助金发放"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class BatchIn(Schema):
+    claims: list[str]
+
+
+class PaymentOut(Schema):
+    id: str
+    claim: str
+    payee_name: str
+    amount: Decimal
+    status: str
+    bank_ref: str
+    paid_on: date | None
+    failure_reason: str
+
+
+class BatchOut(Schema):
+    id: str
+    count: int
+    total: Decimal
+    file_sha256: str
+    payments: list[PaymentOut]
+
+
+class ResultIn(Schema):
+    paid: bool
+    bank_ref: str = ""
+    paid_on: date | None = None
+    reason: str = ""
+
+
+def _cashier(request: HttpRequest) -> None:
+    if not user_of(request).has_duty(Duty.CASHIER):
+        raise PermissionDenied("只有互济会出纳可以办理发放")
+
+
+def _payment(p: Payment) -> PaymentOut:
+    return PaymentOut(
+        id=p.code,
+        claim=p.claim.number,
+        payee_name=p.payee_name,
+        amount=p.amount,
+        status=p.status,
+        bank_ref=p.bank_ref,
+        paid_on=p.paid_on,
+        failure_reason=p.failure_reason,
+    )
+
+
+def _batch(batch: PaymentBatch) -> BatchOut:
+    payments = batch.payments.select_related("claim").order_by("pk")
+    return BatchOut(
+        id=batch.code,
+        count=batch.count,
+        total=batch.total,
+        file_sha256=batch.file_sha256,
+        payments=[_payment(p) for p in payments],
+    )
+
+
+@router.post("/payment-batches", response={201: BatchOut}, summary="把已审批的申请生成发放批次")
+def create_batch(request: HttpRequest, body: BatchIn) -> Status[BatchOut]:
+    _cashier(request)
+    claims = list(Claim.objects.filter(number__in=body.claims))
+    if len(claims) != len(set(body.claims)):
+        raise ApiError(404, "not_found", "有申请编号不存在")
+    try:
+        return Status(201, _batch(actions.create_batch(claims, actor=user_of(request))))
+    except actions.PaymentError as exc:
+        raise ApiError(409, "payment_refused", str(exc)) from exc
+
+
+@router.get("/payment-batches/{id}/export", summary="下载工商银行批量代发文件（xlsx），下载被记录")
+def export_batch(request: HttpRequest, id: str) -> HttpResponse:
+    _cashier(request)
+    batch = PaymentBatch.objects.filter(code=id).first()
+    if batch is None:
+        raise ApiError(404, "not_found", "没有该批次")
+    response = HttpResponse(actions.export_batch(batch, actor=user_of(request)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="icbc-{batch.code}.xlsx"'
+    return response
+
+
+@router.post("/payments/{id}/result", response=PaymentOut, summary="登记一笔发放的银行结果")
+def record_result(request: HttpRequest, id: str, body: ResultIn) -> PaymentOut:
+    _cashier(request)
+    payment = Payment.objects.filter(code=id).first()
+    if payment is None:
+        raise ApiError(404, "not_found", "没有该笔发放")
+    try:
+        return _payment(
+            actions.record_result(
+                payment,
+                actor=user_of(request),
+                paid=body.paid,
+                bank_ref=body.bank_ref,
+                paid_on=body.paid_on,
+                reason=body.reason,
+            )
+        )
+    except actions.PaymentError as exc:
+        raise ApiError(409, "payment_refused", str(exc)) from exc

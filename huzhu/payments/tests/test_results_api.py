@@ -1,0 +1,146 @@
+"""The bank's result file, the payments API, and the claim PDFs."""
+
+import io
+from datetime import date
+
+import pytest
+from django.test import Client
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from huzhu.accounts.auth import issue_token
+from huzhu.claims.models import ClaimStatus
+from huzhu.claims.pdf import application_form, payment_notice, power_of_attorney
+from huzhu.payments import actions
+from huzhu.payments.models import PaymentStatus
+from huzhu.payments.tests.test_payments import approved  # noqa: F401 (fixture)
+
+
+def results_file(rows):
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(["救助申请编号", "结果", "银行流水号", "到账日期", "失败原因"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
+    batch = actions.create_batch([approved], actor=people.cashier)
+    data = results_file([[approved.number, "成功", "ICBC001", "2023-07-20", None]])
+    assert actions.import_bank_results(batch, data, actor=people.cashier) == 1
+    approved.refresh_from_db()
+    assert approved.status == ClaimStatus.PAID
+    assert batch.payments.get().bank_ref == "ICBC001"
+
+
+@pytest.mark.parametrize(
+    ("rows", "words"),
+    [
+        ([["JZ0000", "成功", "R", "2023-07-20", None]], "不是本批次"),
+        ([["{number}", "ok", "R", "2023-07-20", None]], "成功”或“失败"),
+        ([["{number}", "成功", "", "2023-07-20", None]], "流水号"),
+        ([["{number}", "成功", "R", "20/07/2023", None]], "YYYY-MM-DD"),
+        ([["{number}", "失败", "", None, None]], "原因"),
+    ],
+)
+def test_bad_result_files_change_nothing(approved, people, rows, words):  # noqa: F811
+    batch = actions.create_batch([approved], actor=people.cashier)
+    rows = [
+        [c.format(number=approved.number) if isinstance(c, str) else c for c in r] for r in rows
+    ]
+    with pytest.raises(actions.PaymentError, match=words):
+        actions.import_bank_results(batch, results_file(rows), actor=people.cashier)
+    assert batch.payments.get().status == PaymentStatus.PENDING
+    with pytest.raises(actions.PaymentError, match="PDF"):
+        actions.import_bank_results(batch, b"%PDF-1.4", actor=people.cashier)
+
+
+def test_payments_api_for_cashiers_only(approved, people):  # noqa: F811
+    cashier = Client(headers={"Authorization": f"Bearer {issue_token(people.cashier, actor=None)}"})
+    officer = Client(
+        headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"}
+    )
+    body = {"claims": [approved.number]}
+    assert (
+        officer.post("/api/v1/payment-batches", body, content_type="application/json").status_code
+        == 403
+    )
+    created = cashier.post("/api/v1/payment-batches", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["total"] == "1600.00"
+    batch = created.json()["id"]
+    export = cashier.get(f"/api/v1/payment-batches/{batch}/export")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    payment = created.json()["payments"][0]["id"]
+    result = cashier.post(
+        f"/api/v1/payments/{payment}/result",
+        {"paid": True, "bank_ref": "R9", "paid_on": "2023-07-21"},
+        content_type="application/json",
+    )
+    assert result.json()["status"] == "paid"
+    again = cashier.post(
+        f"/api/v1/payments/{payment}/result",
+        {"paid": False, "reason": "x"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+
+
+def test_claim_pdfs_have_the_text(approved, people, login):  # noqa: F811
+    notice = text(payment_notice(approved))
+    assert approved.number in notice and "壹仟陆佰元整" in notice and "1,600.00" in notice
+    form = text(application_form(approved))
+    assert "救助申请表" in form and approved.member.masked_id in form
+    assert approved.member.id_number not in form
+    assert "授权委托书" in text(power_of_attorney())
+    client = login(people.officer_a)
+    assert client.get(f"/claims/{approved.number}/payment-notice.pdf").content.startswith(b"%PDF")
+    assert Client().get("/forms/application.pdf")["Content-Type"] == "application/pdf"
+    assert (
+        login(people.officer_b).get(f"/claims/{approved.number}/application.pdf").status_code == 404
+    )
+
+
+def test_service_window_finds_a_member_by_id_number_or_name(approved, people, login):  # noqa: F811
+    staff = login(people.registrar)
+    member = approved.member
+    by_id = staff.get("/claims/new/", {"q": member.id_number.lower()}).context["form"]
+    assert list(by_id.fields["member"].queryset) == [member]
+    by_name = staff.get("/claims/new/", {"q": "职工"}).context["form"]
+    assert member in by_name.fields["member"].queryset
+    nobody = staff.get("/claims/new/", {"q": "不存在的人"}).context["form"]
+    assert not nobody.fields["member"].queryset.exists()
+
+
+def test_a_time_barred_claim_is_shown_and_refused(tree, people, settings, login):
+    from huzhu.claims import actions as claims
+    from huzhu.claims.actions import ClaimFacts
+    from huzhu.claims.tests.journeys import PDF, on, paid_contract
+    from huzhu.members.models import Member
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2021-08-01", shares=1)
+    on(settings, "2024-01-05")
+    claim = claims.submit_claim(
+        Member.objects.get(),
+        ClaimFacts("accident_hospitalization", date(2021, 12, 24), circumstance="other"),
+        actor=people.officer_a,
+    )
+    assert (
+        "提交时已超过时效"
+        in login(people.officer_a).get(f"/claims/{claim.number}/").content.decode()
+    )
+    for document in claim.documents.filter(required=True):
+        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
+    claims.register_claim(claim, actor=people.registrar)
+    reviewed = claims.review_claim(claim, actor=people.reviewer, accept=True)
+    assert reviewed.decision["denials"][0]["reason"] == "time_barred"
+    assert (
+        claims.reject_claim(claim, actor=people.approver, reason="超过救助时效").status
+        == "rejected"
+    )
