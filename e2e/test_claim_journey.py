@@ -72,11 +72,17 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     switch(page, "cashier")
     page.goto("/payments/")
     page.get_by_role("button", name="生成发放批次").click()
+    batch_url = page.url
+    switch(page, "approver")
+    page.goto(batch_url)
+    page.get_by_role("button", name="审批批次").click()
+    switch(page, "cashier")
+    page.goto(batch_url)
     with page.expect_download() as download:
         page.get_by_role("link", name="下载工商银行批量代发文件").click()
     download.value.save_as(tmp_path / "icbc.xlsx")
     page.get_by_placeholder("银行流水号").fill("ICBC20230320001")
-    page.get_by_label("到账日期").fill("2023-03-20")
+    page.get_by_label("到账日期", exact=True).fill("2023-03-20")
     page.get_by_role("button", name="已到账").click()
     shot(page, "5-paid")
 

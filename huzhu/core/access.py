@@ -54,9 +54,10 @@ def roles(*allowed: str) -> Callable[[View], View]:
     return _attach(_require(lambda user: user.role in allowed), "roles:" + ",".join(allowed))
 
 
-def staff_duty(duty: str) -> Callable[[View], View]:
-    """Association staff holding a duty (registrar, reviewer, approver, cashier)."""
-    return _attach(_require(lambda user: user.has_duty(duty)), "duty:" + duty)
+def staff_duty(*duties: str) -> Callable[[View], View]:
+    """Association staff holding one of the duties (registrar, reviewer, approver, cashier)."""
+    rule = _require(lambda user: any(user.has_duty(d) for d in duties))
+    return _attach(rule, "duty:" + ",".join(duties))
 
 
 class AccessRuleMiddleware:

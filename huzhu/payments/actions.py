@@ -6,13 +6,15 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from huzhu.accounts.models import Duty, User
 from huzhu.claims import actions as claims
 from huzhu.claims.models import Claim, ClaimStatus
-from huzhu.core import audit
+from huzhu.core import audit, clock
 from huzhu.members.spreadsheet import RosterFileError, read_table
 from huzhu.payments.models import PURPOSE, Payment, PaymentBatch, PaymentStatus
 from huzhu.rules.money import ZERO, money
@@ -64,9 +66,33 @@ def create_batch(claims_to_pay: Iterable[Claim], *, actor: Any) -> PaymentBatch:
     return batch
 
 
+def approve_batch(batch: PaymentBatch, *, actor: Any) -> PaymentBatch:
+    """A second person (an approver, not the cashier who built it) releases the batch."""
+    with transaction.atomic():
+        locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.approved_by_id is not None:
+            raise PaymentError("该批次已审批")
+        if not (isinstance(actor, User) and actor.has_duty(Duty.APPROVER)):
+            raise PermissionDenied("只有互济会审批人员可以审批发放批次")
+        if locked.created_by_id == actor.pk:
+            raise PaymentError("审批人不能是生成批次的人（双人复核）")
+        locked.approved_by, locked.approved_at = actor, clock.now()
+        locked.save(update_fields=["approved_by", "approved_at"])
+        audit.record(
+            actor,
+            "payments.batch.approved",
+            locked,
+            after={"count": locked.count, "total": str(locked.total)},
+        )
+    return locked
+
+
 def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
     """The xlsx for ICBC bulk payment (M-1): card numbers as text cells, amounts with two
-    decimals, a total row. The first export fixes the file's hash; every download is logged."""
+    decimals, a total row. Only an approved batch is exported; the first export fixes the
+    file's hash; every download is logged."""
+    if batch.approved_by_id is None:
+        raise PaymentError("批次须先经审批人员审批，才能导出给银行")
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = "批量代发"
@@ -146,8 +172,8 @@ def record_result(
 
 
 def reissue(claim: Claim, *, actor: Any) -> PaymentBatch:
-    """After a failure and the card's correction: a new payment in a new batch, never a second
-    paid one (the database refuses that)."""
+    """After a failure and the card's correction: a new payment in a new batch (approved again
+    before export), never a second paid one (the database refuses that)."""
     if not Payment.objects.filter(claim=claim, status=PaymentStatus.FAILED).exists():
         raise PaymentError("只有发放失败的申请可以重新发放")
     return create_batch([claim], actor=actor)

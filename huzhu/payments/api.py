@@ -35,6 +35,7 @@ class PaymentOut(Schema):
 
 class BatchOut(Schema):
     id: str
+    approved: bool
     count: int
     total: Decimal
     file_sha256: str
@@ -70,6 +71,7 @@ def _batch(batch: PaymentBatch) -> BatchOut:
     payments = batch.payments.select_related("claim").order_by("pk")
     return BatchOut(
         id=batch.code,
+        approved=batch.approved_by_id is not None,
         count=batch.count,
         total=batch.total,
         file_sha256=batch.file_sha256,
@@ -89,13 +91,28 @@ def create_batch(request: HttpRequest, body: BatchIn) -> Status[BatchOut]:
         raise ApiError(409, "payment_refused", str(exc)) from exc
 
 
+@router.post("/payment-batches/{id}/approve", response=BatchOut, summary="审批发放批次（双人复核）")
+def approve_batch(request: HttpRequest, id: str) -> BatchOut:
+    batch = PaymentBatch.objects.filter(code=id).first()
+    if batch is None:
+        raise ApiError(404, "not_found", "没有该批次")
+    try:
+        return _batch(actions.approve_batch(batch, actor=user_of(request)))
+    except actions.PaymentError as exc:
+        raise ApiError(409, "payment_refused", str(exc)) from exc
+
+
 @router.get("/payment-batches/{id}/export", summary="下载工商银行批量代发文件（xlsx），下载被记录")
 def export_batch(request: HttpRequest, id: str) -> HttpResponse:
     _cashier(request)
     batch = PaymentBatch.objects.filter(code=id).first()
     if batch is None:
         raise ApiError(404, "not_found", "没有该批次")
-    response = HttpResponse(actions.export_batch(batch, actor=user_of(request)), content_type=XLSX)
+    try:
+        data = actions.export_batch(batch, actor=user_of(request))
+    except actions.PaymentError as exc:
+        raise ApiError(409, "payment_refused", str(exc)) from exc
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="icbc-{batch.code}.xlsx"'
     return response
 

@@ -28,6 +28,10 @@ class PaymentBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("生成时间", default=clock.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     count = models.PositiveIntegerField("笔数", default=0)
     total = models.DecimalField("合计金额", max_digits=14, decimal_places=2, default=Decimal(0))
     file_sha256 = models.CharField("导出文件 SHA-256", max_length=64, blank=True)

@@ -50,16 +50,38 @@ def _batch(code: str) -> PaymentBatch:
     return batch
 
 
-@staff_duty("cashier")
+@staff_duty("cashier", "approver")
 def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
     batch = _batch(code)
     payments = batch.payments.select_related("claim").order_by("pk")
-    return render(request, "payments/batch_detail.html", {"batch": batch, "payments": payments})
+    user = user_of(request)
+    context = {
+        "batch": batch,
+        "payments": payments,
+        "is_cashier": user.has_duty("cashier"),
+        "can_approve": user.has_duty("approver") and batch.approved_by_id is None,
+    }
+    return render(request, "payments/batch_detail.html", context)
+
+
+@staff_duty("approver")
+@require_POST
+def batch_approve(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        actions.approve_batch(_batch(code), actor=user_of(request))
+        messages.success(request, "批次已审批，出纳可以导出银行文件")
+    except actions.PaymentError as exc:
+        messages.error(request, str(exc))
+    return redirect("payments:batch", code=code)
 
 
 @staff_duty("cashier")
 def batch_export(request: HttpRequest, code: str) -> HttpResponse:
-    data = actions.export_batch(_batch(code), actor=user_of(request))
+    try:
+        data = actions.export_batch(_batch(code), actor=user_of(request))
+    except actions.PaymentError as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:batch", code=code)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="icbc-{code}.xlsx"'
     return response

@@ -61,6 +61,7 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     cashier = login(people.cashier)
     created = cashier.post("/payments/batches/", {"claims": [claim.number]})
     code = created["Location"].split("/")[-2]
+    login(people.approver).post(f"/payments/batches/{code}/approve/")
     sheet = load_workbook(io.BytesIO(cashier.get(f"/payments/batches/{code}/export.xlsx").content))
     assert sheet.worksheets[0]["E2"].value == claim.number
     cashier.post(

@@ -34,6 +34,9 @@ def approved(tree, people, settings):
 def test_batch_export_is_a_bank_ready_workbook(approved, people):
     batch = actions.create_batch([approved], actor=people.cashier)
     assert (batch.count, batch.total) == (1, Decimal("1600.00"))
+    with pytest.raises(actions.PaymentError, match="须先经审批"):
+        actions.export_batch(batch, actor=people.cashier)
+    batch = actions.approve_batch(batch, actor=people.approver)
     data = actions.export_batch(batch, actor=people.cashier)
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     row = [c.value for c in sheet[2]]
@@ -113,3 +116,20 @@ def test_a_claim_in_flight_cannot_be_batched_twice(approved, people):
     actions.create_batch([approved], actor=people.cashier)
     with pytest.raises(actions.PaymentError, match="已在发放中"):
         actions.create_batch([approved], actor=people.cashier)
+
+
+def test_batch_approval_is_four_eyes(approved, people):
+    from django.core.exceptions import PermissionDenied
+
+    batch = actions.create_batch([approved], actor=people.cashier)
+    with pytest.raises(PermissionDenied):
+        actions.approve_batch(batch, actor=people.cashier)
+    people.cashier.duty_approver = True
+    people.cashier.save()
+    with pytest.raises(actions.PaymentError, match="双人复核"):
+        actions.approve_batch(batch, actor=people.cashier)
+    approved_batch = actions.approve_batch(batch, actor=people.approver)
+    assert approved_batch.approved_by == people.approver
+    with pytest.raises(actions.PaymentError, match="已审批"):
+        actions.approve_batch(batch, actor=people.approver)
+    assert AuditEntry.objects.filter(action="payments.batch.approved").count() == 1

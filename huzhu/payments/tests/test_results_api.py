@@ -75,6 +75,11 @@ def test_payments_api_for_cashiers_only(approved, people):  # noqa: F811
     created = cashier.post("/api/v1/payment-batches", body, content_type="application/json")
     assert created.status_code == 201 and created.json()["total"] == "1600.00"
     batch = created.json()["id"]
+    assert cashier.get(f"/api/v1/payment-batches/{batch}/export").status_code == 409
+    approver = Client(
+        headers={"Authorization": f"Bearer {issue_token(people.approver, actor=None)}"}
+    )
+    assert approver.post(f"/api/v1/payment-batches/{batch}/approve").json()["approved"] is True
     export = cashier.get(f"/api/v1/payment-batches/{batch}/export")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     payment = created.json()["payments"][0]["id"]
