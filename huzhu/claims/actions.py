@@ -312,14 +312,19 @@ def mark_paid(claim: Claim, *, actor: Any) -> Claim:
     return _move(locked, "pay", actor, _snapshot(locked), [])
 
 
-def load_holiday_year(year: int, days: dict[date, bool], *, actor: Any) -> int:
+def load_holiday_year(
+    year: int, days: dict[date, bool], *, actor: Any, notes: dict[date, str] | None = None
+) -> int:
     """An admin loads a year's calendar (C-5): provisional due dates are recomputed. Returns the
     number of claims whose due date changed."""
     if any(d.year != year for d in days):
         raise ClaimError([f"日期不属于 {year} 年"])
     with transaction.atomic():
         Holiday.objects.filter(day__year=year).delete()
-        Holiday.objects.bulk_create(Holiday(day=d, working=w) for d, w in sorted(days.items()))
+        notes = notes or {}
+        Holiday.objects.bulk_create(
+            Holiday(day=d, working=w, note=notes.get(d, "")) for d, w in sorted(days.items())
+        )
         record, _ = HolidayYear.objects.update_or_create(
             year=year, defaults={"loaded_at": clock.now()}
         )

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from huzhu.accounts.actions import create_user
 from huzhu.accounts.models import Duty, Role, User
+from huzhu.claims.actions import load_holiday_year
 from huzhu.contracts.actions import (
     EnrolmentFacts,
     confirm_fee,
@@ -22,6 +23,7 @@ from huzhu.members.actions import import_roster
 from huzhu.organizations.actions import UnitFacts, create_union, create_unit
 from huzhu.organizations.models import Union, UnionKind, Unit
 from huzhu.rules.identity import credit_code_check_char, id_check_char, luhn_ok
+from huzhu.rules.workdays import library_calendar
 
 DEMO_PASSWORD = "huzhu-demo-2025"
 ROOT = ("jinan", "济南市总工会", UnionKind.CITY, "370100")
@@ -279,6 +281,18 @@ def _load_contracts(rng: random.Random, unions: dict[str, Union]) -> None:
             confirm_fee(contract, actor=None)
 
 
+def _seed_calendar() -> None:
+    """The holiday table starts from chinesecalendar's known years, for admins to see and edit."""
+    for year in (2025, 2026):
+        known = library_calendar(year)
+        load_holiday_year(
+            year,
+            {d: w for d, (w, _) in known.items()},
+            actor=None,
+            notes={d: n for d, (_, n) in known.items()},
+        )
+
+
 def load(seed: int = 2025) -> bool:
     """Load the demo data unless it is there already; True when it was loaded now."""
     if Union.objects.filter(code=ROOT[0]).exists():
@@ -289,6 +303,7 @@ def load(seed: int = 2025) -> bool:
         units = _load_units(rng, unions)
         _load_logins(unions, units)
         _load_contracts(rng, unions)
+        _seed_calendar()
     return True
 
 

@@ -72,3 +72,26 @@ def add_working_days(start: date, count: int, table: HolidayTable = NO_OVERRIDES
         provisional = provisional or answer.provisional
         count -= answer.value
     return DueDate(day, provisional)
+
+
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def library_calendar(year: int) -> dict[date, tuple[bool, str]]:
+    """chinesecalendar's arrangements of a year it knows: {day: (working, name)} for every
+    public holiday on a weekday and every make-up working day; {} for a year it does not know."""
+    days: dict[date, tuple[bool, str]] = {}
+    for source, working in ((chinese_calendar.holidays, False), (chinese_calendar.workdays, True)):
+        for day, name in source.items():
+            if day.year == year and (working or day.weekday() < 5):
+                days[day] = (working, HOLIDAY_NAMES.get(str(name), str(name)))
+    return days

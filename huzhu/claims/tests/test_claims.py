@@ -308,3 +308,17 @@ def test_holidays_command_and_the_staff_warning(tree, people, login, settings, t
 
     with pytest.raises(CommandError, match="不属于 2027"):
         call_command("holidays", "load", "2027", str(bad))
+
+
+def test_holidays_seed_copies_the_library_years(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from huzhu.claims.models import Holiday, HolidayYear
+
+    call_command("holidays", "seed", "2025")
+    assert Holiday.objects.get(day=date(2025, 10, 1)).note == "国庆节"
+    assert Holiday.objects.get(day=date(2025, 9, 28)).working
+    assert HolidayYear.objects.filter(year=2025).exists()
+    with pytest.raises(CommandError, match="没有 2031 年"):
+        call_command("holidays", "seed", "2031")

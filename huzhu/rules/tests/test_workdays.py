@@ -67,3 +67,17 @@ def test_zero_days_is_the_same_day_and_negative_is_refused():
 
 def test_calendar_years_outside_the_library_are_provisional():
     assert working_day(date(2003, 6, 2)).provisional
+
+
+def test_library_calendar_lists_weekday_holidays_and_make_up_days():
+    from huzhu.rules.workdays import library_calendar
+
+    days = library_calendar(2025)
+    assert days[date(2025, 10, 1)] == (False, "国庆节")
+    assert days[date(2025, 9, 28)] == (True, "国庆节")
+    assert date(2025, 10, 4) not in days  # a Saturday off anyway
+    assert library_calendar(2031) == {}
+    table = HolidayTable(
+        days=MappingProxyType({d: w for d, (w, _) in days.items()}), years=frozenset({2025})
+    )
+    assert add_working_days(date(2025, 9, 26), 10, table).day == date(2025, 10, 16)

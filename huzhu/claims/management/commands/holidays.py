@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huzhu.claims.actions import ClaimError, load_holiday_year
 from huzhu.core.management.jsoncommand import read_input
+from huzhu.rules.workdays import library_calendar
 
 
 class Command(BaseCommand):
@@ -17,11 +18,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser("load")
+        load = sub.add_parser("load", help="从 JSON 文件载入某年的安排")
         load.add_argument("year", type=int)
         load.add_argument("file")
+        seed = sub.add_parser("seed", help="把 chinesecalendar 已知年份的安排写入节假日表")
+        seed.add_argument("years", type=int, nargs="+")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "seed":
+            for year in options["years"]:
+                self._seed(year)
+            return
         try:
             raw = json.loads(read_input(options["file"]))
             days = {date.fromisoformat(k): bool(v) for k, v in raw.items()}
@@ -31,3 +38,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已载入 {options['year']} 年 {len(days)} 天的安排，重算 {changed} 件申请的应发放日"
         )
+
+    def _seed(self, year: int) -> None:
+        known = library_calendar(year)
+        if not known:
+            raise CommandError(
+                f"chinesecalendar 没有 {year} 年的数据，请用 load 载入官方安排", returncode=2
+            )
+        days = {day: working for day, (working, _) in known.items()}
+        load_holiday_year(year, days, actor=None, notes={d: n for d, (_, n) in known.items()})
+        self.stdout.write(f"已写入 {year} 年 {len(days)} 天的安排")
