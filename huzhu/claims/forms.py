@@ -44,6 +44,7 @@ class ClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         members = Member.objects.for_user(user).filter(memberships__left__isnull=True)
         self.fields["member"].queryset = find_members(members, search)  # type: ignore[attr-defined]
+        self.fields["member"].empty_label = "请选择职工"  # type: ignore[attr-defined]
 
     def facts(self) -> ClaimFacts:
         data = {k: v for k, v in self.cleaned_data.items() if k != "member"}

@@ -75,13 +75,20 @@ class AuditEntry(models.Model):
 
     @property
     def changes_for_display(self) -> list[tuple[str, Any, Any]]:
-        """changed_fields with each field named by its Chinese label."""
-        return [(_field_label(self.target_type, k), b, a) for k, b, a in self.changed_fields]
+        """changed_fields with each field named by its Chinese label, and coded values (states,
+        kinds) by theirs."""
+        rows = []
+        for name, before, after in self.changed_fields:
+            label, choices = _field_meta(self.target_type, name)
+            rows.append((label, choices.get(before, before), choices.get(after, after)))
+        return rows
 
 
 @lru_cache(maxsize=512)
-def _field_label(model_label: str, field: str) -> str:
+def _field_meta(model_label: str, field: str) -> tuple[str, dict[Any, str]]:
     try:
-        return str(apps.get_model(model_label)._meta.get_field(field).verbose_name)
+        model_field = apps.get_model(model_label)._meta.get_field(field)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return field
+        return field, {}
+    choices = {k: str(v) for k, v in (getattr(model_field, "flatchoices", None) or [])}
+    return str(getattr(model_field, "verbose_name", field)), choices

@@ -68,3 +68,17 @@ def test_changes_are_shown_with_chinese_field_names(tree):
     assert entry.changes_for_display == [("单位名称", "旧", "新")]
     odd = audit.record(None, "x.y.z", tree.unit_a, after={"unknown_field": 1})
     assert odd.changes_for_display == [("unknown_field", None, 1)]
+
+
+def test_coded_values_are_shown_by_their_labels(tree):
+    from huzhu.contracts.models import Contract
+
+    contract = Contract.objects.create(unit=tree.unit_a, funding_source="personal")
+    entry = audit.record(
+        None,
+        "contracts.contract.submitted",
+        contract,
+        before={"status": "draft"},
+        after={"status": "submitted"},
+    )
+    assert entry.changes_for_display == [("状态", "草稿", "已提交，待确认会费")]
