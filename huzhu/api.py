@@ -10,6 +10,7 @@ from huzhu.core import api_errors
 from huzhu.members.api import router as members_router
 from huzhu.organizations.api import router as organizations_router
 from huzhu.payments.api import router as payments_router
+from huzhu.quota.api import router as quota_router
 
 api = NinjaAPI(
     title="huzhu 职工大病互助保障接口",
@@ -27,3 +28,4 @@ api.add_router("/", members_router)
 api.add_router("/", contracts_router)
 api.add_router("/", claims_router)
 api.add_router("/", payments_router)
+api.add_router("/", quota_router)

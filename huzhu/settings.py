@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "huzhu.contracts",
     "huzhu.claims",
     "huzhu.payments",
+    "huzhu.quota",
     "huzhu.demo",
 ]
 

@@ -1,0 +1,313 @@
+"""Every write of the free-share programme: loading a year, and deciding an application under
+the period's row lock with the pure allocator of huzhu.rules.quota (SPEC §5)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from huzhu.claims.engine import holiday_table
+from huzhu.contracts.actions import next_number
+from huzhu.contracts.holdings import holdings_of
+from huzhu.contracts.models import Contract, ContractLine, ContractStatus, Funding
+from huzhu.core import audit, clock
+from huzhu.members.models import Member, Membership
+from huzhu.organizations.models import Unit
+from huzhu.quota.models import ApplicationStatus, FreeShareApplication, Programme, QuotaPeriod
+from huzhu.rules.dates import contract_end
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
+from huzhu.rules.quota import (
+    REASON_MESSAGES,
+    Application,
+    GrantStatus,
+    Period,
+    QuotaReason,
+    admit,
+    find_period,
+    grant,
+    local_moment,
+    open_ledger,
+)
+from huzhu.rules.roster import participation_needed, peak_shares
+
+
+class QuotaError(ValueError):
+    pass
+
+
+def load_programme(year: int, budget: Decimal, periods: list[Period], *, actor: Any) -> Programme:
+    """`huzhu quota-programme load`: a year and its periods (replaced while none has opened)."""
+    with transaction.atomic():
+        programme, _ = Programme.objects.select_for_update().get_or_create(
+            year=year, defaults={"budget": budget}
+        )
+        if programme.periods.filter(opened=True).exists():
+            raise QuotaError(f"{year} 年已有期次开始受理，不能再替换")
+        programme.budget = budget
+        programme.save(update_fields=["budget"])
+        programme.periods.all().delete()
+        QuotaPeriod.objects.bulk_create(
+            QuotaPeriod(
+                programme=programme,
+                no=p.no,
+                quota=p.quota,
+                opens=p.opens,
+                closes=p.closes,
+                hours_from=p.hours[0],
+                hours_to=p.hours[1],
+                working_days_only=p.working_days_only,
+                renewal_end_from=p.renewal_end_from,
+                renewal_end_to=p.renewal_end_to,
+            )
+            for p in periods
+        )
+        audit.record(
+            actor,
+            "quota.programme.loaded",
+            programme,
+            after={"budget": str(budget), "periods": [p.quota for p in periods]},
+        )
+    return programme
+
+
+@dataclass
+class Standing:
+    """What the unit's contracts say: new or renewal, and the current contract's end (Q-2)."""
+
+    kind: str
+    current_end: date | None
+    in_force: Contract | None
+
+
+def standing(unit: Unit, day: date, programme: Programme | None) -> Standing:
+    """A unit with a contract in force renews (its end date picks the period). A unit whose
+    last contract ended inside this programme year's renewal span also counts as renewing
+    [interpretation, as in the rulebook's example year]; any other unit applies as new."""
+    contracts = Contract.objects.filter(
+        unit=unit, status=ContractStatus.ACTIVE, funding=Funding.PAID
+    )
+    in_force = next((c for c in contracts.order_by("-end") if c.in_force_on(day)), None)
+    if in_force is not None:
+        return Standing("renewal", in_force.end, in_force)
+    latest = contracts.order_by("-end").values_list("end", flat=True).first()
+    if latest is not None and programme is not None:
+        spans = programme.periods.values_list("renewal_end_from", "renewal_end_to")
+        if any(start <= latest <= stop for start, stop in spans):
+            return Standing("renewal", latest, None)
+    return Standing("new", None, None)
+
+
+@dataclass
+class Eligibility:
+    members: list[Member] = field(default_factory=list)
+    excluded: list[tuple[Member, str]] = field(default_factory=list)
+
+
+def eligible_members(unit: Unit, programme: Programme | None, start: date) -> Eligibility:
+    """E-5 on the free contract's effective date, one free share per member per year (Q-1), and
+    no fourth share (P-2). Roster order decides who is first."""
+    result = Eligibility()
+    roster = list(
+        Membership.objects.filter(unit=unit, left__isnull=True)
+        .select_related("member")
+        .order_by("pk")
+    )
+    ids = [m.member_id for m in roster]
+    already = (
+        set(
+            ContractLine.objects.filter(
+                member_id__in=ids, contract__free_share_application__programme=programme
+            ).values_list("member_id", flat=True)
+        )
+        if programme
+        else set()
+    )
+    held = holdings_of(ids)
+    window = (start, contract_end(start))
+    plan = CRITICAL_ILLNESS_PLAN
+    for place in roster:
+        member = place.member
+        age = member.age_on(start)
+        if member.status != "in_service" or not plan.min_age <= age <= plan.max_age:
+            result.excluded.append((member, f"生效日 {start} 时{age}周岁或已退休，不符合入会条件"))
+        elif member.pk in already:
+            result.excluded.append((member, "本年度已获得过普惠名额（每人每年一份）"))
+        elif peak_shares(window, held[member.pk]) + 1 > plan.max_shares:
+            result.excluded.append((member, "已持有3份，不能再获赠（每人最多3份）"))
+        else:
+            result.members.append(member)
+    return result
+
+
+def _current_period(moment: datetime) -> QuotaPeriod | None:
+    day = local_moment(moment).date()
+    periods = list(
+        QuotaPeriod.objects.select_related("programme").filter(opens__lte=day, closes__gte=day)
+    )
+    rule = find_period([p.rule() for p in periods], moment)
+    return next((p for p in periods if rule is not None and p.no == rule.no), None)
+
+
+def _open(period: QuotaPeriod) -> None:
+    """Q-5: when a period takes its first application, it (and any earlier period that took
+    none) starts with what the previous period left over or overdrew."""
+    if period.opened:
+        return
+    previous: QuotaPeriod | None = None
+    for earlier in QuotaPeriod.objects.filter(
+        programme=period.programme, no__lte=period.no
+    ).order_by("no"):
+        current = period if earlier.pk == period.pk else earlier
+        if not current.opened:
+            ledger = open_ledger(current.rule(), previous.ledger() if previous else None)
+            current.rollover_in, current.advance_deducted = (
+                ledger.rollover_in,
+                ledger.advance_deducted,
+            )
+            current.opened = True
+            current.save(update_fields=["rollover_in", "advance_deducted", "opened"])
+        previous = current
+
+
+def apply_for_free_shares(
+    unit: Unit, chosen: list[str] | None, *, actor: Any
+) -> FreeShareApplication:
+    """Decide one application, first come first served: the period's row is locked, so grants
+    are exact under any load (Q-3, Q-4, Q-7). `chosen` lists member codes; None means every
+    eligible member of the roster."""
+    with transaction.atomic():
+        Unit.objects.select_for_update().get(pk=unit.pk)  # one application of a unit at a time
+        period = _current_period(clock.now())
+        if period is None:
+            return _refuse(unit, None, actor, QuotaReason.WINDOW_CLOSED, 0)
+        period = (
+            QuotaPeriod.objects.select_for_update().select_related("programme").get(pk=period.pk)
+        )
+        _open(period)
+        receipt = clock.now()  # the receipt instant is taken under the lock: FCFS is exact
+        today = local_moment(receipt).date()
+        place = standing(unit, today, period.programme)
+        start = place.in_force.end if place.in_force and place.in_force.end else today  # K-6
+        eligible = eligible_members(unit, period.programme, start)
+        members = [m for m in eligible.members if chosen is None or m.code in set(chosen)]
+        already = FreeShareApplication.objects.filter(
+            programme=period.programme,
+            unit=unit,
+            status__in=[ApplicationStatus.GRANTED, ApplicationStatus.PARTIAL],
+        ).exists()
+        request = Application(
+            "", unit.code, place.kind, place.current_end, max(len(members), 1), receipt
+        )
+        reason = admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
+        if reason is None and (
+            not members or len(members) < participation_needed(unit.member_count)
+        ):
+            reason = QuotaReason.NOT_ELIGIBLE
+        if reason is not None:
+            return _refuse(unit, period, actor, reason, len(members), place, receipt)
+        last = not QuotaPeriod.objects.filter(programme=period.programme, no__gt=period.no).exists()
+        status, count, ledger = grant(period.ledger(), len(members), last_period=last)
+        if status == GrantStatus.REFUSED:
+            return _refuse(
+                unit, period, actor, QuotaReason.QUOTA_EXHAUSTED, len(members), place, receipt
+            )
+        period.granted = ledger.granted
+        period.save(update_fields=["granted"])
+        contract = _free_contract(unit, members[:count], start, actor)
+        application = FreeShareApplication.objects.create(
+            programme=period.programme,
+            period=period,
+            unit=unit,
+            submitted_by=_user(actor),
+            submitted_at=receipt,
+            kind=place.kind,
+            current_end=place.current_end,
+            requested=len(members),
+            status=status.value,
+            granted=count,
+            contract=contract,
+            message=f"获得 {count} 个名额，合同 {contract.contract_no}",
+        )
+        audit.record(
+            actor,
+            "quota.application.granted",
+            application,
+            after={
+                "period": period.no,
+                "granted": count,
+                "contract": contract.contract_no,
+                "remaining": period.remaining,
+            },
+        )
+    return application
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _refuse(
+    unit: Unit,
+    period: QuotaPeriod | None,
+    actor: Any,
+    reason: QuotaReason,
+    requested: int,
+    place: Standing | None = None,
+    receipt: datetime | None = None,
+) -> FreeShareApplication:
+    message = period.rule().message(reason) if period else REASON_MESSAGES[reason]
+    application = FreeShareApplication.objects.create(
+        programme=period.programme if period else None,
+        period=period,
+        unit=unit,
+        submitted_by=_user(actor),
+        submitted_at=receipt or clock.now(),
+        kind=place.kind if place else "new",
+        current_end=place.current_end if place else None,
+        requested=requested,
+        status=ApplicationStatus.REFUSED,
+        reason=reason.value,
+        message=message,
+    )
+    audit.record(
+        actor,
+        "quota.application.refused",
+        application,
+        after={"reason": reason.value, "period": period.no if period else None},
+    )
+    return application
+
+
+def _free_contract(unit: Unit, members: list[Member], start: date, actor: Any) -> Contract:
+    """K-2, K-6: a PB contract, one share per granted member, active at once."""
+    contract = Contract(
+        unit=unit,
+        funding=Funding.FREE,
+        status=ContractStatus.ACTIVE,
+        effective=start,
+        end=contract_end(start),
+        total_shares=len(members),
+        fee=Decimal("0.00"),
+        created_by=_user(actor),
+        confirmed_at=clock.now(),
+        confirmed_by=_user(actor),
+        submitted_at=clock.now(),
+    )
+    contract.contract_no = next_number(contract, start)
+    contract.save()
+    ContractLine.objects.bulk_create(
+        ContractLine(contract=contract, member=m, shares=1) for m in members
+    )
+    audit.record(
+        actor,
+        "contracts.contract.granted_free",
+        contract,
+        after={
+            "contract_no": contract.contract_no,
+            "shares": len(members),
+            "effective": str(start),
+        },
+    )
+    return contract

@@ -1,0 +1,80 @@
+"""GET /api/v1/quota/current and POST /api/v1/quota/applications (issue 6)."""
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from huzhu.accounts.models import user_of
+from huzhu.contracts.access import require_applicant
+from huzhu.core import clock
+from huzhu.core.api_errors import ApiError
+from huzhu.organizations.access import get_unit_for
+from huzhu.quota.actions import apply_for_free_shares
+from huzhu.quota.models import QuotaPeriod
+
+router = Router(tags=["普惠名额"])
+
+
+class PeriodOut(Schema):
+    year: int
+    period: int
+    opens: date
+    closes: date
+    effective_quota: int
+    granted: int
+    remaining: int
+
+
+class ApplicationIn(Schema):
+    unit: str
+    members: str | list[str] = "all_eligible"
+
+
+class ApplicationOut(Schema):
+    status: str
+    granted: int
+    reason: str | None
+    message: str
+    contract_no: str | None
+    period: int | None
+
+
+@router.get("/quota/current", response=PeriodOut | None, summary="当前受理中的期次与剩余名额")
+def current(request: HttpRequest) -> PeriodOut | None:
+    today = clock.today()
+    period = (
+        QuotaPeriod.objects.select_related("programme")
+        .filter(opens__lte=today, closes__gte=today)
+        .first()
+    )
+    if period is None:
+        return None
+    return PeriodOut(
+        year=period.programme.year,
+        period=period.no,
+        opens=period.opens,
+        closes=period.closes,
+        effective_quota=period.effective_quota,
+        granted=period.granted,
+        remaining=period.remaining,
+    )
+
+
+@router.post("/quota/applications", response=ApplicationOut, summary="申请普惠名额（先到先得）")
+def apply(request: HttpRequest, body: ApplicationIn) -> ApplicationOut:
+    user = user_of(request)
+    unit = get_unit_for(user, body.unit)
+    require_applicant(user, unit.pk)
+    if isinstance(body.members, str) and body.members != "all_eligible":
+        raise ApiError(422, "invalid_input", 'members 应为 "all_eligible" 或职工编号列表')
+    chosen = None if isinstance(body.members, str) else list(body.members)
+    application = apply_for_free_shares(unit, chosen, actor=user)
+    return ApplicationOut(
+        status=application.status,
+        granted=application.granted,
+        reason=application.reason or None,
+        message=application.message,
+        contract_no=application.contract.contract_no if application.contract else None,
+        period=application.period.no if application.period else None,
+    )

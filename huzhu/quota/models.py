@@ -1,0 +1,140 @@
+"""The free-share programme (普惠服务, SPEC §5): programme years, their periods with the live
+ledger, and every application with its answer."""
+
+from datetime import time
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from huzhu.contracts.models import Contract
+from huzhu.core import clock
+from huzhu.organizations.models import Unit, opaque_code
+from huzhu.rules.quota import Period, PeriodLedger
+
+
+class Programme(models.Model):
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    budget = models.DecimalField("预算（元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "普惠年度"
+        verbose_name_plural = "普惠年度"
+        ordering: ClassVar[list[str]] = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年普惠服务"
+
+    @property
+    def audit_code(self) -> str:
+        return str(self.year)
+
+
+class QuotaPeriod(models.Model):
+    """One period (Q-2) and its ledger (Q-4, Q-5): the row every grant locks."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="periods")
+    no = models.PositiveSmallIntegerField("期次")
+    quota = models.PositiveIntegerField("基础名额")
+    opens = models.DateField("申请开始日")
+    closes = models.DateField("申请截止日")
+    hours_from = models.TimeField("每日开始", default=time(9))
+    hours_to = models.TimeField("每日结束", default=time(17))
+    working_days_only = models.BooleanField("仅工作日", default=True)
+    renewal_end_from = models.DateField("续会终止日自")
+    renewal_end_to = models.DateField("续会终止日至")
+    opened = models.BooleanField("已开始", default=False)
+    rollover_in = models.PositiveIntegerField("上期顺延", default=0)
+    advance_deducted = models.PositiveIntegerField("上期预先核减", default=0)
+    granted = models.PositiveIntegerField("已发放名额", default=0)
+
+    class Meta:
+        verbose_name = "普惠期次"
+        verbose_name_plural = "普惠期次"
+        ordering: ClassVar[list[str]] = ["programme__year", "no"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["programme", "no"], name="one_period_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.year} 年第 {self.no} 期"
+
+    @property
+    def audit_code(self) -> str:
+        return f"{self.programme.year}-{self.no}"
+
+    def rule(self) -> Period:
+        return Period(
+            no=self.no,
+            quota=self.quota,
+            opens=self.opens,
+            closes=self.closes,
+            renewal_end_from=self.renewal_end_from,
+            renewal_end_to=self.renewal_end_to,
+            hours=(self.hours_from, self.hours_to),
+            working_days_only=self.working_days_only,
+        )
+
+    def ledger(self) -> PeriodLedger:
+        return PeriodLedger(
+            self.no, self.quota, self.rollover_in, self.advance_deducted, self.granted
+        )
+
+    @property
+    def effective_quota(self) -> int:
+        return self.ledger().effective_quota
+
+    @property
+    def remaining(self) -> int:
+        return self.ledger().remaining
+
+
+def new_application_code() -> str:
+    return opaque_code("Q", 9)
+
+
+class ApplicationStatus(models.TextChoices):
+    GRANTED = "granted", "已获得名额"
+    PARTIAL = "partial", "部分获得名额"
+    REFUSED = "refused", "未获得名额"
+
+
+class FreeShareApplication(models.Model):
+    code = models.CharField("编号", max_length=12, unique=True, default=new_application_code)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="applications", null=True
+    )
+    period = models.ForeignKey(
+        QuotaPeriod, on_delete=models.PROTECT, related_name="applications", null=True, blank=True
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="free_share_applications")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    submitted_at = models.DateTimeField("受理时间", default=clock.now, db_index=True)
+    kind = models.CharField("类型", max_length=10, choices=[("new", "新入会"), ("renewal", "续会")])
+    current_end = models.DateField("现有合同终止日", null=True, blank=True)
+    requested = models.PositiveIntegerField("申请人数")
+    status = models.CharField("结果", max_length=10, choices=ApplicationStatus.choices)
+    granted = models.PositiveIntegerField("获得名额", default=0)
+    reason = models.CharField("未获原因", max_length=20, blank=True)
+    message = models.CharField("说明", max_length=200, blank=True)
+    contract = models.OneToOneField(
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="free_share_application",
+    )
+
+    class Meta:
+        verbose_name = "普惠名额申请"
+        verbose_name_plural = "普惠名额申请"
+        ordering: ClassVar[list[str]] = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_status_display()} {self.granted}"
+
+    @property
+    def audit_code(self) -> str:
+        return self.code
