@@ -1,0 +1,123 @@
+"""SPEC §5 on real rows: eligibility of members, once a year per unit, K-6 dates, concurrency."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+from django.db import connection, connections
+
+from huzhu.claims.tests.journeys import on, paid_contract
+from huzhu.contracts.models import Contract
+from huzhu.members.actions import import_roster
+from huzhu.members.models import Member
+from huzhu.members.tests.rosters import person, resident_id, xlsx
+from huzhu.organizations.tests.factories import UnitFactory
+from huzhu.quota.actions import apply_for_free_shares, eligible_members, load_programme
+from huzhu.quota.models import FreeShareApplication, Programme
+from huzhu.rules.quota import Period
+
+WINDOW = Period(1, 5, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
+LAST = Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30))
+
+
+@pytest.fixture
+def programme(db):
+    return load_programme(2025, 7_000_000, [WINDOW, LAST], actor=None)
+
+
+def test_members_holding_three_shares_or_a_free_share_are_excluded(
+    tree, people, settings, programme
+):
+    paid_contract(settings, tree.unit_a, people.registrar, "2025-01-10", shares=3)
+    on(settings, "2025-01-11")
+    holder = person(1, shares=3, 身份证号码=resident_id("19710301", serial=1))
+    import_roster(tree.unit_a, xlsx([holder, person(2)]), actor=None)
+    found = eligible_members(tree.unit_a, programme, date(2025, 3, 3))
+    assert [m.name for m in found.members] == ["职工2"]
+    assert "已持有3份" in found.excluded[0][1]
+
+
+def test_unit_gets_free_shares_once_and_renewal_starts_on_the_end_date(
+    tree, people, settings, programme
+):
+    paid_contract(settings, tree.unit_a, people.registrar, "2024-03-10", shares=1)
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    first = apply_for_free_shares(tree.unit_a, None, actor=people.officer_a)
+    assert (first.status, first.granted, first.kind) == ("granted", 1, "renewal")
+    assert first.contract.effective == date(2025, 3, 10)  # K-6: the current contract's end date
+    again = apply_for_free_shares(tree.unit_a, None, actor=people.officer_a)
+    assert (again.status, again.reason) == ("refused", "already_granted")
+    assert "每年只能获得一次" in again.message
+
+
+def test_last_period_grants_the_first_members_of_the_roster(tree, people, settings, programme):
+    on(settings, "2025-05-01")
+    tree.unit_a.member_count = 12
+    tree.unit_a.save()
+    import_roster(tree.unit_a, xlsx([person(i) for i in range(1, 13)]), actor=None)
+    settings.HUZHU_NOW = "2025-06-03T10:00:00+08:00"
+    answer = apply_for_free_shares(tree.unit_a, None, actor=people.officer_a)
+    # period 2: base 5 + the 5 period 1 left unused (Q-5) = 10 of the 12 asked (Q-4, last period)
+    assert (answer.status, answer.granted) == ("partial", 10)
+    names = set(answer.contract.lines.values_list("member__name", flat=True))
+    assert names == {f"职工{i}" for i in range(1, 11)}
+
+
+def test_too_few_members_is_not_eligible_and_outside_the_window_is_closed(
+    tree, people, settings, programme
+):
+    on(settings, "2025-02-01")
+    tree.unit_a.member_count = 10
+    tree.unit_a.save()
+    import_roster(tree.unit_a, xlsx([person(1), person(2)]), actor=None)
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    assert apply_for_free_shares(tree.unit_a, None, actor=None).reason == "not_eligible"
+    settings.HUZHU_NOW = "2025-04-03T10:00:00+08:00"
+    closed = apply_for_free_shares(tree.unit_a, None, actor=None)
+    assert (closed.reason, closed.period) == ("window_closed", None)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_200_simultaneous_applications_never_over_grant(tree, settings):
+    load_programme(
+        2025, 7_000_000, [WINDOW.__class__(**{**WINDOW.__dict__, "quota": 30}), LAST], actor=None
+    )
+    on(settings, "2025-02-01")
+    units = []
+    for index in range(200):
+        unit = UnitFactory(union=tree.lixia, member_count=1)
+        import_roster(unit, xlsx([person(5000 + index)]), actor=None)
+        units.append(unit)
+    settings.HUZHU_NOW = "2025-03-03T09:00:00+08:00"
+    go = threading.Event()
+    failures: list[BaseException] = []
+
+    def apply(unit):
+        try:
+            go.wait()
+            apply_for_free_shares(unit, None, actor=None)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    # 200 submissions from 40 threads at once (PostgreSQL allows 100 connections by default)
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        futures = [pool.submit(apply, unit) for unit in units]
+        go.set()
+        for future in futures:
+            future.result()
+    assert failures == []
+    answers = FreeShareApplication.objects.all()
+    assert answers.count() == 200 and answers.values("unit").distinct().count() == 200
+    assert sum(a.granted for a in answers) == 30  # one member each: no over-grant at all
+    assert answers.filter(status="granted").count() == 30
+    assert set(answers.filter(status="refused").values_list("reason", flat=True)) == {
+        "quota_exhausted"
+    }
+    members = Contract.objects.filter(funding="free").values_list("lines__member", flat=True)
+    assert len(members) == len(set(members)) == 30
+    assert Programme.objects.get().periods.get(no=1).granted == 30
+    assert Member.objects.count() == 200
