@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("huzhu.contracts.urls")),
     path("", include("huzhu.claims.urls")),
     path("", include("huzhu.payments.urls")),
+    path("", include("huzhu.quota.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -25,8 +25,8 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """The business date in China Standard Time."""
+    """The business date in China Standard Time (HUZHU_NOW wins over HUZHU_TODAY)."""
     day = str(getattr(settings, "HUZHU_TODAY", "") or "")
-    if day:
+    if day and not getattr(settings, "HUZHU_NOW", ""):
         return date.fromisoformat(day)
     return timezone.localtime(now()).date()

@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(("organizations:unit_list", "单位" if user.role != "unit_officer" else "本单位"))
     items.append(("contracts:list", "保障合同"))
     items.append(("claims:list", "救助申请"))
+    items.append(("quota:board", "普惠名额"))
     if user.has_duty("cashier"):
         items.append(("payments:list", "救助金发放"))
     if user.sees_all_organizations:

@@ -281,6 +281,32 @@ def _load_contracts(rng: random.Random, unions: dict[str, Union]) -> None:
             confirm_fee(contract, actor=None)
 
 
+PROGRAMME_2025 = [  # SPEC Q-2: (quota, window, renewal end dates)
+    (130_000, ("2025-02-28", "2025-03-21"), ("2024-11-01", "2025-03-31")),
+    (68_000, ("2025-05-30", "2025-06-20"), ("2025-01-01", "2025-06-30")),
+    (61_000, ("2025-08-29", "2025-09-19"), ("2025-04-01", "2025-09-30")),
+    (91_000, ("2025-11-28", "2025-12-19"), ("2025-07-01", "2025-12-31")),
+]
+
+
+def _load_programmes() -> None:
+    """The 2025 programme of the rulebook, and the same table a year on for the demo (its last
+    window is open at the end of November 2026)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from huzhu.quota.actions import load_programme
+    from huzhu.rules.dates import add_years
+    from huzhu.rules.quota import Period
+
+    for shift in (0, 1):
+        periods = [
+            Period(no, quota, *(add_years(date.fromisoformat(d), shift) for d in (*window, *ends)))
+            for no, (quota, window, ends) in enumerate(PROGRAMME_2025, start=1)
+        ]
+        load_programme(2025 + shift, Decimal("7000000.00"), periods, actor=None)
+
+
 def _seed_calendar() -> None:
     """The holiday table starts from chinesecalendar's known years, for admins to see and edit."""
     for year in (2025, 2026):
@@ -304,6 +330,7 @@ def load(seed: int = 2025) -> bool:
         _load_logins(unions, units)
         _load_contracts(rng, unions)
         _seed_calendar()
+        _load_programmes()
     return True
 
 

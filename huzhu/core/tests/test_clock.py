@@ -32,3 +32,9 @@ def test_real_clock_when_unset(settings):
     settings.HUZHU_TODAY = ""
     settings.HUZHU_NOW = ""
     assert abs((clock.now() - datetime.now(tz=SHANGHAI)).total_seconds()) < 5
+
+
+def test_now_wins_over_today(settings):
+    settings.HUZHU_TODAY = "2025-01-01"
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    assert clock.today() == date(2025, 3, 3)

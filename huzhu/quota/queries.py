@@ -1,0 +1,94 @@
+"""Reads for the free-share pages: what a unit may do now, the board, units yet to apply."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from huzhu.claims.engine import holiday_table
+from huzhu.core import clock
+from huzhu.organizations.models import Unit, UnitQuerySet
+from huzhu.quota.actions import Eligibility, Standing, eligible_members, standing
+from huzhu.quota.models import ApplicationStatus, FreeShareApplication, Programme, QuotaPeriod
+from huzhu.rules.quota import REASON_MESSAGES, Application, QuotaReason, admit
+
+
+@dataclass
+class Preview:
+    period: QuotaPeriod | None
+    standing: Standing
+    eligibility: Eligibility
+    reason: QuotaReason | None
+    message: str
+
+
+def current_period() -> QuotaPeriod | None:
+    today = clock.today()
+    return (
+        QuotaPeriod.objects.select_related("programme")
+        .filter(opens__lte=today, closes__gte=today)
+        .first()
+    )
+
+
+def preview(unit: Unit) -> Preview:
+    """Whether the unit may apply right now, and why not (nothing is written)."""
+    period = current_period()
+    programme = period.programme if period else Programme.objects.first()
+    now = clock.now()
+    place = standing(unit, clock.today(), programme)
+    start = place.in_force.end if place.in_force and place.in_force.end else clock.today()
+    eligibility = eligible_members(unit, programme, start)
+    if period is None:
+        reason: QuotaReason | None = QuotaReason.WINDOW_CLOSED
+        return Preview(None, place, eligibility, reason, REASON_MESSAGES[QuotaReason.WINDOW_CLOSED])
+    already = FreeShareApplication.objects.filter(
+        programme=period.programme,
+        unit=unit,
+        status__in=[ApplicationStatus.GRANTED, ApplicationStatus.PARTIAL],
+    ).exists()
+    request = Application("", unit.code, place.kind, place.current_end, 1, now)
+    reason = admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
+    if reason is None and period.remaining <= 0 and period.opened:
+        reason = QuotaReason.QUOTA_EXHAUSTED
+    message = period.rule().message(reason) if reason else "现在可以申请"
+    return Preview(period, place, eligibility, reason, message)
+
+
+def board(programme: Programme | None) -> list[dict[str, object]]:
+    """Per period: effective quota, granted, remaining, answers so far (live board)."""
+    if programme is None:
+        return []
+    counts = {
+        row["period"]: row
+        for row in FreeShareApplication.objects.filter(programme=programme)
+        .values("period")
+        .annotate(
+            granted_units=Count("pk", filter=~Q(status=ApplicationStatus.REFUSED)),
+            refused_units=Count("pk", filter=Q(status=ApplicationStatus.REFUSED)),
+        )
+    }
+    rows = []
+    for period in programme.periods.order_by("no"):
+        effective = max(period.effective_quota, 0)
+        row = counts.get(period.pk, {})
+        rows.append(
+            {
+                "period": period,
+                "effective": effective,
+                "remaining": period.remaining if period.opened else effective,
+                "percent": min(100, period.granted * 100 // effective) if effective else 100,
+                "granted_units": row.get("granted_units", 0),
+                "refused_units": row.get("refused_units", 0),
+            }
+        )
+    return rows
+
+
+def not_applied(units: UnitQuerySet, programme: Programme | None) -> UnitQuerySet:
+    """Units of the scope without a granted application this programme year."""
+    if programme is None:
+        return units.none()
+    done = FreeShareApplication.objects.filter(
+        programme=programme, status__in=[ApplicationStatus.GRANTED, ApplicationStatus.PARTIAL]
+    ).values("unit")
+    return units.exclude(pk__in=done).select_related("union")

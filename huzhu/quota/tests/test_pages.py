@@ -1,0 +1,99 @@
+"""Free-share pages and API: the board, a unit's application, units yet to apply; strangers."""
+
+import io
+from datetime import date
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from huzhu.accounts.auth import issue_token
+from huzhu.claims.tests.journeys import on
+from huzhu.members.actions import import_roster
+from huzhu.members.tests.rosters import person, xlsx
+from huzhu.quota.actions import load_programme
+from huzhu.rules.quota import Period
+
+
+@pytest.fixture
+def open_window(tree, settings):
+    load_programme(
+        2025,
+        7_000_000,
+        [Period(1, 3, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))],
+        actor=None,
+    )
+    on(settings, "2025-02-01")
+    for unit, base in ((tree.unit_a, 1), (tree.unit_b, 100)):
+        unit.member_count = 2
+        unit.save()
+        import_roster(unit, xlsx([person(base), person(base + 1)]), actor=None)
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+
+
+def test_unit_sees_why_and_applies(tree, people, login, open_window):
+    officer = login(people.officer_a)
+    page = officer.get(f"/units/{tree.unit_a.code}/free-shares/").content.decode()
+    assert "可以申请" in page and "剩余 3 个名额" in page
+    done = officer.post(
+        f"/units/{tree.unit_a.code}/free-shares/apply/", follow=True
+    ).content.decode()
+    assert "申请成功" in done and "PB25" in done
+    again = officer.post(
+        f"/units/{tree.unit_a.code}/free-shares/apply/", follow=True
+    ).content.decode()
+    assert "每年只能获得一次" in again
+    board = login(people.registrar).get("/quota/", headers={"HX-Request": "true"}).content.decode()
+    assert 'data-remaining="1"><strong>1</strong>' in board
+    assert "<html" not in board
+
+
+def test_quota_exhausted_closes_the_channel(tree, people, login, open_window):
+    login(people.officer_a).post(f"/units/{tree.unit_a.code}/free-shares/apply/")
+    second = (
+        login(people.officer_b)
+        .post(f"/units/{tree.unit_b.code}/free-shares/apply/", follow=True)
+        .content.decode()
+    )
+    # 3 places: unit A took 2; unit B asks 2 with 1 left in the only (last) period → partial 1
+    assert "申请成功" in second
+    page = login(people.officer_b).get(f"/units/{tree.unit_b.code}/free-shares/").content.decode()
+    assert "每年只能获得一次" in page
+
+
+def test_strangers_cannot_apply_for_another_unit(tree, people, login, open_window):
+    assert login(people.officer_b).get(f"/units/{tree.unit_a.code}/free-shares/").status_code == 404
+    assert (
+        login(people.officer_b).post(f"/units/{tree.unit_a.code}/free-shares/apply/").status_code
+        == 404
+    )
+    api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_b, actor=None)}"})
+    refused = api.post(
+        "/api/v1/quota/applications", {"unit": tree.unit_a.code}, content_type="application/json"
+    )
+    assert refused.status_code == 404
+    bad = api.post(
+        "/api/v1/quota/applications",
+        {"unit": tree.unit_b.code, "members": "some"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+
+
+def test_current_period_api(people, open_window):
+    api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"})
+    body = api.get("/api/v1/quota/current").json()
+    assert (body["year"], body["period"], body["remaining"]) == (2025, 1, 3)
+
+
+def test_pending_units_are_scoped_and_exported(tree, people, login, open_window):
+    login(people.officer_a).post(f"/units/{tree.unit_a.code}/free-shares/apply/")
+    union = login(people.union_officer).get("/quota/pending-units/").content.decode()
+    assert "甲二单位" in union and "甲单位</a>" not in union and "乙单位" not in union
+    staff = login(people.registrar).get("/quota/pending-units/?format=xlsx")
+    names = {
+        row[0].value
+        for row in load_workbook(io.BytesIO(staff.content)).worksheets[0].iter_rows(min_row=2)
+    }
+    assert names == {"甲二单位", "乙单位"}
+    assert login(people.officer_a).get("/quota/pending-units/").status_code == 403

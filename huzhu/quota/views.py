@@ -1,0 +1,95 @@
+"""Free-share pages: the live board, a unit's application, units yet to apply (issue 6)."""
+
+import io
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from huzhu.accounts.models import Role, user_of
+from huzhu.contracts.access import require_applicant
+from huzhu.core.access import authenticated, roles
+from huzhu.core.types import HtmxHttpRequest
+from huzhu.organizations.access import get_unit_for
+from huzhu.organizations.models import Unit
+from huzhu.quota import actions, queries
+from huzhu.quota.models import FreeShareApplication, Programme
+
+
+def _programme() -> Programme | None:
+    period = queries.current_period()
+    return period.programme if period else Programme.objects.first()
+
+
+@authenticated
+def board(request: HtmxHttpRequest) -> HttpResponse:
+    programme = _programme()
+    context = {"programme": programme, "rows": queries.board(programme)}
+    template = "quota/_board.html" if request.htmx else "quota/board.html"
+    return render(request, template, context)
+
+
+@authenticated
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_applicant(user, unit.pk)
+    context = {
+        "unit": unit,
+        "preview": queries.preview(unit),
+        "answers": FreeShareApplication.objects.filter(unit=unit).select_related("contract")[:10],
+    }
+    return render(request, "quota/apply.html", context)
+
+
+@authenticated
+@require_POST
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_applicant(user, unit.pk)
+    answer = actions.apply_for_free_shares(unit, None, actor=user)
+    if answer.granted:
+        messages.success(request, f"申请成功：{answer.message}")
+    else:
+        messages.error(request, f"未获得名额：{answer.message}")
+    return redirect("quota:apply", code=unit.code)
+
+
+@roles(Role.ADMIN, Role.STAFF, Role.UNION_OFFICER)
+def pending_units(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    units = queries.not_applied(Unit.objects.for_user(user), _programme()).order_by(
+        "union__path", "name"
+    )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(units)
+    return render(request, "quota/pending.html", {"units": units[:500], "count": units.count()})
+
+
+def _xlsx(units: object) -> HttpResponse:
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = "尚未申请普惠名额的单位"
+    sheet.append(["单位名称", "统一社会信用代码", "上级工会", "会员人数", "联系人", "联系电话"])
+    for unit in units:  # type: ignore[attr-defined]
+        sheet.append(
+            [
+                unit.name,
+                unit.credit_code,
+                unit.union.name,
+                unit.member_count,
+                unit.contact_name,
+                unit.contact_phone,
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="pending-units.xlsx"'
+    return response
