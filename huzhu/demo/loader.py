@@ -300,10 +300,12 @@ def _load_programmes() -> None:
     from huzhu.rules.quota import Period
 
     for shift in (0, 1):
-        periods = [
-            Period(no, quota, *(add_years(date.fromisoformat(d), shift) for d in (*window, *ends)))
-            for no, (quota, window, ends) in enumerate(PROGRAMME_2025, start=1)
-        ]
+        periods = []
+        for no, (quota, window, ends) in enumerate(PROGRAMME_2025, start=1):
+            opens, closes, first, last = (
+                add_years(date.fromisoformat(d), shift) for d in (*window, *ends)
+            )
+            periods.append(Period(no, quota, opens, closes, first, last))
         load_programme(2025 + shift, Decimal("7000000.00"), periods, actor=None)
 
 
