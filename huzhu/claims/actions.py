@@ -166,7 +166,11 @@ def attach_document(
 
 
 def _lock(claim: Claim, action: str, actor: Any) -> Claim:
-    locked = Claim.objects.select_for_update().select_related("member", "unit").get(pk=claim.pk)
+    locked = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("member", "unit")
+        .get(pk=claim.pk)
+    )
     transition = TRANSITIONS[action]
     if not allowed(action, locked.status):
         raise ClaimError([f"申请当前状态为“{locked.get_status_display()}”，不能{transition.label}"])

@@ -44,7 +44,11 @@ def _snapshot(contract: Contract) -> dict[str, Any]:
 
 
 def _lock(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update().select_related("unit__union").get(pk=contract.pk)
+    return (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("unit__union")
+        .get(pk=contract.pk)
+    )
 
 
 def create_enrolment(

@@ -272,7 +272,7 @@ def _place_on_roster(
     on_rolls = [pk for _, pk in lookup_pks(Membership, "member", list(shares))]
     current = {
         m.member_id: m
-        for m in Membership.objects.select_for_update()
+        for m in Membership.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(pk__in=on_rolls, left__isnull=True)
     }

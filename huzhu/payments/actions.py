@@ -146,7 +146,11 @@ def record_result(
 ) -> Payment:
     """M-2: paid (bank reference and date) — the claim becomes paid — or failed (reason)."""
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("claim").get(pk=payment.pk)
+        locked = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("claim")
+            .get(pk=payment.pk)
+        )
         if locked.status != PaymentStatus.PENDING:
             raise PaymentError(f"该笔已是“{locked.get_status_display()}”，不能再登记结果")
         before = {"status": locked.status}

@@ -174,73 +174,90 @@ def _open(period: QuotaPeriod) -> None:
 def apply_for_free_shares(
     unit: Unit, chosen: list[str] | None, *, actor: Any
 ) -> FreeShareApplication:
-    """Decide one application, first come first served: the period's row is locked, so grants
-    are exact under any load (Q-3, Q-4, Q-7). `chosen` lists member codes; None means every
-    eligible member of the roster."""
+    """Decide one application, first come first served (Q-3, Q-4, Q-7). Everything that does not
+    depend on the quota is checked first, without the period lock; only the grant itself runs
+    under the lock, with the receipt instant taken there, so grants are exact under any load.
+    `chosen` lists member codes; None means every eligible member of the roster."""
     with transaction.atomic():
-        Unit.objects.select_for_update().get(pk=unit.pk)  # one application of a unit at a time
-        period = _current_period(clock.now())
+        Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)  # one application at a time
+        arrived = clock.now()
+        period = _current_period(arrived)
         if period is None:
             return _refuse(unit, None, actor, QuotaReason.WINDOW_CLOSED, 0)
-        period = (
-            QuotaPeriod.objects.select_for_update().select_related("programme").get(pk=period.pk)
-        )
-        _open(period)
-        receipt = clock.now()  # the receipt instant is taken under the lock: FCFS is exact
-        today = local_moment(receipt).date()
+        today = local_moment(arrived).date()
         place = standing(unit, today, period.programme)
         start = place.in_force.end if place.in_force and place.in_force.end else today  # K-6
-        eligible = eligible_members(unit, period.programme, start)
-        members = [m for m in eligible.members if chosen is None or m.code in set(chosen)]
-        already = FreeShareApplication.objects.filter(
-            programme=period.programme,
-            unit=unit,
-            status__in=[ApplicationStatus.GRANTED, ApplicationStatus.PARTIAL],
-        ).exists()
-        request = Application(
-            "", unit.code, place.kind, place.current_end, max(len(members), 1), receipt
-        )
-        reason = admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
-        if reason is None and (
-            not members or len(members) < participation_needed(unit.member_count)
-        ):
-            reason = QuotaReason.NOT_ELIGIBLE
+        members = [
+            m
+            for m in eligible_members(unit, period.programme, start).members
+            if chosen is None or m.code in set(chosen)
+        ]
+        reason = _admission(unit, period, place, members, arrived)
+        if reason is None and period.opened and period.remaining <= 0:
+            reason = QuotaReason.QUOTA_EXHAUSTED  # the channel is closed: no need to queue
         if reason is not None:
-            return _refuse(unit, period, actor, reason, len(members), place, receipt)
-        last = not QuotaPeriod.objects.filter(programme=period.programme, no__gt=period.no).exists()
-        status, count, ledger = grant(period.ledger(), len(members), last_period=last)
-        if status == GrantStatus.REFUSED:
-            return _refuse(
-                unit, period, actor, QuotaReason.QUOTA_EXHAUSTED, len(members), place, receipt
-            )
-        period.granted = ledger.granted
-        period.save(update_fields=["granted"])
-        contract = _free_contract(unit, members[:count], start, actor)
-        application = FreeShareApplication.objects.create(
-            programme=period.programme,
-            period=period,
-            unit=unit,
-            submitted_by=_user(actor),
-            submitted_at=receipt,
-            kind=place.kind,
-            current_end=place.current_end,
-            requested=len(members),
-            status=status.value,
-            granted=count,
-            contract=contract,
-            message=f"获得 {count} 个名额，合同 {contract.contract_no}",
+            return _refuse(unit, period, actor, reason, len(members), place, arrived)
+        return _grant(unit, period.pk, place, members, start, actor)
+
+
+def _admission(
+    unit: Unit, period: QuotaPeriod, place: Standing, members: list[Member], moment: datetime
+) -> QuotaReason | None:
+    """Q-2, Q-3, Q-6 and E-3: why the application cannot be considered, or None."""
+    already = FreeShareApplication.objects.filter(
+        programme=period.programme,
+        unit=unit,
+        status__in=[ApplicationStatus.GRANTED, ApplicationStatus.PARTIAL],
+    ).exists()
+    request = Application(
+        "", unit.code, place.kind, place.current_end, max(len(members), 1), moment
+    )
+    reason = admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
+    if reason is None and (not members or len(members) < participation_needed(unit.member_count)):
+        return QuotaReason.NOT_ELIGIBLE
+    return reason
+
+
+def _grant(
+    unit: Unit, period_pk: int, place: Standing, members: list[Member], start: date, actor: Any
+) -> FreeShareApplication:
+    """The critical section: lock the period, take the receipt instant, grant, record."""
+    # FOR NO KEY UPDATE of the period row only: rows that merely reference the period or the
+    # programme (refusals being recorded) do not wait for the grant, and cannot deadlock with it.
+    locked = QuotaPeriod.objects.select_for_update(no_key=True, of=("self",))
+    period = locked.select_related("programme").get(pk=period_pk)
+    _open(period)
+    receipt = clock.now()
+    last = not QuotaPeriod.objects.filter(programme=period.programme, no__gt=period.no).exists()
+    status, count, ledger = grant(period.ledger(), len(members), last_period=last)
+    if status == GrantStatus.REFUSED:
+        return _refuse(
+            unit, period, actor, QuotaReason.QUOTA_EXHAUSTED, len(members), place, receipt
         )
-        audit.record(
-            actor,
-            "quota.application.granted",
-            application,
-            after={
-                "period": period.no,
-                "granted": count,
-                "contract": contract.contract_no,
-                "remaining": period.remaining,
-            },
-        )
+    period.granted = ledger.granted
+    period.save(update_fields=["granted"])
+    contract = _free_contract(unit, members[:count], start, actor)
+    application = FreeShareApplication.objects.create(
+        programme=period.programme,
+        period=period,
+        unit=unit,
+        submitted_by=_user(actor),
+        submitted_at=receipt,
+        kind=place.kind,
+        current_end=place.current_end,
+        requested=len(members),
+        status=status.value,
+        granted=count,
+        contract=contract,
+        message=f"获得 {count} 个名额，合同 {contract.contract_no}",
+    )
+    after = {
+        "period": period.no,
+        "granted": count,
+        "contract": contract.contract_no,
+        "remaining": period.remaining,
+    }
+    audit.record(actor, "quota.application.granted", application, after=after)
     return application
 
 

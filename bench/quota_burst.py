@@ -1,0 +1,191 @@
+"""Benchmark: the opening minute of a free-share window. Starts the app with gunicorn on the
+configured database (PostgreSQL in the measurement), loads a programme whose window is open, creates
+2,000 units with rosters, fires their applications from 64 concurrent clients on loopback, and in
+the same run measures the same server on a trivial authenticated endpoint (GET /api/v1/me, the
+floor). Prints one JSON line: applications per second, p50/p99 latency, floor requests per second,
+ratio, over-granted count.
+
+    HUZHU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/huzhu \\
+        .venv/bin/python -m bench.quota_burst [--units 2000] [--clients 64]
+
+Target (issue 6): ratio at least 0.5, over-granted 0.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huzhu.settings")
+NOW = "2025-03-03T10:00:00+08:00"  # a Monday inside the window below
+os.environ["HUZHU_NOW"] = NOW
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from huzhu.accounts.auth import issue_token  # noqa: E402
+from huzhu.accounts.models import Role, User  # noqa: E402
+from huzhu.demo.loader import credit_code  # noqa: E402
+from huzhu.members.actions import import_roster  # noqa: E402
+from huzhu.members.tests.rosters import person, xlsx  # noqa: E402
+from huzhu.organizations.models import Union, UnionKind, Unit  # noqa: E402
+from huzhu.quota.actions import load_programme  # noqa: E402
+from huzhu.quota.models import FreeShareApplication, QuotaPeriod  # noqa: E402
+from huzhu.rules.quota import Period  # noqa: E402
+
+PORT = 8765
+QUOTA = 3000
+
+
+def seed(units: int) -> list[tuple[str, str]]:
+    """(unit code, officer token) for each unit; three members each."""
+    import random
+
+    rng = random.Random(6)
+    load_programme(
+        2025,
+        7_000_000,
+        [
+            Period(
+                1, QUOTA, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31)
+            )
+        ],
+        actor=None,
+    )
+    union = Union.objects.create(
+        code="bench", name="基准工会", kind=UnionKind.DISTRICT, path="/bench/"
+    )
+    pairs = []
+    for index in range(units):
+        unit = Unit.objects.create(
+            name=f"基准单位{index}",
+            credit_code=credit_code(rng, "370102"),
+            union=union,
+            member_count=3,
+            contact_name="张伟",
+            contact_phone="13905310000",
+        )
+        import_roster(unit, xlsx([person(10 * index + k) for k in range(3)]), actor=None)
+        officer = User.objects.create(username=f"bench{index}", role=Role.UNIT_OFFICER, unit=unit)
+        pairs.append((unit.code, issue_token(officer, actor=None)))
+    return pairs
+
+
+def call(method: str, path: str, token: str, body: dict[str, object] | None = None) -> float:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}",
+        data=data,
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback only)
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(response.status)
+    return time.perf_counter() - started
+
+
+def burst(
+    clients: int, jobs: list[tuple[str, str, str, dict[str, object] | None]]
+) -> tuple[float, list[float]]:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        latencies = list(pool.map(lambda job: call(*job), jobs))
+    return time.perf_counter() - started, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=64)
+    args = parser.parse_args()
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    server = None
+    try:
+        pairs = seed(args.units)
+        env = os.environ | {"HUZHU_NOW": NOW, "HUZHU_DATABASE_URL": _url(), "HUZHU_HTTPS": "false"}
+        server = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "huzhu.wsgi",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--workers",
+                "4",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+        _wait_for_server(pairs[0][1])
+        floor_seconds, _ = burst(args.clients, [("GET", "/api/v1/me", t, None) for _, t in pairs])
+        seconds, latencies = burst(
+            args.clients,
+            [("POST", "/api/v1/quota/applications", t, {"unit": c}) for c, t in pairs],
+        )
+        granted = sum(FreeShareApplication.objects.values_list("granted", flat=True))
+        period = QuotaPeriod.objects.get()
+        over = max(granted - max(period.effective_quota, 0), 0)
+        answers = FreeShareApplication.objects.count()
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    rate, floor_rate = len(pairs) / seconds, len(pairs) / floor_seconds
+    ordered = sorted(latencies)
+    print(
+        json.dumps(
+            {
+                "benchmark": "quota_burst",
+                "database": connection.vendor,
+                "applications": len(pairs),
+                "answers": answers,
+                "clients": args.clients,
+                "applications_per_second": round(rate, 1),
+                "p50_ms": round(statistics.median(ordered) * 1000, 1),
+                "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 1),
+                "floor_requests_per_second": round(floor_rate, 1),
+                "ratio": round(rate / floor_rate, 2),
+                "granted": granted,
+                "over_granted": over,
+                "target_ratio": 0.5,
+            }
+        )
+    )
+
+
+def _url() -> str:
+    settings = connection.settings_dict
+    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+def _wait_for_server(token: str) -> None:
+    for _ in range(100):
+        try:
+            call("GET", "/api/v1/me", token)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+if __name__ == "__main__":
+    main()
