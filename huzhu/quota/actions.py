@@ -85,15 +85,17 @@ def standing(unit: Unit, day: date, programme: Programme | None) -> Standing:
     """A unit with a contract in force renews (its end date picks the period). A unit whose
     last contract ended inside this programme year's renewal span also counts as renewing
     [interpretation, as in the rulebook's example year]; any other unit applies as new."""
-    contracts = Contract.objects.filter(
-        unit=unit, status=ContractStatus.ACTIVE, funding=Funding.PAID
+    contracts = list(
+        Contract.objects.filter(
+            unit=unit, status=ContractStatus.ACTIVE, funding=Funding.PAID, end__isnull=False
+        ).order_by("-end")
     )
-    in_force = next((c for c in contracts.order_by("-end") if c.in_force_on(day)), None)
+    in_force = next((c for c in contracts if c.in_force_on(day)), None)
     if in_force is not None:
         return Standing("renewal", in_force.end, in_force)
-    latest = contracts.order_by("-end").values_list("end", flat=True).first()
+    latest = contracts[0].end if contracts else None
     if latest is not None and programme is not None:
-        spans = programme.periods.values_list("renewal_end_from", "renewal_end_to")
+        spans = [(p.renewal_end_from, p.renewal_end_to) for p in programme.periods.all()]
         if any(start <= latest <= stop for start, stop in spans):
             return Standing("renewal", latest, None)
     return Standing("new", None, None)
@@ -144,7 +146,9 @@ def eligible_members(unit: Unit, programme: Programme | None, start: date) -> El
 def _current_period(moment: datetime) -> QuotaPeriod | None:
     day = local_moment(moment).date()
     periods = list(
-        QuotaPeriod.objects.select_related("programme").filter(opens__lte=day, closes__gte=day)
+        QuotaPeriod.objects.select_related("programme")
+        .prefetch_related("programme__periods")
+        .filter(opens__lte=day, closes__gte=day)
     )
     rule = find_period([p.rule() for p in periods], moment)
     return next((p for p in periods if rule is not None and p.no == rule.no), None)
@@ -228,7 +232,7 @@ def _grant(
     period = locked.select_related("programme").get(pk=period_pk)
     _open(period)
     receipt = clock.now()
-    last = not QuotaPeriod.objects.filter(programme=period.programme, no__gt=period.no).exists()
+    last = period.no == max(p.no for p in period.programme.periods.all())
     status, count, ledger = grant(period.ledger(), len(members), last_period=last)
     if status == GrantStatus.REFUSED:
         return _refuse(
