@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_units_race_for_one_quota(browser, live_server, tree, people, settings):
-    window = Period(1, 2, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
+    window = Period(
+        1, 2, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31)
+    )
     load_programme(2025, 7_000_000, [window], actor=None)
     on(settings, "2025-02-01")
     for unit, base in ((tree.unit_a, 1), (tree.unit_b, 100)):
