@@ -51,7 +51,7 @@ def make_case(rng: random.Random, index: int) -> Case:
             contracts.append(
                 ContractFact(
                     f"B01{index}{n}", rng.choice((1, 1, 2, 3)), effective, contract_end(effective)
-                )  # fmt: skip
+                )
             )
             effective = contract_end(effective)  # a continuous renewal
     kind = rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0]
@@ -64,7 +64,7 @@ def make_case(rng: random.Random, index: int) -> Case:
                 BenefitType.DISABILITY_ACCIDENT,
                 start + timedelta(days=40),
                 Decimal("1200.00"),
-            )  # fmt: skip
+            )
         )
     claim = make_claim(
         kind,

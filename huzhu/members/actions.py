@@ -240,10 +240,23 @@ def _refresh_member(member: Member, row: RosterRow, actor: Any) -> AuditEntry | 
 
 
 NEW_MEMBER_FIELDS = [
-    "code", "name", "id_number", "id_hash", "birth_date", "sex", "mobile", "bank_card",
-    "bank_card_hash", "status", "tags", "consent_version", "consent_date", "consent_method",
-    "created_at", "updated_at",
-]  # fmt: skip
+    "code",
+    "name",
+    "id_number",
+    "id_hash",
+    "birth_date",
+    "sex",
+    "mobile",
+    "bank_card",
+    "bank_card_hash",
+    "status",
+    "tags",
+    "consent_version",
+    "consent_date",
+    "consent_method",
+    "created_at",
+    "updated_at",
+]
 
 
 def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], list[str]]:
@@ -256,12 +269,26 @@ def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], 
         if person is None or card is None:  # pragma: no cover - only valid rows reach here
             raise ValueError("row without a person")
         codes.append(new_member_code())
-        values.append((
-            codes[-1], row.name, crypto.encrypt(person.number), digest, person.birth_date,
-            person.sex, row.mobile, crypto.encrypt(card.number), card_hash(card.number),
-            row.status, json.dumps(list(row.tags), ensure_ascii=False), NOTICE_VERSION, today,
-            CONSENT_METHOD, now, now,
-        ))  # fmt: skip
+        values.append(
+            (
+                codes[-1],
+                row.name,
+                crypto.encrypt(person.number),
+                digest,
+                person.birth_date,
+                person.sex,
+                row.mobile,
+                crypto.encrypt(card.number),
+                card_hash(card.number),
+                row.status,
+                json.dumps(list(row.tags), ensure_ascii=False),
+                NOTICE_VERSION,
+                today,
+                CONSENT_METHOD,
+                now,
+                now,
+            )
+        )
     insert_rows(Member, NEW_MEMBER_FIELDS, values)
     return dict(lookup_pks(Member, "id_hash", [digest for digest, _ in rows])), codes
 
