@@ -28,6 +28,16 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    """The holiday table is cached per process; each test starts from its own database."""
+    from huzhu.claims.engine import forget_holidays
+
+    forget_holidays()
+    yield
+    forget_holidays()
+
+
 @pytest.fixture
 def tree(db):
     city = UnionFactory(code="city", name="济南市总工会", kind=UnionKind.CITY)

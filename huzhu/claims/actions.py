@@ -14,7 +14,8 @@ from huzhu.claims import engine, uploads
 from huzhu.claims.checklist import checklist
 from huzhu.claims.models import Claim, ClaimDocument, ClaimLine, ClaimStatus, Holiday, HolidayYear
 from huzhu.claims.workflow import TRANSITIONS, allowed
-from huzhu.contracts.models import Contract, NumberSequence
+from huzhu.contracts.actions import take_sequence
+from huzhu.contracts.models import Contract
 from huzhu.core import audit, clock
 from huzhu.members.models import Member
 from huzhu.rules.identity import validate_bank_card, validate_resident_id
@@ -95,11 +96,7 @@ def _trustee_problems(facts: ClaimFacts, today: date) -> list[str]:
 
 def next_claim_number(year: int) -> str:
     """JZ + year + 6-digit sequence (issue 5), from a locked per-year sequence row."""
-    NumberSequence.objects.get_or_create(prefix="JZ", year=year)
-    sequence = NumberSequence.objects.select_for_update().get(prefix="JZ", year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"JZ{year}{sequence.last:06d}"
+    return f"JZ{year}{take_sequence('JZ', year):06d}"
 
 
 def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
@@ -329,6 +326,7 @@ def load_holiday_year(
         Holiday.objects.bulk_create(
             Holiday(day=d, working=w, note=notes.get(d, "")) for d, w in sorted(days.items())
         )
+        engine.forget_holidays()
         record, _ = HolidayYear.objects.update_or_create(
             year=year, defaults={"loaded_at": clock.now()}
         )

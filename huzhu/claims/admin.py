@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from huzhu.claims.engine import forget_holidays
 from huzhu.claims.models import Holiday, HolidayYear
 from huzhu.core.admin_audit import AuditedModelAdmin
 
@@ -12,6 +16,14 @@ class HolidayAdmin(AuditedModelAdmin):
     list_display = ("day", "working", "note")
     list_filter = ("working",)
     date_hierarchy = "day"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        forget_holidays()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        forget_holidays()
 
 
 @admin.register(HolidayYear)

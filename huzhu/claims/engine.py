@@ -1,6 +1,7 @@
 """Translate a claim and the member's contracts and earlier claims into rule inputs, and the
 holiday table into the rules' calendar. The decision itself is huzhu.rules.adjudication's."""
 
+import time
 from types import MappingProxyType
 from typing import Any
 
@@ -73,7 +74,22 @@ def decide(claim: Claim) -> tuple[Decision, dict[str, Any]]:
     return decision, decision_json(decision)
 
 
+_CACHE: dict[str, tuple[float, HolidayTable]] = {}
+CACHE_SECONDS = 60.0
+
+
 def holiday_table() -> HolidayTable:
+    """The editable calendar, kept for a minute per process (it changes a few times a year);
+    changes made through huzhu clear it at once in the process that makes them."""
+    cached = _CACHE.get("table")
+    if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+        return cached[1]
     days = dict(Holiday.objects.values_list("day", "working"))
     years = frozenset(HolidayYear.objects.values_list("year", flat=True))
-    return HolidayTable(days=MappingProxyType(days), years=years)
+    table = HolidayTable(days=MappingProxyType(days), years=years)
+    _CACHE["table"] = (time.monotonic(), table)
+    return table
+
+
+def forget_holidays() -> None:
+    _CACHE.clear()

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import (
@@ -193,16 +194,22 @@ def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
     return locked
 
 
+def take_sequence(prefix: str, year: int) -> int:
+    """The next number of a (prefix, year) sequence. The UPDATE locks the row until the
+    transaction ends, so concurrent takers queue and never get the same number."""
+    rows = NumberSequence.objects.filter(prefix=prefix, year=year)
+    if not rows.update(last=F("last") + 1):
+        NumberSequence.objects.get_or_create(prefix=prefix, year=year)
+        rows.update(last=F("last") + 1)
+    return int(rows.values_list("last", flat=True).get())
+
+
 def next_number(contract: Contract, effective: date) -> str:
-    """K-2: B + series + yy + sequence (paid), PB + yy + sequence (free); the sequence row is
-    locked, unique per prefix and year, and widens past 9999."""
+    """K-2: B + series + yy + sequence (paid), PB + yy + sequence (free); unique per prefix and
+    year, widening past 9999 instead of wrapping."""
     yy = effective.year % 100
     prefix = "PB" if contract.funding == Funding.FREE else "B" + contract.unit.union.contract_series
-    NumberSequence.objects.get_or_create(prefix=prefix, year=yy)
-    sequence = NumberSequence.objects.select_for_update().get(prefix=prefix, year=yy)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{prefix}{yy:02d}{sequence.last:04d}"
+    return f"{prefix}{yy:02d}{take_sequence(prefix, yy):04d}"
 
 
 def cancel_contract(contract: Contract, *, actor: Any, reason: str) -> Contract:

@@ -13,6 +13,7 @@ from huzhu.contracts.actions import next_number
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus, Funding
 from huzhu.core import audit, clock
+from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member, Membership
 from huzhu.organizations.models import Unit
 from huzhu.quota.models import ApplicationStatus, FreeShareApplication, Programme, QuotaPeriod
@@ -240,7 +241,7 @@ def _grant(
         )
     period.granted = ledger.granted
     period.save(update_fields=["granted"])
-    contract = _free_contract(unit, members[:count], start, actor)
+    contract, contract_entry = _free_contract(unit, members[:count], start, actor)
     application = FreeShareApplication.objects.create(
         programme=period.programme,
         period=period,
@@ -261,7 +262,8 @@ def _grant(
         "contract": contract.contract_no,
         "remaining": period.remaining,
     }
-    audit.record(actor, "quota.application.granted", application, after=after)
+    entry = audit.build(actor, "quota.application.granted", application, after=after)
+    AuditEntry.objects.bulk_create([contract_entry, entry])
     return application
 
 
@@ -301,8 +303,11 @@ def _refuse(
     return application
 
 
-def _free_contract(unit: Unit, members: list[Member], start: date, actor: Any) -> Contract:
-    """K-2, K-6: a PB contract, one share per granted member, active at once."""
+def _free_contract(
+    unit: Unit, members: list[Member], start: date, actor: Any
+) -> tuple[Contract, AuditEntry]:
+    """K-2, K-6: a PB contract, one share per granted member, active at once; its audit entry
+    is returned for the caller to write with its own."""
     contract = Contract(
         unit=unit,
         funding=Funding.FREE,
@@ -321,14 +326,5 @@ def _free_contract(unit: Unit, members: list[Member], start: date, actor: Any) -
     ContractLine.objects.bulk_create(
         ContractLine(contract=contract, member=m, shares=1) for m in members
     )
-    audit.record(
-        actor,
-        "contracts.contract.granted_free",
-        contract,
-        after={
-            "contract_no": contract.contract_no,
-            "shares": len(members),
-            "effective": str(start),
-        },
-    )
-    return contract
+    after = {"contract_no": contract.contract_no, "shares": len(members), "effective": str(start)}
+    return contract, audit.build(actor, "contracts.contract.granted_free", contract, after=after)
