@@ -95,11 +95,14 @@ def simulate_text(text: str, table: HolidayTable = NO_OVERRIDES) -> dict[str, An
     if not isinstance(raw_apps, list):
         raise bad("applications", "应为数组")
     applications = [read_application(a, f"applications[{i}]") for i, a in enumerate(raw_apps)]
-    return result_json(allocate(periods, applications, table))
+    return result_json(allocate(periods, applications, table), [p.no for p in periods])
 
 
-def result_json(result: YearResult) -> dict[str, Any]:
+def result_json(result: YearResult, order: list[int] | None = None) -> dict[str, Any]:
+    """The simulation's answer; periods in the order of the input (`order`), else by number."""
     last = result.ledgers[-1].no if result.ledgers else None
+    position = {no: i for i, no in enumerate(order or [])}
+    ledgers = sorted(result.ledgers, key=lambda p: position.get(p.no, p.no))
     return {
         "applications": [
             {
@@ -122,7 +125,7 @@ def result_json(result: YearResult) -> dict[str, Any]:
                 "granted": p.granted,
                 "rollover_out": 0 if p.no == last else p.remaining,
             }
-            for p in result.ledgers
+            for p in ledgers
         ],
         "returned_to_budget": result.returned_to_budget,
     }

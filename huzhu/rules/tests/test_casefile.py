@@ -228,3 +228,10 @@ def test_overlapping_or_duplicate_periods_are_refused():
         simulate_text(json.dumps({"periods": [PERIOD, second], "applications": []}))
     with pytest.raises(RuleViolation, match="重复"):
         simulate_text(json.dumps({"periods": [PERIOD, PERIOD], "applications": []}))
+
+
+def test_periods_come_back_in_the_order_of_the_input():
+    second = PERIOD | {"no": 2, "opens": "2025-05-30", "closes": "2025-06-20"}
+    result = simulate_text(json.dumps({"periods": [second, PERIOD], "applications": [APP]}))
+    assert [p["no"] for p in result["periods"]] == [2, 1]
+    assert result["periods"][1]["granted"] == 3 and result["returned_to_budget"] == 17
