@@ -172,7 +172,7 @@ def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             actions.reject_claim(claim, actor=user, reason=reason)
         else:
             actions.archive_claim(claim, actor=user)
-        messages.success(request, f"已{TRANSITIONS[action].label}")
+        messages.success(request, f"已完成：{TRANSITIONS[action].label}")
     except actions.ClaimError as exc:
         for problem in exc.problems:
             messages.error(request, problem)
