@@ -36,7 +36,7 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     page.get_by_label("被保障人", exact=True).select_option(label=member.name)
     page.get_by_label("救助类型").select_option("critical_illness")
     page.get_by_label("事件日期（首次确诊日 / 事故日 / 身故日）").fill("2023-01-02")
-    page.get_by_label("重大疾病").select_option("CI01")
+    page.get_by_label("重大疾病（输入名称或代码查找，如“尿毒症”“CI04”）").fill("尿毒症")
     page.get_by_role("button", name="提交申请").click()
     assert "已提交" in page.locator(".messages").inner_text()
     rows = page.locator("table").first.locator("tbody tr")

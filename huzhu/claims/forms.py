@@ -4,9 +4,10 @@ from django import forms
 
 from huzhu.accounts.models import User
 from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.models import DISEASE_CHOICES, KIND_CHOICES, Circumstance
+from huzhu.claims.models import KIND_CHOICES, Circumstance
 from huzhu.members.models import Member, MemberQuerySet
 from huzhu.rules.identity import normalize
+from huzhu.rules.product import DISEASES
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -21,8 +22,10 @@ class ClaimForm(forms.Form):
     first_diagnosed = forms.DateField(
         label="该疾病首次确诊日期（默认同事件日期）", required=False, widget=DATE
     )
-    disease = forms.ChoiceField(
-        label="重大疾病", required=False, choices=[("", "（非重大疾病）")] + DISEASE_CHOICES
+    disease = forms.CharField(
+        label="重大疾病（输入名称或代码查找，如“尿毒症”“CI04”）",
+        required=False,
+        widget=forms.TextInput(attrs={"list": "disease-list", "autocomplete": "off"}),
     )
     disability_grade = forms.IntegerField(label="伤残等级（1-10级）", required=False)
     circumstance = forms.ChoiceField(
@@ -45,6 +48,23 @@ class ClaimForm(forms.Form):
         members = Member.objects.for_user(user).filter(memberships__left__isnull=True)
         self.fields["member"].queryset = find_members(members, search)  # type: ignore[attr-defined]
         self.fields["member"].empty_label = "请选择职工"  # type: ignore[attr-defined]
+
+    def clean_disease(self) -> str:
+        """A code, a code with its name (as the list offers it), or a unique part of a name."""
+        text = str(self.cleaned_data.get("disease") or "").strip()
+        if not text:
+            return ""
+        code = text.split()[0].upper()
+        if code in DISEASES:
+            return code
+        found = [c for c, d in DISEASES.items() if text in d.name]
+        if len(found) == 1:
+            return found[0]
+        raise forms.ValidationError(
+            "请从列表中选择34类重大疾病之一"
+            if not found
+            else f"“{text}”对应多种疾病，请从列表中选择"
+        )
 
     def facts(self) -> ClaimFacts:
         data = {k: v for k, v in self.cleaned_data.items() if k != "member"}

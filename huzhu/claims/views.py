@@ -21,6 +21,7 @@ from huzhu.core import clock
 from huzhu.core.access import authenticated, public
 from huzhu.core.models import AuditEntry
 from huzhu.rules.adjudication import time_bar_deadline
+from huzhu.rules.product import DISEASES
 
 STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items()} | {
     "claims.claim.submitted": "提交申请",
@@ -80,7 +81,9 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                 request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
             )
             return redirect("claims:detail", number=claim.number)
-    return render(request, "claims/claim_form.html", {"form": form, "search": search})
+    diseases = [(code, d.name) for code, d in DISEASES.items()]
+    context = {"form": form, "search": search, "diseases": diseases}
+    return render(request, "claims/claim_form.html", context)
 
 
 @authenticated

@@ -158,3 +158,30 @@ def test_api_claim_journey_and_errors(enrolled, people):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("CI01", "CI01"), ("ci04 原发性癌症", "CI04"), ("尿毒症", "CI01"), ("肺切除", "CI29")],
+)
+def test_disease_is_found_by_name_or_code(enrolled, people, login, typed, code):
+    form = {
+        "member": enrolled.pk,
+        "kind": "critical_illness",
+        "event_date": "2023-06-01",
+        "disease": typed,
+    }
+    login(people.officer_a).post("/claims/new/", form)
+    assert Claim.objects.get().disease == code
+
+
+@pytest.mark.parametrize(("typed", "words"), [("感冒", "34类重大疾病"), ("心绞痛", "多种疾病")])
+def test_unknown_or_ambiguous_disease_names_are_refused(enrolled, people, login, typed, words):
+    form = {
+        "member": enrolled.pk,
+        "kind": "critical_illness",
+        "event_date": "2023-06-01",
+        "disease": typed,
+    }
+    assert words in login(people.officer_a).post("/claims/new/", form).content.decode()
+    assert not Claim.objects.exists()
