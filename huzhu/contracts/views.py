@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -28,7 +29,9 @@ from huzhu.rules.roster import participation_needed
 @authenticated
 def contract_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    contracts = Contract.objects.for_user(user).select_related("unit")
+    contracts = (
+        Contract.objects.for_user(user).select_related("unit").annotate(people=Count("lines"))
+    )
     status = request.GET.get("status", "")
     if status in ContractStatus.values:
         contracts = contracts.filter(status=status)
