@@ -30,7 +30,10 @@ from huzhu.rules.roster import participation_needed
 def contract_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     contracts = (
-        Contract.objects.for_user(user).select_related("unit").annotate(people=Count("lines"))
+        Contract.objects.for_user(user)
+        .select_related("unit")
+        .annotate(people=Count("lines"))
+        .order_by("-created_at")
     )
     status = request.GET.get("status", "")
     if status in ContractStatus.values:
