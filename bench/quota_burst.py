@@ -110,6 +110,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     args = parser.parse_args()
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -126,9 +128,9 @@ def main() -> None:
                 "--bind",
                 f"127.0.0.1:{PORT}",
                 "--workers",
-                "4",
+                str(args.workers),
                 "--threads",
-                "4",
+                str(args.threads),
                 "--log-level",
                 "warning",
             ],
@@ -159,6 +161,7 @@ def main() -> None:
                 "applications": len(pairs),
                 "answers": answers,
                 "clients": args.clients,
+                "server": f"{args.workers} workers x {args.threads} threads",
                 "applications_per_second": round(rate, 1),
                 "p50_ms": round(statistics.median(ordered) * 1000, 1),
                 "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 1),
