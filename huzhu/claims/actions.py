@@ -17,6 +17,7 @@ from huzhu.claims.workflow import TRANSITIONS, allowed
 from huzhu.contracts.actions import take_sequence
 from huzhu.contracts.models import Contract
 from huzhu.core import audit, clock
+from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
 from huzhu.rules.identity import validate_bank_card, validate_resident_id
 from huzhu.rules.money import money
@@ -26,10 +27,8 @@ from huzhu.rules.workdays import add_working_days
 PAYMENT_WORKING_DAYS = 10  # C-5
 
 
-class ClaimError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("；".join(problems))
-        self.problems = problems
+class ClaimError(StepRefused):
+    """A refused claim step."""
 
 
 @dataclass(frozen=True)

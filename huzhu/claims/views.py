@@ -19,6 +19,7 @@ from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
+from huzhu.core.downloads import file_response, pdf_response
 from huzhu.core.models import AuditEntry
 from huzhu.rules.adjudication import time_bar_deadline
 from huzhu.rules.product import DISEASES
@@ -141,11 +142,8 @@ def document_file(request: HttpRequest, number: str, item: str) -> HttpResponse:
     document = claim.documents.filter(item=item, received=True).first()
     if document is None:
         raise Http404("没有该材料")
-    response = HttpResponse(uploads.read(document.file_path), content_type=document.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="{document.item}.{document.file_path[-3:]}"'
-    )
-    return response
+    name = f"{document.item}.{document.file_path.rsplit('.', 1)[-1]}"
+    return file_response(uploads.read(document.file_path), name, document.content_type, inline=True)
 
 
 @authenticated
@@ -184,27 +182,21 @@ def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     return redirect("claims:detail", number=claim.number)
 
 
-def _pdf(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
-
-
 @public
 def blank_form(request: HttpRequest, form: str) -> HttpResponse:
     """The blank 救助申请表 and 授权委托书 to print."""
     if form == "application":
-        return _pdf(pdf.application_form(), "application")
-    return _pdf(pdf.power_of_attorney(), "power-of-attorney")
+        return pdf_response(pdf.application_form(), "application.pdf")
+    return pdf_response(pdf.power_of_attorney(), "power-of-attorney.pdf")
 
 
 @authenticated
 def claim_pdf(request: HttpRequest, number: str, form: str) -> HttpResponse:
     claim = get_claim_for(user_of(request), number)
     if form == "application":
-        return _pdf(pdf.application_form(claim), f"application-{claim.number}")
+        return pdf_response(pdf.application_form(claim), f"application-{claim.number}.pdf")
     if form == "power-of-attorney":
-        return _pdf(pdf.power_of_attorney(claim), f"power-of-attorney-{claim.number}")
+        return pdf_response(pdf.power_of_attorney(claim), f"power-of-attorney-{claim.number}.pdf")
     if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStatus.ARCHIVED):
         raise Http404("审批通过后才有发放通知")
-    return _pdf(pdf.payment_notice(claim), f"payment-notice-{claim.number}")
+    return pdf_response(pdf.payment_notice(claim), f"payment-notice-{claim.number}.pdf")

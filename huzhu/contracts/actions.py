@@ -19,6 +19,7 @@ from huzhu.contracts.models import (
     NumberSequence,
 )
 from huzhu.core import audit, clock
+from huzhu.core.errors import StepRefused
 from huzhu.members.models import Membership
 from huzhu.organizations.models import Unit
 from huzhu.rules.dates import contract_end
@@ -26,12 +27,8 @@ from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, Plan
 from huzhu.rules.roster import participation_needed, peak_shares
 
 
-class ContractError(ValueError):
-    """A refused contract step, with every reason in Chinese."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("；".join(problems))
-        self.problems = problems
+class ContractError(StepRefused):
+    """A refused contract step."""
 
 
 @dataclass(frozen=True)

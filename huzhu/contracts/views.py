@@ -21,6 +21,7 @@ from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.contracts.pdf import certificate
 from huzhu.core import clock
 from huzhu.core.access import authenticated
+from huzhu.core.downloads import pdf_response
 from huzhu.members.models import Membership
 from huzhu.organizations.access import get_unit_for
 from huzhu.rules.roster import participation_needed
@@ -131,6 +132,4 @@ def _apply(step: str, contract: Contract, request: HttpRequest) -> Contract:
 @authenticated
 def certificate_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
     contract = get_contract_for(user_of(request), public_id)
-    response = HttpResponse(certificate(contract), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="contract-{contract.public_id}.pdf"'
-    return response
+    return pdf_response(certificate(contract), f"contract-{contract.public_id}.pdf")

@@ -12,6 +12,7 @@ from huzhu.accounts.models import user_of
 from huzhu.contracts.models import ContractLine
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
+from huzhu.core.downloads import xlsx_response
 from huzhu.core.types import HtmxHttpRequest
 from huzhu.members import actions, imports
 from huzhu.members.access import (
@@ -24,14 +25,6 @@ from huzhu.members.forms import RosterUploadForm
 from huzhu.members.models import NOTICE_VERSION, Member, Membership
 from huzhu.members.spreadsheet import template_workbook
 from huzhu.organizations.access import get_unit_for
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @authenticated
@@ -54,7 +47,7 @@ def roster(request: HttpRequest, code: str) -> HttpResponse:
 
 @authenticated
 def roster_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(template_workbook(NOTICE_VERSION), "职工名册模板.xlsx")
+    return xlsx_response(template_workbook(NOTICE_VERSION), "职工名册模板.xlsx")
 
 
 @authenticated
@@ -122,7 +115,7 @@ def roster_report(request: HttpRequest, code: str, token: str) -> HttpResponse:
     if data is None:
         messages.error(request, "校验结果已失效，请重新上传")
         return redirect("members:roster", code=unit.code)
-    return _xlsx(data, "名册校验结果.xlsx")
+    return xlsx_response(data, "名册校验结果.xlsx")
 
 
 @authenticated

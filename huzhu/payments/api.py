@@ -11,11 +11,11 @@ from ninja.responses import Status
 from huzhu.accounts.models import Duty, user_of
 from huzhu.claims.models import Claim
 from huzhu.core.api_errors import ApiError
+from huzhu.core.downloads import xlsx_response
 from huzhu.payments import actions
-from huzhu.payments.models import Payment, PaymentBatch
+from huzhu.payments.models import Payment, PaymentBatch, get_batch
 
 router = Router(tags=["救助金发放"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BatchIn(Schema):
@@ -93,9 +93,7 @@ def create_batch(request: HttpRequest, body: BatchIn) -> Status[BatchOut]:
 
 @router.post("/payment-batches/{id}/approve", response=BatchOut, summary="审批发放批次（双人复核）")
 def approve_batch(request: HttpRequest, id: str) -> BatchOut:
-    batch = PaymentBatch.objects.filter(code=id).first()
-    if batch is None:
-        raise ApiError(404, "not_found", "没有该批次")
+    batch = get_batch(id)
     try:
         return _batch(actions.approve_batch(batch, actor=user_of(request)))
     except actions.PaymentError as exc:
@@ -105,16 +103,12 @@ def approve_batch(request: HttpRequest, id: str) -> BatchOut:
 @router.get("/payment-batches/{id}/export", summary="下载工商银行批量代发文件（xlsx），下载被记录")
 def export_batch(request: HttpRequest, id: str) -> HttpResponse:
     _cashier(request)
-    batch = PaymentBatch.objects.filter(code=id).first()
-    if batch is None:
-        raise ApiError(404, "not_found", "没有该批次")
+    batch = get_batch(id)
     try:
         data = actions.export_batch(batch, actor=user_of(request))
     except actions.PaymentError as exc:
         raise ApiError(409, "payment_refused", str(exc)) from exc
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="icbc-{batch.code}.xlsx"'
-    return response
+    return xlsx_response(data, f"icbc-{batch.code}.xlsx")
 
 
 @router.post("/payments/{id}/result", response=PaymentOut, summary="登记一笔发放的银行结果")

@@ -5,6 +5,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 
 from huzhu.claims.models import Claim
 from huzhu.core import clock
@@ -92,3 +93,11 @@ class Payment(models.Model):
     @property
     def audit_code(self) -> str:
         return self.code
+
+
+def get_batch(code: str) -> PaymentBatch:
+    """A batch by its code; a 404 (page or JSON) when there is none."""
+    batch = PaymentBatch.objects.filter(code=code).first()
+    if batch is None:
+        raise Http404("没有该批次")
+    return batch

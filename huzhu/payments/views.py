@@ -10,10 +10,9 @@ from django.views.decorators.http import require_POST
 from huzhu.accounts.models import user_of
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.core.access import staff_duty
+from huzhu.core.downloads import xlsx_response
 from huzhu.payments import actions
-from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus, get_batch
 
 
 @staff_duty("cashier")
@@ -43,16 +42,9 @@ def batch_create(request: HttpRequest) -> HttpResponse:
     return redirect("payments:batch", code=batch.code)
 
 
-def _batch(code: str) -> PaymentBatch:
-    batch = PaymentBatch.objects.filter(code=code).first()
-    if batch is None:
-        raise Http404("没有该批次")
-    return batch
-
-
 @staff_duty("cashier", "approver")
 def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
-    batch = _batch(code)
+    batch = get_batch(code)
     payments = batch.payments.select_related("claim").order_by("pk")
     user = user_of(request)
     context = {
@@ -68,7 +60,7 @@ def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def batch_approve(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        actions.approve_batch(_batch(code), actor=user_of(request))
+        actions.approve_batch(get_batch(code), actor=user_of(request))
         messages.success(request, "批次已审批，出纳可以导出银行文件")
     except actions.PaymentError as exc:
         messages.error(request, str(exc))
@@ -78,19 +70,17 @@ def batch_approve(request: HttpRequest, code: str) -> HttpResponse:
 @staff_duty("cashier")
 def batch_export(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        data = actions.export_batch(_batch(code), actor=user_of(request))
+        data = actions.export_batch(get_batch(code), actor=user_of(request))
     except actions.PaymentError as exc:
         messages.error(request, str(exc))
         return redirect("payments:batch", code=code)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="icbc-{code}.xlsx"'
-    return response
+    return xlsx_response(data, f"icbc-{code}.xlsx")
 
 
 @staff_duty("cashier")
 @require_POST
 def payment_result(request: HttpRequest, code: str, claim_number: str) -> HttpResponse:
-    batch = _batch(code)
+    batch = get_batch(code)
     payment = Payment.objects.filter(batch=batch, claim__number=claim_number).first()
     if payment is None:
         raise Http404("没有该笔发放")
@@ -131,7 +121,7 @@ def reissue(request: HttpRequest, claim_number: str) -> HttpResponse:
 @require_POST
 def bank_results(request: HttpRequest, code: str) -> HttpResponse:
     """Upload the bank's result file (回盘) for a batch: all rows recorded, or none."""
-    batch = _batch(code)
+    batch = get_batch(code)
     upload = request.FILES.get("file")
     try:
         if upload is None:

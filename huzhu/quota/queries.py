@@ -30,10 +30,19 @@ def current_period() -> QuotaPeriod | None:
     )
 
 
+def programme_of(period: QuotaPeriod | None) -> Programme | None:
+    """The programme of the open period, else the latest one."""
+    return period.programme if period else Programme.objects.first()
+
+
+def current_programme() -> Programme | None:
+    return programme_of(current_period())
+
+
 def preview(unit: Unit) -> Preview:
     """Whether the unit may apply right now, and why not (nothing is written)."""
     period = current_period()
-    programme = period.programme if period else Programme.objects.first()
+    programme = programme_of(period)
     now = clock.now()
     place = standing(unit, clock.today(), programme)
     start = place.in_force.end if place.in_force and place.in_force.end else clock.today()

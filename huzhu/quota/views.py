@@ -11,21 +11,17 @@ from openpyxl import Workbook
 from huzhu.accounts.models import Role, user_of
 from huzhu.contracts.access import require_applicant
 from huzhu.core.access import authenticated, roles
+from huzhu.core.downloads import xlsx_response
 from huzhu.core.types import HtmxHttpRequest
 from huzhu.organizations.access import get_unit_for
 from huzhu.organizations.models import Unit
 from huzhu.quota import actions, queries
-from huzhu.quota.models import FreeShareApplication, Programme
-
-
-def _programme() -> Programme | None:
-    period = queries.current_period()
-    return period.programme if period else Programme.objects.first()
+from huzhu.quota.models import FreeShareApplication
 
 
 @authenticated
 def board(request: HtmxHttpRequest) -> HttpResponse:
-    programme = _programme()
+    programme = queries.current_programme()
     context = {"programme": programme, "rows": queries.board(programme)}
     template = "quota/_board.html" if request.htmx else "quota/board.html"
     return render(request, template, context)
@@ -61,7 +57,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
 @roles(Role.ADMIN, Role.STAFF, Role.UNION_OFFICER)
 def pending_units(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    units = queries.not_applied(Unit.objects.for_user(user), _programme()).order_by(
+    units = queries.not_applied(Unit.objects.for_user(user), queries.current_programme()).order_by(
         "union__path", "name"
     )
     if request.GET.get("format") == "xlsx":
@@ -87,9 +83,4 @@ def _xlsx(units: object) -> HttpResponse:
         )
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="pending-units.xlsx"'
-    return response
+    return xlsx_response(buffer.getvalue(), "尚未申请普惠名额的单位.xlsx")
