@@ -1,10 +1,26 @@
 """Fast multi-row inserts for imports: PostgreSQL COPY, plain executemany elsewhere. Values must
 be database-ready (encrypted text, JSON as text, dates); call inside the caller's transaction."""
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a bulk job builds many short-lived, acyclic
+    objects (rows, cells, issues); it would otherwise run hundreds of times for nothing.
+    Reference counting still frees everything; the collector resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def insert_rows(
@@ -16,12 +32,30 @@ def insert_rows(
     columns = ", ".join(quote(_column(model, name)) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # the raw COPY bypasses Django's cursor: map driver errors to django.db's own
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))  # noqa: S608
+
+
+def reserve_pks(model: type[models.Model], count: int) -> list[int] | None:
+    """`count` primary keys taken from the table's sequence (PostgreSQL), so rows can be
+    COPYed with their ids and need no look-up afterwards; None elsewhere."""
+    if connection.vendor != "postgresql" or count == 0:
+        return None
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, _column(model, "pk"), count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def lookup_pks(

@@ -82,4 +82,4 @@ def keyed_hash(value: str, purpose: str) -> str:
     """HMAC-SHA256 of a normalised value; `purpose` separates ID numbers from card numbers."""
     _, _, hmac_key = _current()
     message = purpose.encode() + b"\x00" + value.encode()
-    return hmac.new(hmac_key, message, hashlib.sha256).hexdigest()
+    return hmac.digest(hmac_key, message, "sha256").hex()

@@ -1,16 +1,17 @@
 """Every write to members: roster import (all-or-nothing by default) and logged reveals."""
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import audit, clock, crypto
-from huzhu.core.bulk import insert_rows, lookup_pks
+from huzhu.core.bulk import gc_paused, insert_rows, lookup_pks, reserve_pks
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import (
     NOTICE_VERSION,
@@ -35,6 +36,7 @@ from huzhu.rules.roster import (
 )
 
 CONSENT_METHOD = "单位上传名册时确认已取得职工书面单独同意"
+CONFLICT = "导入期间名册中的职工刚被另一次导入登记，本次未保存任何数据，请重新导入"
 
 
 @dataclass
@@ -89,7 +91,8 @@ def check_roster(data: bytes, *, effective: date | None = None) -> Checked:
     for row_no, cells in table.rows:
         values = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
         row = validate_row(row_no, values, effective=start, today=today)
-        _file_problems(row, table, columns)
+        if table.merged_rows or table.formulas:
+            _file_problems(row, table, columns)
         rows.append(row)
     mark_duplicates(rows)
     for row in rows:
@@ -127,6 +130,7 @@ def _check_share_cap(rows: list[RosterRow], effective: date) -> None:
     window = (effective, contract_end(effective))
     for digest, member_id in found.items():
         row = valid[digest]
+        row.member_id = member_id
         already = peak_shares(window, held[member_id])
         if already + row.shares > 3:
             row.refuse(
@@ -157,12 +161,18 @@ def import_roster(
     """Import a roster into `unit`: all-or-nothing unless `accept_valid`; nothing is written
     when `dry_run`. Members are upserted by ID number; each joins the unit's roster with the
     planned shares (a member moving from another unit leaves it)."""
-    report, rows, _ = check_roster(data, effective=effective or default_start(unit))
-    good = [r for r in rows if r.ok]
-    if dry_run or not good or (report.errors and not accept_valid):
-        return report
-    with transaction.atomic():
-        report.created, report.updated = _save(unit, good, actor)
+    start = effective or default_start(unit)
+    with gc_paused():
+        report, rows, _ = check_roster(data, effective=start)
+        good = [r for r in rows if r.ok]
+        if dry_run or not good or (report.errors and not accept_valid):
+            return report
+        try:
+            with transaction.atomic():
+                report.created, report.updated = _save(unit, good, actor)
+        except IntegrityError:  # a member of this file was registered meanwhile by another import
+            report.errors.append(CellIssue(0, "", "conflict", CONFLICT))
+            return report
     report.saved = True
     return report
 
@@ -170,7 +180,7 @@ def import_roster(
 def _save(unit: Unit, rows: list[RosterRow], actor: Any) -> tuple[int, int]:
     today = clock.today()
     by_hash = {r.digest: r for r in rows if r.digest}
-    known = [pk for _, pk in lookup_pks(Member, "id_hash", list(by_hash))]
+    known = [r.member_id for r in rows if r.member_id is not None]  # found by the P-2 check
     existing = {m.id_hash: m for m in Member.objects.select_for_update().filter(pk__in=known)}
     fresh = [digest for digest in by_hash if digest not in existing]
     changed: list[Member] = []
@@ -260,18 +270,21 @@ NEW_MEMBER_FIELDS = [
 
 
 def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], list[str]]:
-    """New members in one COPY (PostgreSQL) or one executemany: ({id hash: row id}, codes)."""
+    """New members in one COPY (PostgreSQL, ids reserved first so values are encrypted while
+    the server is already writing) or one executemany: ({id hash: row id}, codes)."""
     now, today = clock.now(), clock.today()
-    values: list[tuple[object, ...]] = []
-    codes: list[str] = []
-    for digest, row in rows:
-        person, card = row.person, row.card
-        if person is None or card is None:  # pragma: no cover - only valid rows reach here
-            raise ValueError("row without a person")
-        codes.append(new_member_code())
-        values.append(
-            (
-                codes[-1],
+    codes = [new_member_code() for _ in rows]
+    pks = reserve_pks(Member, len(rows))
+
+    def values() -> Iterator[tuple[object, ...]]:
+        for index, (digest, row) in enumerate(rows):
+            person, card = row.person, row.card
+            if person is None or card is None:  # pragma: no cover - only valid rows get here
+                raise ValueError("row without a person")
+            head = (pks[index],) if pks is not None else ()
+            yield (
+                *head,
+                codes[index],
                 row.name,
                 crypto.encrypt(person.number),
                 digest,
@@ -288,15 +301,19 @@ def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], 
                 now,
                 now,
             )
-        )
-    insert_rows(Member, NEW_MEMBER_FIELDS, values)
+
+    if pks is not None:
+        insert_rows(Member, ["pk", *NEW_MEMBER_FIELDS], values())
+        return {digest: pk for (digest, _), pk in zip(rows, pks, strict=True)}, codes
+    insert_rows(Member, NEW_MEMBER_FIELDS, values())
     return dict(lookup_pks(Member, "id_hash", [digest for digest, _ in rows])), codes
 
 
 def _place_on_roster(
     unit: Unit, shares: dict[int, int], today: date, actor: Any, members: dict[int, Member]
 ) -> list[AuditEntry]:
-    on_rolls = [pk for _, pk in lookup_pks(Membership, "member", list(shares))]
+    # only members that existed before this import can be on a roll already
+    on_rolls = [pk for _, pk in lookup_pks(Membership, "member", list(members))]
     current = {
         m.member_id: m
         for m in Membership.objects.select_for_update(of=("self",))

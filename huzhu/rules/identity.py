@@ -202,12 +202,13 @@ class BankCard:
         return mask_card(self.number)
 
 
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit doubled, digits summed
+
+
 def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
+    kept = sum(map(int, digits[-1::-2]))
+    doubled = sum(_LUHN_DOUBLED[int(char)] for char in digits[-2::-2])
+    return (kept + doubled) % 10 == 0
 
 
 def validate_bank_card(text: str) -> BankCard:

@@ -57,6 +57,7 @@ class RosterRow:
     status: str = ""
     tags: tuple[str, ...] = ()
     digest: str = ""  # the keyed hash of the ID number, filled by the importer
+    member_id: int | None = None  # the member already registered with it, filled likewise
     errors: list[CellIssue] = field(default_factory=list)
     warnings: list[CellIssue] = field(default_factory=list)
 
@@ -120,27 +121,34 @@ def validate_row(
     """One row: required fields, ID number, age on the effective date (E-5), status, phone,
     bank card, shares 1-3 (P-2 within the row), special groups."""
     result = RosterRow(row)
+    texts = {name: _text(cells.get(name)) for name, _, _ in COLUMNS}
     for name in REQUIRED:
-        if _text(cells.get(name)) == "":
+        if texts[name] == "":
             result.refuse(name, "missing", f"“{HEADER[name]}”不能为空")
-    _name(result, cells.get("name"))
-    _id_number(result, cells.get("id_number"), effective, today, plan)
-    _checked(result, "mobile", cells.get("mobile"), validate_mobile)
-    _bank_card(result, cells.get("bank_card"))
-    _shares(result, cells.get("shares"), plan)
-    _status(result, cells.get("status"))
-    _tags(result, cells.get("tags"))
+    _name(result, texts["name"])
+    _id_number(result, cells.get("id_number"), texts["id_number"], effective, today, plan)
+    _checked(result, "mobile", texts["mobile"], validate_mobile)
+    _bank_card(result, cells.get("bank_card"), texts["bank_card"])
+    _shares(result, texts["shares"], plan)
+    _status(result, texts["status"])
+    _tags(result, texts["tags"])
     return result
 
 
-def _name(result: RosterRow, value: object) -> None:
-    name = re.sub(r"\s+", "", _text(value))
-    if name and (len(name) > 30 or not re.search(r"[\u4e00-\u9fffA-Za-z]", name)):
+_BLANKS = re.compile(r"\s+")
+_LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def _name(result: RosterRow, text: str) -> None:
+    name = _BLANKS.sub("", text)
+    if name and (len(name) > 30 or not _LETTER.search(name)):
         result.refuse("name", "name_format", f"姓名“{name}”不正确")
     result.name = name
 
 
-def _id_number(result: RosterRow, value: object, effective: date, today: date, plan: Plan) -> None:
+def _id_number(
+    result: RosterRow, value: object, text: str, effective: date, today: date, plan: Plan
+) -> None:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         result.refuse(
             "id_number",
@@ -148,10 +156,10 @@ def _id_number(result: RosterRow, value: object, effective: date, today: date, p
             "身份证号码被存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写",
         )
         return
-    if _text(value) == "":
+    if text == "":
         return
     try:
-        person = validate_resident_id(_text(value), today)
+        person = validate_resident_id(text, today)
     except RuleViolation as exc:
         result.refuse("id_number", exc.code, exc.message)
         return
@@ -167,8 +175,7 @@ def _id_number(result: RosterRow, value: object, effective: date, today: date, p
         )
 
 
-def _checked(result: RosterRow, column: str, value: object, check: Callable[[str], str]) -> None:
-    text = _text(value)
+def _checked(result: RosterRow, column: str, text: str, check: Callable[[str], str]) -> None:
     if not text:
         return
     try:
@@ -177,7 +184,7 @@ def _checked(result: RosterRow, column: str, value: object, check: Callable[[str
         result.refuse(column, exc.code, exc.message)
 
 
-def _bank_card(result: RosterRow, value: object) -> None:
+def _bank_card(result: RosterRow, value: object, text: str) -> None:
     if isinstance(value, float | Decimal):
         result.refuse(
             "bank_card",
@@ -185,7 +192,6 @@ def _bank_card(result: RosterRow, value: object) -> None:
             "银行卡号被存成了数字，可能已丢失末几位；请把该列设为“文本”格式后重新填写",
         )
         return
-    text = _text(value)
     if not text:
         return
     try:
@@ -197,8 +203,8 @@ def _bank_card(result: RosterRow, value: object) -> None:
         result.warn("bank_card", warning)
 
 
-def _shares(result: RosterRow, value: object, plan: Plan) -> None:
-    text = normalize(_text(value)).removesuffix("份")
+def _shares(result: RosterRow, value: str, plan: Plan) -> None:
+    text = normalize(value).removesuffix("份")
     if not text:
         return
     if not text.isdigit() or not 1 <= int(text) <= plan.max_shares:
@@ -207,8 +213,7 @@ def _shares(result: RosterRow, value: object, plan: Plan) -> None:
     result.shares = int(text)
 
 
-def _status(result: RosterRow, value: object) -> None:
-    text = _text(value)
+def _status(result: RosterRow, text: str) -> None:
     if not text:
         return
     status = STATUSES.get(text)
@@ -219,8 +224,10 @@ def _status(result: RosterRow, value: object) -> None:
     result.status = status or ""
 
 
-def _tags(result: RosterRow, value: object) -> None:
-    tags = tuple(t for t in _TAG_SPLIT.split(_text(value)) if t and t not in ("无", "-"))
+def _tags(result: RosterRow, text: str) -> None:
+    if not text:
+        return
+    tags = tuple(t for t in _TAG_SPLIT.split(text) if t and t not in ("无", "-"))
     unknown = [t for t in tags if t not in SPECIAL_GROUPS]
     if unknown:
         result.refuse(

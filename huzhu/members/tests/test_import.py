@@ -229,3 +229,25 @@ def test_dry_run_writes_nothing(tree):
     report = run(tree.unit_a, xlsx([person(1)]), dry_run=True)
     assert report.accepted == 1 and not report.saved
     assert nothing_written()
+
+
+def test_member_registered_by_another_import_meanwhile_changes_nothing(tree, monkeypatch):
+    """Between the check (outside the transaction) and the save, another import registers one
+    of the file's people: the save is refused whole with a Chinese message."""
+    from huzhu.members import actions
+
+    checked = actions._check_share_cap
+    other = xlsx([person(2)])
+
+    def other_import_finishes_first(rows, effective):
+        checked(rows, effective)
+        monkeypatch.setattr(actions, "_check_share_cap", checked)
+        import_roster(tree.unit_b, other, actor=None, effective=EFFECTIVE)
+
+    monkeypatch.setattr(actions, "_check_share_cap", other_import_finishes_first)
+    report = run(tree.unit_a, xlsx([person(1), person(2)]))
+    assert not report.saved
+    assert [e.code for e in report.errors] == ["conflict"]
+    assert "重新导入" in report.errors[0].message
+    assert list(Member.objects.values_list("name", flat=True)) == ["职工2"]
+    assert not Membership.objects.filter(unit=tree.unit_a).exists()
