@@ -7,6 +7,7 @@ from huzhu.accounts.auth import BearerToken
 from huzhu.claims.api import router as claims_router
 from huzhu.contracts.api import router as contracts_router
 from huzhu.core import api_errors
+from huzhu.lookup.api import router as lookup_router
 from huzhu.members.api import router as members_router
 from huzhu.organizations.api import router as organizations_router
 from huzhu.payments.api import router as payments_router
@@ -29,3 +30,4 @@ api.add_router("/", contracts_router)
 api.add_router("/", claims_router)
 api.add_router("/", payments_router)
 api.add_router("/", quota_router)
+api.add_router("/", lookup_router)

@@ -46,6 +46,21 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 # The "today" and "now" of business code (huzhu.core.clock), to move time in demos and tests.
+
+
+def _limit(name: str, default: str) -> tuple[int, int]:
+    """A rate limit "COUNT/SECONDS" from HUZHU_LOOKUP_LIMIT_<NAME>; COUNT 0 turns it off."""
+    text = os.environ.get(f"HUZHU_LOOKUP_LIMIT_{name.upper()}", default)
+    count, _, seconds = text.partition("/")
+    return int(count), int(seconds or 60)
+
+
+# Self-service look-up limits (SPEC W-2): per client address, per ID number, per app token.
+LOOKUP_LIMITS = {
+    "client": _limit("client", "5/60"),
+    "id_number": _limit("id_number", "10/3600"),
+    "app": _limit("app", "600/60"),
+}
 HUZHU_TODAY = os.environ.get("HUZHU_TODAY", "")
 HUZHU_NOW = os.environ.get("HUZHU_NOW", "")
 
@@ -68,6 +83,7 @@ INSTALLED_APPS = [
     "huzhu.claims",
     "huzhu.payments",
     "huzhu.quota",
+    "huzhu.lookup",
     "huzhu.demo",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("huzhu.claims.urls")),
     path("", include("huzhu.payments.urls")),
     path("", include("huzhu.quota.urls")),
+    path("", include("huzhu.lookup.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

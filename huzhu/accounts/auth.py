@@ -14,12 +14,13 @@ from huzhu.core import audit, clock
 TOKEN_PREFIX = "hz_"  # noqa: S105 (a public marker, not a secret)
 
 
-def issue_token(user: User, *, actor: Any, name: str = "") -> str:
-    """Create a token for `user` and return it; only its hash is kept."""
+def issue_token(user: User, *, actor: Any, name: str = "", kind: str = ApiToken.Kind.USER) -> str:
+    """Create a token for `user` and return it; only its hash is kept. An app token (the union
+    app's self-service look-up, SPEC W-1) can call the look-up routes and nothing else."""
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
+            user=user, kind=kind, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
         )
         audit.record(
             actor,
@@ -30,17 +31,33 @@ def issue_token(user: User, *, actor: Any, name: str = "") -> str:
     return key
 
 
+def _token(key: str, kind: str) -> ApiToken | None:
+    found = (
+        ApiToken.objects.select_related("user", "user__union", "user__unit")
+        .filter(key_hash=ApiToken.hash_key(key), kind=kind, revoked_at__isnull=True)
+        .first()
+    )
+    if found is None or not found.user.is_active:
+        return None
+    now = clock.now()
+    if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    return found
+
+
 class BearerToken(HttpBearer):
+    """A person's token: everything the person's role allows. App tokens are refused."""
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        found = (
-            ApiToken.objects.select_related("user", "user__union", "user__unit")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
-            .first()
-        )
-        if found is None or not found.user.is_active:
+        found = _token(token, ApiToken.Kind.USER)
+        if found is None:
             return None
-        now = clock.now()
-        if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
+
+
+class AppToken(HttpBearer):
+    """The union app's token: only the self-service look-up routes accept it."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        return _token(token, ApiToken.Kind.APP)

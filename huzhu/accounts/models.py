@@ -109,6 +109,7 @@ class ApiToken(models.Model):
 
     class Kind(models.TextChoices):
         USER = "user", "用户令牌"
+        APP = "app", "应用查询令牌（仅保单查询）"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.USER)

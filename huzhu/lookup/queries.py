@@ -1,0 +1,168 @@
+"""What a worker may see of himself (SPEC W-1): his contracts and claims, masked, found by ID
+number and name together. A pair that does not match gives exactly the answer of a person
+without records, so nobody learns whether an ID number is registered."""
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from huzhu.claims.models import Claim, ClaimStatus
+from huzhu.contracts.models import ContractLine, ContractStatus
+from huzhu.core import clock
+from huzhu.members.models import Member
+from huzhu.rules.identity import mask_id, normalize
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
+
+# states after approval, when the amount and the due date are settled (C-4, C-5)
+SETTLED = (ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStatus.ARCHIVED)
+NOTHING_FOUND = (
+    "未查到与该身份证号码和姓名相符的保障记录。如有疑问，请联系所在单位工会或互济会服务窗口。"
+)
+_BLANKS = re.compile(r"\s+")
+
+
+@dataclass
+class ContractView:
+    contract_no: str
+    funding: str
+    unit: str
+    effective: date | None
+    end: date | None
+    shares: int
+    in_force: bool
+    status: str
+    waiting_days_left: int
+
+
+@dataclass
+class ClaimView:
+    number: str
+    kind: str
+    event_date: date
+    submitted_on: date
+    status: str
+    status_label: str
+    amount: Decimal | None = None
+    due_date: date | None = None
+    due_provisional: bool = False
+    paid: bool = False
+
+
+@dataclass
+class Answer:
+    """The same shape whether or not the pair matched."""
+
+    id_number: str  # masked
+    checked_on: date
+    contracts: list[ContractView] = field(default_factory=list)
+    claims: list[ClaimView] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.contracts and not self.claims
+
+    @property
+    def message(self) -> str:
+        return NOTHING_FOUND if self.empty else ""
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self) | {"message": self.message}
+
+
+def same_name(given: str, stored: str) -> bool:
+    return bool(given) and _BLANKS.sub("", given) == _BLANKS.sub("", stored)
+
+
+def find_member(id_number: str, name: str) -> Member | None:
+    number = normalize(id_number)
+    member = Member.objects.by_id_number(number).first()
+    if member is None or not same_name(name, member.name):
+        return None
+    return member
+
+
+def lookup(id_number: str, name: str) -> Answer:
+    today = clock.today()
+    answer = Answer(mask_id(normalize(id_number)), today)
+    member = find_member(id_number, name)
+    if member is None:
+        return answer
+    answer.contracts = _contracts(member, today)
+    answer.claims = [_claim(c) for c in member.claims.order_by("-submitted_at")]
+    return answer
+
+
+def claim_progress(id_number: str, name: str, claim_no: str) -> ClaimView | None:
+    """One claim of the same person by its number; None for a claim of anyone else."""
+    member = find_member(id_number, name)
+    if member is None:
+        return None
+    claim = member.claims.filter(number=claim_no.strip()).first()
+    return _claim(claim) if claim is not None else None
+
+
+def _contracts(member: Member, today: date) -> list[ContractView]:
+    lines = (
+        ContractLine.objects.filter(
+            member=member,
+            contract__status__in=[
+                ContractStatus.SUBMITTED,
+                ContractStatus.ACTIVE,
+                ContractStatus.EXPIRED,
+            ],
+        )
+        .select_related("contract", "contract__unit")
+        .order_by("-contract__effective", "-contract__submitted_at")
+    )
+    rows = list(lines)
+    ends = {line.contract.end for line in rows if line.contract.status != ContractStatus.SUBMITTED}
+    waiting = max(CRITICAL_ILLNESS_PLAN.waiting_days.values())
+    views = []
+    for line in rows:
+        contract = line.contract
+        effective, end = contract.effective, contract.end
+        in_force = (
+            contract.status == ContractStatus.ACTIVE
+            and effective is not None
+            and end is not None
+            and effective < today <= end  # P-3: cover starts the day after E
+        )
+        left = 0
+        if in_force and effective is not None and effective not in ends:
+            # P-5: payable from E + waiting + 1; P-6: a renewal continuing cover does not wait
+            left = max(0, (effective + timedelta(days=waiting + 1) - today).days)
+        views.append(
+            ContractView(
+                contract_no=contract.contract_no or "（待确认后编号）",
+                funding=contract.get_funding_display(),
+                unit=contract.unit.name,
+                effective=effective,
+                end=end,
+                shares=line.shares,
+                in_force=in_force,
+                status=contract.get_status_display(),
+                waiting_days_left=left,
+            )
+        )
+    return views
+
+
+def _claim(claim: Claim) -> ClaimView:
+    view = ClaimView(
+        number=claim.number,
+        kind=BenefitType(claim.kind).label,
+        event_date=claim.event_date,
+        submitted_on=timezone.localdate(claim.submitted_at),
+        status=claim.status,
+        status_label=claim.get_status_display(),
+    )
+    if claim.status in SETTLED:
+        view.amount = claim.amount
+        view.due_date = claim.due_date
+        view.due_provisional = claim.due_provisional
+        view.paid = claim.status != ClaimStatus.APPROVED
+    return view

@@ -1,0 +1,175 @@
+"""Self-service look-up (SPEC W-1, W-2): the page and the union app's API give the same masked
+answer, nothing of anyone else, the same shape for a wrong pair, and rate limits."""
+
+import json
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from huzhu.accounts.auth import issue_token
+from huzhu.accounts.models import ApiToken
+from huzhu.claims import actions as claims
+from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.lookup.models import Throttle
+from huzhu.members.models import Member
+from huzhu.rules.identity import mask_id
+
+
+@pytest.fixture
+def insured(tree, people, settings):
+    """Member 1 of unit A with a paid contract since 2023-03-01 and an approved accident claim;
+    member 2 of unit B with his own contract."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=2)
+    paid_contract(settings, tree.unit_b, people.registrar, "2023-03-01", shares=1, index=2)
+    me = Member.objects.get(name="职工1")
+    on(settings, "2023-06-12")
+    facts = ClaimFacts("accident_hospitalization", date(2023, 6, 1), circumstance="other")
+    claim = claims.submit_claim(me, facts, actor=people.officer_a)
+    for document in claim.documents.filter(required=True):
+        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
+    claims.register_claim(claim, actor=people.registrar)
+    claims.review_claim(claim, actor=people.reviewer, accept=True)
+    claims.approve_claim(claim, actor=people.approver)
+    return me
+
+
+@pytest.fixture
+def app(people):
+    token = issue_token(people.admin, actor=None, name="齐鲁工惠", kind=ApiToken.Kind.APP)
+    client = Client(headers={"authorization": f"Bearer {token}"})
+
+    def post(path: str, body: dict) -> tuple[int, dict]:
+        response = client.post(path, json.dumps(body), content_type="application/json")
+        return response.status_code, response.json()
+
+    return post
+
+
+def page(client: Client, id_number: str, name: str):
+    return client.post("/lookup/", {"id_number": id_number, "name": name})
+
+
+def test_worker_sees_his_contracts_and_claim_masked(insured):
+    response = page(Client(), insured.id_number, "职工1")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert mask_id(insured.id_number) in html and insured.id_number not in html
+    assert "B01230001" in html and "甲单位" in html and "保障中" in html
+    assert "意外伤害住院" in html and "3200.00" in html and "应于" in html
+    assert "乙单位" not in html and "职工2" not in html
+
+
+def test_api_answer_equals_the_page(insured, app):
+    status, body = app("/api/v1/lookup", {"id_number": insured.id_number, "name": "职工1"})
+    assert status == 200
+    assert body["id_number"] == mask_id(insured.id_number)
+    [contract] = body["contracts"]
+    assert (contract["contract_no"], contract["shares"], contract["in_force"]) == (
+        "B01230001",
+        2,
+        True,
+    )
+    assert contract["effective"] == "2023-03-01" and contract["waiting_days_left"] == 0
+    [claim] = body["claims"]
+    assert (claim["status"], claim["amount"], claim["paid"]) == ("approved", "3200.00", False)
+    assert claim["due_date"] is not None
+    assert body["message"] == ""
+
+
+def test_wrong_name_and_unknown_number_answer_alike(insured, app):
+    from huzhu.members.tests.rosters import resident_id
+
+    stranger = resident_id("19800101", serial=77)
+    wrong = app("/api/v1/lookup", {"id_number": insured.id_number, "name": "职工2"})
+    unknown = app("/api/v1/lookup", {"id_number": stranger, "name": "职工1"})
+    assert wrong[0] == unknown[0] == 200
+    strip = {"id_number", "checked_on"}
+    assert {k: v for k, v in wrong[1].items() if k not in strip} == {
+        k: v for k, v in unknown[1].items() if k not in strip
+    }
+    assert wrong[1]["contracts"] == [] and "未查到" in wrong[1]["message"]
+    html_wrong = page(Client(), insured.id_number, "职工2").content.decode()
+    assert "未查到" in html_wrong and "B0123" not in html_wrong
+
+
+def test_waiting_days_left_in_the_first_30_days(tree, people, settings, app):
+    paid_contract(settings, tree.unit_a, people.registrar, "2024-03-01", shares=1)
+    on(settings, "2024-03-11")  # P-5: payable from 2024-04-01
+    me = Member.objects.get()
+    status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": " 职 工1 "})
+    assert status == 200
+    assert body["contracts"][0]["waiting_days_left"] == 21
+
+
+def test_claim_progress_only_for_the_same_person(insured, app):
+    number = insured.claims.get().number
+    status, body = app(
+        "/api/v1/lookup/claim",
+        {"id_number": insured.id_number, "name": "职工1", "claim_no": number},
+    )
+    assert status == 200 and body["number"] == number and body["status_label"] == "已审批，待发放"
+    other = Member.objects.get(name="职工2")
+    status, body = app(
+        "/api/v1/lookup/claim", {"id_number": other.id_number, "name": "职工2", "claim_no": number}
+    )
+    assert status == 404 and body["error"]["code"] == "not_found"
+
+
+def test_malformed_input_gets_a_chinese_message(insured, app):
+    status, body = app("/api/v1/lookup", {"id_number": "12345", "name": "职工1"})
+    assert status == 422 and "身份证号码" in body["error"]["message"]
+    status, body = app("/api/v1/lookup", {"name": "职工1"})
+    assert status == 422 and body["error"]["code"] == "invalid_input"
+    response = page(Client(), insured.id_number, "")
+    assert response.status_code == 400 and "请填写姓名" in response.content.decode()
+
+
+def test_sixth_quick_lookup_from_one_address_is_refused(insured):
+    client = Client()
+    for _ in range(5):
+        assert page(client, insured.id_number, "职工1").status_code == 200
+    response = page(client, insured.id_number, "职工1")
+    assert response.status_code == 429
+    assert "查询过于频繁" in response.content.decode()
+    assert "B01230001" not in response.content.decode()
+    other_address = Client(REMOTE_ADDR="10.1.2.3")
+    assert page(other_address, insured.id_number, "职工1").status_code == 200
+    assert all(insured.id_number not in t.key for t in Throttle.objects.all())
+
+
+def test_one_id_number_is_limited_across_addresses(insured, settings):
+    settings.LOOKUP_LIMITS = settings.LOOKUP_LIMITS | {"id_number": (3, 3600)}
+    for i in range(3):
+        assert page(Client(REMOTE_ADDR=f"10.0.0.{i}"), insured.id_number, "x").status_code == 200
+    response = page(Client(REMOTE_ADDR="10.0.0.9"), insured.id_number, "职工1")
+    assert response.status_code == 429 and "该身份证号码查询次数过多" in response.content.decode()
+
+
+def test_limit_window_starts_again(insured, settings):
+    settings.LOOKUP_LIMITS = settings.LOOKUP_LIMITS | {"client": (1, 60)}
+    settings.HUZHU_NOW = "2023-06-12T10:00:00+08:00"
+    assert page(Client(), insured.id_number, "职工1").status_code == 200
+    assert page(Client(), insured.id_number, "职工1").status_code == 429
+    settings.HUZHU_NOW = "2023-06-12T10:01:00+08:00"
+    assert page(Client(), insured.id_number, "职工1").status_code == 200
+
+
+def test_app_token_opens_only_the_lookup_and_user_tokens_not_the_lookup(insured, people):
+    app_key = issue_token(people.admin, actor=None, kind=ApiToken.Kind.APP)
+    as_app = Client(headers={"authorization": f"Bearer {app_key}"})
+    assert as_app.get("/api/v1/me").status_code == 401
+    assert as_app.get("/api/v1/units").status_code == 401
+    user_key = issue_token(people.admin, actor=None)
+    as_user = Client(headers={"authorization": f"Bearer {user_key}"})
+    body = json.dumps({"id_number": insured.id_number, "name": "职工1"})
+    response = as_user.post("/api/v1/lookup", body, content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_scheme_page_is_public_and_lists_documents_and_forms(db):
+    html = Client().get("/scheme/").content.decode()
+    assert "34 种重大疾病" in html and "授权委托书" in html and "86195716" in html
+    assert "/forms/application.pdf" in html
+    assert Client().get("/forms/application.pdf").content.startswith(b"%PDF")
