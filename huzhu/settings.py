@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "chartjs",  # Chart.js for the statistics page, served as a static file
     "ninja",
     "huzhu.core",
     "huzhu.accounts",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "huzhu.payments",
     "huzhu.quota",
     "huzhu.lookup",
+    "huzhu.stats",
     "huzhu.demo",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("huzhu.payments.urls")),
     path("", include("huzhu.quota.urls")),
     path("", include("huzhu.lookup.urls")),
+    path("", include("huzhu.stats.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(("contracts:list", "保障合同"))
     items.append(("claims:list", "救助申请"))
     items.append(("quota:board", "普惠名额"))
+    if user.sees_all_organizations or user.role == "union_officer":
+        items.append(("stats:dashboard", "统计"))
     if user.has_duty("cashier"):
         items.append(("payments:list", "救助金发放"))
     if user.sees_all_organizations:
