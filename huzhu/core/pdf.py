@@ -43,7 +43,7 @@ class Document:
     paragraphs: Sequence[str] = ()
     table_title: str = ""
     table: Sequence[Sequence[str]] = ()  # first row is the header
-    footer: str = field(default=f"{ISSUER} · 服务电话 0531-86000000")
+    footer: str = field(default=f"{ISSUER} · 服务电话 0531-86195716 / 86195717")
 
 
 def _escape(text: str) -> str:

@@ -19,6 +19,9 @@ from huzhu.contracts.actions import (
     create_enrolment,
     submit_contract,
 )
+from huzhu.contracts.models import Contract
+from huzhu.core import clock
+from huzhu.demo.history import load_history
 from huzhu.members.actions import import_roster
 from huzhu.organizations.actions import UnitFacts, create_union, create_unit
 from huzhu.organizations.models import Union, UnionKind, Unit
@@ -311,7 +314,8 @@ def _load_programmes() -> None:
 
 def _seed_calendar() -> None:
     """The holiday table starts from chinesecalendar's known years, for admins to see and edit."""
-    for year in (2025, 2026):
+    this_year = clock.today().year
+    for year in range(this_year - 5, this_year + 1):
         known = library_calendar(year)
         load_holiday_year(
             year,
@@ -321,8 +325,24 @@ def _seed_calendar() -> None:
         )
 
 
-def load(seed: int = 2025) -> bool:
-    """Load the demo data unless it is there already; True when it was loaded now."""
+def _history_units(rng: random.Random, units: list[Unit]) -> list[Unit]:
+    """Units with a past: one or two per coordinating union, never the three login units."""
+    taken = set(Contract.objects.values_list("unit_id", flat=True)) | set(
+        User.objects.filter(unit__isnull=False).values_list("unit_id", flat=True)
+    )
+    free = [u for u in units if u.pk not in taken]
+    by_union: dict[int, list[Unit]] = {}
+    for unit in free:
+        by_union.setdefault(unit.union_id, []).append(unit)
+    chosen = []
+    for group in by_union.values():
+        chosen.extend(group[: rng.choice((1, 2))])
+    return chosen
+
+
+def load(seed: int = 2025, *, history: bool = True) -> bool:
+    """Load the demo data unless it is there already; True when it was loaded now. `history`
+    adds several years of enrolments, free shares, claims and payments (see demo/history.py)."""
     if Union.objects.filter(code=ROOT[0]).exists():
         return False
     rng = random.Random(seed)
@@ -333,6 +353,8 @@ def load(seed: int = 2025) -> bool:
         _load_contracts(rng, unions)
         _seed_calendar()
         _load_programmes()
+        if history:
+            load_history(rng, _history_units(rng, units), _roster_file)
     return True
 
 

@@ -144,7 +144,7 @@ def _contracts(member: Member, today: date) -> list[ContractView]:
                 end=end,
                 shares=line.shares,
                 in_force=in_force,
-                status=contract.get_status_display(),
+                status=contract.state_label,
                 waiting_days_left=left,
             )
         )

@@ -1,11 +1,20 @@
+from datetime import timedelta
+
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from huzhu.accounts.models import User
+from huzhu.claims.models import Claim
 from huzhu.contracts.models import Contract
+from huzhu.core import clock
 from huzhu.demo import loader
 from huzhu.members.models import Member
 from huzhu.organizations.models import Union, Unit
+from huzhu.payments.models import Payment
+from huzhu.quota.models import FreeShareApplication
 from huzhu.rules.identity import validate_credit_code
+from huzhu.rules.product import BenefitType
+from huzhu.stats.figures import compute
 
 
 def test_demo_loads_jinan_tree_units_and_logins_once(db, capsys):
@@ -24,13 +33,40 @@ def test_demo_loads_jinan_tree_units_and_logins_once(db, capsys):
         assert login.username in first
     assert {x.username for x in loader.logins()} >= {"admin", "reviewer", "lixia", "unit_a"}
 
-    active = Contract.objects.get(status="active")
-    assert active.unit.officers.get().username == "unit_a"
+    officer_a = User.objects.get(username="unit_a")
+    active = Contract.objects.get(unit=officer_a.unit, status="active")
     assert active.contract_no.startswith("B01") and active.lines.count() == 12
     assert Contract.objects.filter(status="submitted").count() == 1
-    assert Member.objects.count() == 30
+    members = Member.objects.count()
+    assert members > 100
 
     call_command("demo")
     assert "未重复载入" in capsys.readouterr().out
     assert Unit.objects.count() == len(units)
-    assert Member.objects.count() == 30
+    assert Member.objects.count() == members
+
+
+def test_demo_history_has_years_of_contracts_free_shares_claims_and_payments(db):
+    assert loader.load()
+    today = clock.today()
+    years = {d.year for d in Contract.objects.values_list("effective", flat=True) if d}
+    assert {today.year - 3, today.year - 2, today.year - 1, today.year} <= years
+    renewals = Contract.objects.filter(previous__isnull=False)
+    assert renewals.exists()
+    assert all(r.effective == r.previous.end for r in renewals.select_related("previous"))
+    assert Contract.objects.filter(funding="free", status="active").exists()
+    assert FreeShareApplication.objects.filter(status="granted").exists()
+    kinds = set(Claim.objects.filter(status="paid").values_list("kind", flat=True))
+    assert kinds == {kind.value for kind in BenefitType}
+    assert Payment.objects.filter(status="failed").count() == 1
+    paid = Payment.objects.filter(status="paid")
+    assert paid.count() == Claim.objects.filter(status="paid").count()
+    assert all(p.amount == p.claim.amount for p in paid.select_related("claim"))
+    assert (
+        not Claim.objects.filter(status="approved", approved_on__lt=today)
+        .filter(due_date__lt=today - timedelta(days=30))
+        .exists()
+    )
+    figures = compute(None, None)
+    assert figures.totals.benefits == sum(p.amount for p in paid)
+    assert figures.timeliness["paid"] == paid.count()

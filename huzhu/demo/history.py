@@ -1,0 +1,267 @@
+"""A believable scheme history for the demo (issue 7): units that enrolled some years ago and
+renewed every year (a few lapsed), free shares of the current programme, claims of every type
+through registration, review, four-eyes approval and payment, a few paid late and one failed
+and re-issued. Everything goes through the same actions as the live system, with the clock
+moved to the day each step happened, so audit entries, numbers and due dates are real."""
+
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from django.test import override_settings
+
+from huzhu.accounts.models import User
+from huzhu.claims import actions as claims
+from huzhu.claims.actions import ClaimError, ClaimFacts
+from huzhu.claims.engine import holiday_table
+from huzhu.claims.models import Claim, ClaimStatus
+from huzhu.contracts.actions import (
+    ContractError,
+    EnrolmentFacts,
+    confirm_fee,
+    create_enrolment,
+    start_renewal,
+    submit_contract,
+)
+from huzhu.contracts.models import Contract
+from huzhu.core import clock, pdf
+from huzhu.members.actions import import_roster
+from huzhu.members.models import Member
+from huzhu.organizations.models import Unit
+from huzhu.payments import actions as payments
+from huzhu.quota.actions import apply_for_free_shares
+from huzhu.quota.models import Programme
+from huzhu.rules.identity import id_check_char, luhn_ok
+from huzhu.rules.workdays import is_working_day
+
+RosterMaker = Callable[[random.Random, int, str], bytes]  # (rng, rows, region) -> xlsx
+CHINA = timezone(timedelta(hours=8))
+FUNDING = ("union_funds", "administration", "shared_admin_union", "shared_all", "personal")
+
+
+@dataclass
+class Staff:
+    registrar: User
+    reviewer: User
+    approver: User
+    cashier: User
+
+
+@contextmanager
+def on(day: date, hour: int | None = None) -> Iterator[None]:
+    """Run the block as if it were `day` (at `hour`:00 China time when given)."""
+    if hour is None:
+        with override_settings(HUZHU_TODAY=day.isoformat(), HUZHU_NOW=""):
+            yield
+        return
+    moment = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA).isoformat()
+    with override_settings(HUZHU_TODAY="", HUZHU_NOW=moment):
+        yield
+
+
+def load_history(rng: random.Random, units: list[Unit], roster_file: RosterMaker) -> None:
+    staff = Staff(
+        *(User.objects.get(username=n) for n in ("registrar", "reviewer", "approver", "cashier"))
+    )
+    today = clock.today()
+    document = pdf.render(pdf.Document("演示材料（扫描件）", paragraphs=["演示用的申请材料。"]))
+    for index, unit in enumerate(units):
+        _enrol_years(rng, unit, today, staff, roster_file, lapse=index % 7 == 6)
+    _free_shares(units, today)
+    approved = _claims(rng, units, today, staff, document)
+    _pay(rng, approved, staff)
+
+
+def _enrol_years(
+    rng: random.Random,
+    unit: Unit,
+    today: date,
+    staff: Staff,
+    roster_file: RosterMaker,
+    *,
+    lapse: bool,
+) -> None:
+    """First enrolment 3-5 years ago, then a renewal before each end date (K-5, K-6)."""
+    start = date(today.year - rng.randint(3, 5), rng.randint(1, 10), rng.randint(1, 28))
+    count = rng.randint(8, 18)
+    unit.member_count = count
+    unit.save(update_fields=["member_count"])
+    with on(start):
+        roster = roster_file(rng, count, unit.credit_code[2:8])
+        report = import_roster(unit, roster, actor=None)
+        if not report.saved:
+            return
+        facts = EnrolmentFacts(rng.choice(FUNDING))
+        contract = create_enrolment(unit, facts, actor=None)
+        submit_contract(contract, actor=None)
+        contract = confirm_fee(contract, actor=staff.registrar)
+    renewals = 0
+    while contract.end is not None and contract.end < today:
+        if lapse and renewals >= 1:
+            return
+        asked = contract.end - timedelta(days=rng.randint(10, 25))
+        with on(asked):
+            try:
+                renewal = start_renewal(contract, EnrolmentFacts(rng.choice(FUNDING)), actor=None)
+                submit_contract(renewal, actor=None)
+            except ContractError:
+                return
+        with on(min(asked + timedelta(days=rng.randint(2, 8)), today)):
+            contract = confirm_fee(renewal, actor=staff.registrar)
+        renewals += 1
+
+
+def _free_shares(units: list[Unit], today: date) -> None:
+    """Units apply on the first working morning of the window their contract's end falls in
+    (Q-2), in every programme year whose window has passed."""
+    calendar = holiday_table()
+    for programme in Programme.objects.filter(year__lte=today.year).order_by("year"):
+        for period in programme.periods.order_by("no"):
+            day = period.opens
+            while not is_working_day(day, calendar) and day <= period.closes:
+                day += timedelta(days=1)
+            if day >= today:
+                continue
+            for unit in units:
+                current = Contract.objects.filter(
+                    unit=unit, contract_no__startswith="B", effective__lt=day, end__gte=day
+                ).first()
+                if current is None or current.end is None:
+                    continue
+                if period.renewal_end_from <= current.end <= period.renewal_end_to:
+                    with on(day, hour=10):
+                        apply_for_free_shares(unit, None, actor=None)
+
+
+KINDS: list[tuple[str, dict[str, object]]] = [
+    ("critical_illness", {"disease": "CI01"}),
+    ("critical_illness", {"disease": "CI03"}),
+    ("critical_illness", {"disease": "CI12"}),
+    ("critical_illness", {"disease": "CI27"}),
+    ("accident_hospitalization", {"circumstance": "work_or_fall"}),
+    ("accident_hospitalization", {"circumstance": "driving"}),
+    ("accident_hospitalization", {"circumstance": "other"}),
+    ("death_illness", {}),
+    ("death_accident", {"circumstance": "other"}),
+    ("disability_accident", {"circumstance": "work_or_fall", "disability_grade": 7}),
+    ("disability_accident", {"circumstance": "other", "disability_grade": 3}),
+]
+
+
+def _trustee(rng: random.Random) -> dict[str, object]:
+    born = f"{rng.randint(1960, 1990)}0{rng.randint(1, 9)}1{rng.randint(0, 8)}"
+    stem = f"370102{born}{rng.randint(100, 999)}"
+    card = f"622202{rng.randrange(10**12):012d}"
+    card += next(str(c) for c in range(10) if luhn_ok(card + str(c)))
+    return {
+        "trustee_name": "王秀英",
+        "trustee_id_number": stem + id_check_char(stem),
+        "trustee_card": card,
+        "trustee_relation": "配偶",
+    }
+
+
+def _claims(
+    rng: random.Random, units: list[Unit], today: date, staff: Staff, document: bytes
+) -> list[Claim]:
+    """About two claims per unit, every type, through to approval (or rejection/return)."""
+    approved: list[Claim] = []
+    members = list(Member.objects.filter(memberships__unit__in=units).order_by("pk").distinct())
+    rng.shuffle(members)
+    for number, member in enumerate(members[: len(units) * 2]):
+        kind, extra = KINDS[number % len(KINDS)]
+        contract = member.contract_lines.select_related("contract").order_by("?").first()
+        if contract is None or contract.contract.effective is None or contract.contract.end is None:
+            continue
+        effective, end = contract.contract.effective, contract.contract.end
+        event = effective + timedelta(days=rng.randint(40, 330))
+        if event >= today - timedelta(days=40) or event > end:
+            continue
+        facts_values: dict[str, object] = dict(extra)
+        if kind == "critical_illness":
+            facts_values["first_diagnosed"] = event
+            facts_values["hospital"] = "山东大学齐鲁医院"
+        if kind in ("accident_hospitalization", "disability_accident"):
+            facts_values |= {
+                "hospital": "济南市第四人民医院",
+                "admitted": event,
+                "discharged": event + timedelta(days=9),
+            }
+            facts_values["description"] = "上班途中摔伤，住院治疗"
+        if kind.startswith("death"):
+            facts_values |= _trustee(rng)
+        facts = ClaimFacts(kind, event, **facts_values)  # type: ignore[arg-type]
+        filed = event + timedelta(days=rng.randint(10, 30))
+        try:
+            claim = _process(member, facts, filed, staff, document, rng)
+        except ClaimError:
+            continue
+        if claim is not None and claim.status == ClaimStatus.APPROVED:
+            approved.append(claim)
+    return approved
+
+
+def _process(
+    member: Member,
+    facts: ClaimFacts,
+    filed: date,
+    staff: Staff,
+    document: bytes,
+    rng: random.Random,
+) -> Claim | None:
+    with on(filed):
+        claim = claims.submit_claim(member, facts, actor=None)
+        for item in claim.documents.filter(required=True):
+            claims.attach_document(claim, item.item, document, "材料.pdf", actor=None)
+    if rng.random() < 0.08:
+        with on(filed + timedelta(days=2)):
+            return claims.return_claim(
+                claim, actor=staff.registrar, reason="病历复印件不清晰，请重新提供"
+            )
+    with on(filed + timedelta(days=2)):
+        claim = claims.register_claim(claim, actor=staff.registrar)
+    with on(filed + timedelta(days=6)):
+        claim = claims.review_claim(claim, actor=staff.reviewer, accept=True)
+    with on(filed + timedelta(days=8)):
+        if not claim.amount:
+            reason = "经审核不符合救助条件（详见规则引擎说明）"
+            return claims.reject_claim(claim, actor=staff.approver, reason=reason)
+        return claims.approve_claim(claim, actor=staff.approver)
+
+
+def _pay(rng: random.Random, approved: list[Claim], staff: Staff) -> None:
+    """One batch per approved claim's week; most paid in time, some late, one failed first."""
+    failed_once = False
+    for claim in sorted(approved, key=lambda c: c.approved_on or date.min):
+        day = (claim.approved_on or date.min) + timedelta(days=2)
+        if day >= clock.today():
+            continue
+        with on(day):
+            batch = payments.create_batch([claim], actor=staff.cashier)
+            batch = payments.approve_batch(batch, actor=staff.approver)
+            payments.export_batch(batch, actor=staff.cashier)
+        payment = batch.payments.get()
+        late = rng.random() < 0.15
+        paid_on = day + timedelta(days=20 if late else rng.randint(1, 6))
+        if not failed_once:
+            failed_once = True
+            with on(day + timedelta(days=1)):
+                payments.record_result(
+                    payment, actor=staff.cashier, paid=False, reason="户名与卡号不符"
+                )
+                batch = payments.reissue(claim, actor=staff.cashier)
+                batch = payments.approve_batch(batch, actor=staff.approver)
+                payments.export_batch(batch, actor=staff.cashier)
+            payment = batch.payments.get()
+        if paid_on >= clock.today():
+            continue
+        with on(paid_on):
+            payments.record_result(
+                payment,
+                actor=staff.cashier,
+                paid=True,
+                bank_ref=f"ICBC{claim.number}",
+                paid_on=paid_on,
+            )
