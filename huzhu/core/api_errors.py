@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -61,6 +62,12 @@ def install(api: NinjaAPI) -> None:
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {400: "bad_request", 405: "method_not_allowed"}.get(exc.status_code, "error")
         return error_response(api, request, exc.status_code, code, str(exc.message))
+
+    @api.exception_handler(MultiPartParserError)
+    def _bad_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return error_response(
+            api, request, 400, "bad_request", "上传的请求格式不正确（multipart 内容无法解析）"
+        )
 
     @api.exception_handler(Exception)
     def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:

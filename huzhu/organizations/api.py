@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from huzhu.accounts.models import user_of
+from huzhu.core.pagination import BoundedLimitOffset
 from huzhu.organizations.access import get_union_for, get_unit_for
 from huzhu.organizations.models import Unit, UnitQuerySet
 from huzhu.organizations.schemas import UnitOut
@@ -13,7 +14,7 @@ router = Router(tags=["单位"])
 
 
 @router.get("/units", response=list[UnitOut], summary="可见的单位列表")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_units(request: HttpRequest, q: str = "", union: str = "") -> UnitQuerySet:
     """Units the token's account may see; `q` searches name, credit code or unit code,
     `union` limits to a coordinating union's subtree."""
