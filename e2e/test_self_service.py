@@ -75,6 +75,8 @@ def test_coordinating_officer_reads_his_dashboard_and_downloads_it(page, enrolle
     page.get_by_label("年度").select_option("2023")
     page.get_by_role("button", name="查看").click()
     page.wait_for_selector("body[data-charts=drawn]")
+    page.wait_for_selector("body[data-history=drawn]")  # the since-inception part, loaded after
+    assert "2023" in page.get_by_test_id("table-per_year").inner_text()
     assert "历下区总工会" in page.locator("h1").inner_text()
     per_union = page.get_by_test_id("table-per_union").inner_text()
     assert "历下区某街道工会" in per_union and "直属单位" in per_union

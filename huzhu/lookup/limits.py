@@ -1,6 +1,7 @@
 """Fixed-window rate limits shared by every server process (SPEC W-2): one atomic upsert per
 key, so two workers can never both let the 6th look-up through."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from django.db import connection
 
 from huzhu.core import clock, crypto
 from huzhu.lookup.models import Throttle
+
+PURGE_ONE_IN = 1000
 
 
 @dataclass(frozen=True)
@@ -44,4 +47,9 @@ def allow(limit: Limit, value: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(sql, [key, now, stale, stale, now])
         row = cursor.fetchone()
+        if secrets.randbelow(PURGE_ONE_IN) == 0:  # now and then, forget windows long past
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {start} < %s",  # noqa: S608
+                [now - timedelta(days=1)],
+            )
     return row is not None and int(row[0]) <= limit.count

@@ -21,11 +21,10 @@ def _totals_row(t: Totals) -> list[Any]:
 
 def overview(f: Figures) -> Table:
     label = f"{f.year}年" if f.year else "全部年度"
-    return (
-        "总览",
-        ["范围", *TOTALS_HEADER],
-        [[label, *_totals_row(f.totals)], ["自开办以来", *_totals_row(f.inception)]],
-    )
+    rows = [[label, *_totals_row(f.totals)]]
+    if f.has_history:
+        rows.append(["自开办以来", *_totals_row(f.inception)])
+    return ("总览", ["范围", *TOTALS_HEADER], rows)
 
 
 def per_year(f: Figures) -> Table:
@@ -76,6 +75,7 @@ def timeliness(f: Figures) -> Table:
     )
 
 
+HISTORY_TABLES = ("per_year",)  # need the since-inception figures
 TABLES: dict[str, Callable[[Figures], Table]] = {
     "overview": overview,
     "per_year": per_year,

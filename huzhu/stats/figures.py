@@ -13,15 +13,20 @@ Definitions (also in README):
   for the scope, the shares granted.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus, Funding
+from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
 from huzhu.payments.models import Payment, PaymentStatus
 from huzhu.quota.models import FreeShareApplication, Programme
@@ -29,6 +34,7 @@ from huzhu.rules.money import money
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
 
 ZERO = Decimal("0.00")
+HISTORY_CACHE_SECONDS = 3600
 IN_EFFECT = [ContractStatus.ACTIVE, ContractStatus.EXPIRED]
 DIRECT = "直属单位"
 
@@ -70,6 +76,7 @@ class Figures:
     per_union: list[tuple[str, Totals]] = field(default_factory=list)
     quota: list[dict[str, Any]] = field(default_factory=list)
     timeliness: dict[str, Any] = field(default_factory=dict)
+    has_history: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -85,46 +92,88 @@ class Figures:
         }
 
 
-def _units(root: Union | None) -> QuerySet[Unit]:
-    units = Unit.objects.all()
-    return units if root is None else units.filter(union__path__startswith=root.path)
+def _units(root: Union | None) -> QuerySet[Unit] | None:
+    """The scope's units; None for everything (no filter at all, the cheapest plan)."""
+    return None if root is None else Unit.objects.filter(union__path__startswith=root.path)
 
 
 def _year_range(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def compute(year: int | None, root: Union | None) -> Figures:
-    units = _units(root)
-    figures = Figures(
-        scope=root.name if root is not None else "全市",
-        year=year,
-        totals=_totals(units, year),
-        inception=_totals(units, None),
-    )
-    figures.per_year = _per_year(units)
-    figures.by_type = _by_type(units, year)
-    figures.per_union = _per_union(root, year)
-    figures.quota = _quota(units, year)
-    figures.timeliness = _timeliness(units, year)
+def compute(year: int | None, root: Union | None, *, history: bool = True) -> Figures:
+    """The figures of one year (or since inception) for a scope. `history` adds the
+    since-inception totals and the table per year: they read every coverage row of every year,
+    so the page loads them separately (`history_of`, cached until the next audited change)."""
+    with _analytic():
+        units = _units(root)
+        figures = Figures(
+            scope=root.name if root is not None else "全市",
+            year=year,
+            totals=_totals(units, year),
+            inception=Totals(),
+        )
+        figures.by_type = _by_type(units, year)
+        figures.per_union = _per_union(root, year)
+        figures.quota = _quota(units, year)
+        figures.timeliness = _timeliness(units, year)
+        if history:
+            figures.inception, figures.per_year = _history(units)
+            figures.has_history = True
     return figures
 
 
-def _contracts(units: QuerySet[Unit], year: int | None) -> QuerySet[Contract]:
-    contracts = Contract.objects.filter(unit__in=units, status__in=IN_EFFECT)
+def history_of(root: Union | None) -> tuple[Totals, list[tuple[int, Totals]]]:
+    """Since-inception totals and the table per year, cached per scope until the next audited
+    change (every state change writes an audit entry, brief rule 6, so the newest entry's id
+    is an exact version of the data)."""
+    version = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    key = f"stats-history:{root.pk if root else 'all'}:{version}"
+    cached = cache.get(key)
+    if cached is None:
+        with _analytic():
+            cached = _history(_units(root))
+        cache.set(key, cached, timeout=HISTORY_CACHE_SECONDS)
+    return cast(tuple[Totals, list[tuple[int, Totals]]], cached)
+
+
+def _history(units: QuerySet[Unit] | None) -> tuple[Totals, list[tuple[int, Totals]]]:
+    return _totals(units, None), _per_year(units)
+
+
+@contextmanager
+def _analytic() -> Iterator[None]:
+    """One read transaction; on PostgreSQL with memory for the distinct counts, which hash or
+    sort millions of coverage rows."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
+def _in(queryset: QuerySet[Any], path: str, units: QuerySet[Unit] | None) -> QuerySet[Any]:
+    return queryset if units is None else queryset.filter(**{f"{path}__in": units})
+
+
+def _contracts(units: QuerySet[Unit] | None, year: int | None) -> QuerySet[Contract]:
+    # .order_by(): no model ordering may creep into the GROUP BY queries built on this
+    contracts = _in(Contract.objects.filter(status__in=IN_EFFECT).order_by(), "unit", units)
     if year is not None:
         contracts = contracts.filter(effective__range=_year_range(year))
     return contracts
 
 
-def _paid(units: QuerySet[Unit], year: int | None) -> QuerySet[Payment]:
-    payments = Payment.objects.filter(status=PaymentStatus.PAID, claim__unit__in=units)
+def _paid(units: QuerySet[Unit] | None, year: int | None) -> QuerySet[Payment]:
+    payments = _in(
+        Payment.objects.filter(status=PaymentStatus.PAID).order_by(), "claim__unit", units
+    )
     if year is not None:
         payments = payments.filter(paid_on__range=_year_range(year))
     return payments
 
 
-def _totals(units: QuerySet[Unit], year: int | None) -> Totals:
+def _totals(units: QuerySet[Unit] | None, year: int | None) -> Totals:
     contracts = _contracts(units, year)
     lines = ContractLine.objects.filter(contract__in=contracts).aggregate(
         members=Count("member_id", distinct=True), shares=Sum("shares")
@@ -142,7 +191,7 @@ def _totals(units: QuerySet[Unit], year: int | None) -> Totals:
     )
 
 
-def _per_year(units: QuerySet[Unit]) -> list[tuple[int, Totals]]:
+def _per_year(units: QuerySet[Unit] | None) -> list[tuple[int, Totals]]:
     years: dict[int, Totals] = {}
     contracts = _contracts(units, None)
     enrolled = (
@@ -174,7 +223,7 @@ def _per_year(units: QuerySet[Unit]) -> list[tuple[int, Totals]]:
     return sorted(years.items())
 
 
-def _by_type(units: QuerySet[Unit], year: int | None) -> list[dict[str, Any]]:
+def _by_type(units: QuerySet[Unit] | None, year: int | None) -> list[dict[str, Any]]:
     """Paid benefits per claim type, critical illness split by tier (P-4)."""
     rows = (
         _paid(units, year)
@@ -208,22 +257,61 @@ def _by_type(units: QuerySet[Unit], year: int | None) -> list[dict[str, Any]]:
 
 def _per_union(root: Union | None, year: int | None) -> list[tuple[str, Totals]]:
     """One row per coordinating union directly under the scope's root (for everything: under
-    the city federation), plus the root's own units."""
+    the city federation), plus the root's own units. Each figure is one grouped query: every
+    row is labelled with its branch of the tree by the union path of its unit."""
     if root is None:
         root = Union.objects.filter(parent__isnull=True).order_by("sort_order", "path").first()
         if root is None:
             return []
     children = list(Union.objects.filter(parent=root).order_by("sort_order", "path"))
-    rows: list[tuple[str, Totals]] = []
-    for child in children:
-        rows.append((child.name, _totals(_units(child), year)))
-    direct = Unit.objects.filter(union=root)
-    if direct.exists():
-        rows.append((DIRECT, _totals(direct, year)))
-    return rows
+
+    def branch(unit: str) -> Case:
+        return Case(
+            *[
+                When(**{f"{unit}__union__path__startswith": c.path}, then=Value(c.code))
+                for c in children
+            ],
+            default=Value(""),
+            output_field=CharField(),
+        )
+
+    units = _units(root)
+    contracts = _contracts(units, year)
+    lines = ContractLine.objects.filter(contract__in=contracts).annotate(
+        branch=branch("contract__unit")
+    )
+    rows: dict[str, Totals] = {c.code: Totals() for c in children}
+    rows[""] = Totals()
+    enrolled = lines.values("branch").annotate(
+        members=Count("member_id", distinct=True), shares=Sum("shares")
+    )
+    for row in enrolled:
+        rows[row["branch"]].members = row["members"]
+        rows[row["branch"]].shares = row["shares"] or 0
+    fees = (
+        contracts.filter(funding=Funding.PAID)
+        .annotate(branch=branch("unit"))
+        .values("branch")
+        .annotate(total=Sum("fee"))
+    )
+    for row in fees:
+        rows[row["branch"]].fees = money(row["total"] or ZERO)
+    paid = (
+        _paid(units, year)
+        .annotate(branch=branch("claim__unit"))
+        .values("branch")
+        .annotate(claims=Count("claim_id", distinct=True), total=Sum("amount"))
+    )
+    for row in paid:
+        rows[row["branch"]].claims = row["claims"]
+        rows[row["branch"]].benefits = money(row["total"] or ZERO)
+    result = [(c.name, rows[c.code]) for c in children]
+    if Unit.objects.filter(union=root).exists():
+        result.append((DIRECT, rows[""]))
+    return result
 
 
-def _quota(units: QuerySet[Unit], year: int | None) -> list[dict[str, Any]]:
+def _quota(units: QuerySet[Unit] | None, year: int | None) -> list[dict[str, Any]]:
     programme = (
         Programme.objects.filter(year=year).first()
         if year is not None
@@ -232,7 +320,7 @@ def _quota(units: QuerySet[Unit], year: int | None) -> list[dict[str, Any]]:
     if programme is None:
         return []
     granted = dict(
-        FreeShareApplication.objects.filter(programme=programme, unit__in=units)
+        _in(FreeShareApplication.objects.filter(programme=programme), "unit", units)
         .values_list("period__no")
         .annotate(total=Sum("granted"))
         .values_list("period__no", "total")
@@ -255,7 +343,7 @@ def _quota(units: QuerySet[Unit], year: int | None) -> list[dict[str, Any]]:
     return rows
 
 
-def _timeliness(units: QuerySet[Unit], year: int | None) -> dict[str, Any]:
+def _timeliness(units: QuerySet[Unit] | None, year: int | None) -> dict[str, Any]:
     """C-5: paid within 10 working days means paid on or before the due date."""
     paid = _paid(units, year).filter(claim__due_date__isnull=False)
     counts = paid.aggregate(

@@ -9,8 +9,9 @@ from huzhu.core import clock
 from huzhu.core.access import roles
 from huzhu.core.downloads import xlsx_response
 from huzhu.organizations.models import Union
-from huzhu.stats.export import TABLES, workbook
-from huzhu.stats.figures import Figures, compute
+from huzhu.stats.export import HISTORY_TABLES, TABLES, workbook
+from huzhu.stats.export import per_year as per_year_table
+from huzhu.stats.figures import Figures, Totals, compute, history_of
 
 FIRST_YEAR = 2006  # the scheme's first year (brochure: 2006-2024)
 
@@ -36,22 +37,20 @@ def _year(text: str) -> int | None:
     return int(text)
 
 
-def _figures(request: HttpRequest) -> tuple[Figures, Union | None]:
+def _figures(request: HttpRequest, *, history: bool = True) -> tuple[Figures, Union | None]:
     user = user_of(request)
     year_text = request.GET.get("year", str(clock.today().year))
     root = _scope(user, request.GET.get("union", ""))
-    return compute(_year(year_text), root), root
+    return compute(_year(year_text), root, history=history), root
 
 
 @roles(Role.ADMIN, Role.STAFF, Role.UNION_OFFICER)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    figures, root = _figures(request)
+    """The chosen year's figures at once; the since-inception part comes from `history`."""
+    figures, root = _figures(request, history=False)
     user = user_of(request)
-    tables = {name: build(figures) for name, build in TABLES.items()}
+    tables = {name: build(figures) for name, build in TABLES.items() if name not in HISTORY_TABLES}
     chart = {
-        "years": [y for y, _ in figures.per_year],
-        "fees": [str(t.fees) for _, t in figures.per_year],
-        "benefits": [str(t.benefits) for _, t in figures.per_year],
         "types": [r["label"] for r in figures.by_type],
         "type_amounts": [str(r["amount"]) for r in figures.by_type],
         "periods": [f"第{r['period']}期" for r in figures.quota],
@@ -69,6 +68,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "unions": Union.objects.for_user(user).order_by("path"),
             "selected_union": root.code if root else "",
             "selected_year": str(figures.year or "all"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@roles(Role.ADMIN, Role.STAFF, Role.UNION_OFFICER)
+def history(request: HttpRequest) -> HttpResponse:
+    """Since inception and per year (htmx fragment; cached until the next audited change)."""
+    root = _scope(user_of(request), request.GET.get("union", ""))
+    inception, per_year = history_of(root)
+    figures = Figures(root.name if root else "全市", None, Totals(), inception, per_year)
+    figures.has_history = True
+    table = per_year_table(figures)
+    chart = {
+        "years": [y for y, _ in per_year],
+        "fees": [str(t.fees) for _, t in per_year],
+        "benefits": [str(t.benefits) for _, t in per_year],
+    }
+    return render(
+        request,
+        "stats/_history.html",
+        {
+            "inception": inception,
+            "table": table,
+            "chart": chart,
             "query": request.GET.urlencode(),
         },
     )

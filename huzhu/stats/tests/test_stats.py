@@ -96,6 +96,11 @@ def test_dashboard_and_xlsx_for_a_coordinating_officer(history, people, login, t
     assert response.status_code == 200
     assert "历下区总工会" in html and "市中区总工会" not in html
     assert "js/Chart.min.js" in html and 'id="chart-data"' in html
+    assert "/stats/history/?year=2023" in html  # the since-inception part loads separately
+    fragment = client.get("/stats/history/?year=2023").content.decode()
+    assert 'id="history-data"' in fragment and "<td>2023</td>" in fragment
+    assert "自开办以来：参保 2 人" in fragment
+    assert client.get("/stats/history/?union=shizhong").status_code == 404
     assert client.get("/stats/?year=2023&union=shizhong").status_code == 404
     export = client.get("/stats/overview.xlsx?year=2023")
     sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
@@ -129,3 +134,15 @@ def test_stats_command_prints_the_same_figures(history, capsys):
     assert printed["totals"]["loss_ratio_percent"] == "4000.00"
     call_command("stats", "--union", "lixia", "--json")
     assert json.loads(capsys.readouterr().out)["scope"] == "历下区总工会"
+
+
+def test_history_is_cached_until_the_next_audited_change(history, tree, people, settings):
+    from huzhu.stats.figures import history_of
+
+    before, _ = history_of(tree.lixia)
+    assert (before.members, before.fees) == (2, Decimal("60.00"))
+    paid_contract(settings, tree.unit_a2, people.registrar, "2024-05-01", shares=1, index=5)
+    after, per_year = history_of(tree.lixia)
+    assert (after.members, after.fees) == (3, Decimal("100.00"))  # A2 re-enrols 3 and adds 5
+    assert [y for y, _ in per_year] == [2023, 2024]
+    assert compute(None, tree.lixia).inception == after
