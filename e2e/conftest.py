@@ -45,12 +45,28 @@ def browser() -> Iterator[object]:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+def watch_policy(page) -> list[str]:
+    """Content-Security-Policy violations the page reports (each test asserts there are none:
+    the policy forbids inline script and style, so a template or library that relies on them
+    shows up here)."""
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations = watch_policy(page)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
     context.close()
+    assert violations == [], violations

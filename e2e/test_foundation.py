@@ -14,10 +14,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, username):
+    """Password, then (staff and administrators) the code of the authenticator."""
+    from conftest import second_factor_code
+    from huzhu.accounts.models import User
+    from huzhu.accounts.twofactor import required_for
+
     page.goto("/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    user = User.objects.get(username=username)
+    if required_for(user):
+        page.wait_for_url("**/account/2fa/**")
+        page.get_by_label("验证码").fill(second_factor_code(user))
+        page.get_by_role("button", name="验证").click()
     page.wait_for_url("**/")
 
 

@@ -64,13 +64,9 @@ def test_worker_looks_himself_up_on_a_phone(browser, live_server, enrolled):
 
 
 def test_coordinating_officer_reads_his_dashboard_and_downloads_it(page, enrolled, people):
-    from huzhu.accounts.tests.factories import PASSWORD
+    from e2e.test_foundation import log_in
 
-    page.goto("/login/")
-    page.get_by_label("用户名").fill("lixia_officer")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
+    log_in(page, "lixia_officer")
     page.get_by_role("link", name="统计").click()
     page.get_by_label("年度").select_option("2023")
     page.get_by_role("button", name="查看").click()

@@ -1,7 +1,20 @@
-"""Login and logout pages (Django's views, with Chinese templates)."""
+"""Login and logout pages (Django's views, with Chinese templates), the two-factor step for
+staff and administrators, the password change and each user's own login history."""
 
+from typing import Any
+
+from axes.models import AccessFailureLog, AccessLog
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from huzhu.accounts import twofactor
+from huzhu.accounts.models import user_of
+from huzhu.core import audit
 from huzhu.core.access import authenticated, public
 
 login = public(
@@ -10,3 +23,62 @@ login = public(
     )
 )
 logout = authenticated(auth_views.LogoutView.as_view())
+
+
+def _next(request: HttpRequest) -> str:
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return "/"
+
+
+@authenticated
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The code after the password; the first time, enrolment of the authenticator app."""
+    user = user_of(request)
+    if not twofactor.required_for(user) or twofactor.verified(request):
+        return redirect(_next(request))
+    enrolling = twofactor.confirmed_device(user) is None
+    error = ""
+    if request.method == "POST":
+        code = str(request.POST.get("code", ""))
+        check = twofactor.enrol if enrolling else twofactor.verify
+        error = check(request, user, code) or ""
+        if not error:
+            return redirect(_next(request))
+    context: dict[str, Any] = {"enrolling": enrolling, "error": error, "next": _next(request)}
+    if enrolling:
+        device = twofactor.pending_device(user)
+        context |= {"qr": twofactor.qr_svg(device), "secret": twofactor.secret_text(device)}
+    return render(request, "accounts/second_factor.html", context, status=400 if error else 200)
+
+
+@authenticated
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, user)
+        audit.record(user, "accounts.user.password_changed", user)
+        messages.success(request, "密码已修改")
+        return redirect("home")
+    return render(request, "accounts/password.html", {"form": form})
+
+
+@authenticated
+def login_history(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own logins and failed attempts (newest first)."""
+    user = user_of(request)
+    return render(
+        request,
+        "accounts/logins.html",
+        {
+            "logins": AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[
+                :50
+            ],
+            "failures": AccessFailureLog.objects.filter(username=user.username).order_by(
+                "-attempt_time"
+            )[:50],
+        },
+    )

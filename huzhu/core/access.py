@@ -8,10 +8,13 @@ his unit only, ...) happens in each app's `access.py`, which answers 404 for oth
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 AccessRule = Callable[[HttpRequest], HttpResponse | None]
 View = TypeVar("View", bound=Callable[..., Any])
@@ -60,6 +63,21 @@ def staff_duty(*duties: str) -> Callable[[View], View]:
     return _attach(rule, "duty:" + ",".join(duties))
 
 
+SECOND_FACTOR_FREE = frozenset({"second_factor", "logout", "login"})
+
+
+def _second_factor_missing(request: HttpRequest, match: Any) -> bool:
+    """Staff and administrators signed in with a password only may reach the code page and
+    logout, nothing else (the Django admin included)."""
+    from huzhu.accounts.twofactor import required_for, verified
+
+    if not request.user.is_authenticated or not required_for(request.user):
+        return False
+    if match is not None and match.view_name in SECOND_FACTOR_FREE:
+        return False
+    return not verified(request)
+
+
 class AccessRuleMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -75,6 +93,11 @@ class AccessRuleMiddleware:
         view_kwargs: Any,
     ) -> HttpResponse | None:
         match = request.resolver_match
+        if match is not None and "api" in match.namespaces:
+            return None  # bearer tokens, checked by the API itself
+        if _second_factor_missing(request, match):
+            target = reverse("second_factor")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         if match is not None and EXEMPT_NAMESPACES.intersection(match.namespaces):
             return None
         rule: AccessRule | None = getattr(view_func, "access_rule", None)

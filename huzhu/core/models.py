@@ -80,8 +80,15 @@ class AuditEntry(models.Model):
         rows = []
         for name, before, after in self.changed_fields:
             label, choices = _field_meta(self.target_type, name)
-            rows.append((label, choices.get(before, before), choices.get(after, after)))
+            rows.append((label, _shown(choices, before), _shown(choices, after)))
         return rows
+
+
+def _shown(choices: dict[Any, str], value: Any) -> Any:
+    """A coded value by its label; lists and objects (not choice values) as they are."""
+    if isinstance(value, list | dict):
+        return value
+    return choices.get(value, value)
 
 
 @lru_cache(maxsize=512)

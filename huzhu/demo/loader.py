@@ -123,6 +123,10 @@ class DemoLogin:
     username: str
     role: str
     scope: str
+    secret: str = ""  # the demo authenticator's key, for staff and administrators
+
+
+DEMO_DEVICE = "演示"
 
 
 def organization_code(rng: random.Random) -> str:
@@ -350,12 +354,31 @@ def load(seed: int = 2025, *, history: bool = True) -> bool:
         unions = _load_tree()
         units = _load_units(rng, unions)
         _load_logins(unions, units)
+        _demo_devices()
         _load_contracts(rng, unions)
         _seed_calendar()
         _load_programmes()
         if history:
             load_history(rng, _history_units(rng, units), _roster_file)
     return True
+
+
+def _demo_devices() -> None:
+    """Staff and the administrator sign in with a second factor (issue 8); the demo gives each
+    an authenticator key, printed with the logins (`huzhu demo-code USER` shows the code)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for user in User.objects.filter(role__in=[Role.ADMIN, Role.STAFF]):
+        TOTPDevice.objects.create(user=user, name=DEMO_DEVICE, confirmed=True)
+
+
+def demo_secret(user: User) -> str:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from huzhu.accounts.twofactor import secret_text
+
+    device = TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE, confirmed=True).first()
+    return secret_text(device) if device is not None else ""
 
 
 def logins() -> list[DemoLogin]:
@@ -373,7 +396,7 @@ def logins() -> list[DemoLogin]:
     ).select_related("union", "unit")
     order = {"admin": 0, "staff": 1, "union_officer": 2, "unit_officer": 3}
     return [
-        DemoLogin(u.username, u.get_role_display() + _duties(u), u.scope_label)
+        DemoLogin(u.username, u.get_role_display() + _duties(u), u.scope_label, demo_secret(u))
         for u in sorted(users, key=lambda u: (order[u.role], u.pk))
     ]
 

@@ -82,3 +82,16 @@ def test_coded_values_are_shown_by_their_labels(tree):
         after={"status": "submitted"},
     )
     assert entry.changes_for_display == [("状态", "草稿", "已提交，待确认会费")]
+
+
+def test_list_and_object_values_are_shown_as_they_are(tree):
+    entry = audit.record(
+        None,
+        "members.roster.imported",
+        tree.unit_a,
+        after={"created": ["M1", "M2"], "status": {"a": 1}},
+    )
+    assert entry.changes_for_display == [
+        ("created", None, ["M1", "M2"]),
+        ("status", None, {"a": 1}),
+    ]

@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from huzhu.accounts.models import User
 from huzhu.claims.models import Claim
@@ -29,7 +31,9 @@ def test_demo_loads_jinan_tree_units_and_logins_once(db, capsys):
     for unit in units:
         assert validate_credit_code(unit.credit_code) == unit.credit_code
     for login in loader.logins():
-        assert authenticate(username=login.username, password=loader.DEMO_PASSWORD) is not None
+        request = RequestFactory().post("/login/")
+        user = authenticate(request, username=login.username, password=loader.DEMO_PASSWORD)
+        assert user is not None
         assert login.username in first
     assert {x.username for x in loader.logins()} >= {"admin", "reviewer", "lixia", "unit_a"}
 
@@ -70,3 +74,21 @@ def test_demo_history_has_years_of_contracts_free_shares_claims_and_payments(db)
     figures = compute(None, None)
     assert figures.totals.benefits == sum(p.amount for p in paid)
     assert figures.timeliness["paid"] == paid.count()
+
+
+def test_demo_staff_have_a_demo_authenticator_and_its_code_signs_them_in(db, capsys):
+    from django.test import Client
+
+    loader.load(history=False)
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "二次验证" in out and "registrar" in out
+    client = Client()
+    client.post("/login/", {"username": "registrar", "password": loader.DEMO_PASSWORD})
+    call_command("demo-code", "registrar")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
+    assert client.post("/account/2fa/", {"code": code}).status_code == 302
+    assert client.get("/claims/").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("demo-code", "unit_a")

@@ -9,3 +9,18 @@ document.addEventListener("htmx:xhr:progress", function (event) {
     bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
   }
 });
+
+// Confirmation before destructive or irreversible steps: data-confirm on a form or a button
+// (instead of inline onsubmit/onclick handlers, which the Content-Security-Policy forbids).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var button = event.submitter;
+  var text = (button && button.dataset && button.dataset.confirm) || (form.dataset && form.dataset.confirm);
+  if (text && !window.confirm(text)) { event.preventDefault(); event.stopImmediatePropagation(); }
+}, true);
+
+// A <select data-autosubmit> submits its form when changed (filters).
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("select[data-autosubmit]") && field.form) { field.form.submit(); }
+});

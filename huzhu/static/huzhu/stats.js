@@ -5,6 +5,8 @@
   var blue = "rgba(31, 95, 168, 0.75)", red = "rgba(192, 57, 43, 0.75)";
   var palette = ["#1f5fa8", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#16a085", "#7f8c8d"];
 
+  if (typeof Chart !== "undefined") { Chart.platform.disableCSSInjection = true; }  // CSP: rules in app.css
+
   function json(id) {
     var source = document.getElementById(id);
     return source ? JSON.parse(source.textContent) : null;

@@ -16,5 +16,15 @@ class Command(BaseCommand):
         else:
             self.stdout.write("演示数据已存在，未重复载入。")
         self.stdout.write(f"演示账号（密码均为 {loader.DEMO_PASSWORD}）：")
+        staff = []
         for login in loader.logins():
             self.stdout.write(f"  {login.username:<10} {login.role:<20} {login.scope}")
+            if login.secret:
+                staff.append(login)
+        if staff:
+            self.stdout.write(
+                "工作人员与管理员登录须二次验证：把下列密钥加入身份验证器，"
+                "或运行 huzhu demo-code 用户名 查看当前验证码："
+            )
+            for login in staff:
+                self.stdout.write(f"  {login.username:<10} {login.secret}")

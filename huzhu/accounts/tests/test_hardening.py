@@ -1,0 +1,166 @@
+"""Issue 8 §1-2: lock-out, password rules, session timeout, two-factor for staff and
+administrators, login history, separated duties, security headers and a strict CSP."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from conftest import second_factor_code
+from huzhu.accounts.tests.factories import PASSWORD
+from huzhu.core.models import AuditEntry
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def password_login(user, password=PASSWORD, address="10.0.0.1"):
+    client = Client(REMOTE_ADDR=address)
+    response = client.post("/login/", {"username": user.username, "password": password})
+    return client, response
+
+
+def test_five_failures_lock_the_account_with_a_chinese_message(people):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _, response = password_login(people.officer_a, "wrong-password")
+        assert response.status_code == 200 and "用户名或密码不正确" in response.content.decode()
+    _, response = password_login(people.officer_a, "wrong-password")
+    assert response.status_code == 429 and "账号已暂时锁定" in response.content.decode()
+    _, response = password_login(people.officer_a)  # even the right password, for a while
+    assert response.status_code == 429
+    _, response = password_login(people.officer_a, address="10.0.0.2")  # another machine
+    assert response.status_code == 302
+
+
+def test_login_history_shows_own_logins_and_failures_only(people, login):
+    password_login(people.officer_a, "wrong-password")
+    client = login(people.officer_a)
+    login(people.officer_b)
+    page = client.get("/account/logins/").content.decode()
+    assert page.count("<tr><td>") == 2  # one login, one failure; nothing of officer_b
+    assert "10.0.0.1" in page
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("short1!", False),
+        ("alllowercaseletters", False),
+        ("lowercase and 123", True),
+        ("Quancheng2026", True),
+        ("1234567890123", False),
+    ],
+)
+def test_password_rules(db, password, ok):
+    if ok:
+        validate_password(password)
+    else:
+        with pytest.raises(ValidationError):
+            validate_password(password)
+
+
+def test_password_change_checks_the_rules_and_is_audited(people, login):
+    client = login(people.officer_a)
+    weak = {"old_password": PASSWORD, "new_password1": "abcdefgh", "new_password2": "abcdefgh"}
+    response = client.post("/account/password/", weak)
+    assert response.status_code == 200 and "至少" in response.content.decode()
+    strong = "Tianqiao-2026!"
+    good = {"old_password": PASSWORD, "new_password1": strong, "new_password2": strong}
+    assert client.post("/account/password/", good).status_code == 302
+    assert AuditEntry.objects.filter(action="accounts.user.password_changed").exists()
+    assert client.get("/").status_code == 200  # still signed in
+
+
+def test_sessions_end_after_30_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_staff_must_enrol_an_authenticator_then_give_its_code(people):
+    client, response = password_login(people.registrar)
+    assert response.status_code == 302
+    page = client.get("/claims/")
+    assert page.status_code == 302 and page["Location"].startswith("/account/2fa/")
+    enrol = client.get(page["Location"])
+    html = enrol.content.decode()
+    assert "<svg" in html and "扫描" in html
+    device = TOTPDevice.objects.get(user=people.registrar, confirmed=False)
+    wrong = client.post("/account/2fa/", {"code": "000000"})
+    assert wrong.status_code == 400 and "验证码不正确" in wrong.content.decode()
+    code = f"{totp(device.bin_key):06d}"
+    hurried = client.post("/account/2fa/", {"code": code})  # at once after a wrong code
+    assert hurried.status_code == 400 and "请稍等片刻" in hurried.content.decode()
+    device.refresh_from_db()
+    device.throttling_failure_timestamp -= timedelta(seconds=5)  # ... a few seconds later
+    device.save(update_fields=["throttling_failure_timestamp"])
+    response = client.post("/account/2fa/", {"code": code, "next": "/claims/"})
+    assert response.status_code == 302 and response["Location"] == "/claims/"
+    assert client.get("/claims/").status_code == 200
+    assert AuditEntry.objects.filter(action="accounts.user.2fa_enrolled").exists()
+
+    again, _ = password_login(people.registrar)
+    assert again.get("/").status_code == 302
+    page = again.get("/account/2fa/").content.decode()
+    assert "<svg" not in page  # enrolled: only the code is asked
+    answer = again.post("/account/2fa/", {"code": second_factor_code(people.registrar)})
+    assert answer.status_code == 302, answer.content.decode()[-600:]
+    assert again.get("/").status_code == 200
+
+
+def test_admin_site_needs_the_second_factor_too(people):
+    client, _ = password_login(people.admin)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/account/2fa/" in response["Location"]
+
+
+def test_unit_officers_sign_in_with_a_password_only(people):
+    client, _ = password_login(people.officer_a)
+    assert client.get("/").status_code == 200
+
+
+def test_system_admin_cannot_approve_claims_or_payments(people, login):
+    client = login(people.admin)
+    for path in ("/claims/X1/actions/approve/", "/payment-batches/"):
+        assert client.post(path).status_code in (403, 404)
+    assert not people.admin.has_duty("approver") and not people.admin.has_duty("cashier")
+
+
+def test_audit_entries_cannot_be_changed_through_the_admin(people, login, tree):
+    from huzhu.core import audit
+
+    entry = audit.record(None, "x.y.z", tree.unit_a, after={"a": 1})
+    client = login(people.admin)
+    assert client.get(f"/admin/core/auditentry/{entry.pk}/change/").status_code == 200
+    assert client.post(f"/admin/core/auditentry/{entry.pk}/change/", {}).status_code == 403
+    assert (
+        client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    entry.refresh_from_db()
+    assert entry.after == {"a": 1}
+
+
+def test_every_page_carries_a_strict_content_security_policy(people, login):
+    response = login(people.officer_a).get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_templates_have_no_inline_script_style_or_handlers():
+    """What the policy would block in the browser, caught before it gets there."""
+    inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|\sstyle=|\son[a-z]+=")
+    offenders = [
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if inline.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
