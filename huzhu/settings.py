@@ -41,6 +41,8 @@ FIELD_KEY = _secret(
 )
 # Older field keys that can still decrypt (comma-separated), during a key rotation.
 FIELD_KEY_PREVIOUS = os.environ.get("HUZHU_FIELD_KEY_PREVIOUS", "")
+# The key of the look-up hashes; unset, the oldest field key serves (see huzhu/core/crypto.py).
+HASH_KEY = os.environ.get("HUZHU_HASH_KEY", "")
 DEBUG = _env_bool("HUZHU_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()

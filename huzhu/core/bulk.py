@@ -29,7 +29,7 @@ def insert_rows(
     meta = model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = ", ".join(quote(_column(model, name)) for name in fields)
+    columns = ", ".join(quote(column_of(model, name)) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # the raw COPY bypasses Django's cursor: map driver errors to django.db's own
@@ -53,7 +53,7 @@ def reserve_pks(model: type[models.Model], count: int) -> list[int] | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, _column(model, "pk"), count],
+            [meta.db_table, column_of(model, "pk"), count],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -65,8 +65,8 @@ def lookup_pks(
     PostgreSQL (`= ANY`), chunked IN lists elsewhere, so 100,000 values stay cheap."""
     meta = model._meta
     quote = connection.ops.quote_name
-    column = quote(_column(model, field))
-    key = quote(_column(model, "pk"))
+    column = quote(column_of(model, field))
+    key = quote(column_of(model, "pk"))
     head = f"SELECT {column}, {key} FROM {quote(meta.db_table)} WHERE {column}"  # noqa: S608
     found: list[tuple[Any, int]] = []
     with connection.cursor() as cursor:
@@ -80,7 +80,7 @@ def lookup_pks(
     return found
 
 
-def _column(model: type[models.Model], name: str) -> str:
+def column_of(model: type[models.Model], name: str) -> str:
     field = model._meta.pk if name == "pk" else model._meta.get_field(name)
     column = getattr(field, "column", None)
     if not isinstance(column, str):

@@ -3,7 +3,10 @@
 A stored value is `<key id>:<base64(nonce | ciphertext | tag)>`. The key id lets a rotation find
 rows still under an older key (settings.FIELD_KEY_PREVIOUS, from HUZHU_FIELD_KEY_PREVIOUS).
 Look-ups never decrypt: they compare `keyed_hash(value, purpose)`, an HMAC-SHA256 under a
-subkey derived from the field key, so equal numbers can be found without storing them in clear.
+subkey derived from the hash key, so equal numbers can be found without storing them in clear.
+The hash key is HUZHU_HASH_KEY when set, otherwise the oldest configured field key (the last of
+HUZHU_FIELD_KEY_PREVIOUS, or the field key itself): rotating the field key therefore changes no
+hash, and look-ups keep working while `huzhu rotate-field-key` re-encrypts (README).
 """
 
 import base64
@@ -28,29 +31,40 @@ def _derive(master: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
 
+def _master(text: str) -> bytes:
+    try:
+        master = base64.urlsafe_b64decode(text.strip().encode())
+    except ValueError as exc:
+        raise FieldKeyError("HUZHU_FIELD_KEY 不是有效的 base64 编码") from exc
+    if len(master) != 32:
+        raise FieldKeyError("HUZHU_FIELD_KEY 必须是 32 字节密钥的 base64 编码")
+    return master
+
+
+def key_id_for(text: str) -> str:
+    return hashlib.sha256(b"huzhu-key-id" + _master(text)).hexdigest()[:8]
+
+
 @lru_cache(maxsize=8)
-def _keyring(current: str, previous: str) -> tuple[str, dict[str, AESGCM], bytes]:
+def _keyring(current: str, previous: str, hash_key: str) -> tuple[str, dict[str, AESGCM], bytes]:
     """(current key id, AES keys by id, HMAC key) for the configured key strings."""
+    keys = [current, *[p for p in previous.split(",") if p.strip()]]
     ciphers: dict[str, AESGCM] = {}
-    current_id = ""
-    hmac_key = b""
-    for index, text in enumerate([current, *[p for p in previous.split(",") if p.strip()]]):
-        try:
-            master = base64.urlsafe_b64decode(text.strip().encode())
-        except ValueError as exc:
-            raise FieldKeyError("HUZHU_FIELD_KEY 不是有效的 base64 编码") from exc
-        if len(master) != 32:
-            raise FieldKeyError("HUZHU_FIELD_KEY 必须是 32 字节密钥的 base64 编码")
-        key_id = hashlib.sha256(b"huzhu-key-id" + master).hexdigest()[:8]
-        ciphers[key_id] = AESGCM(_derive(master, b"huzhu field encryption"))
-        if index == 0:
-            current_id = key_id
-            hmac_key = _derive(master, b"huzhu keyed hash")
-    return current_id, ciphers, hmac_key
+    for text in keys:
+        ciphers[key_id_for(text)] = AESGCM(_derive(_master(text), b"huzhu field encryption"))
+    hmac_key = _derive(_master(hash_key or keys[-1]), b"huzhu keyed hash")
+    return key_id_for(current), ciphers, hmac_key
 
 
 def _current() -> tuple[str, dict[str, AESGCM], bytes]:
-    return _keyring(settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS)
+    return _keyring(
+        settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS, getattr(settings, "HASH_KEY", "")
+    )
+
+
+def new_key() -> str:
+    """A fresh field key, as HUZHU_FIELD_KEY expects it."""
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
 def encrypt(plaintext: str) -> str:

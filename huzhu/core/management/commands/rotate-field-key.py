@@ -1,0 +1,41 @@
+"""`huzhu rotate-field-key [--batch N] [--new-key] [--status]`: re-encrypt every ID and card
+number under the current field key (issue 8 §4; the steps are in README)."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from huzhu.core import audit, crypto, rotation
+
+
+class Command(BaseCommand):
+    help = "用当前字段密钥重新加密所有身份证号与银行卡号（可中断、可续做）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", type=int, default=500, help="每个事务处理的行数")
+        parser.add_argument("--new-key", action="store_true", help="只生成并打印一个新密钥")
+        parser.add_argument("--status", action="store_true", help="只显示尚未重新加密的行数")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["new_key"]:
+            self.stdout.write(crypto.new_key())
+            return
+        before = rotation.remaining()
+        self.stdout.write(f"当前密钥编号 {crypto.current_key_id()}；待重新加密：{before}")
+        if options["status"]:
+            return
+        for column, done in rotation.rotate(options["batch"]):
+            self.stdout.write(f"  {column}: 已完成 {done} 行")
+        after = rotation.remaining()
+        audit.record(
+            None,
+            "core.field_key.rotated",
+            rotation.FieldKey(crypto.current_key_id()),
+            before=before,
+            after=after | {"key_id": crypto.current_key_id()},
+        )
+        left = sum(after.values())
+        if left:
+            self.stdout.write(f"尚有 {left} 行未完成，请再次运行本命令。")
+        else:
+            self.stdout.write("全部完成。确认无误后可从 HUZHU_FIELD_KEY_PREVIOUS 中移除旧密钥。")

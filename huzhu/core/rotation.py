@@ -1,0 +1,108 @@
+"""Re-encryption of every encrypted field under the current field key (issue 8 §4). Batches of
+rows, each in its own short transaction, so readers never wait long and an interrupted run
+simply continues where it stopped: a row is "done" when its value starts with the current key
+id. Values stay readable throughout (the previous keys still open them) and look-up hashes do
+not change (they use the hash key, see crypto)."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connection, models, transaction
+
+from huzhu.core import crypto
+from huzhu.core.bulk import column_of
+from huzhu.core.fields import EncryptedTextField
+
+
+@dataclass(frozen=True)
+class Column:
+    model: type[models.Model]
+    field: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.model._meta.label}.{self.field}"
+
+
+@dataclass(frozen=True)
+class FieldKey:
+    """The audit target of a rotation."""
+
+    audit_code: str
+
+    def __str__(self) -> str:
+        return f"字段加密密钥 {self.audit_code}"
+
+
+def encrypted_columns() -> list[Column]:
+    return [
+        Column(model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]
+
+
+def _stale(column: Column, current: str) -> "models.QuerySet[models.Model]":
+    """Rows whose value is sealed under another key (empty values have nothing to seal)."""
+    name = column.field
+    return (
+        column.model._default_manager.exclude(**{f"{name}__startswith": f"{current}:"})
+        .exclude(**{name: ""})
+        .exclude(**{f"{name}__isnull": True})
+    )
+
+
+def remaining() -> dict[str, int]:
+    current = crypto.current_key_id()
+    return {c.label: _stale(c, current).count() for c in encrypted_columns()}
+
+
+def rotate(batch: int = 500, *, limit: int | None = None) -> Iterator[tuple[str, int]]:
+    """Re-encrypt stale rows; yields (column, rows done so far) after each batch. `limit`
+    stops after that many batches (to spread the work, or in tests to simulate a stop)."""
+    current = crypto.current_key_id()
+    batches = 0
+    for column in encrypted_columns():
+        done = 0
+        while limit is None or batches < limit:
+            moved = _rotate_batch(column, current, batch)
+            if moved == 0:
+                break
+            done += moved
+            batches += 1
+            yield column.label, done
+
+
+def _rotate_batch(column: Column, current: str, size: int) -> int:
+    """One transaction: lock a batch of stale rows (skipping rows another worker holds),
+    re-seal their raw values, write them back."""
+    model, name = column.model, column.field
+    table = connection.ops.quote_name(model._meta.db_table)
+    value_column = connection.ops.quote_name(column_of(model, name))
+    key = connection.ops.quote_name(column_of(model, "pk"))
+    with transaction.atomic():
+        pks = list(
+            _stale(column, current)
+            .order_by("pk")
+            .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+            .values_list("pk", flat=True)[:size]
+        )
+        if not pks:
+            return 0
+        marks = ", ".join(["%s"] * len(pks))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {key}, {value_column} FROM {table} WHERE {key} IN ({marks})",  # noqa: S608
+                pks,
+            )
+            rows = cursor.fetchall()
+            resealed: list[tuple[str, int]] = [
+                (crypto.encrypt(crypto.decrypt(raw)), int(pk)) for pk, raw in rows
+            ]
+            cursor.executemany(
+                f"UPDATE {table} SET {value_column} = %s WHERE {key} = %s",  # noqa: S608
+                resealed,
+            )
+    return len(pks)
