@@ -97,3 +97,8 @@ def keyed_hash(value: str, purpose: str) -> str:
     _, _, hmac_key = _current()
     message = purpose.encode() + b"\x00" + value.encode()
     return hmac.digest(hmac_key, message, "sha256").hex()
+
+
+def known_key_ids() -> set[str]:
+    """Ids of every configured field key (current and previous)."""
+    return set(_current()[1])
