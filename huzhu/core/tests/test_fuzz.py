@@ -16,7 +16,7 @@ from huzhu.claims.tests.journeys import PDF, on, paid_contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member, Membership
-from huzhu.members.tests.rosters import HEADER, csv_bytes, person, xlsx
+from huzhu.members.tests.rosters import csv_bytes, person, xlsx
 from huzhu.payments import actions as payments
 from huzhu.payments.models import Payment, PaymentStatus
 from huzhu.rules.casefile import adjudicate_text

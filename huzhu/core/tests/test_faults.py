@@ -1,0 +1,133 @@
+"""Issue 8 §6: the database connection dies in the middle of a roster import, a free-share grant
+and a bank result import; afterwards each is all-or-nothing. The connection is really killed
+(pg_terminate_backend from a second connection) at a point where part of the work is written
+inside the transaction, so this runs on PostgreSQL (CI)."""
+
+from datetime import date, time
+
+import psycopg
+import pytest
+from django.db import OperationalError, connection
+
+from huzhu.claims import actions as claims
+from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.contracts.models import Contract
+from huzhu.core.models import AuditEntry
+from huzhu.members import actions as member_actions
+from huzhu.members.models import Member, Membership
+from huzhu.members.tests.rosters import person, xlsx
+from huzhu.payments import actions as payments
+from huzhu.payments.models import Payment, PaymentStatus
+from huzhu.quota import actions as quota
+from huzhu.quota.models import FreeShareApplication, QuotaPeriod
+from huzhu.rules.quota import Period
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs a server database (CI)"),
+]
+
+
+def kill_own_connection() -> None:
+    """Terminate this test's database session from outside, as a crash or network cut would."""
+    pid = connection.connection.info.backend_pid
+    config = connection.settings_dict
+    with psycopg.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        dbname=config["NAME"],
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def killed_after(module, name, monkeypatch, *, call: int = 1):
+    """Replace `module.name` by a version that runs the original, then kills the connection
+    after its `call`-th call, so whatever it wrote is inside the dying transaction."""
+    original = getattr(module, name)
+    calls = {"n": 0}
+
+    def wrapper(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls["n"] += 1
+        if calls["n"] == call:
+            kill_own_connection()
+        return result
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+def reconnect() -> None:
+    connection.close()
+
+
+def test_roster_import_killed_midway_leaves_nothing(tree, monkeypatch):
+    tree.unit_a.member_count = 3
+    tree.unit_a.save()
+    audit_before = AuditEntry.objects.count()
+    calls = killed_after(member_actions, "_insert_members", monkeypatch)
+    data = xlsx([person(i) for i in range(3)])
+    with pytest.raises(OperationalError):
+        member_actions.import_roster(tree.unit_a, data, actor=None, effective=date(2025, 3, 1))
+    assert calls["n"] == 1  # the members had been written when the connection died
+    reconnect()
+    assert not Member.objects.exists() and not Membership.objects.exists()
+    assert AuditEntry.objects.count() == audit_before
+    monkeypatch.undo()
+    assert member_actions.import_roster(tree.unit_a, data, actor=None).saved  # and it recovers
+
+
+def test_free_share_grant_killed_midway_grants_nothing(tree, settings, monkeypatch):
+    window = Period(
+        1, 10, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31)
+    )
+    quota.load_programme(2025, 7_000_000, [window], actor=None)
+    on(settings, "2025-02-01")
+    tree.unit_a.member_count = 2
+    tree.unit_a.save()
+    member_actions.import_roster(tree.unit_a, xlsx([person(1), person(2)]), actor=None)
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    QuotaPeriod.objects.update(hours_from=time(9), hours_to=time(17))
+    calls = killed_after(quota, "_free_contract", monkeypatch)
+    with pytest.raises(OperationalError):
+        quota.apply_for_free_shares(tree.unit_a, None, actor=None)
+    assert calls["n"] == 1  # the period's count and the PB contract were written, then lost
+    reconnect()
+    period = QuotaPeriod.objects.get()
+    assert period.granted == 0
+    assert not FreeShareApplication.objects.exists()
+    assert not Contract.objects.filter(funding="free").exists()
+    monkeypatch.undo()
+    assert quota.apply_for_free_shares(tree.unit_a, None, actor=None).granted == 2
+
+
+def test_bank_result_import_killed_midway_records_nothing(tree, people, settings, monkeypatch):
+    made = []
+    for index in (1, 2):
+        paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1, index=index)
+    on(settings, "2023-07-10")
+    for member in Member.objects.order_by("pk"):
+        facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+        claim = claims.submit_claim(member, facts, actor=people.officer_a)
+        for document in claim.documents.filter(required=True):
+            claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
+        claims.register_claim(claim, actor=people.registrar)
+        claims.review_claim(claim, actor=people.reviewer, accept=True)
+        made.append(claims.approve_claim(claim, actor=people.approver))
+    batch = payments.create_batch(made, actor=people.cashier)
+    batch = payments.approve_batch(batch, actor=people.approver)
+    payments.export_batch(batch, actor=people.cashier)
+    header = ["救助申请编号", "结果", "银行流水号", "到账日期", "失败原因"]
+    rows = [[c.number, "成功", f"R{c.number}", "2023-07-15", ""] for c in made]
+    calls = killed_after(payments, "record_result", monkeypatch, call=1)
+    with pytest.raises(OperationalError):
+        payments.import_bank_results(batch, xlsx(rows, header=header), actor=people.cashier)
+    assert calls["n"] == 1  # one result was recorded inside the transaction
+    reconnect()
+    assert set(Payment.objects.values_list("status", flat=True)) == {PaymentStatus.PENDING}
+    assert not Payment.objects.exclude(bank_ref="").exists()
+    monkeypatch.undo()
+    assert payments.import_bank_results(batch, xlsx(rows, header=header), actor=people.cashier) == 2
