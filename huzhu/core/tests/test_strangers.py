@@ -96,7 +96,7 @@ def page_urls(candidates: dict, identifiers: set) -> list[str]:
 
 def api_calls(client: Client, candidates: dict, identifiers: set) -> list[tuple[str, str]]:
     spec = client.get("/api/v1/openapi.json").json()
-    calls = set()
+    calls: set[tuple[str, str]] = set()
     for route, operations in spec["paths"].items():
         params = re.findall(r"{(\w+)}", route)
         if not params:
