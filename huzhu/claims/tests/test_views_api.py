@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -52,7 +53,16 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
         follow=True,
     )
     assert "只接受 PDF、JPG、PNG" in bad.content.decode()
-    assert officer.get(f"/claims/{claim.number}/documents/application_form/file").content == PDF
+    shown = officer.get(f"/claims/{claim.number}/documents/application_form/file")
+    assert shown.content == PDF and shown["Content-Type"] == "application/pdf"
+    assert shown["Content-Security-Policy"].startswith("sandbox")
+    # a file altered on disk after its check is not shown
+    from django.conf import settings as django_settings
+
+    stored = claim.documents.get(item="application_form").file_path
+    (Path(django_settings.MEDIA_ROOT) / stored).write_bytes(b"<html><script>x</script>")
+    assert officer.get(f"/claims/{claim.number}/documents/application_form/file").status_code == 404
+    (Path(django_settings.MEDIA_ROOT) / stored).write_bytes(PDF)
     login(people.registrar).post(f"/claims/{claim.number}/actions/register/")
     login(people.reviewer).post(f"/claims/{claim.number}/actions/review/", {"decision": "accept"})
     page = login(people.approver).get(f"/claims/{claim.number}/").content.decode()
