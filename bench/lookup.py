@@ -18,11 +18,8 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -35,6 +32,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.server import Job, burst, p99, start  # noqa: E402
 from huzhu.accounts.auth import issue_token  # noqa: E402
 from huzhu.accounts.models import ApiToken, Role, User  # noqa: E402
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus  # noqa: E402
@@ -42,7 +40,7 @@ from huzhu.core import clock, crypto  # noqa: E402
 from huzhu.core.bulk import gc_paused, insert_rows, reserve_pks  # noqa: E402
 from huzhu.demo.loader import credit_code  # noqa: E402
 from huzhu.members.actions import CONSENT_METHOD, NEW_MEMBER_FIELDS  # noqa: E402
-from huzhu.members.models import NOTICE_VERSION, card_hash, id_hash  # noqa: E402
+from huzhu.members.models import NOTICE_VERSION, Member, card_hash, id_hash  # noqa: E402
 from huzhu.organizations.models import Union, UnionKind, Unit  # noqa: E402
 from huzhu.rules.identity import id_check_char, luhn_ok  # noqa: E402
 
@@ -69,9 +67,34 @@ def credit_codes(rng: random.Random, count: int) -> list[str]:
     return list(codes)
 
 
+def member_rows(ids: list[int]) -> Iterator[tuple[object, ...]]:
+    """Member i's row as the importer writes it (encrypted numbers, keyed hashes), id ids[i]."""
+    now, today = clock.now(), clock.today()
+    for i, pk in enumerate(ids):
+        name, number, card = person(i)
+        yield (
+            pk,
+            f"M{i:011d}",
+            name,
+            crypto.encrypt(number),
+            id_hash(number),
+            date(1970, 1, 1) + timedelta(days=i // 1000),
+            "M" if int(number[16]) % 2 else "F",
+            f"139{i % 10**8:08d}",
+            crypto.encrypt(card),
+            card_hash(card),
+            "in_service",
+            "[]",
+            NOTICE_VERSION,
+            today,
+            CONSENT_METHOD,
+            now,
+            now,
+        )
+
+
 def seed(members: int) -> None:
     rng = random.Random(7)
-    now, today = clock.now(), clock.today()
     union = Union.objects.create(
         code="bench", name="基准工会", kind=UnionKind.DISTRICT, path="/bench/"
     )
@@ -90,30 +113,8 @@ def seed(members: int) -> None:
         ],
         batch_size=5000,
     )
-    member_ids = reserve_pks(_member_model(), members) or []
-    rows = (
-        (
-            member_ids[i],
-            f"M{i:011d}",
-            name,
-            crypto.encrypt(number),
-            id_hash(number),
-            date(1970, 1, 1) + timedelta(days=i // 1000),
-            "M" if int(number[16]) % 2 else "F",
-            f"139{i % 10**8:08d}",
-            crypto.encrypt(card),
-            card_hash(card),
-            "in_service",
-            "[]",
-            NOTICE_VERSION,
-            today,
-            CONSENT_METHOD,
-            now,
-            now,
-        )
-        for i, (name, number, card) in ((i, person(i)) for i in range(members))
-    )
-    insert_rows(_member_model(), ["pk", *NEW_MEMBER_FIELDS], rows)
+    member_ids = reserve_pks(Member, members) or []
+    insert_rows(Member, ["pk", *NEW_MEMBER_FIELDS], member_rows(member_ids))
     contracts = []
     for unit in units:
         for year in YEARS:
@@ -140,37 +141,6 @@ def seed(members: int) -> None:
     insert_rows(ContractLine, ["contract", "member", "shares"], lines)
 
 
-def _member_model() -> type:
-    from huzhu.members.models import Member
-
-    return Member
-
-
-def call(method: str, path: str, token: str, body: dict[str, str] | None) -> float:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}{path}",
-        data=data,
-        method=method,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback only)
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(response.status)
-    return time.perf_counter() - started
-
-
-def burst(
-    clients: int, jobs: list[tuple[str, str, str, dict[str, str] | None]]
-) -> tuple[float, list[float]]:
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        latencies = list(pool.map(lambda job: call(*job), jobs))
-    return time.perf_counter() - started, sorted(latencies)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=1_000_000)
@@ -191,41 +161,19 @@ def main() -> None:
         seed_seconds = time.perf_counter() - started
         admin = User.objects.create(username="bench_app", role=Role.ADMIN)
         token = issue_token(admin, actor=None, kind=ApiToken.Kind.APP)
-        env = os.environ | {
-            "HUZHU_DATABASE_URL": _url(),
-            "HUZHU_HTTPS": "false",
-            "HUZHU_LOOKUP_LIMIT_APP": "1000000000/60",  # one app token for every client
-        }
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "huzhu.wsgi",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-        _wait_for_server(token)
+        # one app token serves every client: its own limit must not be what is measured
+        server = start(PORT, args.workers, args.threads, HUZHU_LOOKUP_LIMIT_APP="1000000000/60")
         rng = random.Random(8)
-        jobs: list[tuple[str, str, str, dict[str, str] | None]] = []
+        jobs: list[Job] = []
         for _ in range(args.requests):
             name, number, _ = person(rng.randrange(args.members))
             if rng.random() < 0.1:
                 name = "无此人"
             jobs.append(("POST", "/api/v1/lookup", token, {"id_number": number, "name": name}))
-        burst(args.clients, [("GET", "/api/v1/health", token, None)] * 500)  # warm-up
-        floor_seconds, floor_latencies = burst(
-            args.clients, [("GET", "/api/v1/health", token, None)] * args.requests
-        )
-        seconds, latencies = burst(args.clients, jobs)
+        health: Job = ("GET", "/api/v1/health", "", None)
+        burst(PORT, args.clients, [health] * 500)  # warm-up
+        floor_seconds, floor_latencies = burst(PORT, args.clients, [health] * args.requests)
+        seconds, latencies = burst(PORT, args.clients, jobs)
     finally:
         if server is not None:
             server.terminate()
@@ -245,32 +193,15 @@ def main() -> None:
                 "server": f"{args.workers} workers x {args.threads} threads",
                 "requests_per_second": round(rate, 1),
                 "p50_ms": round(statistics.median(latencies) * 1000, 1),
-                "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+                "p99_ms": round(p99(latencies) * 1000, 1),
                 "floor_requests_per_second": round(floor_rate, 1),
-                "floor_p99_ms": round(
-                    floor_latencies[int(len(floor_latencies) * 0.99) - 1] * 1000, 1
-                ),
+                "floor_p99_ms": round(p99(floor_latencies) * 1000, 1),
                 "ratio": round(rate / floor_rate, 2),
                 "target_p99_ms": 50,
                 "target_ratio": 0.5,
             }
         )
     )
-
-
-def _url() -> str:
-    settings = connection.settings_dict
-    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-
-
-def _wait_for_server(token: str) -> None:
-    for _ in range(100):
-        try:
-            call("GET", "/api/v1/health", token, None)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 if __name__ == "__main__":

@@ -15,11 +15,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
-import time
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huzhu.settings")
@@ -33,6 +28,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.server import burst, p99, start  # noqa: E402
 from huzhu.accounts.auth import issue_token  # noqa: E402
 from huzhu.accounts.models import Role, User  # noqa: E402
 from huzhu.demo.loader import credit_code  # noqa: E402
@@ -81,31 +77,6 @@ def seed(units: int) -> list[tuple[str, str]]:
     return pairs
 
 
-def call(method: str, path: str, token: str, body: dict[str, object] | None = None) -> float:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}{path}",
-        data=data,
-        method=method,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback only)
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(response.status)
-    return time.perf_counter() - started
-
-
-def burst(
-    clients: int, jobs: list[tuple[str, str, str, dict[str, object] | None]]
-) -> tuple[float, list[float]]:
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        latencies = list(pool.map(lambda job: call(*job), jobs))
-    return time.perf_counter() - started, latencies
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=2000)
@@ -118,27 +89,12 @@ def main() -> None:
     server = None
     try:
         pairs = seed(args.units)
-        env = os.environ | {"HUZHU_NOW": NOW, "HUZHU_DATABASE_URL": _url(), "HUZHU_HTTPS": "false"}
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "huzhu.wsgi",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
+        server = start(PORT, args.workers, args.threads, HUZHU_NOW=NOW)
+        floor_seconds, _ = burst(
+            PORT, args.clients, [("GET", "/api/v1/me", t, None) for _, t in pairs]
         )
-        _wait_for_server(pairs[0][1])
-        floor_seconds, _ = burst(args.clients, [("GET", "/api/v1/me", t, None) for _, t in pairs])
         seconds, latencies = burst(
+            PORT,
             args.clients,
             [("POST", "/api/v1/quota/applications", t, {"unit": c}) for c, t in pairs],
         )
@@ -152,7 +108,6 @@ def main() -> None:
             server.wait(timeout=30)
         connection.creation.destroy_test_db(old_name, verbosity=0)
     rate, floor_rate = len(pairs) / seconds, len(pairs) / floor_seconds
-    ordered = sorted(latencies)
     print(
         json.dumps(
             {
@@ -163,8 +118,8 @@ def main() -> None:
                 "clients": args.clients,
                 "server": f"{args.workers} workers x {args.threads} threads",
                 "applications_per_second": round(rate, 1),
-                "p50_ms": round(statistics.median(ordered) * 1000, 1),
-                "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 1),
+                "p50_ms": round(statistics.median(latencies) * 1000, 1),
+                "p99_ms": round(p99(latencies) * 1000, 1),
                 "floor_requests_per_second": round(floor_rate, 1),
                 "ratio": round(rate / floor_rate, 2),
                 "granted": granted,
@@ -173,21 +128,6 @@ def main() -> None:
             }
         )
     )
-
-
-def _url() -> str:
-    settings = connection.settings_dict
-    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-
-
-def _wait_for_server(token: str) -> None:
-    for _ in range(100):
-        try:
-            call("GET", "/api/v1/me", token)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 if __name__ == "__main__":

@@ -13,12 +13,9 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -31,6 +28,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.server import start  # noqa: E402
+from bench.server import status as call  # noqa: E402
 from huzhu.accounts.auth import issue_token  # noqa: E402
 from huzhu.accounts.models import ApiToken, User  # noqa: E402
 from huzhu.claims.models import Claim  # noqa: E402
@@ -59,20 +58,6 @@ def workers_rss_mb(master: int) -> float:
     return total / 1024
 
 
-def request(method: str, path: str, token: str = "", body: dict[str, str] | None = None) -> int:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    call = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", data, headers, method=method)
-    try:
-        with urllib.request.urlopen(call, timeout=60) as response:  # noqa: S310 (loopback only)
-            response.read()
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=600)
@@ -96,35 +81,13 @@ def main() -> None:
         member = Member.objects.filter(memberships__unit=unit).first()
         claim = Claim.objects.order_by("pk").first()
         assert contract and member and claim, "the demo history is needed"
-        env = os.environ | {
-            "HUZHU_DATABASE_URL": _url(),
-            "HUZHU_HTTPS": "false",
-            "HUZHU_LOOKUP_LIMIT_APP": "1000000000/60",
-            "HUZHU_LOOKUP_LIMIT_ID_NUMBER": "1000000000/60",
-        }
-        server = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "huzhu.wsgi",
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--workers",
-                "3",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
+        server = start(
+            PORT,
+            3,
+            4,
+            HUZHU_LOOKUP_LIMIT_APP="1000000000/60",
+            HUZHU_LOOKUP_LIMIT_ID_NUMBER="1000000000/60",
         )
-        for _ in range(100):
-            try:
-                if request("GET", "/api/v1/health") == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         mix = [
             ("GET", "/api/v1/health", "", None),
             ("GET", "/scheme/", "", None),
@@ -149,7 +112,7 @@ def main() -> None:
                     number, name = rng.choice(people)
                     method, body = "POST", {"id_number": number, "name": name}
                 try:
-                    status = request(method, path, token, body)
+                    status = call(PORT, method, path, token, body)
                 except OSError as exc:
                     status, path = 0, f"{path} ({type(exc).__name__})"
                 with lock:
@@ -197,11 +160,6 @@ def main() -> None:
     print(json.dumps(result, ensure_ascii=False))
     if errors or growth > ALLOWED_GROWTH_MB:
         sys.exit(1)
-
-
-def _url() -> str:
-    settings = connection.settings_dict
-    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 if __name__ == "__main__":

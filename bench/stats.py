@@ -31,15 +31,14 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench.lookup import credit_codes, person  # noqa: E402
+from bench.lookup import credit_codes, member_rows  # noqa: E402
 from huzhu.accounts.models import Role, User  # noqa: E402
 from huzhu.claims.models import Claim, ClaimStatus  # noqa: E402
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus  # noqa: E402
-from huzhu.core import clock, crypto  # noqa: E402
 from huzhu.core.bulk import gc_paused, insert_rows, reserve_pks  # noqa: E402
 from huzhu.demo.loader import COORDINATING, ROOT  # noqa: E402
-from huzhu.members.actions import CONSENT_METHOD, NEW_MEMBER_FIELDS  # noqa: E402
-from huzhu.members.models import NOTICE_VERSION, Member, card_hash, id_hash  # noqa: E402
+from huzhu.members.actions import NEW_MEMBER_FIELDS  # noqa: E402
+from huzhu.members.models import Member  # noqa: E402
 from huzhu.organizations.models import Union, Unit  # noqa: E402
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus  # noqa: E402
 from huzhu.quota.models import Programme, QuotaPeriod  # noqa: E402
@@ -61,7 +60,6 @@ KINDS = [
 
 def seed(members: int) -> Union:
     rng = random.Random(9)
-    now, today = clock.now(), clock.today()
     root = Union.objects.create(code=ROOT[0], name=ROOT[1], kind=ROOT[2], path=f"/{ROOT[0]}/")
     unions = [
         Union.objects.create(
@@ -85,29 +83,7 @@ def seed(members: int) -> Union:
         batch_size=5000,
     )
     member_ids = reserve_pks(Member, members) or []
-    rows = (
-        (
-            member_ids[i],
-            f"M{i:011d}",
-            name,
-            crypto.encrypt(number),
-            id_hash(number),
-            date(1970, 1, 1) + timedelta(days=i // 1000),
-            "M",
-            "13900000000",
-            crypto.encrypt(card),
-            card_hash(card),
-            "in_service",
-            "[]",
-            NOTICE_VERSION,
-            today,
-            CONSENT_METHOD,
-            now,
-            now,
-        )
-        for i, (name, number, card) in ((i, person(i)) for i in range(members))
-    )
-    insert_rows(Member, ["pk", *NEW_MEMBER_FIELDS], rows)
+    insert_rows(Member, ["pk", *NEW_MEMBER_FIELDS], member_rows(member_ids))
     contracts = [
         Contract(
             unit=unit,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import python_calamine
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -229,6 +230,10 @@ def annotated_workbook(
 
 
 def _text(value: object) -> object:
+    """A cell as the annotated workbook can hold it: whole floats as integers, control
+    characters (which a workbook cannot store, found by fuzzing) shown as U+FFFD."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return value

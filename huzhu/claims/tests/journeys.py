@@ -43,3 +43,19 @@ def free_contract(settings, unit, member: Member, staff, day: str) -> Contract:
     contract.total_shares = 1
     contract.save()
     return contracts.confirm_fee(contract, actor=staff)
+
+
+def approved_claim(member: Member, people, facts=None):
+    """`member`'s claim (by default an accident hospitalisation on 2023-05-23) filed by unit A's
+    officer with every required document, registered, reviewed (engine accepted) and approved
+    by a second person — the state a payment starts from."""
+    from huzhu.claims import actions as claims
+    from huzhu.claims.actions import ClaimFacts
+
+    facts = facts or ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+    claim = claims.submit_claim(member, facts, actor=people.officer_a)
+    for document in claim.documents.filter(required=True):
+        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
+    claims.register_claim(claim, actor=people.registrar)
+    claims.review_claim(claim, actor=people.reviewer, accept=True)
+    return claims.approve_claim(claim, actor=people.approver)

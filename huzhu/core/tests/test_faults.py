@@ -9,9 +9,7 @@ import psycopg
 import pytest
 from django.db import OperationalError, connection
 
-from huzhu.claims import actions as claims
-from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.contracts.models import Contract
 from huzhu.core.models import AuditEntry
 from huzhu.members import actions as member_actions
@@ -110,13 +108,7 @@ def test_bank_result_import_killed_midway_records_nothing(tree, people, settings
         paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1, index=index)
     on(settings, "2023-07-10")
     for member in Member.objects.order_by("pk"):
-        facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-        claim = claims.submit_claim(member, facts, actor=people.officer_a)
-        for document in claim.documents.filter(required=True):
-            claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
-        claims.register_claim(claim, actor=people.registrar)
-        claims.review_claim(claim, actor=people.reviewer, accept=True)
-        made.append(claims.approve_claim(claim, actor=people.approver))
+        made.append(approved_claim(member, people))
     batch = payments.create_batch(made, actor=people.cashier)
     batch = payments.approve_batch(batch, actor=people.approver)
     payments.export_batch(batch, actor=people.cashier)

@@ -10,9 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from huzhu.claims import actions as claims
-from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member, Membership
@@ -157,13 +155,7 @@ def test_adjudication_reader_survives_any_text(text):
 def batch(tree, people, settings):
     paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
     on(settings, "2023-07-10")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-    claim = claims.submit_claim(Member.objects.get(), facts, actor=people.officer_a)
-    for document in claim.documents.filter(required=True):
-        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
-    claims.register_claim(claim, actor=people.registrar)
-    claims.review_claim(claim, actor=people.reviewer, accept=True)
-    claim = claims.approve_claim(claim, actor=people.approver)
+    claim = approved_claim(Member.objects.get(), people)
     made = payments.create_batch([claim], actor=people.cashier)
     made = payments.approve_batch(made, actor=people.approver)
     payments.export_batch(made, actor=people.cashier)

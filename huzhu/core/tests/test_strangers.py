@@ -7,7 +7,6 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from django.test import Client
@@ -17,9 +16,7 @@ from django.urls.exceptions import NoReverseMatch
 from huzhu.accounts.auth import issue_token
 from huzhu.accounts.models import Role
 from huzhu.accounts.tests.factories import UserFactory
-from huzhu.claims import actions as claims
-from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.claims.workflow import TRANSITIONS
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
@@ -35,13 +32,7 @@ def unit_a_world(tree, people, settings):
     paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
     on(settings, "2023-07-10")
     member = Member.objects.get()
-    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-    claim = claims.submit_claim(member, facts, actor=people.officer_a)
-    for document in claim.documents.filter(required=True):
-        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
-    claims.register_claim(claim, actor=people.registrar)
-    claims.review_claim(claim, actor=people.reviewer, accept=True)
-    claim = claims.approve_claim(claim, actor=people.approver)
+    claim = approved_claim(member, people)
     batch = payments.create_batch([claim], actor=people.cashier)
     contract = member.contract_lines.get().contract
     candidates = {

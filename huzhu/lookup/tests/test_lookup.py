@@ -9,9 +9,8 @@ from django.test import Client
 
 from huzhu.accounts.auth import issue_token
 from huzhu.accounts.models import ApiToken
-from huzhu.claims import actions as claims
 from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.lookup.models import Throttle
 from huzhu.members.models import Member
 from huzhu.rules.identity import mask_id
@@ -25,13 +24,9 @@ def insured(tree, people, settings):
     paid_contract(settings, tree.unit_b, people.registrar, "2023-03-01", shares=1, index=2)
     me = Member.objects.get(name="职工1")
     on(settings, "2023-06-12")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 6, 1), circumstance="other")
-    claim = claims.submit_claim(me, facts, actor=people.officer_a)
-    for document in claim.documents.filter(required=True):
-        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
-    claims.register_claim(claim, actor=people.registrar)
-    claims.review_claim(claim, actor=people.reviewer, accept=True)
-    claims.approve_claim(claim, actor=people.approver)
+    approved_claim(
+        me, people, ClaimFacts("accident_hospitalization", date(2023, 6, 1), circumstance="other")
+    )
     return me
 
 

@@ -251,3 +251,12 @@ def test_member_registered_by_another_import_meanwhile_changes_nothing(tree, mon
     assert "重新导入" in report.errors[0].message
     assert list(Member.objects.values_list("name", flat=True)) == ["职工2"]
     assert not Membership.objects.filter(unit=tree.unit_a).exists()
+
+
+def test_control_characters_in_a_csv_still_get_an_annotated_workbook(tree):
+    """Found by fuzzing: a workbook cannot store control characters; the report shows them."""
+    report = run(tree.unit_a, csv_bytes([["职工\x01", "bad\x0b", "", "", "", "", ""]]))
+    assert not report.saved and report.annotated is not None
+    sheet = load_workbook(io.BytesIO(report.annotated)).worksheets[0]
+    assert sheet["A2"].value == "职工\ufffd"
+    assert nothing_written()

@@ -8,10 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 
-from huzhu.claims import actions as claims
-from huzhu.claims.actions import ClaimFacts
 from huzhu.claims.models import ClaimStatus
-from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 from huzhu.payments import actions
@@ -22,13 +20,7 @@ from huzhu.payments.models import Payment, PaymentStatus
 def approved(tree, people, settings):
     paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
     on(settings, "2023-07-10")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-    claim = claims.submit_claim(Member.objects.get(), facts, actor=people.officer_a)
-    for document in claim.documents.filter(required=True):
-        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
-    claims.register_claim(claim, actor=people.registrar)
-    claims.review_claim(claim, actor=people.reviewer, accept=True)
-    return claims.approve_claim(claim, actor=people.approver)
+    return approved_claim(Member.objects.get(), people)
 
 
 def test_batch_export_is_a_bank_ready_workbook(approved, people):

@@ -10,9 +10,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from huzhu.claims import actions as claims
 from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.members.models import Member
 from huzhu.payments import actions as payments
 from huzhu.stats.figures import compute
@@ -27,13 +26,11 @@ def history(tree, people, settings):
     paid_contract(settings, tree.unit_b, people.registrar, "2023-03-01", shares=1, index=2)
     member = Member.objects.get(name="职工1")
     on(settings, "2023-06-12")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 6, 1), circumstance="other")
-    claim = claims.submit_claim(member, facts, actor=people.officer_a)
-    for document in claim.documents.filter(required=True):
-        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
-    claims.register_claim(claim, actor=people.registrar)
-    claims.review_claim(claim, actor=people.reviewer, accept=True)
-    claim = claims.approve_claim(claim, actor=people.approver)
+    claim = approved_claim(
+        member,
+        people,
+        ClaimFacts("accident_hospitalization", date(2023, 6, 1), circumstance="other"),
+    )
     batch = payments.create_batch([claim], actor=people.cashier)
     batch = payments.approve_batch(batch, actor=people.approver)
     payments.export_batch(batch, actor=people.cashier)

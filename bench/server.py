@@ -1,0 +1,93 @@
+"""What the load benchmarks share: gunicorn on loopback over the benchmark's test database,
+timed JSON calls, and bursts of them from concurrent clients."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connection
+
+Job = tuple[str, str, str, dict[str, str] | None]  # method, path, bearer token, JSON body
+
+
+def database_url() -> str:
+    """The URL of the (test) database the benchmark seeded, for the server process."""
+    settings = connection.settings_dict
+    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+def start(port: int, workers: int, threads: int, **env: str) -> subprocess.Popen[bytes]:
+    """gunicorn serving huzhu on 127.0.0.1:`port`, ready when this returns."""
+    environment = os.environ | {
+        "HUZHU_DATABASE_URL": database_url(),
+        "HUZHU_HTTPS": "false",
+        **env,
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "huzhu.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        env=environment,
+    )
+    for _ in range(150):
+        try:
+            if status(port, "GET", "/api/v1/health") == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def status(
+    port: int, method: str, path: str, token: str = "", body: dict[str, str] | None = None
+) -> int:
+    """The HTTP status of one call (error statuses are answers, not exceptions)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data, headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback only)
+            response.read()
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def timed(port: int, method: str, path: str, token: str, body: dict[str, str] | None) -> float:
+    """Seconds one successful call took; a failure stops the benchmark."""
+    started = time.perf_counter()
+    code = status(port, method, path, token, body)
+    if code != 200:
+        raise RuntimeError(f"{method} {path}: HTTP {code}")
+    return time.perf_counter() - started
+
+
+def burst(port: int, clients: int, jobs: list[Job]) -> tuple[float, list[float]]:
+    """All jobs from `clients` concurrent clients: (seconds, sorted latencies)."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        latencies = list(pool.map(lambda job: timed(port, *job), jobs))
+    return time.perf_counter() - started, sorted(latencies)
+
+
+def p99(latencies: list[float]) -> float:
+    return latencies[max(int(len(latencies) * 0.99) - 1, 0)]
