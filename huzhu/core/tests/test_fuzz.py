@@ -189,3 +189,38 @@ def test_bank_result_files_never_crash_or_half_write(batch, people, rows, real_c
     assert recorded == Payment.objects.exclude(status=PaymentStatus.PENDING).count() - sum(
         1 for _, status, _ in before if status != PaymentStatus.PENDING
     )
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.binary(max_size=300), prefix=st.sampled_from([b"", b"PK\x03\x04", b"\xef\xbb\xbf"]))
+def test_uploads_over_http_never_answer_500(tree, people, login, batch, data, prefix):
+    """The same files through the web: the roster check page, the roster API and the bank
+    result page answer in Chinese (never a 500) and write nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from huzhu.accounts.auth import issue_token
+
+    body = prefix + data
+    officer = login(people.officer_a)
+    before = snapshot()
+    page = officer.post(
+        f"/units/{tree.unit_a.code}/roster/check/",
+        {"file": SimpleUploadedFile("名册.xlsx", body), "consent": "on"},
+    )
+    assert page.status_code in (200, 400)
+    token = issue_token(people.officer_a, actor=None)
+    api = Client(headers={"authorization": f"Bearer {token}"}).post(
+        f"/api/v1/units/{tree.unit_a.code}/roster",
+        {"file": SimpleUploadedFile("名册.csv", body), "consent_confirmed": "true"},
+    )
+    assert api.status_code in (200, 422), api.content
+    if api.status_code == 200:
+        assert (
+            api.json()["saved"]
+            or (Member.objects.count(), Membership.objects.count()) == before[:2]
+        )
