@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -91,3 +92,28 @@ def burst(port: int, clients: int, jobs: list[Job]) -> tuple[float, list[float]]
 
 def p99(latencies: list[float]) -> float:
     return latencies[max(int(len(latencies) * 0.99) - 1, 0)]
+
+
+def paced(port: int, clients: int, jobs: list[Job], rate: float) -> list[float]:
+    """The jobs offered at `rate` requests per second in total (each client waits for its
+    next slot, as people do between look-ups): sorted latencies at that load."""
+    interval = clients / rate  # each client's period
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        start_at = time.perf_counter() + index * interval / clients
+        for number, job in enumerate(jobs[index::clients]):
+            wait = start_at + number * interval - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            took = timed(port, *job)
+            with lock:
+                latencies.append(took)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(latencies)
