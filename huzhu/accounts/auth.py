@@ -1,7 +1,7 @@
 """Bearer-token authentication of /api/v1 and token issuing."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -39,10 +39,15 @@ def _token(key: str, kind: str) -> ApiToken | None:
     )
     if found is None or not found.user.is_active:
         return None
-    now = clock.now()
-    if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+    _touch(found.pk, found.last_used_at)
     return found
+
+
+def _touch(pk: int, last_used: datetime | None) -> None:
+    """Note the token's use, at most every 5 minutes (not a write per request)."""
+    now = clock.now()
+    if last_used is None or now - last_used > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=pk).update(last_used_at=now)
 
 
 class BearerToken(HttpBearer):
@@ -74,7 +79,5 @@ class AppToken(HttpBearer):
         if found is None:
             return None
         pk, last_used = found
-        now = clock.now()
-        if last_used is None or now - last_used > timedelta(minutes=5):
-            ApiToken.objects.filter(pk=pk).update(last_used_at=now)
+        _touch(pk, last_used)
         return int(pk)

@@ -1,6 +1,7 @@
 """Two-factor sign-in (TOTP, django-otp) for staff and administrators: after the password, a
 six-digit code from an authenticator app; the first time, the app is enrolled with a QR code."""
 
+import base64
 import io
 from typing import Any
 
@@ -49,8 +50,6 @@ def qr_svg(device: TOTPDevice) -> str:
 
 def secret_text(device: TOTPDevice) -> str:
     """The key in base32, grouped by four, for typing into an app by hand."""
-    import base64
-
     text = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 

@@ -54,6 +54,24 @@ class ContractQuerySet(models.QuerySet["Contract"]):
         return self.filter(status__in=[ContractStatus.SUBMITTED, ContractStatus.ACTIVE])
 
 
+def state_on(status: str, end: date | None, day: date) -> str:
+    """The status as it is on `day`: an active contract is expired the day after its end
+    date, with or without a nightly job (SPEC K-4)."""
+    if status == ContractStatus.ACTIVE and end is not None and day > end:
+        return ContractStatus.EXPIRED
+    return status
+
+
+def in_force(status: str, effective: date | None, end: date | None, day: date) -> bool:
+    """P-3: covered days are (effective, end]."""
+    return (
+        status == ContractStatus.ACTIVE
+        and effective is not None
+        and end is not None
+        and effective < day <= end
+    )
+
+
 class Contract(models.Model):
     code = models.CharField("编号", max_length=12, unique=True, default=new_contract_code)
     contract_no = models.CharField("合同单号", max_length=16, unique=True, null=True, blank=True)
@@ -131,24 +149,14 @@ class Contract(models.Model):
 
     @property
     def state(self) -> str:
-        """The status as it is today: an active contract is expired the day after its end
-        date, with or without a nightly job (SPEC K-4)."""
-        if self.status == ContractStatus.ACTIVE and self.end and clock.today() > self.end:
-            return ContractStatus.EXPIRED
-        return self.status
+        return state_on(self.status, self.end, clock.today())
 
     @property
     def state_label(self) -> str:
         return ContractStatus(self.state).label
 
     def in_force_on(self, day: date) -> bool:
-        """P-3: covered days are (effective, end]."""
-        return (
-            self.status == ContractStatus.ACTIVE
-            and self.effective is not None
-            and self.end is not None
-            and self.effective < day <= self.end
-        )
+        return in_force(self.status, self.effective, self.end, day)
 
     @property
     def first_covered_day(self) -> date | None:

@@ -7,7 +7,6 @@ only ciphertext. Keep the key (var/field_key or HUZHU_FIELD_KEY) in a separate, 
 """
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -268,17 +267,18 @@ def check(target: Target, manifest: dict[str, Any]) -> Report:
 
 
 def summary(report: Report) -> str:
-    buffer = io.StringIO()
     differing = {
         name: (report.expected.get(name), count)
         for name, count in report.counts.items()
         if report.expected.get(name) != count
     }
-    total = sum(report.counts.values())
-    buffer.write(f"共 {len(report.counts)} 张表、{total} 行；")
-    buffer.write("行数与备份清单一致；" if not differing else f"行数不一致：{differing}；")
-    buffer.write("抽样解密核对通过。" if report.sample_ok else "抽样解密核对失败！")
-    return buffer.getvalue()
+    return "".join(
+        [
+            f"共 {len(report.counts)} 张表、{sum(report.counts.values())} 行；",
+            "行数与备份清单一致；" if not differing else f"行数不一致：{differing}；",
+            "抽样解密核对通过。" if report.sample_ok else "抽样解密核对失败！",
+        ]
+    )
 
 
 def environment_hint() -> str:

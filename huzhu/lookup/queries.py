@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from huzhu.claims.models import Claim, ClaimStatus
-from huzhu.contracts.models import ContractLine, ContractStatus, Funding
+from huzhu.contracts.models import ContractLine, ContractStatus, Funding, in_force, state_on
 from huzhu.core import clock
 from huzhu.members.models import Member
 from huzhu.rules.identity import mask_id, normalize
@@ -139,19 +139,11 @@ def _contracts(member: int, today: date) -> list[ContractView]:
     waiting = max(CRITICAL_ILLNESS_PLAN.waiting_days.values())
     views = []
     for shares, number, funding, status, effective, end, unit in rows:
-        in_force = (
-            status == ContractStatus.ACTIVE
-            and effective is not None
-            and end is not None
-            and effective < today <= end  # P-3: cover starts the day after E
-        )
+        covered = in_force(status, effective, end, today)  # P-3
         left = 0
-        if in_force and effective is not None and effective not in ends:
+        if covered and effective is not None and effective not in ends:
             # P-5: payable from E + waiting + 1; P-6: a renewal continuing cover does not wait
             left = max(0, (effective + timedelta(days=waiting + 1) - today).days)
-        state = status
-        if status == ContractStatus.ACTIVE and end is not None and today > end:
-            state = ContractStatus.EXPIRED  # K-4, as Contract.state
         views.append(
             ContractView(
                 contract_no=number or "（待确认后编号）",
@@ -160,8 +152,8 @@ def _contracts(member: int, today: date) -> list[ContractView]:
                 effective=effective,
                 end=end,
                 shares=shares,
-                in_force=in_force,
-                status=ContractStatus(state).label,
+                in_force=covered,
+                status=ContractStatus(state_on(status, end, today)).label,  # K-4
                 waiting_days_left=left,
             )
         )
