@@ -11,14 +11,17 @@ hash, and look-ups keep working while `huzhu rotate-field-key` re-encrypts (READ
 
 import base64
 import hashlib
-import hmac
 import os
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 NONCE_BYTES = 12
 
@@ -45,21 +48,58 @@ def key_id_for(text: str) -> str:
     return hashlib.sha256(b"huzhu-key-id" + _master(text)).hexdigest()[:8]
 
 
+@dataclass(frozen=True)
+class Keyring:
+    """The configured keys: the current key id, the AES keys by id and the HMAC key, with the
+    HMAC's padded-key states precomputed (RFC 2104) so a hash costs two block updates."""
+
+    current: str
+    ciphers: dict[str, AESGCM]
+    hmac_key: bytes
+    _inner: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def hasher(self, purpose: str) -> tuple[Any, Any]:
+        """(inner state with the purpose prefix already absorbed, outer state)."""
+        states = self._inner.get(purpose)
+        if states is None:
+            block = self.hmac_key.ljust(64, b"\0")  # the key is 32 bytes: shorter than a block
+            inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+            inner.update(purpose.encode() + b"\x00")
+            states = (inner, hashlib.sha256(bytes(b ^ 0x5C for b in block)))
+            self._inner[purpose] = states
+        return states
+
+
 @lru_cache(maxsize=8)
-def _keyring(current: str, previous: str, hash_key: str) -> tuple[str, dict[str, AESGCM], bytes]:
-    """(current key id, AES keys by id, HMAC key) for the configured key strings."""
+def _keyring(current: str, previous: str, hash_key: str) -> Keyring:
+    """The keyring of the configured key strings."""
     keys = [current, *[p for p in previous.split(",") if p.strip()]]
     ciphers: dict[str, AESGCM] = {}
     for text in keys:
         ciphers[key_id_for(text)] = AESGCM(_derive(_master(text), b"huzhu field encryption"))
     hmac_key = _derive(_master(hash_key or keys[-1]), b"huzhu keyed hash")
-    return key_id_for(current), ciphers, hmac_key
+    return Keyring(key_id_for(current), ciphers, hmac_key)
 
 
-def _current() -> tuple[str, dict[str, AESGCM], bytes]:
-    return _keyring(
-        settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS, getattr(settings, "HASH_KEY", "")
-    )
+_ACTIVE: dict[str, Keyring] = {}  # the keyring of the current settings, once looked up
+_KEY_SETTINGS = frozenset(("FIELD_KEY", "FIELD_KEY_PREVIOUS", "HASH_KEY"))
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **_: object) -> None:
+    if setting in _KEY_SETTINGS:
+        _ACTIVE.clear()
+
+
+def _current() -> Keyring:
+    # an import encrypts and hashes tens of thousands of values: read the settings once
+    ring = _ACTIVE.get("ring")
+    if ring is None:
+        ring = _keyring(
+            settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS, getattr(settings, "HASH_KEY", "")
+        )
+        _ACTIVE["ring"] = ring
+    return ring
 
 
 def new_key() -> str:
@@ -68,7 +108,8 @@ def new_key() -> str:
 
 
 def encrypt(plaintext: str) -> str:
-    key_id, ciphers, _ = _current()
+    ring = _current()
+    key_id, ciphers = ring.current, ring.ciphers
     nonce = os.urandom(NONCE_BYTES)
     sealed = ciphers[key_id].encrypt(nonce, plaintext.encode(), key_id.encode())
     return f"{key_id}:{base64.b64encode(nonce + sealed).decode()}"
@@ -76,8 +117,7 @@ def encrypt(plaintext: str) -> str:
 
 def decrypt(token: str) -> str:
     key_id, _, body = token.partition(":")
-    _, ciphers, _ = _current()
-    cipher = ciphers.get(key_id)
+    cipher = _current().ciphers.get(key_id)
     if cipher is None:
         raise FieldKeyError(f"未知的字段密钥：{key_id}")
     raw = base64.b64decode(body.encode())
@@ -89,16 +129,20 @@ def key_id_of(token: str) -> str:
 
 
 def current_key_id() -> str:
-    return _current()[0]
+    return _current().current
 
 
 def keyed_hash(value: str, purpose: str) -> str:
-    """HMAC-SHA256 of a normalised value; `purpose` separates ID numbers from card numbers."""
-    _, _, hmac_key = _current()
-    message = purpose.encode() + b"\x00" + value.encode()
-    return hmac.digest(hmac_key, message, "sha256").hex()
+    """HMAC-SHA256 of `purpose`, a zero byte and a normalised value; `purpose` separates ID
+    numbers from card numbers."""
+    inner_state, outer_state = _current().hasher(purpose)
+    inner = inner_state.copy()
+    inner.update(value.encode())
+    outer = outer_state.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
 
 
 def known_key_ids() -> set[str]:
     """Ids of every configured field key (current and previous)."""
-    return set(_current()[1])
+    return set(_current().ciphers)

@@ -101,6 +101,8 @@ def _formula_cells(data: bytes) -> set[tuple[int, int]]:
             xml = archive.read(name)
     except (zipfile.BadZipFile, KeyError):
         return set()
+    if b"<f" not in xml:  # the usual case, found in a fraction of the regular expression's time
+        return set()
     return {cell_position(m.decode()) for m in _FORMULA_CELL.findall(xml)}
 
 
@@ -143,13 +145,20 @@ def _read_csv(data: bytes) -> Table:
 
 def _table(values: Sequence[Sequence[object]]) -> Table:
     rows = [list(r) for r in values]
-    while rows and all(_blank(v) for v in rows[-1]):
+    while rows and _blank_row(rows[-1]):
         rows.pop()
     if not rows:
         return Table([], [])
     header, body = rows[0], rows[1:]
-    numbered = [(i, r) for i, r in enumerate(body, start=2) if not all(_blank(v) for v in r)]
+    numbered = [(i, r) for i, r in enumerate(body, start=2) if not _blank_row(r)]
     return Table(header, numbered)
+
+
+def _blank_row(row: Sequence[object]) -> bool:
+    first = row[0] if row else None
+    if type(first) is str and first.strip():  # a filled first cell (the name): not blank
+        return False
+    return all(_blank(v) for v in row)
 
 
 def _blank(value: object) -> bool:

@@ -202,12 +202,12 @@ class BankCard:
         return mask_card(self.number)
 
 
-_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # digit doubled, digits summed
+_LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # digit doubled, digits summed
 
 
 def luhn_ok(digits: str) -> bool:
     kept = sum(map(int, digits[-1::-2]))
-    doubled = sum(_LUHN_DOUBLED[int(char)] for char in digits[-2::-2])
+    doubled = sum(map(int, digits[-2::-2].translate(_LUHN_DOUBLED)))
     return (kept + doubled) % 10 == 0
 
 

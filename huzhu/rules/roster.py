@@ -102,7 +102,12 @@ def match_headers(header: Sequence[object]) -> tuple[dict[str, int], list[CellIs
     return found, issues
 
 
+_FIELDS = tuple(name for name, _, _ in COLUMNS)
+
+
 def _text(value: object) -> str:
+    if type(value) is str:  # the common case first: a text cell
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -121,7 +126,7 @@ def validate_row(
     """One row: required fields, ID number, age on the effective date (E-5), status, phone,
     bank card, shares 1-3 (P-2 within the row), special groups."""
     result = RosterRow(row)
-    texts = {name: _text(cells.get(name)) for name, _, _ in COLUMNS}
+    texts = {name: _text(cells.get(name)) for name in _FIELDS}
     for name in REQUIRED:
         if texts[name] == "":
             result.refuse(name, "missing", f"“{HEADER[name]}”不能为空")

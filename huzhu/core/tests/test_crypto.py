@@ -1,4 +1,5 @@
 import base64
+import hmac
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -39,6 +40,15 @@ def test_keyed_hash_is_stable_and_separated_by_purpose(key):
     assert one != crypto.keyed_hash("370102197003071234", "bank_card")
     assert one != crypto.keyed_hash("370102197003071235", "id_number")
     assert len(one) == 64
+
+
+def test_keyed_hash_is_hmac_sha256_of_purpose_and_value(key):
+    # the precomputed pad states must give exactly the standard HMAC
+    ring = crypto._current()
+    for value in ("370102197003071234", "", "王" * 40):
+        message = b"id_number\x00" + value.encode()
+        expected = hmac.digest(ring.hmac_key, message, "sha256").hex()
+        assert crypto.keyed_hash(value, "id_number") == expected
 
 
 def test_keyed_hash_depends_on_the_key(settings, key):
