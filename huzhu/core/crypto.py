@@ -14,7 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -22,6 +22,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 NONCE_BYTES = 12
 
@@ -56,17 +59,17 @@ class Keyring:
     current: str
     ciphers: dict[str, AESGCM]
     hmac_key: bytes
-    _inner: dict[str, Any] = field(default_factory=dict, compare=False)
+    _states: dict[str, tuple["_Hash", "_Hash"]] = field(default_factory=dict, compare=False)
 
-    def hasher(self, purpose: str) -> tuple[Any, Any]:
+    def hasher(self, purpose: str) -> tuple["_Hash", "_Hash"]:
         """(inner state with the purpose prefix already absorbed, outer state)."""
-        states = self._inner.get(purpose)
+        states = self._states.get(purpose)
         if states is None:
             block = self.hmac_key.ljust(64, b"\0")  # the key is 32 bytes: shorter than a block
             inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
             inner.update(purpose.encode() + b"\x00")
             states = (inner, hashlib.sha256(bytes(b ^ 0x5C for b in block)))
-            self._inner[purpose] = states
+            self._states[purpose] = states
         return states
 
 
