@@ -101,6 +101,28 @@ def test_full_width_digits_and_spaces_are_normalised():
     assert validate_resident_id(full_width[:6] + " " + full_width[6:], TODAY).number == LIXIA_1970
 
 
+def test_digits_of_other_scripts_are_refused_not_read_as_numbers():
+    # str.isdigit() accepts Arabic-Indic digits; NFKC leaves them as they are
+    arabic = LIXIA_1970.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    with pytest.raises(RuleViolation) as raised:
+        validate_resident_id(arabic, TODAY)
+    assert raised.value.code == "id_format"
+    with pytest.raises(RuleViolation) as raised:
+        validate_bank_card("٦٢٢٢٠٢٠٢٠٠١١٢٢٣٣٤٤٥")
+    assert raised.value.code == "card_format"
+
+
+def test_check_sums_match_the_digit_by_digit_definitions():
+    for number in (LIXIA_1970, with_check("37999919800101123"), with_check("11010519491231002")):
+        weights = [2 ** (17 - i) % 11 for i in range(17)]  # GB 11643: W_i = 2^(i-1) mod 11
+        total = sum(int(d) * w for d, w in zip(number[:17], weights, strict=True))
+        assert number[17] == "10X98765432"[total % 11]
+    for card in ("6222020200112233445", "4111111111111111", "6222020200112233446"):
+        digits = [int(d) for d in reversed(card)]
+        total = sum(d if i % 2 == 0 else (2 * d) // 10 + (2 * d) % 10 for i, d in enumerate(digits))
+        assert luhn_ok(card) is (total % 10 == 0)
+
+
 def test_unknown_region_code_is_only_a_warning():
     person = validate_resident_id(with_check("37999919800101123"), TODAY)
     assert person.region == ""
