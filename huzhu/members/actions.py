@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import audit, clock, crypto
-from huzhu.core.bulk import gc_paused, insert_rows, lookup_pks, reserve_pks
+from huzhu.core.bulk import gc_paused, insert_rows, literal, lookup_pks, reserve_pks
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import (
     NOTICE_VERSION,
@@ -272,7 +272,7 @@ NEW_MEMBER_FIELDS = [
 def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], list[str]]:
     """New members in one COPY (PostgreSQL, ids reserved first so values are encrypted while
     the server is already writing) or one executemany: ({id hash: row id}, codes)."""
-    now, today = clock.now(), clock.today()
+    now, today = literal(clock.now()), literal(clock.today())
     codes = [new_member_code() for _ in rows]
     pks = reserve_pks(Member, len(rows))
 
@@ -288,7 +288,7 @@ def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], 
                 row.name,
                 crypto.encrypt(person.number),
                 digest,
-                person.birth_date,
+                literal(person.birth_date),
                 person.sex,
                 row.mobile,
                 crypto.encrypt(card.number),
@@ -320,9 +320,10 @@ def _place_on_roster(
         .select_related("unit")
         .filter(pk__in=on_rolls, left__isnull=True)
     }
+    joined = literal(today)
     keep: list[Membership] = []
     leave: list[Membership] = []
-    join: list[tuple[int, int, int, date]] = []
+    join: list[tuple[int, int, int, date | str]] = []
     entries: list[AuditEntry] = []
     for member_id, count in shares.items():
         membership = current.get(member_id)
@@ -342,7 +343,7 @@ def _place_on_roster(
                     after={"unit": unit.code},
                 )
             )
-        join.append((member_id, unit.pk, count, today))
+        join.append((member_id, unit.pk, count, joined))
     Membership.objects.bulk_update(keep, ["shares"], batch_size=2000)
     Membership.objects.bulk_update(leave, ["left"], batch_size=2000)
     insert_rows(Membership, ["member", "unit", "shares", "joined"], join)

@@ -1,6 +1,8 @@
 """The bulk helpers the roster import stands on: reserved keys never collide with later rows,
 and look-ups find exactly the rows asked for, whatever form the values are sent in."""
 
+from datetime import date, datetime, timedelta
+
 import pytest
 from django.db import connection
 
@@ -45,3 +47,19 @@ def test_reserved_keys_are_distinct_and_never_handed_out_again(tree, members):
     assert report.saved
     newest = Member.objects.order_by("-pk").first()
     assert newest is not None and newest.pk not in keys and newest.pk > max(keys)
+
+
+def test_dates_and_times_written_as_text_read_back_as_the_same_instants(tree, settings):
+    # late evening in Jinan is the previous day in UTC: a lost offset would move both
+    settings.HUZHU_NOW = "2026-03-02T23:30:15.250000+08:00"
+    tree.unit_a.member_count = 1
+    tree.unit_a.save()
+    assert import_roster(tree.unit_a, xlsx([person(0, birth="19800229")]), actor=None).saved
+    member = Member.objects.get()
+    moment = datetime.fromisoformat(settings.HUZHU_NOW)
+    assert member.created_at == moment and member.updated_at == moment
+    assert member.consent_date == date(2026, 3, 2)
+    assert member.birth_date == date(1980, 2, 29)
+    assert member.memberships.get().joined == date(2026, 3, 2)
+    later = Member.objects.filter(created_at__gt=moment - timedelta(microseconds=1))
+    assert list(later) == [member]
