@@ -42,7 +42,7 @@ class AuditEntry(models.Model):
     actor_label = models.CharField("操作人名称", max_length=150)
     action = models.CharField("操作代码", max_length=100, db_index=True)
     target_type = models.CharField("对象类型", max_length=100)
-    target_code = models.CharField("对象编号", max_length=100, db_index=True)
+    target_code = models.CharField("对象编号", max_length=100)
     target_label = models.CharField("对象名称", max_length=300, blank=True)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
@@ -53,6 +53,12 @@ class AuditEntry(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering: ClassVar[list[str]] = ["-at", "-id"]
+        # target codes are matched exactly: a Meta index has no LIKE twin (db_index=True would
+        # add one on PostgreSQL that every audited change writes to); `action` keeps db_index,
+        # its LIKE index serves the audit page's prefix filter
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["target_code"], name="audit_target_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.target_code}"
