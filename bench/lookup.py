@@ -93,18 +93,18 @@ def member_rows(ids: list[int]) -> Iterator[tuple[object, ...]]:
         )
 
 
-def seed(members: int) -> None:
-    rng = random.Random(7)
-    union = Union.objects.create(
-        code="bench", name="基准工会", kind=UnionKind.DISTRICT, path="/bench/"
-    )
+def units_and_members(
+    rng: random.Random, members: int, unions: list[Union]
+) -> tuple[list[Unit], list[int]]:
+    """`members` people in units of PER_UNIT, the units spread over `unions` in turn: (units,
+    member ids). Shared with bench/stats.py."""
     codes = credit_codes(rng, members // PER_UNIT)
     units = Unit.objects.bulk_create(
         [
             Unit(
                 name=f"基准单位{u}",
                 credit_code=codes[u],
-                union=union,
+                union=unions[u % len(unions)],
                 member_count=PER_UNIT,
                 contact_name="张伟",
                 contact_phone="13905310000",
@@ -115,6 +115,15 @@ def seed(members: int) -> None:
     )
     member_ids = reserve_pks(Member, members) or []
     insert_rows(Member, ["pk", *NEW_MEMBER_FIELDS], member_rows(member_ids))
+    return units, member_ids
+
+
+def seed(members: int) -> None:
+    rng = random.Random(7)
+    union = Union.objects.create(
+        code="bench", name="基准工会", kind=UnionKind.DISTRICT, path="/bench/"
+    )
+    units, member_ids = units_and_members(rng, members, [union])
     contracts = []
     for unit in units:
         for year in YEARS:

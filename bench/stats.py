@@ -31,21 +31,18 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench.lookup import credit_codes, member_rows  # noqa: E402
+from bench.lookup import PER_UNIT, units_and_members  # noqa: E402
 from huzhu.accounts.models import Role, User  # noqa: E402
 from huzhu.claims.models import Claim, ClaimStatus  # noqa: E402
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus  # noqa: E402
-from huzhu.core.bulk import gc_paused, insert_rows, reserve_pks  # noqa: E402
+from huzhu.core.bulk import gc_paused, insert_rows  # noqa: E402
 from huzhu.demo.loader import COORDINATING, ROOT  # noqa: E402
-from huzhu.members.actions import NEW_MEMBER_FIELDS  # noqa: E402
-from huzhu.members.models import Member  # noqa: E402
 from huzhu.organizations.models import Union, Unit  # noqa: E402
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus  # noqa: E402
 from huzhu.quota.models import Programme, QuotaPeriod  # noqa: E402
 from huzhu.stats import figures  # noqa: E402
 from huzhu.stats.figures import compute  # noqa: E402
 
-PER_UNIT = 100
 FIRST, LAST = 2016, 2025
 YEAR = 2025
 KINDS = [
@@ -67,23 +64,7 @@ def seed(members: int) -> Union:
         )
         for code, name, kind, _ in COORDINATING
     ]
-    codes = credit_codes(rng, members // PER_UNIT)
-    units = Unit.objects.bulk_create(
-        [
-            Unit(
-                name=f"基准单位{u}",
-                credit_code=codes[u],
-                union=unions[u % len(unions)],
-                member_count=PER_UNIT,
-                contact_name="张伟",
-                contact_phone="13905310000",
-            )
-            for u in range(members // PER_UNIT)
-        ],
-        batch_size=5000,
-    )
-    member_ids = reserve_pks(Member, members) or []
-    insert_rows(Member, ["pk", *NEW_MEMBER_FIELDS], member_rows(member_ids))
+    units, member_ids = units_and_members(rng, members, unions)
     contracts = [
         Contract(
             unit=unit,
