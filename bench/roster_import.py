@@ -2,8 +2,9 @@
 measurement: set HUZHU_DATABASE_URL) into a fresh test database, and in the same run measure the
 floor: reading the same file with python-calamine plus bulk-inserting as many rows. Each is run
 `--repeat` times (three by default, a new roster and unit for every import) and the best time of
-each counts, as usual for benchmarks on a shared machine. Prints one JSON line: import seconds,
-floor seconds, ratio, peak RSS.
+each counts, as usual for benchmarks on a shared machine. Then a file of the same size with two
+bad rows is checked once (refused whole, annotated workbook built). Prints one JSON line: import
+seconds, floor seconds, ratio, seconds for the refused file, peak RSS (of the whole run).
 
     HUZHU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/huzhu \
         .venv/bin/python -m bench.roster_import
@@ -34,14 +35,15 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from huzhu.demo.loader import credit_code  # noqa: E402
-from huzhu.members.actions import import_roster  # noqa: E402
+from huzhu.members.actions import check_roster, import_roster  # noqa: E402
 from huzhu.members.tests.rosters import HEADER, bank_card, resident_id  # noqa: E402
 from huzhu.organizations.models import Union, UnionKind, Unit  # noqa: E402
 
 REGIONS = ("370102", "370103", "370104", "370105", "370112", "370113", "370114", "370124")
 
 
-def roster(rows: int, run: int = 0) -> bytes:
+def roster(rows: int, run: int = 0, bad: frozenset[int] = frozenset()) -> bytes:
+    """A valid roster of `rows` people; the rows numbered in `bad` (0-based) ask for 9 shares."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("名册")
     sheet.append(HEADER)
@@ -49,7 +51,8 @@ def roster(rows: int, run: int = 0) -> bytes:
         days = (i // 1000) * 97 + run * 5
         born = (date(1970, 1, 1) + timedelta(days=days)).strftime("%Y%m%d")
         number = resident_id(born, serial=i % 1000, region=REGIONS[i % len(REGIONS)])
-        sheet.append([f"职工{i}", number, f"139{i:08d}", bank_card(i), str(1 + i % 3), "在职", ""])
+        shares = "9" if i in bad else str(1 + i % 3)
+        sheet.append([f"职工{i}", number, f"139{i:08d}", bank_card(i), shares, "在职", ""])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -102,6 +105,13 @@ def main() -> None:
             imports.append(time.perf_counter() - started)
             assert report.saved and report.created == args.rows, report.errors[:3]
             del data, report
+        # the everyday failure: the same size of file with two bad rows is refused whole and
+        # comes back annotated (every row, bad cells marked), within the same memory target
+        bad = roster(args.rows, args.repeat, frozenset({3, args.rows - 2}))
+        started = time.perf_counter()
+        refused, _, _ = check_roster(bad, effective=date(2025, 3, 1))
+        refused_seconds = time.perf_counter() - started
+        assert len(refused.errors) == 2 and refused.annotated, refused.errors[:3]
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     seconds, floor_seconds = min(imports), min(floors)
@@ -116,6 +126,7 @@ def main() -> None:
                 "import_seconds": round(seconds, 2),
                 "floor_seconds": round(floor_seconds, 2),
                 "ratio": round(seconds / floor_seconds, 2),
+                "refused_file_seconds": round(refused_seconds, 2),
                 "peak_rss_mb": round(peak_mb),
                 "target_ratio": 2.0,
                 "target_peak_rss_mb_at_100k": 400,

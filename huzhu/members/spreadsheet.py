@@ -7,12 +7,15 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import python_calamine
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from huzhu.rules.roster import COLUMNS, SPECIAL_GROUPS, CellIssue
@@ -206,36 +209,72 @@ def template_workbook(notice_version: str) -> bytes:
 def annotated_workbook(
     table: Table, columns: dict[str, int], issues: Iterable[CellIssue], headers: dict[str, str]
 ) -> bytes:
-    """The uploaded rows with bad cells in red, warnings in yellow and a reason column."""
+    """The uploaded rows with bad cells in red, warnings in yellow and a reason column, each row
+    where the user had it. Written row by row (openpyxl's write-only mode), so memory does not
+    grow with the file: built in memory, the workbook for a 100,000-row roster with one mistake
+    took the process to 540 MB."""
     by_row: dict[int, list[CellIssue]] = {}
-    for issue in issues:
-        by_row.setdefault(issue.row, []).append(issue)
+    for issue in issues:  # file-level problems (row 0) are shown on the header row
+        by_row.setdefault(max(issue.row, 1), []).append(issue)
     column_of = {headers[f]: i for f, i in columns.items()}
-    book = Workbook()
-    sheet = book.worksheets[0]
-    sheet.title = "校验结果"
     width = max([len(table.header), *(len(r) for _, r in table.rows)])
-    for row_no, cells in [(1, table.header), *table.rows]:  # the user's own row numbers
-        for index, value in enumerate(cells):
-            sheet.cell(row=row_no, column=index + 1).value = _text(value)
-    sheet.cell(row=1, column=width + 1).value = "错误原因"
-    for row_no, found in by_row.items():
-        sheet.cell(row=max(row_no, 1), column=width + 1).value = "；".join(i.message for i in found)
-        for issue in found:
-            column = column_of.get(issue.column)
-            if column is None:
-                continue
-            cell = sheet.cell(row=max(row_no, 1), column=column + 1)
-            cell.fill = YELLOW if issue.code == "warning" else RED
-            cell.comment = Comment(issue.message, "huzhu")
-    sheet.column_dimensions[chr(65 + min(width, 25))].width = 60
-    for row in sheet.iter_rows(min_row=1, max_row=1):
-        for cell in row:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("校验结果")
+    sheet.column_dimensions[get_column_letter(width + 1)].width = 60
+    header = [_text(v) for v in table.header] + [None] * (width - len(table.header))
+    reasons = by_row.get(1)
+    header.append("；".join(i.message for i in reasons) if reasons else "错误原因")
+    sheet.append([_styled(sheet, value, font=BOLD, alignment=WRAP) for value in header])
+    next_row = 2
+    for row_no, cells in table.rows:
+        for _ in range(row_no - next_row):  # blank rows of the upload stay blank
+            sheet.append([])
+        next_row = row_no + 1
+        values = [_text(v) for v in cells]
+        found = by_row.get(row_no)
+        if found is not None:
+            values = _marked(sheet, values, found, width, column_of)
+        sheet.append(values)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True)
+
+
+def _styled(sheet: Any, value: object, **style: Any) -> Cell:
+    cell = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def _marked(
+    sheet: Any,
+    values: list[object],
+    found: list[CellIssue],
+    width: int,
+    column_of: dict[str, int],
+) -> list[object]:
+    """A row with its problems: each named cell coloured with the message as a comment, and
+    the messages in the reason column."""
+    row: list[object] = values + [None] * (width - len(values))
+    marks: dict[int, CellIssue] = {}  # the last problem named for a cell colours it
+    for issue in found:
+        column = column_of.get(issue.column)
+        if column is not None:
+            marks[column] = issue
+    for column, issue in marks.items():
+        row[column] = _styled(
+            sheet,
+            row[column],
+            fill=YELLOW if issue.code == "warning" else RED,
+            comment=Comment(issue.message, "huzhu"),
+        )
+    row.append("；".join(i.message for i in found))
+    return row
 
 
 def _text(value: object) -> object:

@@ -210,6 +210,29 @@ def test_annotated_workbook_marks_bad_cells(tree):
     assert sheet.cell(row=2, column=8).value is None
 
 
+def test_annotated_workbook_keeps_the_users_rows_and_names_header_problems(tree):
+    """Rows stay where the user had them (a blank row stays blank), a warning is yellow beside a
+    red error, and a header problem is written on the header row."""
+    rows = [
+        person(1),
+        ["", "", "", "", "", "", ""],
+        person(2, 份数="9", 工商银行卡号="6222020200000000"),
+    ]
+    report = run(tree.unit_a, csv_bytes(rows))
+    sheet = load_workbook(io.BytesIO(report.annotated)).worksheets[0]
+    assert [sheet.cell(row=r, column=1).value for r in (2, 3, 4)] == ["职工1", None, "职工2"]
+    assert "份数应为1至3" in sheet.cell(row=4, column=8).value
+    assert sheet.cell(row=4, column=5).fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet.cell(row=4, column=4).fill.fgColor.rgb.endswith("FFEB9C")
+    assert "份数应为1至3" in sheet.cell(row=4, column=5).comment.text
+    assert sheet.cell(row=1, column=8).value == "错误原因" and sheet.cell(row=1, column=1).font.b
+    headless = run(tree.unit_a, csv_bytes([person(3)], header=["姓名", "手机号码"]))
+    sheet = load_workbook(io.BytesIO(headless.annotated)).worksheets[0]
+    assert "表头缺少" in sheet.cell(row=1, column=8).value  # after the widest row
+    assert sheet.cell(row=2, column=1).value == "职工3"
+    assert nothing_written()
+
+
 def test_reimport_updates_and_moves_between_units(tree):
     run(tree.unit_a, xlsx([person(1), person(2)]))
     report = run(tree.unit_b, xlsx([person(1, 手机号码="13700000000", shares=3)]))
