@@ -70,8 +70,10 @@ class ImportReport:
 Checked = tuple[ImportReport, list[RosterRow], Table | None]
 
 
-def check_roster(data: bytes, *, effective: date | None = None) -> Checked:
-    """Validate a roster file without writing: every row, duplicates, the 3-share cap."""
+def check_roster(data: bytes, *, effective: date | None = None, annotate: bool = True) -> Checked:
+    """Validate a roster file without writing: every row, duplicates, the 3-share cap. With
+    errors, the annotated workbook is built too unless the caller has no use for it
+    (`annotate=False`): for a large file it costs more than the check."""
     report = ImportReport()
     try:
         table = read_table(data)
@@ -83,7 +85,8 @@ def check_roster(data: bytes, *, effective: date | None = None) -> Checked:
     if header_issues:
         report.errors.extend(header_issues)
         report.refused = report.rows
-        report.annotated = annotated_workbook(table, columns, header_issues, HEADER)
+        if annotate:
+            report.annotated = annotated_workbook(table, columns, header_issues, HEADER)
         return report, [], table
     today = clock.today()
     start = effective or today
@@ -104,7 +107,7 @@ def check_roster(data: bytes, *, effective: date | None = None) -> Checked:
         report.warnings.extend(row.warnings)
     report.accepted = sum(r.ok for r in rows)
     report.refused = report.rows - report.accepted
-    if report.errors:  # the file to fix; warnings alone are listed, not annotated
+    if report.errors and annotate:  # the file to fix; warnings alone are listed, not annotated
         report.annotated = annotated_workbook(
             table, columns, [*report.errors, *report.warnings], HEADER
         )
@@ -157,13 +160,15 @@ def import_roster(
     effective: date | None = None,
     accept_valid: bool = False,
     dry_run: bool = False,
+    annotate: bool = True,
 ) -> ImportReport:
     """Import a roster into `unit`: all-or-nothing unless `accept_valid`; nothing is written
     when `dry_run`. Members are upserted by ID number; each joins the unit's roster with the
-    planned shares (a member moving from another unit leaves it)."""
+    planned shares (a member moving from another unit leaves it). A refused file comes with
+    its annotated workbook unless `annotate` is false."""
     start = effective or default_start(unit)
     with gc_paused():
-        report, rows, _ = check_roster(data, effective=start)
+        report, rows, _ = check_roster(data, effective=start, annotate=annotate)
         good = [r for r in rows if r.ok]
         if dry_run or not good or (report.errors and not accept_valid):
             return report

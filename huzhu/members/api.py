@@ -41,6 +41,7 @@ def upload_roster(
         effective=effective,
         accept_valid=accept_valid,
         dry_run=dry_run,
+        annotate=False,  # the API answers with the JSON report only
     )
     return ImportOut(**report.as_json())
 

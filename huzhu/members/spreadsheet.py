@@ -225,7 +225,7 @@ def annotated_workbook(
     reasons = by_row.get(1)
     header.append("；".join(i.message for i in reasons) if reasons else "错误原因")
     sheet.append([_styled(sheet, value, font=BOLD, alignment=WRAP) for value in header])
-    next_row = 2
+    next_row, notes = 2, MAX_NOTES
     for row_no, cells in table.rows:
         for _ in range(row_no - next_row):  # blank rows of the upload stay blank
             sheet.append([])
@@ -233,7 +233,8 @@ def annotated_workbook(
         values = [_text(v) for v in cells]
         found = by_row.get(row_no)
         if found is not None:
-            values = _marked(sheet, values, found, width, column_of)
+            values = _marked(sheet, values, found, width, column_of, notes=notes > 0)
+            notes -= len(found)
         sheet.append(values)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -242,6 +243,9 @@ def annotated_workbook(
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True)
+# Cell notes (comments) for the first problems only: each costs openpyxl several kilobytes held
+# until the file is saved (50,000 of them took 300 MB); the reason column names every problem.
+MAX_NOTES = 1000
 
 
 def _styled(sheet: Any, value: object, **style: Any) -> Cell:
@@ -257,9 +261,11 @@ def _marked(
     found: list[CellIssue],
     width: int,
     column_of: dict[str, int],
+    *,
+    notes: bool,
 ) -> list[object]:
-    """A row with its problems: each named cell coloured with the message as a comment, and
-    the messages in the reason column."""
+    """A row with its problems: each named cell coloured (with the message as a note when
+    `notes`), and the messages in the reason column."""
     row: list[object] = values + [None] * (width - len(values))
     marks: dict[int, CellIssue] = {}  # the last problem named for a cell colours it
     for issue in found:
@@ -271,7 +277,7 @@ def _marked(
             sheet,
             row[column],
             fill=YELLOW if issue.code == "warning" else RED,
-            comment=Comment(issue.message, "huzhu"),
+            comment=Comment(issue.message, "huzhu") if notes else None,
         )
     row.append("；".join(i.message for i in found))
     return row

@@ -86,6 +86,7 @@ def roster_import(request: HttpRequest, code: str) -> HttpResponse:
         actor=user,
         effective=effective,
         accept_valid=request.POST.get("mode") == "valid",
+        annotate=False,  # the check before this confirmation built it already
     )
     imports.discard(unit, token)
     if report.saved:

@@ -233,6 +233,26 @@ def test_annotated_workbook_keeps_the_users_rows_and_names_header_problems(tree)
     assert nothing_written()
 
 
+def test_cell_notes_stop_after_the_first_problems_but_every_row_keeps_its_reason(tree, monkeypatch):
+    from huzhu.members import spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "MAX_NOTES", 1)
+    report = run(tree.unit_a, xlsx([person(1, 份数="9"), person(2, 份数="8")]))
+    sheet = load_workbook(io.BytesIO(report.annotated)).worksheets[0]
+    assert sheet.cell(row=2, column=5).comment is not None
+    assert sheet.cell(row=3, column=5).comment is None
+    assert sheet.cell(row=3, column=5).fill.fgColor.rgb.endswith("FFC7CE")
+    assert "当前为“8”" in sheet.cell(row=3, column=8).value
+
+
+def test_callers_without_use_for_the_annotated_workbook_skip_it(tree):
+    bad = xlsx([person(1), person(2, 份数="9")])
+    report = run(tree.unit_a, bad, annotate=False)
+    assert [e.code for e in report.errors] == ["shares"] and report.annotated is None
+    assert run(tree.unit_a, bad).annotated is not None
+    assert nothing_written()
+
+
 def test_reimport_updates_and_moves_between_units(tree):
     run(tree.unit_a, xlsx([person(1), person(2)]))
     report = run(tree.unit_b, xlsx([person(1, 手机号码="13700000000", shares=3)]))

@@ -47,6 +47,7 @@ class Command(BaseCommand):
             effective=effective,
             accept_valid=options["accept_valid"],
             dry_run=options["dry_run"],
+            annotate=bool(options["report"]),
         )
         if options["report"] and report.annotated is not None:
             Path(options["report"]).write_bytes(report.annotated)
