@@ -39,5 +39,6 @@ def certificate(contract: Contract) -> bytes:
                 [str(i), line.member.name, line.member.masked_id, str(line.shares)]
                 for i, line in enumerate(lines, start=1)
             ],
+            plain_table=True,
         )
     )

@@ -12,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 FONT = "STSong-Light"
@@ -34,6 +34,14 @@ GRID_STYLE = TableStyle(
         ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
     ]
 )
+PLAIN_STYLE = TableStyle(
+    [
+        *GRID_STYLE.getCommands(),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), SMALL.fontSize),
+    ]
+)
+ROW_HEIGHT = 14  # points: one line of the small text with the table's default padding
 
 
 @dataclass
@@ -43,6 +51,9 @@ class Document:
     paragraphs: Sequence[str] = ()
     table_title: str = ""
     table: Sequence[Sequence[str]] = ()  # first row is the header
+    # short one-line cells, possibly many rows (a roster): drawn as plain text from a new page,
+    # one table per page
+    plain_table: bool = False
     footer: str = field(default=f"{ISSUER} · 服务电话 0531-86195716 / 86195717")
 
 
@@ -70,7 +81,10 @@ def render(doc: Document) -> bytes:
         facts.setStyle(FACTS_STYLE)
         story += [facts, Spacer(1, 5 * mm)]
     story += [Paragraph(_escape(p), BODY) for p in doc.paragraphs]
-    if doc.table:
+    pages = _table_pages(doc, template) if doc.table and doc.plain_table else None
+    if pages is not None:
+        story += pages
+    elif doc.table:
         story += [Spacer(1, 5 * mm), Paragraph(_escape(doc.table_title), BODY), Spacer(1, 2 * mm)]
         body = [[Paragraph(_escape(str(c)), SMALL) for c in row] for row in doc.table]
         grid = Table(body, repeatRows=1)
@@ -85,3 +99,33 @@ def render(doc: Document) -> bytes:
 
     template.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+def _table_pages(doc: Document, template: SimpleDocTemplate) -> list[Flowable] | None:
+    """A table of one-line cells, one table per page (each with the header row), or None when
+    its columns would not fit across the page. Laid out as one table, reportlab re-measured
+    all remaining rows at every page break: a 10,000-row roster annex took 10 s."""
+    header, *rows = [[str(cell) for cell in row] for row in doc.table]
+    size = SMALL.fontSize
+    widths = [
+        max(pdfmetrics.stringWidth(row[i], FONT, size) for row in [header, *rows]) + 12
+        for i in range(len(header))
+    ]
+    if sum(widths) > template.width:
+        return None
+    usable = template.height - 12  # the frame's own padding
+    title_height = BODY.leading + 2 * mm
+    first = int((usable - title_height) // ROW_HEIGHT) - 2  # the header row and a row to spare
+    per_page = int(usable // ROW_HEIGHT) - 2
+    story: list[Flowable] = [PageBreak(), Paragraph(_escape(doc.table_title), BODY)]
+    story.append(Spacer(1, 2 * mm))
+    start, count = 0, first
+    while True:
+        chunk = [header, *rows[start : start + count]]
+        table = Table(chunk, colWidths=widths, rowHeights=[ROW_HEIGHT] * len(chunk))
+        table.setStyle(PLAIN_STYLE)
+        story.append(table)
+        start, count = start + count, per_page
+        if start >= len(rows):
+            return story
+        story.append(PageBreak())

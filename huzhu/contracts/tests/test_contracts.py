@@ -209,6 +209,22 @@ def test_certificate_pdf_has_chinese_text(tree, people, today):
     assert person(1)[1] not in text  # the annex shows masked numbers only
 
 
+def test_certificate_annex_of_a_large_roster_runs_page_by_page(tree, people, today):
+    """The annex starts on its own page and is cut into one table per page: every page has the
+    header row, every member is listed once, in order, and no page spills onto another."""
+    contract = enrolled(tree.unit_a, [person(i) for i in range(1, 121)])
+    pages = [p.extract_text() for p in PdfReader(_io(certificate(contract))).pages]
+    annex = pages[1:]
+    assert "附件：保障人员名册" in annex[0] and "附件" not in pages[0]
+    words = [page.split() for page in annex]  # each cell comes out as a word
+    header = ["序号", "姓名", "身份证号码", "份数"]
+    assert all(page[page.index("序号") : page.index("序号") + 4] == header for page in words)
+    listed = [word for page in words for word in page if word.startswith("职工")]
+    names = sorted(f"职工{i}" for i in range(1, 121))  # the annex is in name order
+    assert listed == names
+    assert len(annex) == 3  # 48 rows on the annex's first page, 49 on the next ones
+
+
 def _io(data):
     import io
 
