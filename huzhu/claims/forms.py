@@ -6,7 +6,6 @@ from huzhu.accounts.models import User
 from huzhu.claims.actions import ClaimFacts
 from huzhu.claims.models import KIND_CHOICES, Circumstance
 from huzhu.members.models import Member, MemberQuerySet
-from huzhu.rules.identity import normalize
 from huzhu.rules.product import DISEASES
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -78,10 +77,5 @@ NULLABLE = {"known_date", "first_diagnosed", "admitted", "discharged", "disabili
 
 
 def find_members(members: MemberQuerySet, search: str) -> MemberQuerySet:
-    """At the service window: by ID number (through its keyed hash) or by name."""
-    text = normalize(search)
-    if len(text) == 18:
-        return members.by_id_number(text)
-    if search.strip():
-        return members.filter(name__contains=search.strip()).order_by("name")
-    return members.order_by("name")
+    """At the service window: by ID number (through its keyed hash), member code or name."""
+    return members.search(search).order_by("name")

@@ -71,17 +71,20 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "contracts/enrol.html", context)
 
 
+LINES_PAGE_SIZE = 100  # the roster of a large unit's contract runs to tens of thousands
+
+
 @authenticated
 def contract_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = user_of(request)
     contract = get_contract_for(user, public_id)
-    lines = contract.lines.select_related("member").order_by("member__name")
+    lines = contract.lines.select_related("member").order_by("member__name", "pk")
     problems: list[str] = []
     if contract.status == ContractStatus.DRAFT:
         problems = actions.check_contract(contract, actions.intended_start(contract, clock.today()))
     context = {
         "contract": contract,
-        "lines": lines,
+        "page": Paginator(lines, LINES_PAGE_SIZE).get_page(request.GET.get("page")),
         "problems": problems,
         "can_apply": can_apply(user, contract.unit_id),
         "can_confirm": can_confirm_fee(user),

@@ -9,7 +9,7 @@ from huzhu.core import clock, crypto
 from huzhu.core.fields import EncryptedTextField
 from huzhu.organizations.models import Unit, opaque_code
 from huzhu.rules.dates import age_on
-from huzhu.rules.identity import mask_card, mask_id
+from huzhu.rules.identity import mask_card, mask_id, normalize
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -43,6 +43,16 @@ class MemberQuerySet(models.QuerySet["Member"]):
 
     def by_id_number(self, number: str) -> "MemberQuerySet":
         return self.filter(id_hash=id_hash(number))
+
+    def search(self, text: str) -> "MemberQuerySet":
+        """By the whole ID number (through its keyed hash: numbers are stored encrypted), by
+        member code, or by part of the name."""
+        key = normalize(text)
+        if len(key) == 18:
+            return self.by_id_number(key)
+        if not key:
+            return self
+        return self.filter(models.Q(name__contains=text.strip()) | models.Q(code=key))
 
 
 class Member(models.Model):

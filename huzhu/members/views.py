@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -26,23 +27,30 @@ from huzhu.members.models import NOTICE_VERSION, Member, Membership
 from huzhu.members.spreadsheet import template_workbook
 from huzhu.organizations.access import get_unit_for
 
+ROSTER_PAGE_SIZE = 100  # a large unit has tens of thousands of workers
+
 
 @authenticated
-def roster(request: HttpRequest, code: str) -> HttpResponse:
+def roster(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """The unit's current roster, a page at a time, searchable by name, ID number or code."""
     user = user_of(request)
     unit = get_unit_for(user, code)
-    rows = (
-        Membership.objects.filter(unit=unit, left__isnull=True)
-        .select_related("member")
-        .order_by("member__name")
-    )
+    rows = Membership.objects.filter(unit=unit, left__isnull=True)
+    total = rows.count()
+    query = request.GET.get("q", "")
+    if query.strip():
+        rows = rows.filter(member__in=Member.objects.search(query))
+    rows = rows.select_related("member").order_by("member__name", "pk")
     context = {
         "unit": unit,
-        "rows": rows,
+        "page": Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page")),
+        "total": total,
+        "query": query,
         "form": RosterUploadForm(),
         "can_manage": can_manage_roster(user, unit),
     }
-    return render(request, "members/roster.html", context)
+    template = "members/_roster_rows.html" if request.htmx else "members/roster.html"
+    return render(request, template, context)
 
 
 @authenticated

@@ -198,3 +198,44 @@ def test_import_roster_command_prints_the_summary(tree, tmp_path, capsys, settle
     assert Member.objects.count() == 1
     with pytest.raises(CommandError, match="单位不存在"):
         call_command("import-roster", "NOPE", str(path))
+
+
+def test_roster_page_runs_page_by_page_and_finds_people(tree, people, login, settled, monkeypatch):
+    """A unit of tens of thousands is shown a page at a time; a worker is found by part of the
+    name, the whole ID number (through its keyed hash) or the member code."""
+    from huzhu.members import views
+
+    monkeypatch.setattr(views, "ROSTER_PAGE_SIZE", 2)
+    import_roster(tree.unit_a, xlsx([person(i) for i in range(1, 6)]), actor=None)
+    client = login(people.officer_a)
+    url = f"/units/{tree.unit_a.code}/roster/"
+
+    def names(response):
+        return [row.member.name for row in response.context["page"]]
+
+    first, last = client.get(url), client.get(url, {"page": 3})
+    assert names(first) == ["职工1", "职工2"] and names(last) == ["职工5"]
+    assert "在册 5 人" in first.content.decode() and "第 1 / 3 页" in first.content.decode()
+    assert names(client.get(url, {"q": person(4)[1]})) == ["职工4"]
+    assert names(client.get(url, {"q": "职工3"})) == ["职工3"]
+    code = Member.objects.get(name="职工2").code
+    found = client.get(url, {"q": code}, headers={"HX-Request": "true"})
+    assert names(found) == ["职工2"] and "<html" not in found.content.decode()
+    nobody = client.get(url, {"q": "110101199001011237"}).content.decode()
+    assert "没有找到符合条件的职工" in nobody
+
+
+def test_contract_roster_runs_page_by_page(tree, people, login, settled, monkeypatch):
+    from huzhu.contracts import views
+    from huzhu.contracts.actions import EnrolmentFacts, create_enrolment
+
+    monkeypatch.setattr(views, "LINES_PAGE_SIZE", 2)
+    tree.unit_a.member_count = 3
+    tree.unit_a.save()
+    import_roster(tree.unit_a, xlsx([person(i) for i in range(1, 4)]), actor=None)
+    contract = create_enrolment(tree.unit_a, EnrolmentFacts("union_funds"), actor=None)
+    client = login(people.officer_a)
+    url = f"/contracts/{contract.public_id}/"
+    page = client.get(url, {"page": 2})
+    assert [line.member.name for line in page.context["page"]] == ["职工3"]
+    assert "3 人 / 3 份" in page.content.decode()
