@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 
 @contextmanager
@@ -43,6 +44,61 @@ def insert_rows(
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(rows))  # noqa: S608
+
+
+def keys_in(keys: Sequence[int]) -> RawSQL:
+    """A subquery of `keys` for `filter(pk__in=keys_in(ids))`, sent as one text parameter: a
+    10,000-element list took psycopg longer to adapt than the query took to run, and SQLite
+    refuses a statement with more than 32,766 parameters."""
+    text = ",".join(map(str, (int(k) for k in keys)))
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(string_to_array(%s, ',')::bigint[])", [text])
+    return RawSQL("SELECT value FROM json_each(%s)", [f"[{text}]"])
+
+
+def update_rows(
+    model: type[models.Model], fields: Sequence[str], objects: Sequence[models.Model]
+) -> None:
+    """Write `fields` of saved `objects` back in a few statements: on PostgreSQL a COPY into a
+    temporary table of those columns and one UPDATE … FROM it; elsewhere one executemany.
+    (Django's bulk_update builds a CASE expression per row and field: re-importing a
+    10,000-worker roster spent 15 s building them.) Call inside the caller's transaction."""
+    if not objects:
+        return
+    meta = model._meta
+    chosen = [_field(model, name) for name in fields]
+    quote = connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(column_of(model, "pk"))
+    columns = [quote(column_of(model, name)) for name in fields]
+    rows = [
+        (obj.pk, *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in chosen))
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            assignments = ", ".join(f"{c} = %s" for c in columns)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608
+                [(*values, pk) for pk, *values in rows],
+            )
+            return
+        listed = ", ".join([key, *columns])
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE bulk_update ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {listed} FROM {table} WITH NO DATA"
+        )
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY bulk_update ({listed}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        assignments = ", ".join(f"{c} = source.{c}" for c in columns)
+        cursor.execute(
+            f"UPDATE {table} AS target SET {assignments} FROM bulk_update AS source "  # noqa: S608
+            f"WHERE target.{key} = source.{key}"
+        )
+        cursor.execute("DROP TABLE bulk_update")
 
 
 def literal(value: date | datetime) -> date | datetime | str:
@@ -100,6 +156,13 @@ def lookup_pks(
             cursor.execute(f"{head} IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
             found.extend(cursor.fetchall())
     return found
+
+
+def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field
 
 
 def column_of(model: type[models.Model], name: str) -> str:

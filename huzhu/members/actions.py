@@ -11,7 +11,15 @@ from django.db import IntegrityError, transaction
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import audit, clock, crypto
-from huzhu.core.bulk import gc_paused, insert_rows, literal, lookup_pks, reserve_pks
+from huzhu.core.bulk import (
+    gc_paused,
+    insert_rows,
+    keys_in,
+    literal,
+    lookup_pks,
+    reserve_pks,
+    update_rows,
+)
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import (
     NOTICE_VERSION,
@@ -186,24 +194,49 @@ def _save(unit: Unit, rows: list[RosterRow], actor: Any) -> tuple[int, int]:
     today = clock.today()
     by_hash = {r.digest: r for r in rows if r.digest}
     known = [r.member_id for r in rows if r.member_id is not None]  # found by the P-2 check
-    existing = {m.id_hash: m for m in Member.objects.select_for_update().filter(pk__in=known)}
-    fresh = [digest for digest in by_hash if digest not in existing]
-    changed: list[Member] = []
-    entries: list[AuditEntry] = []
-    for digest, member in existing.items():
-        entry = _refresh_member(member, by_hash[digest], actor)
-        changed.append(member)
-        if entry is not None:
-            entries.append(entry)
-    created, codes = _insert_members([(digest, by_hash[digest]) for digest in fresh])
-    Member.objects.bulk_update(changed, MEMBER_FIELDS, batch_size=1000)
-    ids = {m.id_hash: m.pk for m in changed} | created
-    shares = {ids[digest]: row.shares for digest, row in by_hash.items()}
-    entries += _place_on_roster(unit, shares, today, actor, {m.pk: m for m in changed})
-    summary = {"created": sorted(codes), "updated": len(changed), "rows": len(rows)}
-    entries.append(audit.build(actor, "members.roster.imported", unit, after=summary))
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    return len(created), len(changed)
+    updated: dict[str, int] = {}  # id hash → member, of those registered before
+    joining: set[int] = set()  # of those, the ones not yet on this unit's roster
+    for start in range(0, len(known), CHUNK):  # memory stays flat however large the roster
+        done, new_here = _update_members(unit, known[start : start + CHUNK], by_hash, actor)
+        updated |= done
+        joining |= new_here
+    created, codes = _insert_members([(d, row) for d, row in by_hash.items() if d not in updated])
+    ids = updated | created
+    joined = literal(today)
+    insert_rows(  # in the file's order: roster order decides who is first for free shares
+        Membership,
+        ["member", "unit", "shares", "joined"],
+        (
+            (ids[d], unit.pk, row.shares, joined)
+            for d, row in by_hash.items()
+            if d in created or ids[d] in joining
+        ),
+    )
+    summary = {"created": sorted(codes), "updated": len(updated), "rows": len(rows)}
+    audit.record(actor, "members.roster.imported", unit, after=summary)
+    return len(created), len(updated)
+
+
+CHUNK = 5000  # members already registered are updated this many at a time
+
+
+def _update_members(
+    unit: Unit, member_ids: list[int], by_hash: dict[str, RosterRow], actor: Any
+) -> tuple[dict[str, int], set[int]]:
+    """Members already registered: refreshed from their rows, their shares on this unit's
+    roster updated, moves from another unit closed, each change audited. Returns {ID hash:
+    member} and the members still to join this unit's roster."""
+    members = list(
+        Member.objects.select_for_update()
+        .filter(pk__in=keys_in(member_ids))
+        .only("pk", "code", "id_hash", *MEMBER_FIELDS)  # the ID number is neither read nor written
+    )
+    entries = [_refresh_member(m, by_hash[m.id_hash], actor) for m in members]
+    update_rows(Member, MEMBER_FIELDS, members)
+    shares = {m.pk: by_hash[m.id_hash].shares for m in members}
+    moved, joining = _place_on_roster(unit, shares, actor, {m.pk: m for m in members})
+    AuditEntry.objects.bulk_create([e for e in entries if e is not None] + moved, batch_size=2000)
+    return {m.id_hash: m.pk for m in members}, joining
 
 
 MEMBER_FIELDS = [
@@ -315,21 +348,21 @@ def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], 
 
 
 def _place_on_roster(
-    unit: Unit, shares: dict[int, int], today: date, actor: Any, members: dict[int, Member]
-) -> list[AuditEntry]:
-    # only members that existed before this import can be on a roll already
-    on_rolls = [pk for _, pk in lookup_pks(Membership, "member", list(members))]
+    unit: Unit, shares: dict[int, int], actor: Any, members: dict[int, Member]
+) -> tuple[list[AuditEntry], set[int]]:
+    """Members already registered and this unit's roster: kept (shares updated) or moved from
+    another unit (which they leave today). Returns the audit entries of the moves and the
+    members that are to join (the caller writes every new place in the file's order)."""
+    today = clock.today()
     current = {
         m.member_id: m
         for m in Membership.objects.select_for_update(of=("self",))
-        .select_related("unit")
-        .filter(pk__in=on_rolls, left__isnull=True)
+        .filter(member__in=keys_in(list(shares)), left__isnull=True)
+        .only("pk", "member_id", "unit_id", "shares", "left")
     }
-    joined = literal(today)
     keep: list[Membership] = []
     leave: list[Membership] = []
-    join: list[tuple[int, int, int, date | str]] = []
-    entries: list[AuditEntry] = []
+    join: set[int] = set()
     for member_id, count in shares.items():
         membership = current.get(member_id)
         if membership is not None and membership.unit_id == unit.pk:
@@ -339,20 +372,21 @@ def _place_on_roster(
         if membership is not None:
             membership.left = today
             leave.append(membership)
-            entries.append(
-                audit.build(
-                    actor,
-                    "members.member.moved",
-                    members[member_id],
-                    before={"unit": membership.unit.code},
-                    after={"unit": unit.code},
-                )
-            )
-        join.append((member_id, unit.pk, count, joined))
-    Membership.objects.bulk_update(keep, ["shares"], batch_size=2000)
-    Membership.objects.bulk_update(leave, ["left"], batch_size=2000)
-    insert_rows(Membership, ["member", "unit", "shares", "joined"], join)
-    return entries
+        join.add(member_id)
+    units = dict(Unit.objects.filter(pk__in={m.unit_id for m in leave}).values_list("pk", "code"))
+    update_rows(Membership, ["shares"], keep)
+    update_rows(Membership, ["left"], leave)
+    moves = [
+        audit.build(
+            actor,
+            "members.member.moved",
+            members[m.member_id],
+            before={"unit": units[m.unit_id]},
+            after={"unit": unit.code},
+        )
+        for m in leave
+    ]
+    return moves, join
 
 
 def reveal(member: Member, what: str, *, actor: Any) -> str:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.db import connection
 
-from huzhu.core.bulk import lookup_pks, reserve_pks
+from huzhu.core.bulk import keys_in, lookup_pks, reserve_pks, update_rows
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member, Membership
 from huzhu.members.tests.rosters import person, xlsx
@@ -63,3 +63,40 @@ def test_dates_and_times_written_as_text_read_back_as_the_same_instants(tree, se
     assert member.memberships.get().joined == date(2026, 3, 2)
     later = Member.objects.filter(created_at__gt=moment - timedelta(microseconds=1))
     assert list(later) == [member]
+
+
+def test_update_rows_writes_the_named_fields_of_exactly_those_rows(members):
+    first, second, third = members[:3]
+    first.mobile, first.bank_card, first.tags = "13700000001", "6222020200000000011", ["困难职工"]
+    second.mobile, second.consent_date = "13700000002", date(2024, 12, 31)
+    original_name, second.name = second.name, "不写入"  # a field not named stays as stored
+    update_rows(Member, ["mobile", "bank_card", "tags", "consent_date"], [first, second])
+    update_rows(Member, ["mobile"], [])
+    fresh = {m.pk: m for m in Member.objects.all()}
+    assert (fresh[first.pk].mobile, fresh[first.pk].bank_card) == (
+        "13700000001",
+        "6222020200000000011",
+    )
+    assert fresh[first.pk].tags == ["困难职工"]
+    assert (fresh[second.pk].mobile, fresh[second.pk].consent_date) == (
+        "13700000002",
+        date(2024, 12, 31),
+    )
+    assert fresh[second.pk].name == original_name
+    assert fresh[third.pk].mobile == third.mobile  # a row not given is untouched
+    with connection.cursor() as cursor:  # and the card is stored encrypted, as by save()
+        cursor.execute("SELECT bank_card FROM members_member WHERE id = %s", [first.pk])
+        assert "6222020200000000011" not in cursor.fetchone()[0]
+
+
+def test_keys_in_selects_exactly_the_keys_given_however_many(members):
+    wanted = [members[0].pk, members[3].pk]
+    assert sorted(Member.objects.filter(pk__in=keys_in(wanted)).values_list("pk", flat=True)) == (
+        sorted(wanted)
+    )
+    assert not Member.objects.filter(pk__in=keys_in([])).exists()
+    # beyond SQLite's limit of 32,766 parameters when sent as a list
+    many = [*range(10**9, 10**9 + 40_000), members[2].pk]
+    assert list(Member.objects.filter(pk__in=keys_in(many)).values_list("pk", flat=True)) == [
+        members[2].pk
+    ]

@@ -268,6 +268,20 @@ def test_reimport_updates_and_moves_between_units(tree):
     assert updated.after["mobile"] == "13700000000"
 
 
+def test_roster_order_is_the_files_for_new_and_already_registered_people(tree, monkeypatch):
+    """Roster order decides who is first for free shares: the places on the roster are written
+    in the file's order, whoever was registered before, however many at a time are updated."""
+    from huzhu.members import actions
+
+    monkeypatch.setattr(actions, "CHUNK", 1)
+    run(tree.unit_b, xlsx([person(1), person(2)]))
+    report = run(tree.unit_a, xlsx([person(3), person(1), person(4), person(2)]))
+    assert (report.created, report.updated) == (2, 2)
+    places = Membership.objects.filter(unit=tree.unit_a).order_by("pk")
+    assert [m.member.name for m in places] == ["职工3", "职工1", "职工4", "职工2"]
+    assert not Membership.objects.filter(unit=tree.unit_b, left__isnull=True).exists()
+
+
 def test_dry_run_writes_nothing(tree):
     report = run(tree.unit_a, xlsx([person(1)]), dry_run=True)
     assert report.accepted == 1 and not report.saved
