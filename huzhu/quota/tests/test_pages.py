@@ -43,6 +43,9 @@ def test_unit_sees_why_and_applies(tree, people, login, open_window):
         f"/units/{tree.unit_a.code}/free-shares/apply/", follow=True
     ).content.decode()
     assert "每年只能获得一次" in again
+    after = officer.get(f"/units/{tree.unit_a.code}/free-shares/").content.decode()
+    assert "不能获赠的职工（2 人）" in after and "本年度已获得过普惠名额" in after
+    assert "可以获赠的职工（0 人" in after
     board = login(people.registrar).get("/quota/", headers={"HX-Request": "true"}).content.decode()
     assert 'data-remaining="1"><strong>1</strong>' in board
     assert "<html" not in board
