@@ -90,8 +90,14 @@ class AuditEntry(models.Model):
         return rows
 
 
+LIST_SHOWN = 20  # a roster import lists every member it created: the page shows the first ones
+
+
 def _shown(choices: dict[Any, str], value: Any) -> Any:
-    """A coded value by its label; lists and objects (not choice values) as they are."""
+    """A coded value by its label; lists and objects (not choice values) as they are, a long
+    list cut to its first items and its length (the entry itself keeps every item)."""
+    if isinstance(value, list) and len(value) > LIST_SHOWN:
+        return [*value[:LIST_SHOWN], f"……共 {len(value)} 项"]
     if isinstance(value, list | dict):
         return value
     return choices.get(value, value)

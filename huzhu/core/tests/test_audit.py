@@ -95,3 +95,11 @@ def test_list_and_object_values_are_shown_as_they_are(tree):
         ("created", None, ["M1", "M2"]),
         ("status", None, {"a": 1}),
     ]
+
+
+def test_a_long_list_is_shown_cut_but_kept_whole(tree):
+    codes = [f"M{i}" for i in range(10_000)]
+    entry = audit.record(None, "members.roster.imported", tree.unit_a, after={"created": codes})
+    [(field, before, shown)] = entry.changes_for_display
+    assert shown == [*codes[:20], "……共 10000 项"]
+    assert AuditEntry.objects.get(pk=entry.pk).after["created"] == codes
