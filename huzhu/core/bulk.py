@@ -101,11 +101,16 @@ def update_rows(
         cursor.execute("DROP TABLE bulk_update")
 
 
-def literal(value: date | datetime) -> date | datetime | str:
-    """A date or time for `insert_rows`: its ISO text on PostgreSQL, where COPY parses text
+def dates_as_text() -> bool:
+    """Whether `insert_rows` takes dates and times as ISO text: on PostgreSQL COPY parses text
     several times faster than the driver formats a date or time object (timestamps with their
-    offset); the object itself elsewhere (SQLite keeps Django's own text form)."""
-    return value.isoformat() if connection.vendor == "postgresql" else value
+    offset); SQLite keeps Django's own text form of the objects."""
+    return connection.vendor == "postgresql"
+
+
+def literal(value: date | datetime) -> date | datetime | str:
+    """A date or time for `insert_rows` (see `dates_as_text`)."""
+    return value.isoformat() if dates_as_text() else value
 
 
 def reserve_pks(model: type[models.Model], count: int) -> list[int] | None:

@@ -12,6 +12,7 @@ from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import audit, clock, crypto
 from huzhu.core.bulk import (
+    dates_as_text,
     gc_paused,
     insert_rows,
     keys_in,
@@ -311,6 +312,7 @@ def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], 
     """New members in one COPY (PostgreSQL, ids reserved first so values are encrypted while
     the server is already writing) or one executemany: ({id hash: row id}, codes)."""
     now, today = literal(clock.now()), literal(clock.today())
+    as_text = dates_as_text()  # asked once, not for every row
     codes = [new_member_code() for _ in rows]
     pks = reserve_pks(Member, len(rows))
 
@@ -326,7 +328,7 @@ def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], 
                 row.name,
                 crypto.encrypt(person.number),
                 digest,
-                literal(person.birth_date),
+                person.birth_date.isoformat() if as_text else person.birth_date,
                 person.sex,
                 row.mobile,
                 crypto.encrypt(card.number),
