@@ -19,6 +19,7 @@ from huzhu.contracts.models import (
     NumberSequence,
 )
 from huzhu.core import audit, clock
+from huzhu.core.bulk import insert_rows
 from huzhu.core.errors import StepRefused
 from huzhu.members.models import Membership
 from huzhu.organizations.models import Unit
@@ -71,8 +72,10 @@ def create_enrolment(
             previous=previous,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
-        ContractLine.objects.bulk_create(
-            ContractLine(contract=contract, member_id=m.member_id, shares=m.shares) for m in roster
+        insert_rows(
+            ContractLine,
+            ["contract", "member", "shares"],
+            ((contract.pk, m.member_id, m.shares) for m in roster),
         )
         _totals(contract)
         action = "contracts.contract.renewal_started" if previous else "contracts.contract.created"

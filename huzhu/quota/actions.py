@@ -13,6 +13,7 @@ from huzhu.contracts.actions import next_number
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus, Funding
 from huzhu.core import audit, clock
+from huzhu.core.bulk import insert_rows
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member, Membership
 from huzhu.organizations.models import Unit
@@ -323,8 +324,10 @@ def _free_contract(
     )
     contract.contract_no = next_number(contract, start)
     contract.save()
-    ContractLine.objects.bulk_create(
-        ContractLine(contract=contract, member=m, shares=1) for m in members
+    # COPY: this runs under the period lock, and a unit of 10,000 workers held it 0.2 s longer
+    # through bulk_create
+    insert_rows(
+        ContractLine, ["contract", "member", "shares"], ((contract.pk, m.pk, 1) for m in members)
     )
     after = {"contract_no": contract.contract_no, "shares": len(members), "effective": str(start)}
     return contract, audit.build(actor, "contracts.contract.granted_free", contract, after=after)
