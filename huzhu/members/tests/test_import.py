@@ -282,6 +282,24 @@ def test_roster_order_is_the_files_for_new_and_already_registered_people(tree, m
     assert not Membership.objects.filter(unit=tree.unit_b, left__isnull=True).exists()
 
 
+def test_reimport_takes_as_many_queries_for_sixty_people_as_for_six(tree):
+    """Updating registered people never goes row by row (a deferred field read per member, a
+    statement per row): the number of statements does not grow with the roster."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(count):
+        data = xlsx([person(i) for i in range(count)])
+        run(tree.unit_a, data)
+        with CaptureQueriesContext(connection) as queries:
+            assert run(tree.unit_a, data).updated == count
+        Membership.objects.all().delete()
+        Member.objects.all().delete()
+        return len(queries)
+
+    assert statements(6) == statements(60)
+
+
 def test_dry_run_writes_nothing(tree):
     report = run(tree.unit_a, xlsx([person(1)]), dry_run=True)
     assert report.accepted == 1 and not report.saved
