@@ -61,23 +61,29 @@ def remaining() -> dict[str, int]:
 
 def rotate(batch: int = 500, *, limit: int | None = None) -> Iterator[tuple[str, int]]:
     """Re-encrypt stale rows; yields (column, rows done so far) after each batch. `limit`
-    stops after that many batches (to spread the work, or in tests to simulate a stop)."""
+    stops after that many batches (to spread the work, or in tests to simulate a stop).
+    Each batch starts after the last key of the one before: starting from the first row every
+    time, a batch re-read every row already done (the whole run grew with the square of the
+    table). A pass that rotated rows is followed by another from the start, for rows another
+    worker held locked; the column is done when a pass finds nothing."""
     current = crypto.current_key_id()
     batches = 0
     for column in encrypted_columns():
-        done = 0
+        done, after, in_pass = 0, 0, 0
         while limit is None or batches < limit:
-            moved = _rotate_batch(column, current, batch)
-            if moved == 0:
+            moved, last = _rotate_batch(column, current, batch, after)
+            if moved:
+                done, in_pass, after, batches = done + moved, in_pass + moved, last, batches + 1
+                yield column.label, done
+            elif in_pass:
+                after, in_pass = 0, 0
+            else:
                 break
-            done += moved
-            batches += 1
-            yield column.label, done
 
 
-def _rotate_batch(column: Column, current: str, size: int) -> int:
-    """One transaction: lock a batch of stale rows (skipping rows another worker holds),
-    re-seal their raw values, write them back."""
+def _rotate_batch(column: Column, current: str, size: int, after: int = 0) -> tuple[int, int]:
+    """One transaction: lock a batch of stale rows with keys above `after` (skipping rows
+    another worker holds), re-seal their raw values, write them back. (rows, last key)."""
     model, name = column.model, column.field
     table = connection.ops.quote_name(model._meta.db_table)
     value_column = connection.ops.quote_name(column_of(model, name))
@@ -85,12 +91,13 @@ def _rotate_batch(column: Column, current: str, size: int) -> int:
     with transaction.atomic():
         pks = list(
             _stale(column, current)
+            .filter(pk__gt=after)
             .order_by("pk")
             .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
             .values_list("pk", flat=True)[:size]
         )
         if not pks:
-            return 0
+            return 0, after
         marks = ", ".join(["%s"] * len(pks))
         with connection.cursor() as cursor:
             cursor.execute(
@@ -105,4 +112,4 @@ def _rotate_batch(column: Column, current: str, size: int) -> int:
                 f"UPDATE {table} SET {value_column} = %s WHERE {key} = %s",  # noqa: S608
                 resealed,
             )
-    return len(pks)
+    return len(pks), int(pks[-1])
