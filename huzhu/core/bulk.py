@@ -1,5 +1,6 @@
-"""Fast multi-row inserts for imports: PostgreSQL COPY, plain executemany elsewhere. Values must
-be database-ready (encrypted text, JSON as text, dates); call inside the caller's transaction."""
+"""Fast multi-row writes for imports: inserts and updates through PostgreSQL COPY (plain
+executemany elsewhere), key look-ups sent as one text. Values given to `insert_rows` must be
+database-ready (encrypted text, JSON as text, dates); call inside the caller's transaction."""
 
 import gc
 from collections.abc import Iterable, Iterator, Sequence
