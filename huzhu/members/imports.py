@@ -29,9 +29,21 @@ def _path(unit: Unit, token: str, suffix: str) -> Path | None:
     return path if path.exists() else None
 
 
-def upload(unit: Unit, token: str) -> bytes | None:
+def take(unit: Unit, token: str) -> bytes | None:
+    """The upload, claimed for one import: it is moved aside first (a rename happens once), so
+    a second click on the confirmation while the first import runs finds nothing to import."""
     path = _path(unit, token, ".upload")
-    return path.read_bytes() if path else None
+    if path is None:
+        return None
+    taken = path.with_suffix(f".taken-{secrets.token_hex(4)}")
+    try:
+        path.rename(taken)
+    except FileNotFoundError:  # another request claimed it between the check and the rename
+        return None
+    try:
+        return taken.read_bytes()
+    finally:
+        taken.unlink()
 
 
 def report(unit: Unit, token: str) -> bytes | None:

@@ -83,9 +83,9 @@ def roster_import(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for(user, code)
     require_roster_manager(user, unit)
     token = request.POST.get("token", "")
-    data = imports.upload(unit, token)
+    data = imports.take(unit, token)
     if data is None:
-        messages.error(request, "上传的文件已失效，请重新选择文件")
+        messages.error(request, "上传的文件已失效或已在导入中，请刷新名册查看结果或重新选择文件")
         return redirect("members:roster", code=unit.code)
     effective = _date(request.POST.get("effective", ""))
     report = actions.import_roster(

@@ -72,6 +72,29 @@ def test_officer_checks_then_imports_his_roster(tree, people, login, settled):
     assert "职工1" in page and person(1)[1] not in page
 
 
+def test_a_second_confirmation_of_the_same_upload_imports_nothing(tree, people, login, settled):
+    """Clicking 确认导入 again while the first import still runs (the upload already claimed by
+    it) imports nothing a second time and says so."""
+    from huzhu.members import imports
+
+    client = login(people.officer_a)
+    checked = client.post(
+        f"/units/{tree.unit_a.code}/roster/check/",
+        {"file": upload(), "consent": "on"},
+        headers={"HX-Request": "true"},
+    )
+    token = checked.context["token"]
+    assert imports.take(tree.unit_a, token) is not None  # the first request has it
+    assert imports.take(tree.unit_a, token) is None
+    again = client.post(
+        f"/units/{tree.unit_a.code}/roster/import/",
+        {"token": token, "mode": "all"},
+        follow=True,
+    )
+    assert "已在导入中" in again.content.decode()
+    assert not Member.objects.exists()
+
+
 def test_bad_upload_shows_errors_and_the_annotated_report(tree, people, login, settled):
     client = login(people.officer_a)
     bad = upload(data=xlsx([person(1), person(2, 份数="5")]))
