@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection, models, transaction
+from django.db.models.functions import Cast
 
 from huzhu.core import crypto
 from huzhu.core.bulk import column_of
@@ -89,27 +90,21 @@ def _rotate_batch(column: Column, current: str, size: int, after: int = 0) -> tu
     value_column = connection.ops.quote_name(column_of(model, name))
     key = connection.ops.quote_name(column_of(model, "pk"))
     with transaction.atomic():
-        pks = list(
+        # the stored (sealed) text itself: read through the field, it would arrive decrypted
+        rows = list(
             _stale(column, current)
             .filter(pk__gt=after)
             .order_by("pk")
             .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
-            .values_list("pk", flat=True)[:size]
+            .annotate(sealed=Cast(name, models.TextField()))
+            .values_list("pk", "sealed")[:size]
         )
-        if not pks:
+        if not rows:
             return 0, after
-        marks = ", ".join(["%s"] * len(pks))
+        resealed = [(crypto.encrypt(crypto.decrypt(raw)), int(pk)) for pk, raw in rows]
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {key}, {value_column} FROM {table} WHERE {key} IN ({marks})",  # noqa: S608
-                pks,
-            )
-            rows = cursor.fetchall()
-            resealed: list[tuple[str, int]] = [
-                (crypto.encrypt(crypto.decrypt(raw)), int(pk)) for pk, raw in rows
-            ]
             cursor.executemany(
                 f"UPDATE {table} SET {value_column} = %s WHERE {key} = %s",  # noqa: S608
                 resealed,
             )
-    return len(pks), int(pks[-1])
+    return len(rows), int(rows[-1][0])
