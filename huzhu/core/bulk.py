@@ -147,13 +147,10 @@ def lookup_pks(
         return found
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # hashes, codes and ids go as one text the server splits: adapting a 10,000-element
-            # array parameter took several times longer than the query itself
+            # hashes and codes go as one text the server splits: adapting a 10,000-element
+            # array parameter took several times longer than the query itself (keys: keys_in)
             if all(type(v) is str and "," not in v for v in values):
                 cursor.execute(f"{head} = ANY(string_to_array(%s, ','))", [",".join(values)])  # noqa: S608
-            elif all(type(v) is int for v in values):
-                joined = ",".join(map(str, values))
-                cursor.execute(f"{head} = ANY(string_to_array(%s, ',')::bigint[])", [joined])  # noqa: S608
             else:
                 cursor.execute(f"{head} = ANY(%s)", [list(values)])  # noqa: S608
             return list(cursor.fetchall())
