@@ -198,7 +198,8 @@ def _save(unit: Unit, rows: list[RosterRow], actor: Any) -> tuple[int, int]:
     updated: dict[str, int] = {}  # id hash → member, of those registered before
     joining: set[int] = set()  # of those, the ones not yet on this unit's roster
     for start in range(0, len(known), CHUNK):  # memory stays flat however large the roster
-        done, new_here = _update_members(unit, known[start : start + CHUNK], by_hash, actor)
+        chunk = known[start : start + CHUNK]
+        done, new_here = _update_members(unit, chunk, by_hash, today, actor)
         updated |= done
         joining |= new_here
     created, codes = _insert_members([(d, row) for d, row in by_hash.items() if d not in updated])
@@ -222,7 +223,7 @@ CHUNK = 5000  # members already registered are updated this many at a time
 
 
 def _update_members(
-    unit: Unit, member_ids: list[int], by_hash: dict[str, RosterRow], actor: Any
+    unit: Unit, member_ids: list[int], by_hash: dict[str, RosterRow], today: date, actor: Any
 ) -> tuple[dict[str, int], set[int]]:
     """Members already registered: refreshed from their rows, their shares on this unit's
     roster updated, moves from another unit closed, each change audited. Returns {ID hash:
@@ -235,7 +236,7 @@ def _update_members(
     entries = [_refresh_member(m, by_hash[m.id_hash], actor) for m in members]
     update_rows(Member, MEMBER_FIELDS, members)
     shares = {m.pk: by_hash[m.id_hash].shares for m in members}
-    moved, joining = _place_on_roster(unit, shares, actor, {m.pk: m for m in members})
+    moved, joining = _place_on_roster(unit, shares, today, actor, {m.pk: m for m in members})
     AuditEntry.objects.bulk_create([e for e in entries if e is not None] + moved, batch_size=2000)
     return {m.id_hash: m.pk for m in members}, joining
 
@@ -350,12 +351,11 @@ def _insert_members(rows: list[tuple[str, RosterRow]]) -> tuple[dict[str, int], 
 
 
 def _place_on_roster(
-    unit: Unit, shares: dict[int, int], actor: Any, members: dict[int, Member]
+    unit: Unit, shares: dict[int, int], today: date, actor: Any, members: dict[int, Member]
 ) -> tuple[list[AuditEntry], set[int]]:
     """Members already registered and this unit's roster: kept (shares updated) or moved from
     another unit (which they leave today). Returns the audit entries of the moves and the
     members that are to join (the caller writes every new place in the file's order)."""
-    today = clock.today()
     current = {
         m.member_id: m
         for m in Membership.objects.select_for_update(of=("self",))
