@@ -36,15 +36,15 @@ def roster(request: HtmxHttpRequest, code: str) -> HttpResponse:
     user = user_of(request)
     unit = get_unit_for(user, code)
     rows = Membership.objects.filter(unit=unit, left__isnull=True)
-    total = rows.count()
     query = request.GET.get("q", "")
-    if query.strip():
-        rows = rows.filter(member__in=Member.objects.search(query))
-    rows = rows.select_related("member").order_by("member__name", "pk")
+    found = rows.filter(member__in=Member.objects.search(query)) if query.strip() else rows
+    page = Paginator(
+        found.select_related("member").order_by("member__name", "pk"), ROSTER_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {
         "unit": unit,
-        "page": Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page")),
-        "total": total,
+        "page": page,
+        "total": rows.count() if query.strip() else page.paginator.count,
         "query": query,
         "form": RosterUploadForm(),
         "can_manage": can_manage_roster(user, unit),
