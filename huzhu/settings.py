@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "huzhu.core.nul.RefuseNulMiddleware",  # after the headers' middleware: its answer gets them
     "huzhu.core.access.AccessRuleMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]

@@ -139,6 +139,10 @@ def attach_document(
     """Store an upload for a checklist item and mark it received (C-3)."""
     if claim.status not in (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED):
         raise ClaimError(["已登记的申请不能再更换材料"])
+    if not item.isprintable():  # a multipart field, not checked by a form (PostgreSQL refuses NUL)
+        raise ClaimError(["没有这项材料"])
+    # the uploader's file name is only shown again: control characters are dropped
+    name = "".join(ch for ch in name if ch.isprintable())[:200]
     try:
         stored = uploads.store(claim.number, data)
     except uploads.UploadRefused as exc:
@@ -149,14 +153,14 @@ def attach_document(
             raise ClaimError(["没有这项材料"])
         document.file_path, document.content_type = stored.path, stored.content_type
         document.size, document.sha256 = stored.size, stored.sha256
-        document.original_name, document.uploaded_at = name[:200], clock.now()
+        document.original_name, document.uploaded_at = name, clock.now()
         document.received = True
         document.save()
         audit.record(
             actor,
             "claims.document.received",
             claim,
-            after={"item": item, "file": name[:200], "sha256": stored.sha256},
+            after={"item": item, "file": name, "sha256": stored.sha256},
         )
     return document
 

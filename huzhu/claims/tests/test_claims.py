@@ -261,7 +261,13 @@ def test_uploads_are_checked_by_content_and_size(tree, people, settings):
         )
     with pytest.raises(actions.ClaimError, match="没有这项材料"):
         actions.attach_document(claim, "nonsense", PDF, "x.pdf", actor=people.officer_a)
+    with pytest.raises(actions.ClaimError, match="没有这项材料"):  # PostgreSQL refuses NUL
+        actions.attach_document(claim, "application\x00", PDF, "x.pdf", actor=people.officer_a)
     assert not claim.documents.filter(received=True).exists()
+    document = actions.attach_document(
+        claim, "application_form", PDF, "申请\x00表\n.pdf", actor=people.officer_a
+    )
+    assert document.original_name == "申请表.pdf"
 
 
 def test_due_date_in_an_unknown_year_is_provisional_until_the_year_is_loaded(
