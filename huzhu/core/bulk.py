@@ -174,3 +174,13 @@ def column_of(model: type[models.Model], name: str) -> str:
     if not isinstance(column, str):
         raise ValueError(f"{model.__name__}.{name} has no column")
     return column
+
+
+def quoted_table(model: type[models.Model]) -> str:
+    """The model's table name, quoted for hand-written SQL."""
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def quoted_column(model: type[models.Model], name: str) -> str:
+    """The column of a field ("pk" for the primary key), quoted for hand-written SQL."""
+    return str(connection.ops.quote_name(column_of(model, name)))

@@ -2,7 +2,7 @@
 answer, nothing of anyone else, the same shape for a wrong pair, and rate limits."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import Client
@@ -10,7 +10,8 @@ from django.test import Client
 from huzhu.accounts.auth import issue_token
 from huzhu.accounts.models import ApiToken
 from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
+from huzhu.claims.tests.journeys import approved_claim, free_contract, on, paid_contract
+from huzhu.contracts import actions as contracts
 from huzhu.lookup.models import Throttle
 from huzhu.members.models import Member
 from huzhu.rules.identity import mask_id
@@ -96,6 +97,55 @@ def test_waiting_days_left_in_the_first_30_days(tree, people, settings, app):
     status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": " 职 工1 "})
     assert status == 200
     assert body["contracts"][0]["waiting_days_left"] == 21
+
+
+def test_contracts_newest_first_and_drafts_left_out(tree, people, settings, app):
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=2)
+    me = Member.objects.get()
+    free_contract(settings, tree.unit_a, me, people.registrar, "2023-06-01")
+    contracts.create_enrolment(tree.unit_a, contracts.EnrolmentFacts("union_funds"), actor=None)
+    on(settings, "2023-06-20")
+    status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": "职工1"})
+    assert status == 200
+    shown = [
+        (c["contract_no"][:2], c["funding"], c["shares"], c["unit"], c["effective"])
+        for c in body["contracts"]
+    ]
+    assert shown == [
+        ("PB", "普惠（免费）", 1, "甲单位", "2023-06-01"),
+        ("B0", "自费（会费）", 2, "甲单位", "2023-03-01"),
+    ]
+    assert body["claims"] == [] and body["message"] == ""
+
+
+def test_app_token_revoked_or_of_an_inactive_user_is_refused(insured, people, settings):
+    key = issue_token(people.admin, actor=None, kind=ApiToken.Kind.APP)
+    client = Client(headers={"authorization": f"Bearer {key}"})
+    body = json.dumps({"id_number": insured.id_number, "name": "职工1"})
+
+    def status() -> int:
+        return client.post("/api/v1/lookup", body, content_type="application/json").status_code
+
+    settings.HUZHU_NOW = "2023-06-12T10:00:00+08:00"
+    assert status() == 200
+    token = ApiToken.objects.get(kind=ApiToken.Kind.APP)
+    assert token.last_used_at == datetime(2023, 6, 12, 2, 0, tzinfo=UTC)
+    settings.HUZHU_NOW = "2023-06-12T10:04:00+08:00"  # noted at most every 5 minutes
+    assert status() == 200
+    token.refresh_from_db()
+    assert token.last_used_at == datetime(2023, 6, 12, 2, 0, tzinfo=UTC)
+    settings.HUZHU_NOW = "2023-06-12T10:06:00+08:00"
+    assert status() == 200
+    token.refresh_from_db()
+    assert token.last_used_at == datetime(2023, 6, 12, 2, 6, tzinfo=UTC)
+    people.admin.is_active = False
+    people.admin.save()
+    assert status() == 401
+    people.admin.is_active = True
+    people.admin.save()
+    assert status() == 200
+    ApiToken.objects.update(revoked_at=token.last_used_at)
+    assert status() == 401
 
 
 def test_claim_progress_only_for_the_same_person(insured, app):
