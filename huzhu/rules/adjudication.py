@@ -173,37 +173,30 @@ def _event_key(
 def share_groups(
     contracts: Sequence[ContractFact], plan: Plan = CRITICAL_ILLNESS_PLAN
 ) -> dict[str, tuple[ShareGroup, ...]]:
-    """P-6: each contract's shares split into continued shares (start = the start of the unbroken
-    chain of contracts ending exactly on its effective date) and new shares (start = its own
-    effective date). Oldest groups first."""
+    """P-6: each contract's shares split into continued shares, up to as many as the contracts
+    ending exactly on its effective date held, whose waiting period and pre-existing test start at
+    the start of the unbroken chain (the effective date of the earliest contract in it), and new
+    shares (start = its own effective date). Continued shares first."""
     if len(contracts) < 2 or not plan.renewal_waives_waiting:
         return {c.contract_no: (ShareGroup(c.shares, c.effective),) for c in contracts}
     ending_on: dict[date, list[ContractFact]] = {}
     for contract in contracts:
         ending_on.setdefault(contract.end, []).append(contract)
+    chain_start: dict[str, date] = {}
     groups: dict[str, tuple[ShareGroup, ...]] = {}
+    # in order of effective date: a predecessor (ending on this effective date) comes first
     for contract in sorted(contracts, key=_contract_order):
-        predecessors = ending_on.get(contract.effective)
-        if not predecessors:
-            groups[contract.contract_no] = (ShareGroup(contract.shares, contract.effective),)
-            continue
-        pool = sorted((g for p in predecessors for g in groups[p.contract_no]), key=_group_start)
-        taken: dict[date, int] = {}
-        left = contract.shares
-        for group in pool:
-            count = min(left, group.count)
-            taken[group.start] = taken.get(group.start, 0) + count
-            left -= count
-            if left == 0:
-                break
-        if left:
-            taken[contract.effective] = taken.get(contract.effective, 0) + left
-        groups[contract.contract_no] = tuple(ShareGroup(n, start) for start, n in taken.items())
+        predecessors = ending_on.get(contract.effective, [])
+        start = min((chain_start[p.contract_no] for p in predecessors), default=contract.effective)
+        chain_start[contract.contract_no] = start
+        continued = min(contract.shares, sum(p.shares for p in predecessors))
+        new = contract.shares - continued
+        groups[contract.contract_no] = tuple(
+            ShareGroup(count, day)
+            for count, day in ((continued, start), (new, contract.effective))
+            if count
+        )
     return groups
-
-
-def _group_start(group: ShareGroup) -> date:
-    return group.start
 
 
 def _contract_order(contract: ContractFact) -> tuple[date, str]:

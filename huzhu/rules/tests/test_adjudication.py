@@ -141,19 +141,54 @@ def test_p6_chain_start_reaches_back_through_several_renewals():
     contracts = [
         contract("B01220001", 1, "2022-04-01"),
         contract("B01230001", 2, "2023-04-01"),
-        contract("B01240001", 2, "2024-04-01"),
+        contract("B01240001", 3, "2024-04-01"),
     ]
     groups = share_groups(contracts)
-    assert [(g.count, str(g.start)) for g in groups["B01240001"]] == [
+    # B01230001 held 2 shares: 2 of the 3 continue, from the chain's start (the effective date
+    # of its earliest contract, SPEC P-6); the third is new
+    assert [(g.count, str(g.start)) for g in groups["B01230001"]] == [
         (1, "2022-04-01"),
         (1, "2023-04-01"),
     ]
-    # first diagnosed after 2022-04-01 but before 2023-04-01: only the oldest share pays.
+    assert [(g.count, str(g.start)) for g in groups["B01240001"]] == [
+        (2, "2022-04-01"),
+        (1, "2024-04-01"),
+    ]
+    # first diagnosed after the chain's start: the continued shares pay, the new one is
+    # pre-existing (diagnosed before its own effective date, P-8)
     result = decide(
         contracts, "critical_illness", "2024-04-20", disease="CI04", first_diagnosed="2022-12-01"
     )
-    assert lines(result) == [("B01240001", 1, "3000.00")]
+    assert lines(result) == [("B01240001", 2, "6000.00")]
     assert ("B01240001", 1, "pre_existing") in denials(result)
+    # diagnosed before the chain's start: nothing is payable
+    result = decide(
+        contracts, "critical_illness", "2024-04-20", disease="CI04", first_diagnosed="2022-03-01"
+    )
+    assert not result.payable
+    assert ("B01240001", 3, "pre_existing") in denials(result)
+
+
+def test_p6_several_contracts_ending_on_the_day_take_the_earliest_start():
+    contracts = [
+        contract("B01220001", 1, "2022-04-01"),
+        contract("B01230001", 1, "2023-04-01"),
+        contract("PB230001", 1, "2023-04-01"),
+        contract("B01240001", 3, "2024-04-01"),
+    ]
+    groups = share_groups(contracts)
+    assert [(g.count, str(g.start)) for g in groups["B01240001"]] == [
+        (2, "2022-04-01"),
+        (1, "2024-04-01"),
+    ]
+    # a gap anywhere breaks the chain: a contract ending one day early continues nothing
+    contracts[0] = contract("B01220001", 1, "2022-03-31")
+    groups = share_groups(contracts)
+    assert [(g.count, str(g.start)) for g in groups["B01230001"]] == [(1, "2023-04-01")]
+    assert [(g.count, str(g.start)) for g in groups["B01240001"]] == [
+        (2, "2023-04-01"),
+        (1, "2024-04-01"),
+    ]
 
 
 def test_p6_free_and_paid_contracts_both_continue():
