@@ -1,21 +1,25 @@
-"""The engine against a second, plain reading of SPEC appendix A: `reference` below re-implements
-the order of tests straight from the rulebook's words (no share groups, no shared helpers) and
-works on the JSON case files themselves, so `huzhu adjudicate` (reading, deciding, writing) is
-compared as a whole on generated cases: renewal chains with and without gaps, free shares, the
-3-share cap, history of every kind, time bars and the renewal setting off. What must match is
-what cases/README.md names: payable, amount, each contract's paid shares and amount, each
-contract's denied shares per reason, ends_coverage."""
+"""The commands against a second, plain reading of SPEC appendices A and B, written straight
+from the rulebook's words (no share groups, no ledgers, no shared helpers) and working on the
+JSON files themselves, so each command (reading, deciding, writing) is compared as a whole on
+generated cases. Appendix A: renewal chains with and without gaps, free shares, the 3-share cap,
+history of every kind, time bars and the renewal setting off; what must match is what
+cases/README.md names (payable, amount, each contract's paid shares and amount, its denied shares
+per reason, ends_coverage). Appendix B: see `generated_year`."""
 
 import json
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+import chinese_calendar
+
 from huzhu.rules.casefile import adjudicate_text
+from huzhu.rules.quotafile import simulate_text
 
 CASES = 2000
+YEARS = 1000
 TYPES = (
     "critical_illness",
     "accident_hospitalization",
@@ -172,7 +176,8 @@ def engine(case: dict[str, Any]) -> dict[str, Any]:
 
 def generated(rng: random.Random) -> dict[str, Any]:
     """A member's contracts (a renewal chain, sometimes with a gap, and free shares, at random
-    dates or continuing into the chain), a claim around them, and earlier claim lines, some of the same event."""
+    dates or continuing into the chain), a claim around them, and earlier claim lines, some of
+    the same event."""
     start = date(2020, 1, 1) + timedelta(days=rng.randrange(900))
     contracts, effective = [], start
     for index in range(rng.randint(1, 3)):
@@ -256,5 +261,152 @@ def test_engine_agrees_with_the_plain_reading_of_appendix_a():
         "pre_existing",
         "waiting_period",
         "cap_reached",
+    }
+    assert min(outcomes.values()) >= 10, outcomes
+
+
+# ---- appendix B: the free-share year ----
+
+CHINA = timezone(timedelta(hours=8))
+PERIODS = (  # SPEC Q-2's example year: number, window, renewal end dates
+    (1, "2025-02-28", "2025-03-21", "2024-11-01", "2025-03-31"),
+    (2, "2025-05-30", "2025-06-20", "2025-01-01", "2025-06-30"),
+    (3, "2025-08-29", "2025-09-19", "2025-04-01", "2025-09-30"),
+    (4, "2025-11-28", "2025-12-19", "2025-07-01", "2025-12-31"),
+)
+
+
+def quota_reference(case: dict[str, Any]) -> dict[str, Any]:
+    """Q-2..Q-6 read plainly: applications by receipt instant (ties in input order), period by
+    period; a period opens with the previous one's unused quota or minus what it overdrew."""
+    periods = sorted(case["periods"], key=lambda p: p["no"])
+    apps = case["applications"]
+
+    def moment(app: dict[str, Any]) -> datetime:
+        return datetime.fromisoformat(app["submitted_at"]).astimezone(CHINA)
+
+    order = sorted(range(len(apps)), key=lambda i: (moment(apps[i]), i))
+    answers: dict[int, dict[str, Any]] = {}
+    ledgers: list[dict[str, int]] = []
+    units: set[str] = set()
+    for index, period in enumerate(periods):
+        ledger = {"no": period["no"], "base": period["quota"], "rollover_in": 0}
+        ledger |= {"advance_deducted": 0, "granted": 0}
+        if ledgers:
+            before = ledgers[-1]
+            left = before["effective_quota"] - before["granted"]
+            ledger["rollover_in"], ledger["advance_deducted"] = max(left, 0), max(-left, 0)
+        ledger["effective_quota"] = (
+            ledger["base"] + ledger["rollover_in"] - ledger["advance_deducted"]
+        )
+        opens, closes = (date.fromisoformat(period[k]) for k in ("opens", "closes"))
+        first, last = (time.fromisoformat(t) for t in period.get("hours", ["09:00", "17:00"]))
+        ends = (date.fromisoformat(period[k]) for k in ("renewal_end_from", "renewal_end_to"))
+        since, until = ends
+        for i in order:
+            app, at = apps[i], moment(apps[i])
+            if not opens <= at.date() <= closes:
+                continue
+            reason = None
+            if not chinese_calendar.is_workday(at.date()) or not first <= at.time() < last:
+                reason = "outside_hours"
+            elif app["kind"] == "renewal" and not (
+                since <= date.fromisoformat(app["current_end"]) <= until
+            ):
+                reason = "not_eligible"
+            elif app["unit"] in units:
+                reason = "already_granted"
+            elif ledger["effective_quota"] - ledger["granted"] <= 0:
+                reason = "quota_exhausted"
+            if reason:
+                answers[i] = {"period": period["no"], "status": "refused", "granted": 0}
+                answers[i]["reason"] = reason
+                continue
+            left = ledger["effective_quota"] - ledger["granted"]
+            given = min(app["members"], left) if index == len(periods) - 1 else app["members"]
+            status = "granted" if given == app["members"] else "partial"
+            ledger["granted"] += given
+            units.add(app["unit"])
+            answers[i] = {"period": period["no"], "status": status, "granted": given}
+            answers[i]["reason"] = None
+        ledgers.append(ledger)
+    closed = {"period": None, "status": "refused", "granted": 0, "reason": "window_closed"}
+    return {
+        "applications": [{"id": a["id"]} | answers.get(i, closed) for i, a in enumerate(apps)],
+        "periods": ledgers,
+        "returned_to_budget": max(ledgers[-1]["effective_quota"] - ledgers[-1]["granted"], 0),
+    }
+
+
+def quota_engine(case: dict[str, Any]) -> dict[str, Any]:
+    """The command's answer, with only the fields cases/README.md says must match."""
+    answer = simulate_text(json.dumps(case))
+    app_keys = ("id", "period", "status", "granted", "reason")
+    period_keys = ("no", "base", "rollover_in", "advance_deducted", "effective_quota", "granted")
+    return {
+        "applications": [{k: a[k] for k in app_keys} for a in answer["applications"]],
+        "periods": [{k: p[k] for k in period_keys} for p in answer["periods"]],
+        "returned_to_budget": answer["returned_to_budget"],
+    }
+
+
+def generated_year(rng: random.Random) -> dict[str, Any]:
+    """Small quotas (so advances, partial grants and exhaustion happen), applications around
+    the windows at the edges of the hours, in several time zones, some at the same instant,
+    units applying more than once."""
+    periods: list[dict[str, Any]] = []
+    for no, opens, closes, since, until in PERIODS:
+        period: dict[str, Any] = {
+            "no": no,
+            "quota": rng.choice([0, 5, 20, 50, 100]),
+            "opens": opens,
+        }
+        period |= {"closes": closes, "renewal_end_from": since, "renewal_end_to": until}
+        if rng.random() < 0.2:
+            period["hours"] = ["08:30", "18:00"]
+        periods.append(period)
+    zones = [CHINA, UTC, timezone(timedelta(hours=-5))]
+    apps: list[dict[str, Any]] = []
+    for i in range(rng.randint(1, 30)):
+        window = date.fromisoformat(rng.choice(PERIODS)[1])
+        day = window + timedelta(days=rng.randrange(-2, 25))
+        clock = rng.choice(["08:29:59", "08:30:00", "08:59:59", "09:00:00", "12:00:00"])
+        clock = rng.choice([clock, "16:59:59", "17:00:00", "17:59:59"])
+        at = datetime.fromisoformat(f"{day}T{clock}+08:00").astimezone(rng.choice(zones))
+        submitted = at.isoformat().replace("+00:00", "Z")
+        if apps and rng.random() < 0.2:  # the same instant as an earlier one
+            submitted = rng.choice(apps)["submitted_at"]
+        renewal = rng.random() < 0.5
+        end = date(2024, 11, 1) + timedelta(days=rng.randrange(430))
+        app: dict[str, Any] = {"id": f"a{i}", "unit": f"U{rng.randint(1, 12)}"}
+        app |= {
+            "kind": "renewal" if renewal else "new",
+            "current_end": str(end) if renewal else None,
+        }
+        app |= {"members": rng.choice([1, 3, 10, 30, 80]), "submitted_at": submitted}
+        apps.append(app)
+    return {"periods": periods, "applications": apps}
+
+
+def test_quota_simulation_agrees_with_the_plain_reading_of_appendix_b():
+    rng = random.Random(20251128)
+    outcomes: Counter[str] = Counter()
+    for _ in range(YEARS):
+        case = generated_year(rng)
+        expected = quota_reference(case)
+        assert quota_engine(case) == expected, json.dumps(case)
+        outcomes.update(a["reason"] or a["status"] for a in expected["applications"])
+        outcomes["advance"] += any(p["advance_deducted"] for p in expected["periods"])
+        outcomes["returned"] += expected["returned_to_budget"] > 0
+    assert set(outcomes) == {
+        "granted",
+        "partial",
+        "window_closed",
+        "outside_hours",
+        "not_eligible",
+        "already_granted",
+        "quota_exhausted",
+        "advance",
+        "returned",
     }
     assert min(outcomes.values()) >= 10, outcomes
