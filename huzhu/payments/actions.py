@@ -214,7 +214,9 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
     for row_no, cells in table.rows:
         values = {key: _cell(cells, index) for key, index in columns.items()}
         number, result = values["claim"], values["result"]
-        if number not in pending:
+        if not all(value.isprintable() for value in values.values()):
+            problems.append(f"第{row_no}行：含有不可见的控制字符，请删除后重新导入")
+        elif number not in pending:
             problems.append(f"第{row_no}行：{number or '（空）'} 不是本批次待处理的发放")
         elif result not in ("成功", "失败"):
             problems.append(f"第{row_no}行：结果应填“成功”或“失败”")

@@ -146,7 +146,9 @@ _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 def _name(result: RosterRow, text: str) -> None:
     name = _BLANKS.sub("", text)
-    if name and (len(name) > 30 or not _LETTER.search(name)):
+    if not name.isprintable():  # e.g. "_x0000_" in the sheet's XML is read as a NUL
+        result.refuse("name", "name_control", "姓名中含有不可见的控制字符，请删除后重新填写")
+    elif name and (len(name) > 30 or not _LETTER.search(name)):
         result.refuse("name", "name_format", f"姓名“{name}”不正确")
     result.name = name
 

@@ -122,6 +122,7 @@ def test_accept_valid_imports_only_the_good_rows(tree):
         ({"手机号码": "1234"}, "手机号码", "mobile_format"),
         ({"工商银行卡号": "6222 0000"}, "工商银行卡号", "card_format"),
         ({"姓名": ""}, "姓名", "missing"),
+        ({"姓名": "张_x0000_三"}, "姓名", "name_control"),  # read as a NUL
         ({"在职状态": "离职"}, "在职状态", "status"),
         ({"人员类别": "先进个人"}, "人员类别", "tags"),
     ],

@@ -51,6 +51,13 @@ def test_odd_names_are_refused(name):
     assert [e.code for e in row(name=name).errors] == ["name_format"]
 
 
+@pytest.mark.parametrize("name", ["张\x00三", "李\x01四", "王\u200b五"])
+def test_names_with_invisible_characters_are_refused(name):
+    [error] = row(name=name).errors
+    assert error.code == "name_control" and "控制字符" in error.message
+    assert "\x00" not in error.message
+
+
 def test_empty_cells_are_reported_once_each():
     result = row(name=None, mobile=None, bank_card="", shares=None, status=" ")
     assert {e.column for e in result.errors} == {
