@@ -7,12 +7,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 
 from huzhu.accounts.models import User
 from huzhu.claims import engine, uploads
 from huzhu.claims.checklist import checklist
-from huzhu.claims.models import Claim, ClaimDocument, ClaimLine, ClaimStatus, Holiday, HolidayYear
+from huzhu.claims.models import (
+    Circumstance,
+    Claim,
+    ClaimDocument,
+    ClaimLine,
+    ClaimStatus,
+    Holiday,
+    HolidayYear,
+)
 from huzhu.claims.workflow import TRANSITIONS, allowed
 from huzhu.contracts.actions import take_sequence
 from huzhu.contracts.models import Contract
@@ -21,7 +29,7 @@ from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
 from huzhu.rules.identity import validate_bank_card, validate_resident_id
 from huzhu.rules.money import money
-from huzhu.rules.product import DISEASES, BenefitType
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, DISEASES, BenefitType
 from huzhu.rules.workdays import add_working_days
 
 PAYMENT_WORKING_DAYS = 10  # C-5
@@ -61,17 +69,31 @@ def check_facts(facts: ClaimFacts, today: date) -> list[str]:
         problems.append("事件日期不能晚于今天")
     if facts.known_date and facts.known_date < facts.event_date:
         problems.append("知道事件的日期不能早于事件日期")
-    if facts.kind == "critical_illness" and facts.disease not in DISEASES:
+    if (facts.kind == "critical_illness" or facts.disease) and facts.disease not in DISEASES:
         problems.append("请从34类重大疾病中选择疾病（CI01至CI34）")
     if facts.kind == "disability_accident" and not 1 <= (facts.disability_grade or 0) <= 10:
         problems.append("伤残等级应为1至10级")
     if facts.admitted and facts.discharged and facts.discharged < facts.admitted:
         problems.append("出院日期不能早于入院日期")
     accident = facts.kind in ("accident_hospitalization", "death_accident", "disability_accident")
-    if accident and not facts.circumstance:
+    if accident and facts.circumstance not in Circumstance.values:
         problems.append("请选择事故情形（工伤或摔伤 / 驾驶机动车 / 刑事案件 / 其他）")
+    problems += _length_problems(facts)
     if facts.kind in ("death_illness", "death_accident"):
         problems += _trustee_problems(facts, today)
+    return problems
+
+
+def _length_problems(facts: ClaimFacts) -> list[str]:
+    """Text longer than its column (the API's fields are not bounded by a form; PostgreSQL
+    would refuse it with a server error)."""
+    problems = []
+    for name, value in facts.__dict__.items():
+        field = Claim._meta.get_field(name)
+        if not isinstance(field, models.Field) or not isinstance(value, str):
+            continue
+        if field.max_length and len(value) > field.max_length:
+            problems.append(f"“{field.verbose_name}”不能超过{field.max_length}个字")
     return problems
 
 
@@ -236,8 +258,12 @@ def review_claim(
         if accept:
             locked.amount, locked.override_reason = decision.amount, ""
         else:
-            if amount is None or amount < 0 or not reason.strip():
+            if amount is None or not amount.is_finite() or amount < 0 or not reason.strip():
                 raise ClaimError(["改变引擎结论须填写金额和书面理由"])
+            plan = CRITICAL_ILLNESS_PLAN
+            if amount > plan.largest_benefit:  # P-2, P-4: more than any claim can pay
+                most = money(plan.largest_benefit)
+                raise ClaimError([f"核定金额不能超过 {most} 元（每人最多{plan.max_shares}份）"])
             locked.amount, locked.override_reason = money(amount), reason.strip()[:500]
         locked.reviewed_by = actor
         fields = ["decision", "proposed_amount", "amount", "override_reason", "reviewed_by"]

@@ -155,8 +155,12 @@ def record_result(
             raise PaymentError(f"该笔已是“{locked.get_status_display()}”，不能再登记结果")
         before = {"status": locked.status}
         if paid:
-            if not bank_ref.strip() or paid_on is None:
+            bank_ref = bank_ref.strip()
+            if not bank_ref or paid_on is None:
                 raise PaymentError("到账须登记银行流水号和到账日期")
+            limit = Payment._meta.get_field("bank_ref").max_length or 0
+            if len(bank_ref) > limit:  # PostgreSQL would refuse it with a server error
+                raise PaymentError(f"银行流水号不能超过{limit}个字符")
             locked.status, locked.bank_ref, locked.paid_on = PaymentStatus.PAID, bank_ref, paid_on
             locked.save(update_fields=["status", "bank_ref", "paid_on"])
             claims.mark_paid(locked.claim, actor=actor)

@@ -141,6 +141,18 @@ class Plan:
     max_age: int = 60  # E-5
     diseases: Mapping[str, Disease] = field(default_factory=lambda: DISEASES)
 
+    @property
+    def largest_benefit(self) -> Decimal:
+        """The most one claim can pay: the share cap (P-2) times the largest benefit of a share
+        (P-4). A reviewer's amount above it is a typing error."""
+        largest = max(
+            *self.tier_benefit.values(),
+            self.accident_hospitalization_benefit,
+            self.death_benefit,
+            self.disability_full_benefit,
+        )
+        return self.max_shares * largest
+
     def disability_percent(self, grade: int) -> Decimal:
         """Grade 1 → 100%, grade 10 → 10% (人身保险伤残评定标准)."""
         return Decimal(110 - 10 * grade)

@@ -178,6 +178,18 @@ def test_override_needs_amount_and_reason(tree, people, settings):
     actions.register_claim(claim, actor=people.registrar)
     with pytest.raises(actions.ClaimError, match="书面理由"):
         actions.review_claim(claim, actor=people.reviewer, accept=False, amount=Decimal(800))
+    # more than any claim can pay (3 shares of at most 5000, P-2, P-4), or not a number at all
+    for wrong, words in (
+        (Decimal("15000.01"), "不能超过 15000.00 元"),
+        (Decimal("1E+30"), "不能超过"),
+        (Decimal("NaN"), "书面理由"),
+    ):
+        with pytest.raises(actions.ClaimError, match=words):
+            actions.review_claim(
+                claim, actor=people.reviewer, accept=False, amount=wrong, reason="x"
+            )
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REGISTERED and claim.amount is None
     reviewed = actions.review_claim(
         claim,
         actor=people.reviewer,

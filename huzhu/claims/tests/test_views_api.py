@@ -195,3 +195,28 @@ def test_unknown_or_ambiguous_disease_names_are_refused(enrolled, people, login,
     }
     assert words in login(people.officer_a).post("/claims/new/", form).content.decode()
     assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"hospital": "医" * 101}, "“医院”不能超过100个字"),
+        ({"accident_id": "A" * 41}, "“事故标识”不能超过40个字"),
+        ({"trustee_name": "张" * 51}, "“受托人姓名”不能超过50个字"),
+        ({"circumstance": "flood"}, "事故情形"),
+        ({"disease": "CI01-X"}, "重大疾病"),
+    ],
+)
+def test_api_claim_with_overlong_or_unknown_text_is_refused(enrolled, people, change, words):
+    """PostgreSQL refuses text longer than its column: the API must say so first (the web form
+    does through its fields)."""
+    body = {
+        "member": enrolled.code,
+        "kind": "accident_hospitalization",
+        "event_date": "2023-06-01",
+        "circumstance": "other",
+    } | change
+    refused = api(people.officer_a).post("/api/v1/claims", body, content_type="application/json")
+    assert refused.status_code == 409
+    assert any(words in d for d in refused.json()["error"]["details"]), refused.json()
+    assert not Claim.objects.exists()

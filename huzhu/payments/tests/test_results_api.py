@@ -50,6 +50,7 @@ def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
         ([["{number}", "失败", "", None, None]], "原因"),
         # "_x0000_" in the sheet's XML is read as a NUL, which PostgreSQL cannot store
         ([["{number}", "失败", "", None, "卡号_x0000_错误"]], "控制字符"),
+        ([["{number}", "成功", "R" * 61, "2023-07-20", None]], "不能超过60个字符"),
     ],
 )
 def test_bad_result_files_change_nothing(approved, people, rows, words):  # noqa: F811
