@@ -71,7 +71,8 @@ def check_facts(facts: ClaimFacts, today: date) -> list[str]:
         problems.append("知道事件的日期不能早于事件日期")
     if (facts.kind == "critical_illness" or facts.disease) and facts.disease not in DISEASES:
         problems.append("请从34类重大疾病中选择疾病（CI01至CI34）")
-    if facts.kind == "disability_accident" and not 1 <= (facts.disability_grade or 0) <= 10:
+    grade = facts.disability_grade
+    if (facts.kind == "disability_accident" or grade is not None) and not 1 <= (grade or 0) <= 10:
         problems.append("伤残等级应为1至10级")
     if facts.admitted and facts.discharged and facts.discharged < facts.admitted:
         problems.append("出院日期不能早于入院日期")

@@ -205,6 +205,8 @@ def test_unknown_or_ambiguous_disease_names_are_refused(enrolled, people, login,
         ({"trustee_name": "张" * 51}, "“受托人姓名”不能超过50个字"),
         ({"circumstance": "flood"}, "事故情形"),
         ({"disease": "CI01-X"}, "重大疾病"),
+        ({"disability_grade": -1}, "伤残等级"),  # a grade on a claim of another type
+        ({"disability_grade": 10**12}, "伤残等级"),
     ],
 )
 def test_api_claim_with_overlong_or_unknown_text_is_refused(enrolled, people, change, words):
