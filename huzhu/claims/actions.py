@@ -69,6 +69,9 @@ def check_facts(facts: ClaimFacts, today: date) -> list[str]:
         problems.append("事件日期不能晚于今天")
     if facts.known_date and facts.known_date < facts.event_date:
         problems.append("知道事件的日期不能早于事件日期")
+    if facts.first_diagnosed and facts.first_diagnosed > facts.event_date:
+        problems.append("疾病首次确诊日期不能晚于事件日期")
+    problems += _date_problems(facts, today)
     if (facts.kind == "critical_illness" or facts.disease) and facts.disease not in DISEASES:
         problems.append("请从34类重大疾病中选择疾病（CI01至CI34）")
     grade = facts.disability_grade
@@ -82,6 +85,23 @@ def check_facts(facts: ClaimFacts, today: date) -> list[str]:
     problems += _length_problems(facts)
     if facts.kind in ("death_illness", "death_accident"):
         problems += _trustee_problems(facts, today)
+    return problems
+
+
+EARLIEST = date(1900, 1, 1)
+
+
+def _date_problems(facts: ClaimFacts, today: date) -> list[str]:
+    """Dates a claim cannot have: in the future, or before 1900 (a typo; the time bar of a known
+    date in year 9999 could not even be computed)."""
+    problems = []
+    for name in ("event_date", "known_date", "first_diagnosed", "admitted", "discharged"):
+        day: date | None = getattr(facts, name)
+        label = str(getattr(Claim._meta.get_field(name), "verbose_name", name))
+        if day is not None and name != "event_date" and day > today:
+            problems.append(f"{label}不能晚于今天")
+        if day is not None and day < EARLIEST:
+            problems.append(f"{label} {day} 不合理")
     return problems
 
 

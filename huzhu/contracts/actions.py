@@ -23,7 +23,7 @@ from huzhu.core.bulk import insert_rows
 from huzhu.core.errors import StepRefused
 from huzhu.members.models import Membership
 from huzhu.organizations.models import Unit
-from huzhu.rules.dates import contract_end
+from huzhu.rules.dates import add_years, contract_end
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, Plan
 from huzhu.rules.roster import participation_needed, peak_shares
 
@@ -60,6 +60,8 @@ def create_enrolment(
         raise ContractError(["请选择会费来源（五种方式之一）"])
     if facts.requested_start is not None and facts.requested_start < clock.today():
         raise ContractError(["申请生效日不能早于今天"])
+    if facts.requested_start is not None and facts.requested_start > add_years(clock.today(), 1):
+        raise ContractError(["申请生效日不能晚于一年以后"])  # a typo (9999) broke the end date
     roster = list(Membership.objects.filter(unit=unit, left__isnull=True))
     if not roster:
         raise ContractError(["本单位名册为空，请先导入职工名册"])

@@ -207,11 +207,17 @@ def test_unknown_or_ambiguous_disease_names_are_refused(enrolled, people, login,
         ({"disease": "CI01-X"}, "重大疾病"),
         ({"disability_grade": -1}, "伤残等级"),  # a grade on a claim of another type
         ({"disability_grade": 10**12}, "伤残等级"),
+        ({"known_date": "9999-12-31"}, "知道事件日期不能晚于今天"),  # its time bar: year 10001
+        ({"admitted": "2099-01-01"}, "入院日期不能晚于今天"),
+        ({"first_diagnosed": "2023-06-02"}, "疾病首次确诊日期不能晚于事件日期"),
+        ({"event_date": "0001-01-01"}, "事件日期 0001-01-01 不合理"),
     ],
 )
-def test_api_claim_with_overlong_or_unknown_text_is_refused(enrolled, people, change, words):
-    """PostgreSQL refuses text longer than its column: the API must say so first (the web form
-    does through its fields)."""
+def test_api_claim_with_overlong_text_or_impossible_values_is_refused(
+    enrolled, people, change, words
+):
+    """PostgreSQL refuses text longer than its column and numbers beyond it: the API must say so
+    first; dates in the future or before 1900 are typing errors."""
     body = {
         "member": enrolled.code,
         "kind": "accident_hospitalization",

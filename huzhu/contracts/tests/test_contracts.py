@@ -66,6 +66,26 @@ def test_requested_later_start_is_kept(tree, people, today):
     assert actions.confirm_fee(contract, actor=people.cashier).effective == date(2025, 3, 13)
 
 
+def test_requested_start_in_the_past_or_beyond_a_year_is_refused(tree, today):
+    unit = tree.unit_a
+    unit.member_count = 1
+    unit.save()
+    import_roster(unit, xlsx([person(1)]), actor=None)
+    for day, words in (
+        (today - timedelta(days=1), "不能早于今天"),
+        (today.replace(year=today.year + 1) + timedelta(days=1), "不能晚于一年以后"),
+        (date(9999, 12, 31), "不能晚于一年以后"),  # its end date could not be computed
+    ):
+        with pytest.raises(actions.ContractError, match=words):
+            actions.create_enrolment(unit, actions.EnrolmentFacts("personal", day), actor=None)
+    assert not Contract.objects.exists()
+    a_year_on = today.replace(year=today.year + 1)
+    contract = actions.create_enrolment(
+        unit, actions.EnrolmentFacts("personal", a_year_on), actor=None
+    )
+    assert contract.requested_start == a_year_on
+
+
 def test_participation_below_70_percent_is_refused(tree, today):
     contract = enrolled(tree.unit_a, [person(1), person(2)])
     tree.unit_a.member_count = 3
