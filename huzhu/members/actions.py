@@ -32,7 +32,7 @@ from huzhu.members.models import (
 )
 from huzhu.members.spreadsheet import RosterFileError, Table, annotated_workbook, read_table
 from huzhu.organizations.models import Unit
-from huzhu.rules.dates import contract_end
+from huzhu.rules.dates import add_years, contract_end
 from huzhu.rules.identity import mask_card
 from huzhu.rules.roster import (
     HEADER,
@@ -99,6 +99,12 @@ def check_roster(data: bytes, *, effective: date | None = None, annotate: bool =
         return report, [], table
     today = clock.today()
     start = effective or today
+    if not EARLIEST <= start <= add_years(today, 2):  # a typo such as 9999: no end date exists
+        report.errors.append(
+            CellIssue(0, "", "effective", f"合同生效日 {start} 不合理（应在今后两年以内）")
+        )
+        report.refused = report.rows
+        return report, [], table
     rows = []
     for row_no, cells in table.rows:
         values = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
@@ -121,6 +127,9 @@ def check_roster(data: bytes, *, effective: date | None = None, annotate: bool =
             table, columns, [*report.errors, *report.warnings], HEADER
         )
     return report, rows, table
+
+
+EARLIEST = date(1900, 1, 1)
 
 
 def _file_problems(row: RosterRow, table: Table, columns: dict[str, int]) -> None:

@@ -106,6 +106,14 @@ def test_one_bad_row_means_nothing_is_saved_and_rows_are_named(tree):
     assert nothing_written()
 
 
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1)])
+def test_an_impossible_effective_date_refuses_the_file(tree, day):
+    report = import_roster(tree.unit_a, xlsx([person(1)]), actor=None, effective=day)
+    assert issues(report) == {(0, "", "effective")}
+    assert "不合理" in report.errors[0].message and not report.saved
+    assert nothing_written()
+
+
 def test_accept_valid_imports_only_the_good_rows(tree):
     report = run(tree.unit_a, xlsx([person(1), person(2, 份数="0")]), accept_valid=True)
     assert (report.saved, report.created) == (True, 1)
