@@ -29,6 +29,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Each test's uploads and kept roster files go to its own folder (not var/media, where
+    they piled up across runs and one test could see another's files)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def fresh_calendar_cache():
     """The holiday table is cached per process; each test starts from its own database."""
     from huzhu.claims.engine import forget_holidays

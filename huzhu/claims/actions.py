@@ -182,7 +182,9 @@ def attach_document(
     """Store an upload for a checklist item and mark it received (C-3)."""
     if claim.status not in (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED):
         raise ClaimError(["已登记的申请不能再更换材料"])
-    if not item.isprintable():  # a multipart field, not checked by a form (PostgreSQL refuses NUL)
+    # an unknown item is refused before the file is stored (it would be left behind);
+    # the item is a multipart field, not checked by a form (PostgreSQL refuses a NUL in it)
+    if not item.isprintable() or not claim.documents.filter(item=item).exists():
         raise ClaimError(["没有这项材料"])
     # the uploader's file name is only shown again: control characters are dropped
     name = "".join(ch for ch in name if ch.isprintable())[:200]

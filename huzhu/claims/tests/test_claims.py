@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -276,6 +277,8 @@ def test_uploads_are_checked_by_content_and_size(tree, people, settings):
     with pytest.raises(actions.ClaimError, match="没有这项材料"):  # PostgreSQL refuses NUL
         actions.attach_document(claim, "application\x00", PDF, "x.pdf", actor=people.officer_a)
     assert not claim.documents.filter(received=True).exists()
+    stored = Path(settings.MEDIA_ROOT) / "claims" / claim.number
+    assert not stored.exists() or not any(stored.iterdir())  # no file left behind
     document = actions.attach_document(
         claim, "application_form", PDF, "申请\x00表\n.pdf", actor=people.officer_a
     )
