@@ -33,10 +33,16 @@ def payee_of(claim: Claim) -> tuple[str, str]:
 
 def create_batch(claims_to_pay: Iterable[Claim], *, actor: Any) -> PaymentBatch:
     """A batch of approved claims that have no payment in flight or paid."""
+    wanted = [claim.pk for claim in claims_to_pay]
     with transaction.atomic():
+        # The claims are read again under their row lock: a bank result recorded meanwhile
+        # (which locks the claim to mark it paid) is seen here, not raced, so a claim just paid
+        # cannot get a second payment in flight.
+        rows = Claim.objects.select_for_update(of=("self",)).select_related("member")
+        locked = rows.in_bulk(wanted)
         batch = PaymentBatch.objects.create(created_by=actor)
         payments = []
-        for claim in claims_to_pay:
+        for claim in (locked[pk] for pk in wanted if pk in locked):
             if claim.status != ClaimStatus.APPROVED or not claim.amount:
                 raise PaymentError(f"{claim.number} 不是待发放状态")
             name, card = payee_of(claim)

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 
-from huzhu.claims.models import ClaimStatus
+from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
@@ -60,6 +60,13 @@ def test_paid_result_pays_the_claim_once(approved, people):
     assert approved.status == ClaimStatus.PAID
     with pytest.raises(actions.PaymentError, match="不是待发放"):
         actions.create_batch([approved], actor=people.cashier)
+    # a copy read before the bank result (a cashier's page, a concurrent request) still says
+    # approved: the batch reads the claim again under its lock and refuses it
+    stale = Claim.objects.get(pk=approved.pk)
+    stale.status = ClaimStatus.APPROVED
+    with pytest.raises(actions.PaymentError, match="不是待发放"):
+        actions.create_batch([stale], actor=people.cashier)
+    assert Payment.objects.filter(claim=approved).count() == 1
     with pytest.raises(actions.PaymentError, match="不能再登记"):
         actions.record_result(
             payment, actor=people.cashier, paid=True, bank_ref="again", paid_on=date(2023, 7, 12)
