@@ -57,9 +57,9 @@ class PaymentStatus(models.TextChoices):
 
 
 class Payment(models.Model):
-    """One transfer for one claim. At most one can ever be paid (a database constraint), and a
-    claim has at most one payment in flight; a failed one is re-issued as a new payment after
-    the card is corrected (M-2)."""
+    """One transfer for one claim. A claim has at most one payment that is pending or paid (a
+    database constraint): never two paid, never one in flight beside a paid one; a failed one is
+    re-issued as a new payment after the card is corrected (M-2)."""
 
     code = models.CharField("编号", max_length=12, unique=True, default=new_payment_code)
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payments")
@@ -78,11 +78,12 @@ class Payment(models.Model):
         verbose_name = "发放记录"
         verbose_name_plural = "发放记录"
         constraints: ClassVar[list[models.BaseConstraint]] = [
+            # nothing paid twice (M-2): at most one payment of a claim is pending or paid; a
+            # failed one may be followed by a re-issue
             models.UniqueConstraint(
-                fields=["claim"], condition=models.Q(status="paid"), name="claim_paid_once"
-            ),
-            models.UniqueConstraint(
-                fields=["claim"], condition=models.Q(status="pending"), name="one_payment_in_flight"
+                fields=["claim"],
+                condition=models.Q(status__in=["pending", "paid"]),
+                name="one_payment_pending_or_paid",
             ),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive"),
         ]

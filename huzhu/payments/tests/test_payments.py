@@ -73,20 +73,19 @@ def test_paid_result_pays_the_claim_once(approved, people):
         )
 
 
-def test_the_database_refuses_a_second_paid_payment(approved, people):
+def test_the_database_refuses_a_second_payment_beside_a_paid_one(approved, people):
     batch = actions.create_batch([approved], actor=people.cashier)
     first = batch.payments.get()
     first.status = PaymentStatus.PAID
     first.save()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Payment.objects.create(
-            claim=approved,
-            batch=batch,
-            payee_name="x",
-            card="1",
-            amount=1,
-            status=PaymentStatus.PAID,
-        )
+    for status in (PaymentStatus.PAID, PaymentStatus.PENDING):  # nor one in flight beside it
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Payment.objects.create(
+                claim=approved, batch=batch, payee_name="x", card="1", amount=1, status=status
+            )
+    Payment.objects.create(  # a failed attempt may stand beside it
+        claim=approved, batch=batch, payee_name="x", card="1", amount=1, status=PaymentStatus.FAILED
+    )
 
 
 def test_failed_payment_is_reissued_after_the_card_is_corrected(approved, people):
