@@ -131,6 +131,15 @@ class FreeShareApplication(models.Model):
         verbose_name = "普惠名额申请"
         verbose_name_plural = "普惠名额申请"
         ordering: ClassVar[list[str]] = ["-submitted_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # a unit gets free shares at most once per programme year (the application
+            # checks it under the unit's lock; the database holds it too)
+            models.UniqueConstraint(
+                fields=["programme", "unit"],
+                condition=models.Q(status__in=["granted", "partial"]),
+                name="unit_granted_once_a_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.get_status_display()} {self.granted}"

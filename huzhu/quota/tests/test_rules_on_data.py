@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 
 from huzhu.claims.tests.journeys import on, paid_contract
 from huzhu.contracts.models import Contract
@@ -49,6 +49,11 @@ def test_unit_gets_free_shares_once_and_renewal_starts_on_the_end_date(
     again = apply_for_free_shares(tree.unit_a, None, actor=people.officer_a)
     assert (again.status, again.reason) == ("refused", "already_granted")
     assert "每年只能获得一次" in again.message
+    # the database holds Q-3 too: a second grant of the year cannot be written
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FreeShareApplication.objects.create(
+            programme=programme, unit=tree.unit_a, kind="new", requested=1, status="partial"
+        )
 
 
 def test_last_period_grants_the_first_members_of_the_roster(tree, people, settings, programme):
