@@ -5,6 +5,8 @@ import time
 from types import MappingProxyType
 from typing import Any
 
+from django.utils import timezone
+
 from huzhu.claims.models import Claim, ClaimLine, ClaimStatus, Holiday, HolidayYear
 from huzhu.contracts.models import ContractLine, ContractStatus
 from huzhu.rules.adjudication import (
@@ -26,7 +28,7 @@ def claim_fact(claim: Claim) -> ClaimFact:
     return make_claim(
         BenefitType(claim.kind),
         claim.event_date,
-        claim.submitted_at.date(),
+        timezone.localdate(claim.submitted_at),  # P-11 counts days in China, not in UTC
         known_date=claim.known_date,
         first_diagnosed=claim.first_diagnosed,
         disease=claim.disease or None,
@@ -38,7 +40,7 @@ def claim_fact(claim: Claim) -> ClaimFact:
 def contract_facts(claim: Claim) -> list[ContractFact]:
     """Every active (or since expired) contract of the member, with his shares in it."""
     lines = ContractLine.objects.filter(
-        member=claim.member, contract__status=ContractStatus.ACTIVE
+        member=claim.member, contract__status__in=[ContractStatus.ACTIVE, ContractStatus.EXPIRED]
     ).select_related("contract")
     return [
         ContractFact(x.contract.contract_no or "", x.shares, x.contract.effective, x.contract.end)

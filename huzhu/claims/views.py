@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import User, user_of
@@ -107,7 +108,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
             for entry in AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
         ],
         "deadline": deadline,
-        "barred": claim.submitted_at.date() > deadline,
+        "barred": timezone.localdate(claim.submitted_at) > deadline,
         "today": clock.today(),
     }
     return render(request, "claims/claim_detail.html", context)

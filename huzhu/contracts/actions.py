@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import (
@@ -98,7 +99,9 @@ def intended_start(contract: Contract, on: date) -> date:
     """K-6: the effective date if the fee were confirmed on `on`: a renewal submitted in time
     continues on the previous end date; otherwise the confirmation day or a later requested day."""
     previous = contract.previous
-    submitted = contract.submitted_at.date() if contract.submitted_at else on
+    # the day in China (a renewal sent at 07:00 the day after the end is late, though UTC
+    # still has the end date)
+    submitted = timezone.localdate(contract.submitted_at) if contract.submitted_at else on
     if previous is not None and previous.end is not None and submitted <= previous.end:
         return previous.end
     if contract.requested_start is not None and contract.requested_start > on:

@@ -168,6 +168,19 @@ def test_four_eyes_and_duties(tree, people, settings):
     assert actions.approve_claim(claim, actor=people.approver).status == ClaimStatus.APPROVED
 
 
+def test_time_bar_counts_the_submission_day_in_china(tree, people, settings):
+    """P-11: known on 2023-03-06, the second anniversary is 2025-03-06. Submitted at 07:30 on
+    2025-03-07 in Jinan (still the 6th in UTC): one day too late."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    settings.HUZHU_NOW = "2025-03-07T07:30:00+08:00"
+    facts = ClaimFacts("accident_hospitalization", date(2023, 3, 6), circumstance="other")
+    claim = through_review(
+        file_with_documents(Member.objects.get(), facts, people.officer_a), people
+    )
+    assert [d["reason"] for d in claim.decision["denials"]] == ["time_barred"]
+    assert claim.amount == Decimal("0.00")
+
+
 def test_override_needs_amount_and_reason(tree, people, settings):
     paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
     on(settings, "2023-07-10")

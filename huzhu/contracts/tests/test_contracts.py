@@ -211,6 +211,19 @@ def test_late_renewal_is_not_continuous(tree, people, today, settings):
     assert actions.confirm_fee(renewal, actor=people.registrar).effective == date(2026, 3, 5)
 
 
+def test_renewal_sent_early_morning_after_the_end_date_is_late(tree, people, today, settings):
+    """K-5 counts the day in China: 07:00 on 2026-03-04 in Jinan is still 2026-03-03 in UTC."""
+    contract = enrolled(tree.unit_a, [person(1)])
+    actions.submit_contract(contract, actor=None)
+    actions.confirm_fee(contract, actor=people.registrar)  # ends 2026-03-03
+    settings.HUZHU_NOW = "2026-03-04T07:00:00+08:00"
+    renewal = actions.start_renewal(Contract.objects.get(pk=contract.pk), FACTS, actor=None)
+    actions.submit_contract(renewal, actor=None)
+    settings.HUZHU_NOW = "2026-03-05T10:00:00+08:00"
+    renewal = Contract.objects.get(pk=renewal.pk)
+    assert actions.confirm_fee(renewal, actor=people.registrar).effective == date(2026, 3, 5)
+
+
 def test_certificate_pdf_has_chinese_text(tree, people, today):
     contract = enrolled(tree.unit_a, [person(1, shares=2), person(2)])
     actions.submit_contract(contract, actor=None)
