@@ -27,6 +27,7 @@ from huzhu.contracts.models import Contract
 from huzhu.core import audit, clock
 from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
+from huzhu.rules.adjudication import event_key
 from huzhu.rules.identity import validate_bank_card, validate_resident_id
 from huzhu.rules.money import money
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, DISEASES, BenefitType
@@ -301,6 +302,10 @@ def approve_claim(claim: Claim, *, actor: Any) -> Claim:
             raise ClaimError(["审批人不能是本案的审核人（双人复核）"])
         if not locked.amount or locked.amount <= 0:
             raise ClaimError(["核定金额为0，请选择“不予救助”"])
+        twin = _approved_twin(locked)
+        if twin is not None:
+            problem = f"同一事件已有已审批的救助申请 {twin.number}，不能重复给付（C-6）"
+            raise ClaimError([problem + "，请改为不予救助"])
         before = _snapshot(locked)
         today = clock.today()
         due = add_working_days(today, PAYMENT_WORKING_DAYS, engine.holiday_table())
@@ -309,6 +314,23 @@ def approve_claim(claim: Claim, *, actor: Any) -> Claim:
         _record_lines(locked)
         fields = ["approved_by", "approved_on", "due_date", "due_provisional"]
         return _move(locked, "approve", actor, before, fields)
+
+
+def _approved_twin(claim: Claim) -> Claim | None:
+    """C-6: an approved (or paid) claim of the same member for the same event. The member's row
+    is locked first, so two claims of one event reviewed side by side cannot both be approved:
+    the second approval waits for the first and then sees it. (The engine's duplicate check at
+    review sees only claims approved before it.)"""
+    Member.objects.select_for_update().filter(pk=claim.member_id).exists()
+
+    def key(c: Claim) -> tuple[object, ...]:
+        kind = BenefitType(c.kind)
+        return event_key(kind, c.event_date, c.disease or None, c.accident_id or None)
+
+    others = Claim.objects.filter(
+        member_id=claim.member_id, kind=claim.kind, status__in=engine.SETTLED
+    ).exclude(pk=claim.pk)
+    return next((other for other in others if key(other) == key(claim)), None)
 
 
 def _record_lines(claim: Claim) -> None:

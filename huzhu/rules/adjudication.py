@@ -160,7 +160,7 @@ def time_bar_deadline(known_date: date, plan: Plan = CRITICAL_ILLNESS_PLAN) -> d
     return add_years(known_date, plan.time_bar_years)
 
 
-def _event_key(
+def event_key(
     kind: BenefitType, event_date: date, disease: str | None, accident: str | None
 ) -> tuple[object, ...]:
     """C-6 / P-10: what makes two claims the same event. Accidents are one event per accident
@@ -234,7 +234,7 @@ def decide_benefit(
     critical = kind is BenefitType.CRITICAL_ILLNESS
     illness = kind in ILLNESS_TYPES
     clauses = _line_clauses(kind)
-    claim_key = _event_key(kind, claim.event_date, claim.disease, claim.accident_id)
+    claim_key = event_key(kind, claim.event_date, claim.disease, claim.accident_id)
     per_share = money(plan.per_share(kind, claim.disease, claim.disability_grade))
     waiting_days = plan.waiting_days[kind]
     ordered = sorted(contracts, key=_contract_order) if len(contracts) > 1 else contracts
@@ -312,7 +312,7 @@ def _history_refusal(
     """The tests against earlier claims: duplicate_event (C-6), then coverage_ended (P-7)."""
     number = contract.contract_no
     for h in past:  # C-6
-        if h.amount > 0 and _event_key(h.kind, h.event_date, h.disease, h.accident_id) == claim_key:
+        if h.amount > 0 and event_key(h.kind, h.event_date, h.disease, h.accident_id) == claim_key:
             return Denial(
                 number,
                 contract.shares,

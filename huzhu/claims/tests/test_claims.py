@@ -225,6 +225,29 @@ def test_duplicate_event_is_flagged_by_the_engine(tree, people, settings):
     assert through_review(second, people).decision["denials"][0]["reason"] == "duplicate_event"
 
 
+def test_two_claims_of_one_event_reviewed_side_by_side_are_not_both_approved(
+    tree, people, settings
+):
+    """C-6: both reviews ran before either approval, so neither saw the other."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+    first = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    second = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    for claim in (first, second):
+        assert through_review(claim, people).amount == Decimal("1600.00")
+    actions.approve_claim(first, actor=people.approver)
+    with pytest.raises(actions.ClaimError, match=f"{first.number}，不能重复给付"):
+        actions.approve_claim(second, actor=people.approver)
+    second.refresh_from_db()
+    assert second.status == ClaimStatus.REVIEWED and second.due_date is None
+    # another accident of the same member is a different event
+    other = ClaimFacts("accident_hospitalization", date(2023, 6, 2), circumstance="other")
+    third = file_with_documents(Member.objects.get(), other, people.officer_a)
+    through_review(third, people)
+    assert actions.approve_claim(third, actor=people.approver).status == ClaimStatus.APPROVED
+
+
 @pytest.mark.parametrize(
     ("facts", "words"),
     [
