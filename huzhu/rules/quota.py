@@ -95,8 +95,11 @@ class PeriodLedger:
 
     @property
     def overdrawn(self) -> int:
-        """Q-4: what was granted beyond the quota, deducted in advance from the next period."""
-        return max(self.granted - self.effective_quota, 0)
+        """Q-4: what this period granted in advance (beyond what it had), deducted from the next
+        period (Q-5). A period whose quota an earlier advance already took below zero grants
+        nothing, so it grants nothing in advance either: the rest of that advance is not passed
+        on [interpretation: Q-5 deducts "what the previous period granted in advance"]."""
+        return max(self.granted - max(self.effective_quota, 0), 0)
 
 
 @dataclass(frozen=True)

@@ -143,16 +143,22 @@ def test_rollover_and_return_to_budget():
     assert first.remaining == 6
 
 
-def test_advance_larger_than_next_base_carries_on():
+def test_advance_larger_than_next_base_is_absorbed_by_that_period():
+    """Q-5 as written: period 3 loses what period 2 granted in advance, and period 2 granted
+    nothing (its quota was already below zero), so period 3 starts from its base."""
     periods = [
         period(quota=1),
         period(2, 2, "2025-05-30", "2025-06-20"),
         period(3, 10, "2025-08-29", "2025-09-19"),
     ]
-    result = allocate(periods, [app(members=6)])
+    late = app(members=1, at="2025-06-03T10:00:00+08:00", id="b")
+    result = allocate(periods, [app(members=6), late])
     ledgers = result.ledgers
-    assert (ledgers[1].effective_quota, ledgers[1].remaining, ledgers[1].overdrawn) == (-3, 0, 3)
-    assert (ledgers[2].advance_deducted, ledgers[2].effective_quota) == (3, 7)
+    assert (ledgers[0].granted, ledgers[0].overdrawn) == (6, 5)
+    assert (ledgers[1].advance_deducted, ledgers[1].effective_quota) == (5, -3)
+    assert (ledgers[1].granted, ledgers[1].remaining, ledgers[1].overdrawn) == (0, 0, 0)
+    assert result.allocations[1].reason == "quota_exhausted"
+    assert (ledgers[2].advance_deducted, ledgers[2].effective_quota) == (0, 10)
 
 
 def test_open_ledger_and_grant_are_the_live_steps():

@@ -278,7 +278,8 @@ PERIODS = (  # SPEC Q-2's example year: number, window, renewal end dates
 
 def quota_reference(case: dict[str, Any]) -> dict[str, Any]:
     """Q-2..Q-6 read plainly: applications by receipt instant (ties in input order), period by
-    period; a period opens with the previous one's unused quota or minus what it overdrew."""
+    period; a period opens with the previous one's unused quota, less what it granted in advance
+    (nothing, when an earlier advance had already taken its quota below zero)."""
     periods = sorted(case["periods"], key=lambda p: p["no"])
     apps = case["applications"]
 
@@ -293,9 +294,10 @@ def quota_reference(case: dict[str, Any]) -> dict[str, Any]:
         ledger = {"no": period["no"], "base": period["quota"], "rollover_in": 0}
         ledger |= {"advance_deducted": 0, "granted": 0}
         if ledgers:
-            before = ledgers[-1]
-            left = before["effective_quota"] - before["granted"]
-            ledger["rollover_in"], ledger["advance_deducted"] = max(left, 0), max(-left, 0)
+            before = ledgers[-1]  # what it left unused, what it granted in advance
+            had = max(before["effective_quota"], 0)
+            ledger["rollover_in"] = max(had - before["granted"], 0)
+            ledger["advance_deducted"] = max(before["granted"] - had, 0)
         ledger["effective_quota"] = (
             ledger["base"] + ledger["rollover_in"] - ledger["advance_deducted"]
         )
@@ -398,6 +400,7 @@ def test_quota_simulation_agrees_with_the_plain_reading_of_appendix_b():
         outcomes.update(a["reason"] or a["status"] for a in expected["applications"])
         outcomes["advance"] += any(p["advance_deducted"] for p in expected["periods"])
         outcomes["returned"] += expected["returned_to_budget"] > 0
+        outcomes["below_zero"] += any(p["effective_quota"] < 0 for p in expected["periods"])
     assert set(outcomes) == {
         "granted",
         "partial",
@@ -408,5 +411,6 @@ def test_quota_simulation_agrees_with_the_plain_reading_of_appendix_b():
         "quota_exhausted",
         "advance",
         "returned",
+        "below_zero",
     }
     assert min(outcomes.values()) >= 10, outcomes
