@@ -302,10 +302,21 @@ def approve_claim(claim: Claim, *, actor: Any) -> Claim:
             raise ClaimError(["审批人不能是本案的审核人（双人复核）"])
         if not locked.amount or locked.amount <= 0:
             raise ClaimError(["核定金额为0，请选择“不予救助”"])
+        # the member's claims are approved one at a time: the checks below see every approval
+        # made before this one, even one made while this claim was waiting
+        Member.objects.select_for_update().filter(pk=locked.member_id).exists()
         twin = _approved_twin(locked)
         if twin is not None:
             problem = f"同一事件已有已审批的救助申请 {twin.number}，不能重复给付（C-6）"
             raise ClaimError([problem + "，请改为不予救助"])
+        decision, _ = engine.decide(locked)
+        if decision.amount != locked.proposed_amount:  # P-7, P-9: one claim changes another
+            raise ClaimError(
+                [
+                    f"审核后该职工另有申请获批，引擎重新计算为 {decision.amount} 元"
+                    f"（审核时为 {locked.proposed_amount} 元），请重新病案审核"
+                ]
+            )
         before = _snapshot(locked)
         today = clock.today()
         due = add_working_days(today, PAYMENT_WORKING_DAYS, engine.holiday_table())
@@ -317,11 +328,8 @@ def approve_claim(claim: Claim, *, actor: Any) -> Claim:
 
 
 def _approved_twin(claim: Claim) -> Claim | None:
-    """C-6: an approved (or paid) claim of the same member for the same event. The member's row
-    is locked first, so two claims of one event reviewed side by side cannot both be approved:
-    the second approval waits for the first and then sees it. (The engine's duplicate check at
-    review sees only claims approved before it.)"""
-    Member.objects.select_for_update().filter(pk=claim.member_id).exists()
+    """C-6: an approved (or paid) claim of the same member for the same event (the engine's
+    duplicate check at review sees only claims approved before the review)."""
 
     def key(c: Claim) -> tuple[object, ...]:
         kind = BenefitType(c.kind)

@@ -1,7 +1,8 @@
 """The claim workflow of SPEC C-4 as a transition table: action → (from states, to state, duty).
 
-submitted → registered or returned (the unit corrects and resubmits) → reviewed → approved or
-rejected → paid → archived. Approval is by another account than the review (four eyes).
+submitted → registered or returned (the unit corrects and resubmits) → reviewed (again, if
+need be) → approved or rejected → paid → archived. Approval is by another account than the
+review (four eyes).
 """
 
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ TRANSITIONS: dict[str, Transition] = {
     "register": Transition(frozenset({S.SUBMITTED}), S.REGISTERED, "registrar", "查验登记"),
     "return": Transition(frozenset({S.SUBMITTED}), S.RETURNED, "registrar", "退回"),
     "resubmit": Transition(frozenset({S.RETURNED}), S.SUBMITTED, None, "重新提交"),
-    "review": Transition(frozenset({S.REGISTERED}), S.REVIEWED, "reviewer", "病案审核"),
+    # a reviewed claim may be reviewed again before approval (approval refuses a review that
+    # other claims approved meanwhile have made stale)
+    "review": Transition(frozenset({S.REGISTERED, S.REVIEWED}), S.REVIEWED, "reviewer", "病案审核"),
     "approve": Transition(frozenset({S.REVIEWED}), S.APPROVED, "approver", "审批通过"),
     "reject": Transition(frozenset({S.REVIEWED}), S.REJECTED, "approver", "不予救助"),
     "pay": Transition(frozenset({S.APPROVED}), S.PAID, "cashier", "救助金发放"),

@@ -163,9 +163,42 @@ def test_four_eyes_and_duties(tree, people, settings):
     actions.review_claim(claim, actor=both, accept=True)
     with pytest.raises(actions.ClaimError, match="双人复核"):
         actions.approve_claim(claim, actor=both)
+    # a reviewed claim may be reviewed again before approval; four eyes still hold
+    assert actions.review_claim(claim, actor=people.reviewer, accept=True).reviewed_by == both
+    assert actions.approve_claim(claim, actor=people.approver).status == ClaimStatus.APPROVED
     with pytest.raises(actions.ClaimError, match="不能病案审核"):
         actions.review_claim(claim, actor=people.reviewer, accept=True)
-    assert actions.approve_claim(claim, actor=people.approver).status == ClaimStatus.APPROVED
+
+
+def test_approval_refuses_a_review_made_stale_by_another_approval(tree, people, settings):
+    """P-9: a disability and a death of one member share 3000 a share. Reviewed side by side,
+    both proposed their full amount; after the disability is approved, the death's review is
+    stale: approval says so, and a new review proposes what is left."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    member = Member.objects.get()
+    disability = ClaimFacts(
+        "disability_accident", date(2023, 5, 23), circumstance="other", disability_grade=3
+    )
+    death = ClaimFacts(
+        "death_accident",
+        date(2023, 6, 30),
+        circumstance="other",
+        trustee_name="李娜",
+        trustee_id_number=_trustee_id(),
+        trustee_card="6222020200112233445",
+        trustee_relation="配偶",
+    )
+    first = through_review(file_with_documents(member, disability, people.officer_a), people)
+    second = through_review(file_with_documents(member, death, people.officer_a), people)
+    assert (first.amount, second.amount) == (Decimal("2400.00"), Decimal("3000.00"))
+    actions.approve_claim(first, actor=people.approver)
+    with pytest.raises(actions.ClaimError, match="重新计算为 600.00 元（审核时为 3000.00 元）"):
+        actions.approve_claim(second, actor=people.approver)
+    assert Claim.objects.get(pk=second.pk).status == ClaimStatus.REVIEWED
+    second = actions.review_claim(second, actor=people.reviewer, accept=True)
+    assert second.amount == Decimal("600.00")
+    assert actions.approve_claim(second, actor=people.approver).status == ClaimStatus.APPROVED
 
 
 def test_time_bar_counts_the_submission_day_in_china(tree, people, settings):
