@@ -170,7 +170,7 @@ def test_four_eyes_and_duties(tree, people, settings):
         actions.review_claim(claim, actor=people.reviewer, accept=True)
 
 
-def test_approval_refuses_a_review_made_stale_by_another_approval(tree, people, settings):
+def test_approval_refuses_a_review_made_stale_by_another_approval(tree, people, settings, login):
     """P-9: a disability and a death of one member share 3000 a share. Reviewed side by side,
     both proposed their full amount; after the disability is approved, the death's review is
     stale: approval says so, and a new review proposes what is left."""
@@ -196,6 +196,8 @@ def test_approval_refuses_a_review_made_stale_by_another_approval(tree, people, 
     with pytest.raises(actions.ClaimError, match="重新计算为 600.00 元（审核时为 3000.00 元）"):
         actions.approve_claim(second, actor=people.approver)
     assert Claim.objects.get(pk=second.pk).status == ClaimStatus.REVIEWED
+    page = login(people.reviewer).get(f"/claims/{second.number}/").content.decode()
+    assert "重新审核" in page
     second = actions.review_claim(second, actor=people.reviewer, accept=True)
     assert second.amount == Decimal("600.00")
     assert actions.approve_claim(second, actor=people.approver).status == ClaimStatus.APPROVED
