@@ -322,7 +322,7 @@ def approve_claim(claim: Claim, *, actor: Any) -> Claim:
         due = add_working_days(today, PAYMENT_WORKING_DAYS, engine.holiday_table())
         locked.approved_by, locked.approved_on = actor, today
         locked.due_date, locked.due_provisional = due.day, due.provisional
-        _record_lines(locked)
+        _record_lines(locked, paying=True)
         fields = ["approved_by", "approved_on", "due_date", "due_provisional"]
         return _move(locked, "approve", actor, before, fields)
 
@@ -335,13 +335,19 @@ def _approved_twin(claim: Claim) -> Claim | None:
         kind = BenefitType(c.kind)
         return event_key(kind, c.event_date, c.disease or None, c.accident_id or None)
 
-    others = Claim.objects.filter(
-        member_id=claim.member_id, kind=claim.kind, status__in=engine.SETTLED
+    others = Claim.objects.filter(  # approved ones (paid or not, archived or not)
+        member_id=claim.member_id, kind=claim.kind, approved_on__isnull=False
     ).exclude(pk=claim.pk)
     return next((other for other in others if key(other) == key(claim)), None)
 
 
-def _record_lines(claim: Claim) -> None:
+REJECTED_LINE = "rejected"  # the reason kept on a line the engine would have paid
+
+
+def _record_lines(claim: Claim, *, paying: bool) -> None:
+    """The claim's lines, the member's history from now on (appendix A `history`). A rejected
+    claim pays nothing: its lines are kept (a critical illness in the waiting period still ends
+    that contract's liability, P-7) but at 0, so it neither counts as paid (C-6, P-7, P-9)."""
     decision = claim.decision or {}
     numbers = {c["contract_no"] for c in decision.get("lines", []) + decision.get("denials", [])}
     contracts = {c.contract_no: c for c in Contract.objects.filter(contract_no__in=numbers)}
@@ -351,7 +357,8 @@ def _record_lines(claim: Claim) -> None:
             claim=claim,
             contract=contracts[x["contract_no"]],
             shares=x["shares"],
-            amount=Decimal(x["amount"]) if not overridden else Decimal(0),
+            amount=Decimal(x["amount"]) if paying and not overridden else Decimal(0),
+            reason="" if paying else REJECTED_LINE,
         )
         for x in decision.get("lines", [])
     ] + [
@@ -364,7 +371,7 @@ def _record_lines(claim: Claim) -> None:
         for x in decision.get("denials", [])
         if x["contract_no"] in contracts
     ]
-    if overridden and rows:
+    if paying and overridden and rows:
         rows[0].amount = claim.amount or Decimal(0)
     ClaimLine.objects.bulk_create(rows)
 
@@ -379,7 +386,7 @@ def reject_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
         before = _snapshot(locked)
         locked.reject_reason = reason.strip()[:500]
         locked.approved_by = actor
-        _record_lines(locked)
+        _record_lines(locked, paying=False)
         return _move(locked, "reject", actor, before, ["reject_reason", "approved_by"])
 
 

@@ -21,7 +21,9 @@ from huzhu.rules.casefile import decision_json
 from huzhu.rules.product import BenefitType
 from huzhu.rules.workdays import HolidayTable
 
-SETTLED = [ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStatus.ARCHIVED]
+# claims whose lines are the member's history: approved (paid or not, archived or not) and
+# rejected ones (their lines are at 0; a critical illness in a waiting period ends cover, P-7)
+DECIDED = [ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStatus.ARCHIVED, ClaimStatus.REJECTED]
 
 
 def claim_fact(claim: Claim) -> ClaimFact:
@@ -50,9 +52,9 @@ def contract_facts(claim: Claim) -> list[ContractFact]:
 
 
 def history(claim: Claim) -> list[HistoryLine]:
-    """The member's earlier settled claim lines, paid or not (appendix A `history`)."""
+    """The member's earlier decided claim lines, paying or not (appendix A `history`)."""
     lines = (
-        ClaimLine.objects.filter(claim__member=claim.member, claim__status__in=SETTLED)
+        ClaimLine.objects.filter(claim__member=claim.member, claim__status__in=DECIDED)
         .exclude(claim=claim)
         .select_related("claim", "contract")
     )

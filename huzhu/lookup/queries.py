@@ -29,8 +29,6 @@ from huzhu.organizations.models import Unit
 from huzhu.rules.identity import mask_id, normalize
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
 
-# states after approval, when the amount and the due date are settled (C-4, C-5)
-SETTLED = (ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStatus.ARCHIVED)
 NOTHING_FOUND = (
     "未查到与该身份证号码和姓名相符的保障记录。如有疑问，请联系所在单位工会或互济会服务窗口。"
 )
@@ -150,6 +148,7 @@ CLAIM_FIELDS = (
     "amount",
     "due_date",
     "due_provisional",
+    "approved_on",
 )
 # the states a worker sees (not drafts, not cancelled)
 SHOWN = tuple(
@@ -201,7 +200,7 @@ def _claim(claim: dict[str, Any]) -> ClaimView:
         status=status,
         status_label=ClaimStatus(status).label,
     )
-    if status in SETTLED:
+    if claim["approved_on"] is not None:  # approved: paid or to be paid (archived too)
         view.amount = claim["amount"]
         view.due_date = claim["due_date"]
         view.due_provisional = claim["due_provisional"]

@@ -203,6 +203,41 @@ def test_approval_refuses_a_review_made_stale_by_another_approval(tree, people, 
     assert actions.approve_claim(second, actor=people.approver).status == ClaimStatus.APPROVED
 
 
+def test_rejected_claims_count_in_history_as_paying_nothing(tree, people, settings):
+    """P-7: a critical illness in the waiting period ends that contract's critical-illness
+    liability; the claim pays nothing, so it is rejected, and it must count from then on (not
+    only once archived). A claim rejected although the engine found it payable paid nothing:
+    it must not count as paid."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=1)
+    member = Member.objects.get()
+    on(settings, "2023-03-20")
+    early = ClaimFacts("critical_illness", date(2023, 3, 15), disease="CI05")
+    first = through_review(file_with_documents(member, early, people.officer_a), people)
+    assert first.amount == Decimal("0.00")
+    actions.reject_claim(first, actor=people.approver, reason="免责期内确诊")
+    on(settings, "2023-08-01")
+    later = ClaimFacts("critical_illness", date(2023, 7, 20), disease="CI07")
+    second = through_review(file_with_documents(member, later, people.officer_a), people)
+    assert [d["reason"] for d in second.decision["denials"]] == ["coverage_ended"]
+    assert second.amount == Decimal("0.00")
+
+
+def test_a_claim_rejected_though_payable_leaves_the_event_open(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+    first = through_review(
+        file_with_documents(Member.objects.get(), facts, people.officer_a), people
+    )
+    assert first.amount == Decimal("1600.00")
+    actions.reject_claim(first, actor=people.approver, reason="材料存疑，待补充后重新申请")
+    actions.archive_claim(first, actor=people.registrar)
+    again = through_review(
+        file_with_documents(Member.objects.get(), facts, people.officer_a), people
+    )
+    assert again.amount == Decimal("1600.00") and again.decision["denials"] == []
+
+
 def test_time_bar_counts_the_submission_day_in_china(tree, people, settings):
     """P-11: known on 2023-03-06, the second anniversary is 2025-03-06. Submitted at 07:30 on
     2025-03-07 in Jinan (still the 6th in UTC): one day too late."""

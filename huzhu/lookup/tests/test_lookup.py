@@ -148,6 +148,27 @@ def test_app_token_revoked_or_of_an_inactive_user_is_refused(insured, people, se
     assert status() == 401
 
 
+def test_a_rejected_and_archived_claim_shows_no_amount(tree, people, settings, app):
+    from huzhu.claims import actions as claims
+    from huzhu.claims.tests.journeys import PDF
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=1)
+    on(settings, "2023-06-12")
+    me = Member.objects.get()
+    facts = ClaimFacts("accident_hospitalization", date(2023, 6, 1), circumstance="other")
+    claim = claims.submit_claim(me, facts, actor=people.officer_a)
+    for document in claim.documents.filter(required=True):
+        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
+    claims.register_claim(claim, actor=people.registrar)
+    claims.review_claim(claim, actor=people.reviewer, accept=True)  # the engine proposes 1600
+    claims.reject_claim(claim, actor=people.approver, reason="材料不实")
+    claims.archive_claim(claim, actor=people.registrar)
+    status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": "职工1"})
+    [shown] = body["claims"]
+    assert status == 200 and shown["status"] == "archived"
+    assert (shown["amount"], shown["paid"], shown["due_date"]) == (None, False, None)
+
+
 def test_claim_progress_only_for_the_same_person(insured, app):
     number = insured.claims.get().number
     status, body = app(
