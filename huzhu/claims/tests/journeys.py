@@ -45,10 +45,9 @@ def free_contract(settings, unit, member: Member, staff, day: str) -> Contract:
     return contracts.confirm_fee(contract, actor=staff)
 
 
-def approved_claim(member: Member, people, facts=None):
+def reviewed_claim(member: Member, people, facts=None):
     """`member`'s claim (by default an accident hospitalisation on 2023-05-23) filed by unit A's
-    officer with every required document, registered, reviewed (engine accepted) and approved
-    by a second person — the state a payment starts from."""
+    officer with every required document, registered and reviewed (engine accepted)."""
     from huzhu.claims import actions as claims
     from huzhu.claims.actions import ClaimFacts
 
@@ -57,5 +56,11 @@ def approved_claim(member: Member, people, facts=None):
     for document in claim.documents.filter(required=True):
         claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
     claims.register_claim(claim, actor=people.registrar)
-    claims.review_claim(claim, actor=people.reviewer, accept=True)
-    return claims.approve_claim(claim, actor=people.approver)
+    return claims.review_claim(claim, actor=people.reviewer, accept=True)
+
+
+def approved_claim(member: Member, people, facts=None):
+    """The reviewed claim approved by a second person: the state a payment starts from."""
+    from huzhu.claims import actions as claims
+
+    return claims.approve_claim(reviewed_claim(member, people, facts), actor=people.approver)

@@ -10,7 +10,13 @@ from django.test import Client
 from huzhu.accounts.auth import issue_token
 from huzhu.accounts.models import ApiToken
 from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.tests.journeys import approved_claim, free_contract, on, paid_contract
+from huzhu.claims.tests.journeys import (
+    approved_claim,
+    free_contract,
+    on,
+    paid_contract,
+    reviewed_claim,
+)
 from huzhu.contracts import actions as contracts
 from huzhu.lookup.models import Throttle
 from huzhu.members.models import Member
@@ -150,17 +156,11 @@ def test_app_token_revoked_or_of_an_inactive_user_is_refused(insured, people, se
 
 def test_a_rejected_and_archived_claim_shows_no_amount(tree, people, settings, app):
     from huzhu.claims import actions as claims
-    from huzhu.claims.tests.journeys import PDF
 
     paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=1)
     on(settings, "2023-06-12")
     me = Member.objects.get()
-    facts = ClaimFacts("accident_hospitalization", date(2023, 6, 1), circumstance="other")
-    claim = claims.submit_claim(me, facts, actor=people.officer_a)
-    for document in claim.documents.filter(required=True):
-        claims.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
-    claims.register_claim(claim, actor=people.registrar)
-    claims.review_claim(claim, actor=people.reviewer, accept=True)  # the engine proposes 1600
+    claim = reviewed_claim(me, people)  # the engine proposes 1600
     claims.reject_claim(claim, actor=people.approver, reason="材料不实")
     claims.archive_claim(claim, actor=people.registrar)
     status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": "职工1"})
