@@ -50,9 +50,12 @@ TOUCH_EVERY = timedelta(minutes=5)
 
 def _touch(pk: int, last_used: datetime | None) -> None:
     """Note the token's use, at most every 5 minutes (not a write per request)."""
-    now = clock.now()
-    if last_used is None or now - last_used > TOUCH_EVERY:
-        ApiToken.objects.filter(pk=pk).update(last_used_at=now)
+    if last_used is None or clock.now() - last_used > TOUCH_EVERY:
+        _note_use(pk)
+
+
+def _note_use(pk: int) -> None:
+    ApiToken.objects.filter(pk=pk).update(last_used_at=clock.now())
 
 
 @cache
@@ -97,6 +100,6 @@ class AppToken(HttpBearer):
         if found is None:
             return None
         pk, stale = int(found[0]), bool(found[1])
-        if stale:
-            ApiToken.objects.filter(pk=pk).update(last_used_at=clock.now())
+        if stale:  # _touch's rule, decided by the query
+            _note_use(pk)
         return pk

@@ -28,6 +28,7 @@ from huzhu.core import audit, clock
 from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
 from huzhu.rules.adjudication import event_key
+from huzhu.rules.dates import EARLIEST
 from huzhu.rules.identity import validate_bank_card, validate_resident_id
 from huzhu.rules.money import money
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, DISEASES, BenefitType
@@ -87,9 +88,6 @@ def check_facts(facts: ClaimFacts, today: date) -> list[str]:
     if facts.kind in ("death_illness", "death_accident"):
         problems += _trustee_problems(facts, today)
     return problems
-
-
-EARLIEST = date(1900, 1, 1)
 
 
 def _date_problems(facts: ClaimFacts, today: date) -> list[str]:
@@ -185,7 +183,9 @@ def attach_document(
         raise ClaimError(["已登记的申请不能再更换材料"])
     # an unknown item is refused before the file is stored (it would be left behind);
     # the item is a multipart field, not checked by a form (PostgreSQL refuses a NUL in it)
-    if not item.isprintable() or not claim.documents.filter(item=item).exists():
+    known = claim.documents.filter(item=item) if item.isprintable() else None
+    document_pk = known.values_list("pk", flat=True).first() if known is not None else None
+    if document_pk is None:
         raise ClaimError(["没有这项材料"])
     # the uploader's file name is only shown again: control characters are dropped
     name = "".join(ch for ch in name if ch.isprintable())[:200]
@@ -194,9 +194,7 @@ def attach_document(
     except uploads.UploadRefused as exc:
         raise ClaimError([str(exc)]) from exc
     with transaction.atomic():
-        document = ClaimDocument.objects.select_for_update().filter(claim=claim, item=item).first()
-        if document is None:
-            raise ClaimError(["没有这项材料"])
+        document = ClaimDocument.objects.select_for_update().get(pk=document_pk)
         document.file_path, document.content_type = stored.path, stored.content_type
         document.size, document.sha256 = stored.size, stored.sha256
         document.original_name, document.uploaded_at = name, clock.now()

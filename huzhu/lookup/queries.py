@@ -87,21 +87,22 @@ def same_name(given: str, stored: str) -> bool:
     return bool(given) and _BLANKS.sub("", given) == _BLANKS.sub("", stored)
 
 
-def find_member(id_number: str, name: str) -> int | None:
-    """The member's row id when the ID number and the name belong together."""
-    found = Member.objects.by_id_number(normalize(id_number)).values_list("pk", "name").first()
-    if found is None or not same_name(name, found[1]):
+def find_member(id_number: str, name: str) -> list[tuple[Any, ...]] | None:
+    """When the ID number and the name belong together, the member's rows of
+    `_member_and_lines_sql`: his id and name, then one of his contract lines shown per row."""
+    with connection.cursor() as cursor:
+        cursor.execute(_member_and_lines_sql(), [*SHOWN, id_hash(normalize(id_number))])
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    if not rows or not same_name(name, rows[0][1]):
         return None
-    return int(found[0])
+    return rows
 
 
 def lookup(id_number: str, name: str) -> Answer:
     today = clock.today()
     answer = Answer(mask_id(normalize(id_number)), today)
-    with connection.cursor() as cursor:
-        cursor.execute(_member_and_lines_sql(), [*SHOWN, id_hash(normalize(id_number))])
-        rows = cursor.fetchall()
-    if not rows or not same_name(name, rows[0][1]):
+    rows = find_member(id_number, name)
+    if rows is None:
         return answer
     answer.contracts = _contracts([row[2:] for row in rows if row[2] is not None], today)
     answer.claims = [_claim(c) for c in _claims(rows[0][0]).order_by("-submitted_at")]
@@ -110,10 +111,10 @@ def lookup(id_number: str, name: str) -> Answer:
 
 def claim_progress(id_number: str, name: str, claim_no: str) -> ClaimView | None:
     """One claim of the same person by its number; None for a claim of anyone else."""
-    member = find_member(id_number, name)
-    if member is None:
+    rows = find_member(id_number, name)
+    if rows is None:
         return None
-    claim = _claims(member).filter(number=claim_no.strip()).first()
+    claim = _claims(rows[0][0]).filter(number=claim_no.strip()).first()
     return _claim(claim) if claim is not None else None
 
 

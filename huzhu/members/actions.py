@@ -32,7 +32,7 @@ from huzhu.members.models import (
 )
 from huzhu.members.spreadsheet import RosterFileError, Table, annotated_workbook, read_table
 from huzhu.organizations.models import Unit
-from huzhu.rules.dates import add_years, contract_end
+from huzhu.rules.dates import EARLIEST, add_years, contract_end
 from huzhu.rules.identity import mask_card
 from huzhu.rules.roster import (
     HEADER,
@@ -127,9 +127,6 @@ def check_roster(data: bytes, *, effective: date | None = None, annotate: bool =
             table, columns, [*report.errors, *report.warnings], HEADER
         )
     return report, rows, table
-
-
-EARLIEST = date(1900, 1, 1)
 
 
 def _file_problems(row: RosterRow, table: Table, columns: dict[str, int]) -> None:

@@ -2,6 +2,10 @@
 
 from datetime import date, timedelta
 
+# the earliest day any date of the scheme may be: earlier ones are typing errors (a birth in
+# 1899, a claim in year 1)
+EARLIEST = date(1900, 1, 1)
+
 
 def add_years(day: date, years: int) -> date:
     """The same calendar day `years` later; 29 February becomes 28 February (SPEC P-3)."""

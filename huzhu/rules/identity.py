@@ -10,7 +10,7 @@ from functools import lru_cache
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
-from huzhu.rules.dates import age_on
+from huzhu.rules.dates import EARLIEST, age_on
 from huzhu.rules.errors import RuleViolation
 
 _SPACES = re.compile(r"[\s\u3000\-]+")
@@ -180,7 +180,7 @@ def validate_resident_id(text: str, today: date) -> ResidentId:
         raise RuleViolation(
             "id_birth_date", f"身份证号码中的出生日期 {number[6:14]} 不存在", "id_number"
         ) from exc
-    if birth > today or birth.year < 1900:
+    if birth > today or birth < EARLIEST:
         raise RuleViolation("id_birth_date", f"身份证号码中的出生日期 {birth} 不合理", "id_number")
     if id_check_char(number[:17]) != number[17]:
         raise RuleViolation("id_checksum", "身份证号码校验位不正确，请核对", "id_number")
