@@ -167,6 +167,7 @@ def record_result(
             limit = Payment._meta.get_field("bank_ref").max_length or 0
             if len(bank_ref) > limit:  # PostgreSQL would refuse it with a server error
                 raise PaymentError(f"银行流水号不能超过{limit}个字符")
+            _check_paid_on(paid_on, locked.claim)
             locked.status, locked.bank_ref, locked.paid_on = PaymentStatus.PAID, bank_ref, paid_on
             locked.save(update_fields=["status", "bank_ref", "paid_on"])
             claims.mark_paid(locked.claim, actor=actor)
@@ -183,6 +184,18 @@ def record_result(
             after={"status": locked.status, "bank_ref": bank_ref, "reason": reason},
         )
     return locked
+
+
+def _check_paid_on(paid_on: date, claim: Claim) -> None:
+    """A bank confirms money that has left: not on a day still to come (China's date), nor
+    before the claim was approved (C-5 timeliness and the figures per year read this date)."""
+    today = clock.today()
+    if paid_on > today:
+        raise PaymentError(f"到账日期 {paid_on} 晚于今天（{today}），请核对银行回盘")
+    if claim.approved_on is not None and paid_on < claim.approved_on:
+        raise PaymentError(
+            f"到账日期 {paid_on} 早于该申请的审批日期 {claim.approved_on}，请核对银行回盘"
+        )
 
 
 def reissue(claim: Claim, *, actor: Any) -> PaymentBatch:

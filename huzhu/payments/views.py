@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import user_of
 from huzhu.claims.models import Claim, ClaimStatus
+from huzhu.core import clock
 from huzhu.core.access import staff_duty
 from huzhu.core.downloads import xlsx_response
 from huzhu.payments import actions
@@ -52,6 +53,7 @@ def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
         "payments": payments,
         "is_cashier": user.has_duty("cashier"),
         "can_approve": user.has_duty("approver") and batch.approved_by_id is None,
+        "today": clock.today(),
     }
     return render(request, "payments/batch_detail.html", context)
 

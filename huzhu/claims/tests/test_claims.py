@@ -28,13 +28,14 @@ def through_review(claim, people, *, accept=True, **override):
     return actions.review_claim(claim, actor=people.reviewer, accept=accept, **override)
 
 
-def settle(claim, people, paid_on):
+def settle(claim, people, settings, paid_on):
     """approve → batch → the bank confirms → archive; returns the payment."""
     from huzhu.payments import actions as payments
 
     actions.approve_claim(claim, actor=people.approver)
     batch = payments.create_batch([Claim.objects.get(pk=claim.pk)], actor=people.cashier)
     payment = batch.payments.get()
+    on(settings, paid_on.isoformat())  # the bank confirms on that day
     payments.record_result(payment, actor=people.cashier, paid=True, bank_ref="R1", paid_on=paid_on)
     assert actions.archive_claim(claim, actor=people.registrar).status == ClaimStatus.ARCHIVED
     return payment
@@ -102,7 +103,7 @@ def test_seed_case_3_death_by_illness_pays_the_trustee(tree, people, settings):
     assert "授权委托书" in [d.label for d in claim.documents.all()]
     assert claim.trustee_card == "6222020200112233445"
     assert through_review(claim, people).proposed_amount == Decimal("3000.00")
-    payment = settle(claim, people, date(2023, 11, 6))
+    payment = settle(claim, people, settings, date(2023, 11, 6))
     assert (payment.payee_name, payment.card) == ("李娜", "6222020200112233445")
 
 

@@ -39,7 +39,7 @@ def file_claim(client, member):
     )
 
 
-def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people, login):
+def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people, login, settings):
     officer = login(people.officer_a)
     response = file_claim(officer, enrolled)
     claim = Claim.objects.get()
@@ -74,6 +74,7 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     login(people.approver).post(f"/payments/batches/{code}/approve/")
     sheet = load_workbook(io.BytesIO(cashier.get(f"/payments/batches/{code}/export.xlsx").content))
     assert sheet.worksheets[0]["E2"].value == claim.number
+    on(settings, "2023-07-20")
     cashier.post(
         f"/payments/batches/{code}/{claim.number}/result/",
         {"result": "paid", "bank_ref": "R1", "paid_on": "2023-07-20"},

@@ -44,11 +44,12 @@ def test_batch_export_is_a_bank_ready_workbook(approved, people):
     assert AuditEntry.objects.filter(action="payments.batch.downloaded").count() == 2
 
 
-def test_paid_result_pays_the_claim_once(approved, people):
+def test_paid_result_pays_the_claim_once(approved, people, settings):
     batch = actions.create_batch([approved], actor=people.cashier)
     payment = batch.payments.get()
     with pytest.raises(actions.PaymentError, match="流水号"):
         actions.record_result(payment, actor=people.cashier, paid=True)
+    on(settings, "2023-07-11")
     actions.record_result(
         payment,
         actor=people.cashier,
@@ -88,7 +89,7 @@ def test_the_database_refuses_a_second_payment_beside_a_paid_one(approved, peopl
     )
 
 
-def test_failed_payment_is_reissued_after_the_card_is_corrected(approved, people):
+def test_failed_payment_is_reissued_after_the_card_is_corrected(approved, people, settings):
     batch = actions.create_batch([approved], actor=people.cashier)
     with pytest.raises(actions.PaymentError, match="重新发放"):
         actions.reissue(approved, actor=people.cashier)
@@ -100,6 +101,7 @@ def test_failed_payment_is_reissued_after_the_card_is_corrected(approved, people
     member.save()
     second = actions.reissue(approved, actor=people.cashier)
     assert second.payments.get().card == "6222020200112233445"
+    on(settings, "2023-07-20")
     actions.record_result(
         second.payments.get(),
         actor=people.cashier,

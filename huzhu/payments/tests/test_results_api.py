@@ -33,7 +33,7 @@ def text(data: bytes) -> str:
 
 def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
     batch = actions.create_batch([approved], actor=people.cashier)
-    data = results_file([[approved.number, "成功", "ICBC001", "2023-07-20", None]])
+    data = results_file([[approved.number, "成功", "ICBC001", str(approved.approved_on), None]])
     assert actions.import_bank_results(batch, data, actor=people.cashier) == 1
     approved.refresh_from_db()
     assert approved.status == ClaimStatus.PAID
@@ -51,6 +51,9 @@ def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
         # "_x0000_" in the sheet's XML is read as a NUL, which PostgreSQL cannot store
         ([["{number}", "失败", "", None, "卡号_x0000_错误"]], "控制字符"),
         ([["{number}", "成功", "R" * 61, "2023-07-20", None]], "不能超过60个字符"),
+        # the fixture's claim is approved on 2023-07-10, which is also today
+        ([["{number}", "成功", "R", "2023-07-11", None]], "晚于今天"),
+        ([["{number}", "成功", "R", "2023-07-09", None]], "早于该申请的审批日期 2023-07-10"),
     ],
 )
 def test_bad_result_files_change_nothing(approved, people, rows, words):  # noqa: F811
@@ -88,7 +91,7 @@ def test_payments_api_for_cashiers_only(approved, people):  # noqa: F811
     payment = created.json()["payments"][0]["id"]
     result = cashier.post(
         f"/api/v1/payments/{payment}/result",
-        {"paid": True, "bank_ref": "R9", "paid_on": "2023-07-21"},
+        {"paid": True, "bank_ref": "R9", "paid_on": str(approved.approved_on)},
         content_type="application/json",
     )
     assert result.json()["status"] == "paid"

@@ -34,6 +34,7 @@ def history(tree, people, settings):
     batch = payments.create_batch([claim], actor=people.cashier)
     batch = payments.approve_batch(batch, actor=people.approver)
     payments.export_batch(batch, actor=people.cashier)
+    on(settings, "2023-06-15")
     payments.record_result(
         batch.payments.get(),
         actor=people.cashier,
