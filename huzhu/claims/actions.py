@@ -4,6 +4,7 @@ one transaction with its audit entry."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -193,19 +194,32 @@ def attach_document(
         stored = uploads.store(claim.number, data)
     except uploads.UploadRefused as exc:
         raise ClaimError([str(exc)]) from exc
-    with transaction.atomic():
-        document = ClaimDocument.objects.select_for_update().get(pk=document_pk)
-        document.file_path, document.content_type = stored.path, stored.content_type
-        document.size, document.sha256 = stored.size, stored.sha256
-        document.original_name, document.uploaded_at = name, clock.now()
-        document.received = True
-        document.save()
-        audit.record(
-            actor,
-            "claims.document.received",
-            claim,
-            after={"item": item, "file": name, "sha256": stored.sha256},
-        )
+    try:
+        with transaction.atomic():
+            # the state again under the claim's lock: a registration may have come in between
+            locked = Claim.objects.select_for_update().only("status").get(pk=claim.pk)
+            if locked.status not in (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED):
+                raise ClaimError(["已登记的申请不能再更换材料"])
+            document = ClaimDocument.objects.select_for_update().get(pk=document_pk)
+            replaced, replaced_sha256 = document.file_path, document.sha256
+            document.file_path, document.content_type = stored.path, stored.content_type
+            document.size, document.sha256 = stored.size, stored.sha256
+            document.original_name, document.uploaded_at = name, clock.now()
+            document.received = True
+            document.save()
+            after = {"item": item, "file": name, "sha256": stored.sha256}
+            audit.record(
+                actor,
+                "claims.document.received",
+                claim,
+                before={"sha256": replaced_sha256} if replaced else None,
+                after=after,
+            )
+            if replaced:  # a file no one can open again is not kept (its hash stays audited)
+                transaction.on_commit(partial(uploads.discard, replaced))
+    except BaseException:
+        uploads.discard(stored.path)  # nothing refers to it
+        raise
     return document
 
 

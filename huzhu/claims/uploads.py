@@ -1,5 +1,6 @@
-"""Claim documents on disk: checked by content (PDF, JPEG, PNG), at most 20 MB, stored outside
-the static root under MEDIA_ROOT/claims/, read back only through an access-checked view."""
+"""Claim documents on disk: checked by content (PDF, JPEG, PNG), at most 20 MB, sealed with the
+field key (copies of ID and bank cards, medical records: brief rule 5), stored outside the static
+root under MEDIA_ROOT/claims/, read back only through an access-checked view."""
 
 import hashlib
 import secrets
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from huzhu.core import crypto
 
 MAX_BYTES = 20 * 1024 * 1024
 SIGNATURES = (
@@ -44,13 +47,28 @@ def store(claim_number: str, data: bytes) -> Stored:
     relative = Path("claims") / claim_number / f"{secrets.token_hex(12)}.{extension}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    target.write_bytes(crypto.seal_file(data))
     return Stored(str(relative), content_type, len(data), hashlib.sha256(data).hexdigest())
 
 
-def read(relative: str) -> bytes:
+def path_of(relative: str) -> Path:
     root = Path(settings.MEDIA_ROOT).resolve()
     path = (root / relative).resolve()
     if root not in path.parents:
         raise UploadRefused("invalid path")
-    return path.read_bytes()
+    return path
+
+
+def read(relative: str) -> bytes:
+    """The document's bytes; UploadRefused when the file is gone, altered or under a key no
+    longer configured."""
+    try:
+        return crypto.open_file(path_of(relative).read_bytes())
+    except (OSError, crypto.FieldKeyError) as exc:
+        raise UploadRefused("材料文件无法读取") from exc
+
+
+def discard(relative: str) -> None:
+    """Delete a document's file (replaced by a new upload, or never committed)."""
+    if relative:
+        path_of(relative).unlink(missing_ok=True)

@@ -143,8 +143,8 @@ def document_file(request: HttpRequest, number: str, item: str) -> HttpResponse:
     document = claim.documents.filter(item=item, received=True).first()
     if document is None:
         raise Http404("没有该材料")
-    data = uploads.read(document.file_path)
     try:  # checked again on the way out: only a real PDF/JPEG/PNG is ever shown inline
+        data = uploads.read(document.file_path)
         content_type, extension = uploads.sniff(data)
     except uploads.UploadRefused as exc:
         raise Http404("该材料文件已损坏") from exc

@@ -12,6 +12,7 @@ from huzhu.claims.actions import ClaimFacts
 from huzhu.claims.models import Claim, ClaimLine, ClaimStatus
 from huzhu.claims.tests.journeys import PDF, PNG, free_contract, on, paid_contract
 from huzhu.claims.workflow import TRANSITIONS, next_actions
+from huzhu.core import crypto
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 
@@ -450,3 +451,57 @@ def test_holidays_seed_copies_the_library_years(db):
     assert HolidayYear.objects.filter(year=2025).exists()
     with pytest.raises(CommandError, match="没有 2031 年"):
         call_command("holidays", "seed", "2031")
+
+
+def test_documents_are_sealed_on_disk_and_a_replaced_file_is_deleted(
+    tree, people, settings, login, django_capture_on_commit_callbacks
+):
+    """Copies of ID and bank cards are personal data at rest (brief rule 5): the file on disk
+    is sealed with the field key; the page shows the upload; a replaced upload's file goes
+    once the replacement is committed; an altered or missing file is a 404, not a 500."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    claim = actions.submit_claim(
+        Member.objects.get(),
+        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
+        actor=people.officer_a,
+    )
+    card_copy = PDF + b"370102197103011234 6222020200112233445"
+    first = actions.attach_document(claim, "member_id", card_copy, "a.pdf", actor=people.officer_a)
+    on_disk = (Path(settings.MEDIA_ROOT) / first.file_path).read_bytes()
+    assert on_disk.startswith(crypto.FILE_MAGIC) and b"370102197103011234" not in on_disk
+    url = f"/claims/{claim.number}/documents/member_id/file"
+    officer = login(people.officer_a)
+    assert officer.get(url).content == card_copy
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = actions.attach_document(claim, "member_id", PNG, "b.png", actor=people.officer_a)
+    assert not (Path(settings.MEDIA_ROOT) / first.file_path).exists()
+    assert officer.get(url).content == PNG
+    entry = AuditEntry.objects.filter(action="claims.document.received").latest("pk")
+    assert entry.before == {"sha256": first.sha256}
+
+    path = Path(settings.MEDIA_ROOT) / second.file_path
+    altered = bytearray(path.read_bytes())
+    altered[-1] ^= 1
+    path.write_bytes(bytes(altered))
+    assert officer.get(url).status_code == 404
+    path.unlink()
+    assert officer.get(url).status_code == 404
+
+
+def test_an_upload_that_arrives_after_registration_is_refused_and_not_kept(tree, people, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    claim = file_with_documents(
+        Member.objects.get(),
+        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
+        people.officer_a,
+    )
+    stale = Claim.objects.get(pk=claim.pk)  # read by the upload before the registration
+    actions.register_claim(claim, actor=people.registrar)
+    folder = Path(settings.MEDIA_ROOT) / "claims" / claim.number
+    files_before = sorted(folder.iterdir())
+    with pytest.raises(actions.ClaimError, match="不能再更换材料"):
+        actions.attach_document(stale, "member_id", PNG, "late.png", actor=people.officer_a)
+    assert sorted(folder.iterdir()) == files_before
