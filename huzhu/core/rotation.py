@@ -1,13 +1,17 @@
-"""Re-encryption of every encrypted field under the current field key (issue 8 §4). Batches of
-rows, each in its own short transaction, so readers never wait long and an interrupted run
-simply continues where it stopped: a row is "done" when its value starts with the current key
-id. Values stay readable throughout (the previous keys still open them) and look-up hashes do
+"""Re-encryption of every encrypted field, and of every sealed file (claim documents, kept
+rosters), under the current field key (issue 8 §4). Batches of rows, each in its own short
+transaction, so readers never wait long and an interrupted run simply continues where it
+stopped: a row is "done" when its value starts with the current key id (a file when its header
+names it). Values stay readable throughout (the previous keys still open them) and look-up hashes do
 not change (they use the hash key, see crypto)."""
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.functions import Cast
 
@@ -55,9 +59,43 @@ def _stale(column: Column, current: str) -> "models.QuerySet[models.Model]":
     )
 
 
+FILES = "files"  # the label of sealed files (claim documents, kept rosters) in the counts
+SEALED_FOLDERS = ("claims", "imports")  # under MEDIA_ROOT
+
+
 def remaining() -> dict[str, int]:
     current = crypto.current_key_id()
-    return {c.label: _stale(c, current).count() for c in encrypted_columns()}
+    counts = {c.label: _stale(c, current).count() for c in encrypted_columns()}
+    return counts | {FILES: sum(1 for _ in _stale_files(current))}
+
+
+def _stale_files(current: str) -> Iterator[Path]:
+    """Files sealed under another key, or written before files were sealed."""
+    head = len(crypto.FILE_MAGIC) + crypto.KEY_ID_BYTES
+    for folder in SEALED_FOLDERS:
+        for path in sorted((Path(settings.MEDIA_ROOT) / folder).rglob("*")):
+            try:
+                with path.open("rb") as handle:
+                    if crypto.file_key_id(handle.read(head)) != current:
+                        yield path
+            except (IsADirectoryError, FileNotFoundError):  # a folder; or taken meanwhile
+                continue
+
+
+def _rotate_files(current: str) -> int:
+    """Re-seal stale files in place (a new file renamed over the old one, so a reader sees
+    either whole); the plain bytes, and so the documents' SHA-256, do not change."""
+    done = 0
+    for path in _stale_files(current):
+        try:
+            data = crypto.open_file(path.read_bytes())
+        except FileNotFoundError:  # replaced or taken meanwhile
+            continue
+        fresh = path.with_name(f"{path.name}.rotating")
+        fresh.write_bytes(crypto.seal_file(data))
+        os.replace(fresh, path)
+        done += 1
+    return done
 
 
 def rotate(batch: int = 500, *, limit: int | None = None) -> Iterator[tuple[str, int]]:
@@ -69,6 +107,7 @@ def rotate(batch: int = 500, *, limit: int | None = None) -> Iterator[tuple[str,
     worker held locked; the column is done when a pass finds nothing."""
     current = crypto.current_key_id()
     batches = 0
+    yield FILES, _rotate_files(current)  # files are few next to rows: in one go, first
     for column in encrypted_columns():
         done, after, in_pass = 0, 0, 0
         while limit is None or batches < limit:

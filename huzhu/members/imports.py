@@ -1,11 +1,18 @@
-"""Uploaded rosters kept between the check and the confirmation (outside the static root)."""
+"""Uploaded rosters kept between the check and the confirmation (outside the static root).
+They hold every worker's ID and card number, so they are sealed with the field key like the
+columns they become (brief rule 5), and a check never confirmed is forgotten after
+KEEP_SECONDS (the unit uploads again)."""
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
 
+from huzhu.core import crypto
 from huzhu.organizations.models import Unit
+
+KEEP_SECONDS = 24 * 3600
 
 
 def _folder() -> Path:
@@ -14,11 +21,26 @@ def _folder() -> Path:
     return folder
 
 
+def forget_stale(now: float | None = None) -> int:
+    """Delete kept files older than KEEP_SECONDS; returns how many."""
+    limit = (time.time() if now is None else now) - KEEP_SECONDS
+    removed = 0
+    for path in _folder().iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # taken or discarded meanwhile
+            continue
+    return removed
+
+
 def keep(unit: Unit, data: bytes, report: bytes | None) -> str:
+    forget_stale()
     token = secrets.token_urlsafe(16)
-    (_folder() / f"{unit.code}-{token}.upload").write_bytes(data)
+    (_folder() / f"{unit.code}-{token}.upload").write_bytes(crypto.seal_file(data))
     if report is not None:
-        (_folder() / f"{unit.code}-{token}.report.xlsx").write_bytes(report)
+        (_folder() / f"{unit.code}-{token}.report.xlsx").write_bytes(crypto.seal_file(report))
     return token
 
 
@@ -27,6 +49,13 @@ def _path(unit: Unit, token: str, suffix: str) -> Path | None:
         return None
     path = _folder() / f"{unit.code}-{token}{suffix}"
     return path if path.exists() else None
+
+
+def _opened(path: Path) -> bytes | None:
+    try:
+        return crypto.open_file(path.read_bytes())
+    except (OSError, crypto.FieldKeyError):  # gone meanwhile, or altered
+        return None
 
 
 def take(unit: Unit, token: str) -> bytes | None:
@@ -41,18 +70,18 @@ def take(unit: Unit, token: str) -> bytes | None:
     except FileNotFoundError:  # another request claimed it between the check and the rename
         return None
     try:
-        return taken.read_bytes()
+        return _opened(taken)
     finally:
         taken.unlink()
 
 
 def report(unit: Unit, token: str) -> bytes | None:
     path = _path(unit, token, ".report.xlsx")
-    return path.read_bytes() if path else None
+    return _opened(path) if path else None
 
 
 def discard(unit: Unit, token: str) -> None:
     for suffix in (".upload", ".report.xlsx"):
         path = _path(unit, token, suffix)
         if path:
-            path.unlink()
+            path.unlink(missing_ok=True)

@@ -2,13 +2,16 @@
 in batches that can stop and resume, while readers keep reading and look-ups keep finding."""
 
 import base64
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from huzhu.claims import uploads
 from huzhu.core import crypto, rotation
 from huzhu.core.models import AuditEntry
+from huzhu.members import imports
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member
 from huzhu.members.tests.rosters import person, xlsx
@@ -106,3 +109,28 @@ def test_batches_walk_forward_and_a_last_pass_takes_rows_left_behind(members, se
     list(walk)
     assert {v.split(":")[0] for v in raw_values()} == {new_id}
     assert Member.objects.get(pk=keys[0]).id_number == members[keys[0]][0]
+
+
+def test_rotation_reseals_documents_and_kept_rosters(members, tree, settings, capsys):
+    """Sealed files follow the key too: after the rotation every file is under the new key,
+    opens to the same bytes, and the old key can go. A file from before files were sealed is
+    sealed by the same run."""
+    unit = tree.unit_a
+    document = uploads.store("JZ2023000001", b"%PDF-1.4 copy of an ID card")
+    token = imports.keep(unit, b"roster bytes", b"report bytes")
+    legacy = Path(settings.MEDIA_ROOT) / "claims" / "JZ2023000001" / "legacy.pdf"
+    legacy.write_bytes(b"%PDF-1.4 written before sealing")
+    settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS = NEW, OLD
+    assert rotation.remaining()[rotation.FILES] == 4
+    call_command("rotate-field-key")
+    assert "files: 已完成 4 个文件" in capsys.readouterr().out
+    assert rotation.remaining()[rotation.FILES] == 0
+    new_id = crypto.key_id_for(NEW)
+    for path in (Path(settings.MEDIA_ROOT) / "claims", Path(settings.MEDIA_ROOT) / "imports"):
+        for file in path.rglob("*.*"):
+            assert crypto.file_key_id(file.read_bytes()) == new_id, file
+    settings.FIELD_KEY_PREVIOUS, settings.HASH_KEY = "", OLD  # the old key is gone
+    assert uploads.read(document.path) == b"%PDF-1.4 copy of an ID card"
+    assert uploads.read("claims/JZ2023000001/legacy.pdf") == b"%PDF-1.4 written before sealing"
+    assert imports.report(unit, token) == b"report bytes"
+    assert imports.take(unit, token) == b"roster bytes"

@@ -2,6 +2,9 @@
 
 import io
 import json
+import os
+import time
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -262,3 +265,34 @@ def test_contract_roster_runs_page_by_page(tree, people, login, settled, monkeyp
     page = client.get(url, {"page": 2})
     assert [line.member.name for line in page.context["page"]] == ["职工3"]
     assert "3 人 / 3 份" in page.content.decode()
+
+
+def test_a_kept_roster_is_sealed_and_forgotten_after_a_day(tree, people, login, settled, settings):
+    """Between the check and the confirmation the uploaded roster (every ID and card number)
+    and its annotated copy wait on disk: sealed with the field key, and deleted after a day
+    when nobody confirms."""
+    from huzhu.members import imports
+
+    bad = xlsx([person(1), person(2, shares=9)])
+    client = login(people.officer_a)
+    checked = client.post(
+        f"/units/{tree.unit_a.code}/roster/check/",
+        {"file": upload(data=bad), "consent": "on"},
+        headers={"HX-Request": "true"},
+    )
+    token = checked.context["token"]
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    kept = sorted(folder.iterdir())
+    assert [p.name.split(".", 1)[1] for p in kept] == ["report.xlsx", "upload"]
+    number = person(1)[1].encode()
+    for path in kept:
+        assert b"PK" not in path.read_bytes()[:40] and number not in path.read_bytes()
+    report = imports.report(tree.unit_a, token)
+    assert report is not None and load_workbook(io.BytesIO(report)).worksheets[0]["A2"].value
+    a_day_ago = time.time() - imports.KEEP_SECONDS - 1
+    for path in kept:
+        os.utime(path, (a_day_ago, a_day_ago))
+    other = imports.keep(tree.unit_a, bad, None)  # the next check clears what is stale
+    assert imports.report(tree.unit_a, token) is None
+    assert imports.take(tree.unit_a, token) is None
+    assert imports.take(tree.unit_a, other) == bad

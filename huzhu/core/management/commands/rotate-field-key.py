@@ -1,5 +1,5 @@
 """`huzhu rotate-field-key [--batch N] [--new-key] [--status]`: re-encrypt every ID and card
-number under the current field key (issue 8 §4; the steps are in README)."""
+number, and every sealed file, under the current field key (issue 8 §4; the steps are in README)."""
 
 from typing import Any
 
@@ -25,7 +25,8 @@ class Command(BaseCommand):
         if options["status"]:
             return
         for column, done in rotation.rotate(options["batch"]):
-            self.stdout.write(f"  {column}: 已完成 {done} 行")
+            unit = "个文件" if column == rotation.FILES else "行"
+            self.stdout.write(f"  {column}: 已完成 {done} {unit}")
         after = rotation.remaining()
         audit.record(
             None,
