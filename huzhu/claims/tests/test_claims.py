@@ -16,6 +16,16 @@ from huzhu.core import crypto
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 
+ACCIDENT = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
+
+
+@pytest.fixture
+def covered(tree, people, settings) -> Member:
+    """Unit A's one member, under a one-share contract since 2022-07-08; today is 2023-07-10."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    return Member.objects.get()
+
 
 def file_with_documents(member, facts, actor):
     claim = actions.submit_claim(member, facts, actor=actor)
@@ -133,11 +143,8 @@ def test_claim_in_the_waiting_period_pays_nothing_and_is_rejected(tree, people, 
     assert ClaimLine.objects.get().reason == "waiting_period"
 
 
-def test_returned_claim_is_corrected_and_resubmitted(tree, people, settings):
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-    claim = actions.submit_claim(Member.objects.get(), facts, actor=people.officer_a)
+def test_returned_claim_is_corrected_and_resubmitted(people, covered):
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
     with pytest.raises(actions.ClaimError, match="缺少必需材料"):
         actions.register_claim(claim, actor=people.registrar)
     with pytest.raises(actions.ClaimError, match="原因"):
@@ -151,11 +158,8 @@ def test_returned_claim_is_corrected_and_resubmitted(tree, people, settings):
     assert (registered.status, registered.event_date) == ("registered", date(2023, 5, 22))
 
 
-def test_four_eyes_and_duties(tree, people, settings):
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-    claim = file_with_documents(Member.objects.get(), facts, people.officer_a)
+def test_four_eyes_and_duties(people, covered):
+    claim = file_with_documents(covered, ACCIDENT, people.officer_a)
     with pytest.raises(PermissionDenied):
         actions.register_claim(claim, actor=people.officer_a)
     actions.register_claim(claim, actor=people.registrar)
@@ -224,19 +228,12 @@ def test_rejected_claims_count_in_history_as_paying_nothing(tree, people, settin
     assert second.amount == Decimal("0.00")
 
 
-def test_a_claim_rejected_though_payable_leaves_the_event_open(tree, people, settings):
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-    first = through_review(
-        file_with_documents(Member.objects.get(), facts, people.officer_a), people
-    )
+def test_a_claim_rejected_though_payable_leaves_the_event_open(people, covered):
+    first = through_review(file_with_documents(covered, ACCIDENT, people.officer_a), people)
     assert first.amount == Decimal("1600.00")
     actions.reject_claim(first, actor=people.approver, reason="材料存疑，待补充后重新申请")
     actions.archive_claim(first, actor=people.registrar)
-    again = through_review(
-        file_with_documents(Member.objects.get(), facts, people.officer_a), people
-    )
+    again = through_review(file_with_documents(covered, ACCIDENT, people.officer_a), people)
     assert again.amount == Decimal("1600.00") and again.decision["denials"] == []
 
 
@@ -253,14 +250,8 @@ def test_time_bar_counts_the_submission_day_in_china(tree, people, settings):
     assert claim.amount == Decimal("0.00")
 
 
-def test_override_needs_amount_and_reason(tree, people, settings):
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    claim = file_with_documents(
-        Member.objects.get(),
-        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
-        people.officer_a,
-    )
+def test_override_needs_amount_and_reason(people, covered):
+    claim = file_with_documents(covered, ACCIDENT, people.officer_a)
     actions.register_claim(claim, actor=people.registrar)
     with pytest.raises(actions.ClaimError, match="书面理由"):
         actions.review_claim(claim, actor=people.reviewer, accept=False, amount=Decimal(800))
@@ -286,26 +277,18 @@ def test_override_needs_amount_and_reason(tree, people, settings):
     assert (reviewed.amount, reviewed.proposed_amount) == (Decimal("800.00"), Decimal("1600.00"))
 
 
-def test_duplicate_event_is_flagged_by_the_engine(tree, people, settings):
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-    first = file_with_documents(Member.objects.get(), facts, people.officer_a)
+def test_duplicate_event_is_flagged_by_the_engine(people, covered):
+    first = file_with_documents(covered, ACCIDENT, people.officer_a)
     through_review(first, people)
     actions.approve_claim(first, actor=people.approver)
-    second = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    second = file_with_documents(covered, ACCIDENT, people.officer_a)
     assert through_review(second, people).decision["denials"][0]["reason"] == "duplicate_event"
 
 
-def test_two_claims_of_one_event_reviewed_side_by_side_are_not_both_approved(
-    tree, people, settings
-):
+def test_two_claims_of_one_event_reviewed_side_by_side_are_not_both_approved(people, covered):
     """C-6: both reviews ran before either approval, so neither saw the other."""
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    facts = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
-    first = file_with_documents(Member.objects.get(), facts, people.officer_a)
-    second = file_with_documents(Member.objects.get(), facts, people.officer_a)
+    first = file_with_documents(covered, ACCIDENT, people.officer_a)
+    second = file_with_documents(covered, ACCIDENT, people.officer_a)
     for claim in (first, second):
         assert through_review(claim, people).amount == Decimal("1600.00")
     actions.approve_claim(first, actor=people.approver)
@@ -315,7 +298,7 @@ def test_two_claims_of_one_event_reviewed_side_by_side_are_not_both_approved(
     assert second.status == ClaimStatus.REVIEWED and second.due_date is None
     # another accident of the same member is a different event
     other = ClaimFacts("accident_hospitalization", date(2023, 6, 2), circumstance="other")
-    third = file_with_documents(Member.objects.get(), other, people.officer_a)
+    third = file_with_documents(covered, other, people.officer_a)
     through_review(third, people)
     assert actions.approve_claim(third, actor=people.approver).status == ClaimStatus.APPROVED
 
@@ -360,14 +343,8 @@ def test_bad_facts_are_refused_and_nothing_is_written(tree, people, settings, fa
     assert not Claim.objects.exists()
 
 
-def test_uploads_are_checked_by_content_and_size(tree, people, settings):
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    claim = actions.submit_claim(
-        Member.objects.get(),
-        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
-        actor=people.officer_a,
-    )
+def test_uploads_are_checked_by_content_and_size(people, settings, covered):
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
     with pytest.raises(actions.ClaimError, match="PDF、JPG、PNG"):
         actions.attach_document(
             claim, "application_form", b"MZ\x90\x00 evil.exe", "表.pdf", actor=people.officer_a
@@ -454,18 +431,12 @@ def test_holidays_seed_copies_the_library_years(db):
 
 
 def test_documents_are_sealed_on_disk_and_a_replaced_file_is_deleted(
-    tree, people, settings, login, django_capture_on_commit_callbacks
+    people, settings, login, django_capture_on_commit_callbacks, covered
 ):
     """Copies of ID and bank cards are personal data at rest (brief rule 5): the file on disk
     is sealed with the field key; the page shows the upload; a replaced upload's file goes
     once the replacement is committed; an altered or missing file is a 404, not a 500."""
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    claim = actions.submit_claim(
-        Member.objects.get(),
-        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
-        actor=people.officer_a,
-    )
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
     card_copy = PDF + b"370102197103011234 6222020200112233445"
     first = actions.attach_document(claim, "member_id", card_copy, "a.pdf", actor=people.officer_a)
     on_disk = (Path(settings.MEDIA_ROOT) / first.file_path).read_bytes()
@@ -490,14 +461,10 @@ def test_documents_are_sealed_on_disk_and_a_replaced_file_is_deleted(
     assert officer.get(url).status_code == 404
 
 
-def test_an_upload_that_arrives_after_registration_is_refused_and_not_kept(tree, people, settings):
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    on(settings, "2023-07-10")
-    claim = file_with_documents(
-        Member.objects.get(),
-        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
-        people.officer_a,
-    )
+def test_an_upload_that_arrives_after_registration_is_refused_and_not_kept(
+    people, settings, covered
+):
+    claim = file_with_documents(covered, ACCIDENT, people.officer_a)
     stale = Claim.objects.get(pk=claim.pk)  # read by the upload before the registration
     actions.register_claim(claim, actor=people.registrar)
     folder = Path(settings.MEDIA_ROOT) / "claims" / claim.number
