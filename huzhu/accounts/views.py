@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -58,9 +59,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():  # the new password and its audit entry, or neither
+            form.save()
+            audit.record(user, "accounts.user.password_changed", user)
         update_session_auth_hash(request, user)
-        audit.record(user, "accounts.user.password_changed", user)
         messages.success(request, "密码已修改")
         return redirect("home")
     return render(request, "accounts/password.html", {"form": form})
