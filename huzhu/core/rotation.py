@@ -5,6 +5,7 @@ stopped: a row is "done" when its value starts with the current key id (a file w
 names it). Values stay readable throughout (the previous keys still open them) and look-up hashes do
 not change (they use the hash key, see crypto)."""
 
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from django.db.models.functions import Cast
 from huzhu.core import crypto
 from huzhu.core.bulk import column_of
 from huzhu.core.fields import EncryptedTextField
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def _stale(column: Column, current: str) -> "models.QuerySet[models.Model]":
     )
 
 
+ROTATING = ".rotating"
 FILES = "files"  # the label of sealed files (claim documents, kept rosters) in the counts
 SEALED_FOLDERS = ("claims", "imports")  # under MEDIA_ROOT
 
@@ -74,6 +78,8 @@ def _stale_files(current: str) -> Iterator[Path]:
     head = len(crypto.FILE_MAGIC) + crypto.KEY_ID_BYTES
     for folder in SEALED_FOLDERS:
         for path in sorted((Path(settings.MEDIA_ROOT) / folder).rglob("*")):
+            if path.name.endswith(ROTATING):  # a stopped run's half-written copy
+                continue
             try:
                 with path.open("rb") as handle:
                     if crypto.file_key_id(handle.read(head)) != current:
@@ -85,13 +91,19 @@ def _stale_files(current: str) -> Iterator[Path]:
 def _rotate_files(current: str) -> int:
     """Re-seal stale files in place (a new file renamed over the old one, so a reader sees
     either whole); the plain bytes, and so the documents' SHA-256, do not change."""
+    for folder in SEALED_FOLDERS:  # a stopped run's copies: their originals are still there
+        for leftover in (Path(settings.MEDIA_ROOT) / folder).rglob("*" + ROTATING):
+            leftover.unlink(missing_ok=True)
     done = 0
     for path in _stale_files(current):
         try:
             data = crypto.open_file(path.read_bytes())
         except FileNotFoundError:  # replaced or taken meanwhile
             continue
-        fresh = path.with_name(f"{path.name}.rotating")
+        except crypto.FieldKeyError as exc:  # altered, or under a key no longer configured
+            logger.warning("cannot re-seal %s: %s", path, exc)
+            continue
+        fresh = path.with_name(path.name + ROTATING)
         fresh.write_bytes(crypto.seal_file(data))
         os.replace(fresh, path)
         done += 1

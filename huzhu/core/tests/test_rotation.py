@@ -134,3 +134,20 @@ def test_rotation_reseals_documents_and_kept_rosters(members, tree, settings, ca
     assert uploads.read("claims/JZ2023000001/legacy.pdf") == b"%PDF-1.4 written before sealing"
     assert imports.report(unit, token) == b"report bytes"
     assert imports.take(unit, token) == b"roster bytes"
+
+
+def test_rotation_skips_a_file_it_cannot_open_and_clears_a_stopped_runs_copies(
+    members, settings, caplog, capsys
+):
+    document = uploads.store("JZ2023000002", b"%PDF-1.4 a record")
+    altered = Path(settings.MEDIA_ROOT) / document.path
+    altered.write_bytes(altered.read_bytes()[:-1] + b"?")
+    leftover = altered.with_name(altered.name + rotation.ROTATING)
+    leftover.write_bytes(b"half written")
+    settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS = NEW, OLD
+    assert rotation.remaining()[rotation.FILES] == 1  # the copy is not counted
+    call_command("rotate-field-key")
+    assert "cannot re-seal" in caplog.text and not leftover.exists()
+    assert rotation.remaining()[rotation.FILES] == 1  # still there, still under the old key
+    out = capsys.readouterr().out
+    assert "有 1 个文件无法重新加密" in out and "全部完成" not in out

@@ -35,8 +35,14 @@ class Command(BaseCommand):
             before=before,
             after=after | {"key_id": crypto.current_key_id()},
         )
-        left = sum(after.values())
-        if left:
-            self.stdout.write(f"尚有 {left} 行未完成，请再次运行本命令。")
-        else:
+        files = after.get(rotation.FILES, 0)
+        rows = sum(after.values()) - files
+        if rows:
+            self.stdout.write(f"尚有 {rows} 行未完成，请再次运行本命令。")
+        if files:
+            self.stdout.write(
+                f"有 {files} 个文件无法重新加密（文件已损坏，或其密钥已不在配置中），"
+                "详见日志；在处理之前请保留旧密钥。"
+            )
+        if not rows and not files:
             self.stdout.write("全部完成。确认无误后可从 HUZHU_FIELD_KEY_PREVIOUS 中移除旧密钥。")
