@@ -18,6 +18,13 @@ def get_claim_for(user: User, number: str) -> Claim:
     return claim
 
 
+def can_open_documents(user: User, claim: Claim) -> bool:
+    """The documents themselves (medical records, copies of ID and bank cards: sensitive data,
+    PIPL art. 28) are for those who handle the claim: the unit that filed it and the
+    association's staff. A coordinating union follows the claim's progress without them."""
+    return can_file(user, claim)
+
+
 def can_file(user: User, claim: Claim | None = None) -> bool:
     """Unit officers file for their members (and correct returned claims); staff at the window."""
     if user.role == Role.STAFF:

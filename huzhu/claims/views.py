@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import User, user_of
 from huzhu.claims import actions, pdf, uploads
-from huzhu.claims.access import can_file, get_claim_for
+from huzhu.claims.access import can_file, can_open_documents, get_claim_for
 from huzhu.claims.forms import ClaimForm
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.workflow import TRANSITIONS, next_actions
@@ -103,6 +103,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "documents": claim.documents.order_by("pk"),
         "available": available,
         "can_upload": can_file(user, claim) and claim.status in ("submitted", "returned"),
+        "can_open": can_open_documents(user, claim),
         "timeline": [
             (entry, STEP_LABELS.get(entry.action, entry.action))
             for entry in AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
@@ -139,7 +140,10 @@ def upload_document(request: HttpRequest, number: str, item: str) -> HttpRespons
 
 @authenticated
 def document_file(request: HttpRequest, number: str, item: str) -> HttpResponse:
-    claim = get_claim_for(user_of(request), number)
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    if not can_open_documents(user, claim):
+        raise PermissionDenied("申请材料原件只供提交申请的基层工会和互济会工作人员查看")
     document = claim.documents.filter(item=item, received=True).first()
     if document is None:
         raise Http404("没有该材料")

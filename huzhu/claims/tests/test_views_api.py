@@ -229,3 +229,23 @@ def test_api_claim_with_overlong_text_or_impossible_values_is_refused(
     assert refused.status_code == 409
     assert any(words in d for d in refused.json()["error"]["details"]), refused.json()
     assert not Claim.objects.exists()
+
+
+def test_a_coordinating_union_follows_a_claim_without_its_documents(enrolled, people, login):
+    """Medical records and card copies are for the unit that filed and for the association's
+    staff; the coordinating union sees the claim and its checklist, not the files."""
+    officer = login(people.officer_a)
+    file_claim(officer, enrolled)
+    claim = Claim.objects.get()
+    officer.post(
+        f"/claims/{claim.number}/documents/application_form/",
+        {"file": SimpleUploadedFile("scan.pdf", PDF)},
+    )
+    url = f"/claims/{claim.number}/documents/application_form/file"
+    coordinator = login(people.union_officer)
+    page = coordinator.get(f"/claims/{claim.number}/")
+    assert page.status_code == 200 and "已收到" in page.content.decode()
+    assert url not in page.content.decode()
+    assert coordinator.get(url).status_code == 403
+    assert url in officer.get(f"/claims/{claim.number}/").content.decode()
+    assert login(people.registrar).get(url).content == PDF
