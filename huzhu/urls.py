@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "huzhu.core.views.error_400"
 handler403 = "huzhu.core.views.error_403"
 handler404 = "huzhu.core.views.error_404"
 handler500 = "huzhu.core.views.error_500"

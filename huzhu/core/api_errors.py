@@ -4,7 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -21,6 +21,17 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.details = details
+
+
+def for_api(request: HttpRequest) -> bool:
+    """Whether an answer given outside the API's views (middleware, Django's error handlers)
+    must take the API's shape."""
+    return request.path_info.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str) -> JsonResponse:
+    """The API's error shape, for answers given outside the API's views."""
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
 
 
 def error_response(

@@ -5,8 +5,10 @@ byte); their text fields go through forms, which refuse NUL, and the upload acti
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from huzhu.core.api_errors import for_api, json_error
 
 MESSAGE = "请求中含有不允许的空字符（NUL），请检查输入内容"
 # a NUL as sent: raw, percent-encoded (query strings, form bodies), escaped in JSON
@@ -32,6 +34,6 @@ class RefuseNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not carries_nul(request):
             return self.get_response(request)
-        if request.path_info.startswith("/api/"):
-            return JsonResponse({"error": {"code": "bad_request", "message": MESSAGE}}, status=400)
+        if for_api(request):
+            return json_error(400, "bad_request", MESSAGE)
         return render(request, "400.html", {"reason": MESSAGE}, status=400)

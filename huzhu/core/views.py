@@ -1,5 +1,7 @@
 """Home page per role, the audit log for staff, and the Chinese error pages."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +12,7 @@ from huzhu.claims.engine import holiday_table
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
+from huzhu.core.api_errors import for_api, json_error
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
 from huzhu.rules.workdays import calendar_known
@@ -66,14 +69,35 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Bad requests caught by Django before any view (a body over the size limit, too many
+    fields): the Chinese page, or the API's JSON error under /api/."""
+    status, code, message = 400, "bad_request", "请求的内容无法处理，请检查后重试。"
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        status, code = 413, "too_large"
+        message = f"请求内容过大（文件以外的内容最多 {limit:g} MB），未作任何处理"
+    elif isinstance(exception, TooManyFieldsSent):
+        message = "提交的字段过多，未作任何处理"
+    if for_api(request):
+        return json_error(status, code, message)
+    return render(request, "400.html", {"reason": message}, status=status)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if for_api(request):
+        return json_error(404, "not_found", "没有这个接口（请查看 /api/v1/docs）")
     return render(request, "404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    if for_api(request):
+        return json_error(
+            500, "server_error", "服务器内部错误，您的数据没有被修改；错误已记录，请稍后重试"
+        )
     # No request context: the page must render even when the error came from a middleware.
     return HttpResponse(loader.get_template("500.html").render(), status=500)

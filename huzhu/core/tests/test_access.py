@@ -1,13 +1,18 @@
 """Deny-by-default: every page has an access rule, every API operation authenticates."""
 
+import json
 from collections.abc import Iterator
 
 import pytest
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
 from huzhu import urls as root_urls
+from huzhu.accounts.auth import issue_token
 from huzhu.core.access import EXEMPT_NAMESPACES, public
+from huzhu.lookup.models import Throttle
+from huzhu.organizations.models import Unit
 
 
 def _patterns(resolver: URLResolver, namespaces: tuple[str, ...] = ()) -> Iterator:
@@ -102,3 +107,29 @@ def test_server_error_page_is_chinese_and_reassuring(rf):
     response = error_500(rf.get("/"))
     assert response.status_code == 500
     assert "您的数据没有被修改" in response.content.decode()
+
+
+def test_errors_outside_the_api_views_keep_the_api_shape(people, rf):
+    from huzhu.core.views import error_500
+
+    client = Client(headers={"authorization": f"Bearer {issue_token(people.admin, actor=None)}"})
+    missing = client.get("/api/v1/no-such-operation")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    crashed = error_500(rf.get("/api/v1/units"))
+    assert crashed.status_code == 500
+    assert "没有被修改" in json.loads(crashed.content)["error"]["message"]
+
+
+def test_a_body_over_the_limit_is_refused_in_chinese_and_changes_nothing(people, login, settings):
+    """Django refuses it before any view (RequestDataTooBig): 413 with the limit named, as the
+    API's JSON under /api/ and as the Chinese page elsewhere."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client = Client(headers={"authorization": f"Bearer {issue_token(people.admin, actor=None)}"})
+    body = json.dumps({"name": "单位" * 600, "credit_code": "x"})
+    api = client.post("/api/v1/units", body, content_type="application/json")
+    assert api.status_code == 413 and api.json()["error"]["code"] == "too_large"
+    assert "请求内容过大" in api.json()["error"]["message"]
+    page = login(people.officer_a).post("/lookup/", {"id_number": "1" * 2000, "name": "张三"})
+    assert page.status_code == 413 and "请求内容过大" in page.content.decode()
+    assert not Unit.objects.filter(credit_code="x").exists()
+    assert not Throttle.objects.exists()
