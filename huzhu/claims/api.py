@@ -11,12 +11,13 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from huzhu.accounts.models import user_of
-from huzhu.claims import actions
+from huzhu.claims import actions, uploads
 from huzhu.claims.access import can_file, get_claim_for
 from huzhu.claims.models import Claim
 from huzhu.claims.workflow import TRANSITIONS
 from huzhu.core.api_errors import ApiError
 from huzhu.core.models import AuditEntry
+from huzhu.core.uploaded import read_bounded
 from huzhu.members.access import get_member_for
 
 router = Router(tags=["救助申请"])
@@ -133,7 +134,8 @@ def upload_document(
     if not can_file(user, claim):
         raise PermissionDenied("只有申请单位或互济会工作人员可以上传材料")
     try:
-        actions.attach_document(claim, item, file.read(), file.name or "", actor=user)
+        data = read_bounded(file, uploads.MAX_BYTES)
+        actions.attach_document(claim, item, data, file.name or "", actor=user)
     except actions.ClaimError as exc:
         raise _refused(exc) from exc
     return _out(claim)

@@ -22,6 +22,7 @@ from huzhu.core import clock
 from huzhu.core.access import authenticated, public
 from huzhu.core.downloads import file_response, pdf_response
 from huzhu.core.models import AuditEntry
+from huzhu.core.uploaded import read_bounded
 from huzhu.rules.adjudication import time_bar_deadline
 from huzhu.rules.product import DISEASES
 
@@ -131,7 +132,8 @@ def upload_document(request: HttpRequest, number: str, item: str) -> HttpRespons
         messages.error(request, "请选择文件")
     else:
         try:
-            actions.attach_document(claim, item, upload.read(), upload.name or "", actor=user)
+            data = read_bounded(upload, uploads.MAX_BYTES)
+            actions.attach_document(claim, item, data, upload.name or "", actor=user)
             messages.success(request, "材料已上传")
         except actions.ClaimError as exc:
             messages.error(request, str(exc))

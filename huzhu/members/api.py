@@ -9,6 +9,8 @@ from ninja.files import UploadedFile
 from huzhu.accounts.models import user_of
 from huzhu.contracts.models import ContractLine
 from huzhu.core.api_errors import ApiError
+from huzhu.core.uploaded import read_bounded
+from huzhu.members import spreadsheet
 from huzhu.members.access import get_member_for, require_roster_manager
 from huzhu.members.actions import import_roster
 from huzhu.members.schemas import CoverageOut, ImportOut, MemberOut
@@ -36,7 +38,7 @@ def upload_roster(
         raise ApiError(422, "consent_required", "请确认本单位已取得每位职工的书面单独同意")
     report = import_roster(
         unit,
-        file.read(),
+        read_bounded(file, spreadsheet.MAX_BYTES),
         actor=user,
         effective=effective,
         accept_valid=accept_valid,

@@ -15,7 +15,8 @@ from huzhu.core import clock
 from huzhu.core.access import authenticated, public
 from huzhu.core.downloads import xlsx_response
 from huzhu.core.types import HtmxHttpRequest
-from huzhu.members import actions, imports
+from huzhu.core.uploaded import read_bounded
+from huzhu.members import actions, imports, spreadsheet
 from huzhu.members.access import (
     can_manage_roster,
     can_reveal,
@@ -68,7 +69,7 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
     form = RosterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "members/_check.html", {"unit": unit, "form": form}, status=400)
-    data = form.cleaned_data["file"].read()
+    data = read_bounded(form.cleaned_data["file"], spreadsheet.MAX_BYTES)
     effective: date | None = form.cleaned_data["effective"]
     report, _, _ = actions.check_roster(data, effective=effective)
     token = imports.keep(unit, data, report.annotated)

@@ -12,6 +12,8 @@ from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.core import clock
 from huzhu.core.access import staff_duty
 from huzhu.core.downloads import xlsx_response
+from huzhu.core.uploaded import read_bounded
+from huzhu.members import spreadsheet
 from huzhu.payments import actions
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus, get_batch
 
@@ -128,7 +130,9 @@ def bank_results(request: HttpRequest, code: str) -> HttpResponse:
     try:
         if upload is None:
             raise actions.PaymentError("请选择回盘文件")
-        count = actions.import_bank_results(batch, upload.read(), actor=user_of(request))
+        count = actions.import_bank_results(
+            batch, read_bounded(upload, spreadsheet.MAX_BYTES), actor=user_of(request)
+        )
         messages.success(request, f"已登记 {count} 笔银行结果")
     except actions.PaymentError as exc:
         messages.error(request, f"回盘文件未导入：{exc}")

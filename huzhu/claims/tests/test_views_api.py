@@ -249,3 +249,21 @@ def test_a_coordinating_union_follows_a_claim_without_its_documents(enrolled, pe
     assert coordinator.get(url).status_code == 403
     assert url in officer.get(f"/claims/{claim.number}/").content.decode()
     assert login(people.registrar).get(url).content == PDF
+
+
+def test_an_oversized_upload_is_refused_without_reading_it_whole(enrolled, people, login):
+    """The page reads at most one byte past the 20 MB limit: the usual message, and the
+    server never holds the whole file."""
+    from huzhu.claims.uploads import MAX_BYTES
+    from huzhu.core.uploaded import read_bounded
+
+    officer = login(people.officer_a)
+    file_claim(officer, enrolled)
+    claim = Claim.objects.get()
+    upload = SimpleUploadedFile("scan.pdf", PDF + b"0" * (MAX_BYTES + 5))
+    refused = officer.post(
+        f"/claims/{claim.number}/documents/application_form/", {"file": upload}, follow=True
+    )
+    assert "文件超过 20 MB" in refused.content.decode()
+    assert not claim.documents.filter(received=True).exists()
+    assert len(read_bounded(io.BytesIO(b"0" * 100), 10)) == 11
