@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from huzhu.core.clients import parse_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HUZHU_VAR_DIR", BASE_DIR / "var"))
 
@@ -65,6 +67,8 @@ LOOKUP_LIMITS = {
     "id_number": _limit("id_number", "10/3600"),
     "app": _limit("app", "600/60"),
 }
+# Reverse proxies whose X-Forwarded-For names the client (huzhu/core/clients.py).
+TRUSTED_PROXIES = parse_proxies(os.environ.get("HUZHU_TRUSTED_PROXIES", ""))
 HUZHU_TODAY = os.environ.get("HUZHU_TODAY", "")
 HUZHU_NOW = os.environ.get("HUZHU_NOW", "")
 
@@ -161,6 +165,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("HUZHU_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HUZHU_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "huzhu.core.clients.client_address"  # the look-up limit's address
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures stay in the login history

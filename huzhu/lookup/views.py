@@ -5,13 +5,10 @@ from django.shortcuts import render
 
 from huzhu.claims.checklist import BY_CIRCUMSTANCE, BY_KIND
 from huzhu.core.access import public
+from huzhu.core.clients import client_address
 from huzhu.lookup.limits import Limit
 from huzhu.lookup.service import Refusal, checked_lookup
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
-
-
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @public

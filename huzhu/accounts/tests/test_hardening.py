@@ -38,6 +38,23 @@ def test_five_failures_lock_the_account_with_a_chinese_message(people):
     assert response.status_code == 302
 
 
+def test_behind_a_trusted_proxy_the_lock_out_is_per_forwarded_address(people, settings):
+    """The lock-out's address is the look-up limit's (huzhu.core.clients): a mistyping colleague
+    behind the same proxy does not lock the account for everyone behind that proxy."""
+    from huzhu.core.clients import parse_proxies
+
+    def via_proxy(address, password):
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+        return client.post("/login/", {"username": people.officer_a.username, "password": password})
+
+    settings.TRUSTED_PROXIES = parse_proxies("127.0.0.1")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = via_proxy("198.51.100.1", "wrong-password")
+    assert response.status_code == 429
+    assert via_proxy("198.51.100.2", PASSWORD).status_code == 302
+    assert via_proxy("198.51.100.1", PASSWORD).status_code == 429
+
+
 def test_login_history_shows_own_logins_and_failures_only(people, login):
     password_login(people.officer_a, "wrong-password")
     client = login(people.officer_a)

@@ -5,6 +5,7 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from huzhu.accounts.auth import issue_token
@@ -18,6 +19,7 @@ from huzhu.claims.tests.journeys import (
     reviewed_claim,
 )
 from huzhu.contracts import actions as contracts
+from huzhu.core.clients import client_address, parse_proxies
 from huzhu.lookup.models import Throttle
 from huzhu.members.models import Member
 from huzhu.rules.identity import mask_id
@@ -239,3 +241,29 @@ def test_scheme_page_is_public_and_lists_documents_and_forms(db):
     assert "34 种重大疾病" in html and "授权委托书" in html and "86195716" in html
     assert "/forms/application.pdf" in html
     assert Client().get("/forms/application.pdf").content.startswith(b"%PDF")
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(insured, settings):
+    """Every request arrives from the proxy; its X-Forwarded-For names the client. Without the
+    setting one limit served everybody; a client cannot escape it by claiming an address."""
+    settings.LOOKUP_LIMITS = settings.LOOKUP_LIMITS | {"client": (2, 60)}
+
+    def via_proxy(chain: str) -> int:
+        proxy = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=chain)
+        return page(proxy, insured.id_number, "职工1").status_code
+
+    # the proxy not named: everyone is 127.0.0.1, and the third person is refused
+    assert [via_proxy(f"203.0.113.{i}") for i in range(3)] == [200, 200, 429]
+    settings.TRUSTED_PROXIES = parse_proxies("127.0.0.1, 10.0.0.0/8")
+    assert [via_proxy("198.51.100.1") for _ in range(3)] == [200, 200, 429]
+    assert via_proxy("198.51.100.2") == 200  # another person behind the same proxy
+    # what the client wrote to the left is not believed; a second trusted hop is skipped
+    assert via_proxy("198.51.100.2, 198.51.100.1") == 429
+    assert via_proxy("198.51.100.1, 10.1.1.1") == 429
+    direct = Client(REMOTE_ADDR="192.0.2.9", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert client_address(direct.get("/").wsgi_request) == "192.0.2.9"
+
+
+def test_trusted_proxies_setting_refuses_a_typo():
+    with pytest.raises(ImproperlyConfigured, match="nginx"):
+        parse_proxies("127.0.0.1,nginx")
