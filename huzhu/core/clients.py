@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Warning
 from django.core.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:  # settings import this module: nothing heavier than the settings themselves
@@ -56,3 +57,18 @@ def client_address(request: "HttpRequest") -> str:
             except ValueError:
                 return remote
     return hops[0] if hops else remote  # every hop is a proxy: the farthest one
+
+
+def check_proxies(**_: object) -> list[CheckMessage]:
+    """`huzhu check --deploy`: HUZHU_HTTPS trusts a proxy's X-Forwarded-Proto, so the app runs
+    behind one; without HUZHU_TRUSTED_PROXIES every request would share the proxy's address."""
+    if settings.SECURE_PROXY_SSL_HEADER and not getattr(settings, "TRUSTED_PROXIES", ()):
+        return [
+            Warning(
+                "HUZHU_HTTPS 表示应用在反向代理之后，但没有设置 HUZHU_TRUSTED_PROXIES："
+                "所有请求都会算作代理的地址，查询限流与登录锁定将对所有人共用。",
+                hint="把反向代理的地址写入 HUZHU_TRUSTED_PROXIES（如 127.0.0.1）。",
+                id="huzhu.W001",
+            )
+        ]
+    return []

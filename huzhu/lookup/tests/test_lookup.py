@@ -250,7 +250,7 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(insured,
 
     def via_proxy(chain: str) -> int:
         proxy = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=chain)
-        return page(proxy, insured.id_number, "职工1").status_code
+        return int(page(proxy, insured.id_number, "职工1").status_code)
 
     # the proxy not named: everyone is 127.0.0.1, and the third person is refused
     assert [via_proxy(f"203.0.113.{i}") for i in range(3)] == [200, 200, 429]
