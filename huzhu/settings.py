@@ -142,6 +142,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("HUZHU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'huzhu.sqlite3'}",
         conn_max_age=int(os.environ.get("HUZHU_DB_CONN_MAX_AGE", "60")),
+        # a kept connection is tested before a request uses it, so a database restart costs
+        # no request an error
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -124,3 +124,25 @@ def test_bank_result_import_killed_midway_records_nothing(tree, people, settings
     assert not Payment.objects.exclude(bank_ref="").exists()
     monkeypatch.undo()
     assert payments.import_bank_results(batch, xlsx(rows, header=header), actor=people.cashier) == 2
+
+
+def test_a_dropped_kept_connection_costs_no_request_an_error():
+    """Connections are kept between requests (HUZHU_DB_CONN_MAX_AGE); after a database restart
+    or a cut, the next request gets a new one instead of a server error (health checks). Served
+    by Django's WSGI handler as gunicorn does (the test client skips the connection upkeep)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.client import RequestFactory
+
+    def health() -> str:
+        answer: list[str] = []
+        environ = RequestFactory()._base_environ(PATH_INFO="/api/v1/health", REQUEST_METHOD="GET")
+        WSGIHandler()(environ, lambda status, headers: answer.append(status))
+        return answer[0]
+
+    assert health().startswith("200")
+    assert connection.connection is not None  # kept after the request
+    kill_own_connection()
+    try:
+        assert health().startswith("200")
+    finally:
+        reconnect()
