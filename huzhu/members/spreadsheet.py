@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from huzhu.core import xlsx
 from huzhu.rules.roster import COLUMNS, SPECIAL_GROUPS, CellIssue
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -201,9 +202,7 @@ def template_workbook(notice_version: str) -> bytes:
     ):
         notes.append([line])
     notes.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.save(book)
 
 
 def annotated_workbook(
@@ -224,7 +223,7 @@ def annotated_workbook(
     header = [_text(v) for v in table.header] + [None] * (width - len(table.header))
     reasons = by_row.get(1)
     header.append("；".join(i.message for i in reasons) if reasons else "错误原因")
-    sheet.append([_styled(sheet, value, font=BOLD, alignment=WRAP) for value in header])
+    sheet.append(xlsx.cells(sheet, [_styled(sheet, v, font=BOLD, alignment=WRAP) for v in header]))
     next_row, notes = 2, MAX_NOTES
     for row_no, cells in table.rows:
         for _ in range(row_no - next_row):  # blank rows of the upload stay blank
@@ -235,7 +234,7 @@ def annotated_workbook(
         if found is not None:
             values = _marked(sheet, values, found, width, column_of, notes=notes > 0)
             notes -= len(found)
-        sheet.append(values)
+        sheet.append(xlsx.cells(sheet, values))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,7 +1,6 @@
 """Every write to payments: batches, their export, results from the bank, re-issue (M-1, M-2)."""
 
 import hashlib
-import io
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -14,7 +13,7 @@ from openpyxl.styles import Font
 from huzhu.accounts.models import Duty, User
 from huzhu.claims import actions as claims
 from huzhu.claims.models import Claim, ClaimStatus
-from huzhu.core import audit, clock
+from huzhu.core import audit, clock, xlsx
 from huzhu.members.spreadsheet import RosterFileError, read_table
 from huzhu.payments.models import PURPOSE, Payment, PaymentBatch, PaymentStatus
 from huzhu.rules.money import ZERO, money
@@ -129,9 +128,7 @@ def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFG", (6, 12, 24, 12, 16, 24, 20), strict=True):
         sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    data = buffer.getvalue()
+    data = xlsx.save(book)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         if not batch.file_sha256:

@@ -1,7 +1,5 @@
 """Free-share pages: the live board, a unit's application, units yet to apply (issue 6)."""
 
-import io
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +8,7 @@ from openpyxl import Workbook
 
 from huzhu.accounts.models import Role, user_of
 from huzhu.contracts.access import require_applicant
+from huzhu.core import xlsx
 from huzhu.core.access import authenticated, roles
 from huzhu.core.downloads import xlsx_response
 from huzhu.core.types import HtmxHttpRequest
@@ -81,6 +80,4 @@ def _xlsx(units: object) -> HttpResponse:
                 unit.contact_phone,
             ]
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return xlsx_response(buffer.getvalue(), "尚未申请普惠名额的单位.xlsx")
+    return xlsx_response(xlsx.save(book), "尚未申请普惠名额的单位.xlsx")

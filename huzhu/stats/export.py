@@ -1,6 +1,5 @@
 """The statistics tables as rows, for the page and for xlsx (one sheet per table)."""
 
-import io
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from huzhu.core import xlsx
 from huzhu.stats.figures import Figures, Totals
 
 Table = tuple[str, list[str], list[list[Any]]]  # (title, header, rows)
@@ -102,6 +102,4 @@ def workbook(f: Figures, names: list[str]) -> bytes:
                 if isinstance(cell.value, Decimal):
                     cell.number_format = "#,##0.00"
         sheet.column_dimensions["A"].width = 22
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.save(book)
