@@ -22,7 +22,7 @@ from huzhu.contracts.models import (
 from huzhu.core import audit, clock
 from huzhu.core.bulk import insert_rows
 from huzhu.core.errors import StepRefused
-from huzhu.members.models import Membership
+from huzhu.members.models import Member, Membership
 from huzhu.organizations.models import Unit
 from huzhu.rules.dates import add_years, contract_end
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, Plan
@@ -169,6 +169,9 @@ def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
         locked = _lock(contract)
         if locked.status != ContractStatus.SUBMITTED:
             raise ContractError([f"合同当前状态为“{locked.state_label}”，不能确认会费"])
+        # P-2 across contracts: two contracts of one member confirmed at the same moment would
+        # each see only the other's submission (not binding) and both become active
+        Member.objects.lock(locked.lines.values_list("member_id", flat=True))
         today = clock.today()
         start = intended_start(locked, today)
         problems = check_contract(locked, start, confirming=True)

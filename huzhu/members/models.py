@@ -1,11 +1,13 @@
 """Members (职工会员, SPEC E-4) and their unit memberships with history."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from django.db import models
 
 from huzhu.core import clock, crypto
+from huzhu.core.bulk import keys_in
 from huzhu.core.fields import EncryptedTextField
 from huzhu.organizations.models import Unit, opaque_code
 from huzhu.rules.dates import age_on
@@ -40,6 +42,12 @@ class MemberQuerySet(models.QuerySet["Member"]):
             return self.all()
         units = Unit.objects.for_user(user)
         return self.filter(memberships__unit__in=units).distinct()
+
+    def lock(self, ids: Iterable[int]) -> None:
+        """Hold these members' rows until the transaction ends (in key order, so two holders of
+        overlapping sets cannot deadlock): what decides their shares (P-2) runs one at a time."""
+        keys = sorted(set(ids))
+        list(self.select_for_update().filter(pk__in=keys_in(keys)).order_by("pk").values("pk"))
 
     def by_id_number(self, number: str) -> "MemberQuerySet":
         return self.filter(id_hash=id_hash(number))

@@ -1,5 +1,6 @@
 """Contract numbers stay unique when many confirmations race (PostgreSQL row lock, K-2)."""
 
+import contextlib
 import threading
 
 import pytest
@@ -45,3 +46,53 @@ def test_parallel_confirmations_get_distinct_consecutive_numbers(tree, people, s
         Contract.objects.filter(status=ContractStatus.ACTIVE).values_list("contract_no", flat=True)
     )
     assert numbers == [f"B0125{n:04d}" for n in range(1, 13)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_two_contracts_of_one_member_confirmed_at_once_never_exceed_three_shares(
+    tree, people, settings, monkeypatch
+):
+    """P-2 binds at confirmation. Two submitted contracts holding 2 + 2 shares of one worker
+    (submitted at the same moment, so neither saw the other) are confirmed by two staff at
+    once: each check waits here for the other, and without the member lock both passed."""
+    settings.HUZHU_TODAY = "2025-03-03"
+    first, second = (UnitFactory(union=tree.lixia, member_count=1) for _ in range(2))
+    import_roster(first, xlsx([person(7, shares=2)]), actor=None)
+    one = actions.submit_contract(
+        actions.create_enrolment(first, actions.EnrolmentFacts("personal"), actor=None),
+        actor=None,
+    )
+    import_roster(second, xlsx([person(7, shares=1)]), actor=None)  # he moves to the second
+    other = actions.create_enrolment(second, actions.EnrolmentFacts("personal"), actor=None)
+    # what a submission racing the first one could leave: 2 more shares, submitted
+    other.lines.update(shares=2)
+    Contract.objects.filter(pk=other.pk).update(status=ContractStatus.SUBMITTED, total_shares=2)
+    both_checked = threading.Barrier(2)
+    check = actions.check_contract
+
+    def check_then_wait(*args, **kwargs):
+        problems = check(*args, **kwargs)
+        # the other one may be waiting for the member lock: then nobody comes
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait(timeout=2)
+        return problems
+
+    monkeypatch.setattr(actions, "check_contract", check_then_wait)
+    outcomes: list[str] = []
+
+    def confirm(contract: Contract) -> None:
+        try:
+            actions.confirm_fee(Contract.objects.get(pk=contract.pk), actor=people.registrar)
+            outcomes.append("active")
+        except actions.ContractError as exc:
+            outcomes.append(str(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm, args=(c,)) for c in (one, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[0] == "active" and "超过每人3份上限" in sorted(outcomes)[1]
+    assert Contract.objects.filter(status=ContractStatus.ACTIVE).count() == 1
