@@ -5,6 +5,10 @@ Order of tests (appendix A): the time bar for the whole claim (P-11); then contr
 in order of effective date, then number: not_in_force (P-3) → duplicate_event (C-6) →
 coverage_ended (P-7) → share_cap (P-2) → per group of shares pre_existing (P-8) →
 waiting_period (P-5, P-6) → cap_reached (P-9).
+
+The contracts that can pay are those in force on the event date, however late the claim (P-12);
+free PB shares are ordinary shares here (P-13), and nothing is deducted for other insurance
+(P-14): neither needs a test of its own below.
 """
 
 from collections.abc import Iterable, Sequence
@@ -247,7 +251,7 @@ def decide_benefit(
     for contract in ordered:
         number = contract.contract_no
         past = [h for h in history if h.contract_no == number] if history else []
-        if not in_force(contract.effective, contract.end, claim.event_date):  # P-3
+        if not in_force(contract.effective, contract.end, claim.event_date):  # P-3, P-12
             denials.append(_not_in_force(contract, claim))
             continue
         refusal = _history_refusal(contract, past, claim, claim_key) if past else None
