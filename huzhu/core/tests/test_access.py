@@ -133,3 +133,13 @@ def test_a_body_over_the_limit_is_refused_in_chinese_and_changes_nothing(people,
     assert page.status_code == 413 and "请求内容过大" in page.content.decode()
     assert not Unit.objects.filter(credit_code="x").exists()
     assert not Throttle.objects.exists()
+
+
+def test_pages_with_personal_data_are_not_kept_by_the_browser(people, login):
+    """A service window's shared computer: after signing out, the back button must not show the
+    previous person's roster or look-up answer."""
+    roster = login(people.officer_a).get(f"/units/{people.officer_a.unit.code}/roster/")
+    assert roster.status_code == 200
+    assert "no-store" in roster["Cache-Control"] and "private" in roster["Cache-Control"]
+    answer = Client().post("/lookup/", {"id_number": "110101199003077777", "name": "张三"})
+    assert "no-store" in answer["Cache-Control"]
