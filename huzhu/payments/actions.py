@@ -75,6 +75,8 @@ def approve_batch(batch: PaymentBatch, *, actor: Any) -> PaymentBatch:
     """A second person (an approver, not the cashier who built it) releases the batch."""
     with transaction.atomic():
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.withdrawn_at is not None:
+            raise PaymentError("该批次已撤回")
         if locked.approved_by_id is not None:
             raise PaymentError("该批次已审批")
         if not (isinstance(actor, User) and actor.has_duty(Duty.APPROVER)):
@@ -92,10 +94,50 @@ def approve_batch(batch: PaymentBatch, *, actor: Any) -> PaymentBatch:
     return locked
 
 
+def withdraw_batch(batch: PaymentBatch, *, actor: Any, reason: str) -> PaymentBatch:
+    """Take back a batch whose file has not gone to the bank (wrong claims chosen, or the
+    approver will not release it): its payments end as withdrawn and its claims wait for a new
+    batch. Under the batch's lock, as the export is, so a file can never leave for a withdrawn
+    batch (its claims could then be paid twice)."""
+    if not reason.strip():
+        raise PaymentError("撤回批次须说明原因")
+    if not (
+        isinstance(actor, User) and (actor.has_duty(Duty.CASHIER) or actor.has_duty(Duty.APPROVER))
+    ):
+        raise PermissionDenied("只有互济会出纳或审批人员可以撤回发放批次")
+    with transaction.atomic():
+        locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.withdrawn_at is not None:
+            raise PaymentError("该批次已撤回")
+        if locked.file_sha256:
+            raise PaymentError("银行文件已导出，不能撤回；请按银行回盘登记每笔结果")
+        payments = list(locked.payments.select_for_update().select_related("claim"))
+        if any(p.status != PaymentStatus.PENDING for p in payments):  # pragma: no cover
+            raise PaymentError("该批次已有银行结果，不能撤回")  # results need an exported file
+        locked.payments.update(status=PaymentStatus.WITHDRAWN)
+        locked.withdrawn_by, locked.withdrawn_at = actor, clock.now()
+        locked.withdraw_reason = reason.strip()[:200]
+        locked.save(update_fields=["withdrawn_by", "withdrawn_at", "withdraw_reason"])
+        audit.record(
+            actor,
+            "payments.batch.withdrawn",
+            locked,
+            before={"status": PaymentStatus.PENDING},
+            after={
+                "status": PaymentStatus.WITHDRAWN,
+                "reason": locked.withdraw_reason,
+                "claims": [p.claim.number for p in payments],
+            },
+        )
+    return locked
+
+
 def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
     """The xlsx for ICBC bulk payment (M-1): card numbers as text cells, amounts with two
     decimals, a total row. Only an approved batch is exported; the first export fixes the
-    file's hash; every download is logged."""
+    file's hash; every download is logged. A withdrawn batch has no file."""
+    if batch.withdrawn_at is not None:
+        raise PaymentError("该批次已撤回，不能导出")
     if batch.approved_by_id is None:
         raise PaymentError("批次须先经审批人员审批，才能导出给银行")
     book = Workbook()
@@ -131,10 +173,13 @@ def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
     data = xlsx.save(book)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
-        if not batch.file_sha256:
-            batch.file_sha256 = digest
-            batch.save(update_fields=["file_sha256"])
-        audit.record(actor, "payments.batch.downloaded", batch, after={"sha256": digest})
+        locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.withdrawn_at is not None:  # withdrawn while the file was being built
+            raise PaymentError("该批次已撤回，不能导出")
+        if not locked.file_sha256:
+            locked.file_sha256 = batch.file_sha256 = digest
+            locked.save(update_fields=["file_sha256"])
+        audit.record(actor, "payments.batch.downloaded", locked, after={"sha256": digest})
     return data
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from huzhu.accounts.models import Duty, user_of
@@ -36,10 +36,16 @@ class PaymentOut(Schema):
 class BatchOut(Schema):
     id: str
     approved: bool
+    withdrawn: bool
+    withdraw_reason: str
     count: int
     total: Decimal
     file_sha256: str
     payments: list[PaymentOut]
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(min_length=1, max_length=200, description="撤回原因")
 
 
 class ResultIn(Schema):
@@ -72,6 +78,8 @@ def _batch(batch: PaymentBatch) -> BatchOut:
     return BatchOut(
         id=batch.code,
         approved=batch.approved_by_id is not None,
+        withdrawn=batch.withdrawn_at is not None,
+        withdraw_reason=batch.withdraw_reason,
         count=batch.count,
         total=batch.total,
         file_sha256=batch.file_sha256,
@@ -96,6 +104,19 @@ def approve_batch(request: HttpRequest, id: str) -> BatchOut:
     batch = get_batch(id)
     try:
         return _batch(actions.approve_batch(batch, actor=user_of(request)))
+    except actions.PaymentError as exc:
+        raise ApiError(409, "payment_refused", str(exc)) from exc
+
+
+@router.post(
+    "/payment-batches/{id}/withdraw",
+    response=BatchOut,
+    summary="撤回尚未导出银行文件的发放批次（其中的申请回到待发放）",
+)
+def withdraw_batch(request: HttpRequest, id: str, body: WithdrawIn) -> BatchOut:
+    batch = get_batch(id)
+    try:
+        return _batch(actions.withdraw_batch(batch, actor=user_of(request), reason=body.reason))
     except actions.PaymentError as exc:
         raise ApiError(409, "payment_refused", str(exc)) from exc
 

@@ -36,6 +36,11 @@ class PaymentBatch(models.Model):
     count = models.PositiveIntegerField("笔数", default=0)
     total = models.DecimalField("合计金额", max_digits=14, decimal_places=2, default=Decimal(0))
     file_sha256 = models.CharField("导出文件 SHA-256", max_length=64, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdraw_reason = models.CharField("撤回原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "发放批次"
@@ -49,11 +54,18 @@ class PaymentBatch(models.Model):
     def audit_code(self) -> str:
         return self.code
 
+    @property
+    def withdrawable(self) -> bool:
+        """Before its file went to the bank a batch can be taken back (M-1): its claims wait
+        for a new batch. Once exported, only the bank's results end its payments."""
+        return self.withdrawn_at is None and not self.file_sha256
+
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", "待银行处理"
     PAID = "paid", "已到账"
     FAILED = "failed", "发放失败"
+    WITHDRAWN = "withdrawn", "批次已撤回"
 
 
 class Payment(models.Model):

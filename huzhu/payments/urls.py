@@ -16,4 +16,5 @@ urlpatterns = [
     path("payments/reissue/<str:claim_number>/", views.reissue, name="reissue"),
     path("payments/batches/<str:code>/results/", views.bank_results, name="bank_results"),
     path("payments/batches/<str:code>/approve/", views.batch_approve, name="approve"),
+    path("payments/batches/<str:code>/withdraw/", views.batch_withdraw, name="withdraw"),
 ]

@@ -54,7 +54,9 @@ def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
         "batch": batch,
         "payments": payments,
         "is_cashier": user.has_duty("cashier"),
-        "can_approve": user.has_duty("approver") and batch.approved_by_id is None,
+        "can_approve": user.has_duty("approver")
+        and batch.approved_by_id is None
+        and batch.withdrawn_at is None,
         "today": clock.today(),
     }
     return render(request, "payments/batch_detail.html", context)
@@ -66,6 +68,19 @@ def batch_approve(request: HttpRequest, code: str) -> HttpResponse:
     try:
         actions.approve_batch(get_batch(code), actor=user_of(request))
         messages.success(request, "批次已审批，出纳可以导出银行文件")
+    except actions.PaymentError as exc:
+        messages.error(request, str(exc))
+    return redirect("payments:batch", code=code)
+
+
+@staff_duty("cashier", "approver")
+@require_POST
+def batch_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        actions.withdraw_batch(
+            get_batch(code), actor=user_of(request), reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "批次已撤回，其中的申请回到待发放列表")
     except actions.PaymentError as exc:
         messages.error(request, str(exc))
     return redirect("payments:batch", code=code)

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 
@@ -13,7 +14,7 @@ from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 from huzhu.payments import actions
-from huzhu.payments.models import Payment, PaymentStatus
+from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus
 
 
 @pytest.fixture
@@ -133,3 +134,49 @@ def test_batch_approval_is_four_eyes(approved, people):
     with pytest.raises(actions.PaymentError, match="已审批"):
         actions.approve_batch(batch, actor=people.approver)
     assert AuditEntry.objects.filter(action="payments.batch.approved").count() == 1
+
+
+def test_a_batch_not_yet_exported_can_be_withdrawn_and_its_claims_batched_again(
+    approved, people, login
+):
+    batch = actions.create_batch([approved], actor=people.cashier)
+    with pytest.raises(actions.PaymentError, match="原因"):
+        actions.withdraw_batch(batch, actor=people.cashier, reason=" ")
+    with pytest.raises(PermissionDenied):
+        actions.withdraw_batch(batch, actor=people.registrar, reason="选错了")
+    stale = PaymentBatch.objects.get(pk=batch.pk)  # read before the withdrawal
+    cashier = login(people.cashier)
+    page = cashier.post(
+        f"/payments/batches/{batch.code}/withdraw/", {"reason": "选错了申请"}, follow=True
+    )
+    assert "批次已撤回" in page.content.decode()
+    batch.refresh_from_db()
+    assert batch.withdraw_reason == "选错了申请" and batch.withdrawn_by == people.cashier
+    assert batch.payments.get().status == PaymentStatus.WITHDRAWN
+    assert AuditEntry.objects.filter(action="payments.batch.withdrawn").count() == 1
+    assert approved.number in cashier.get("/payments/").content.decode()  # waiting again
+    for step in (
+        lambda: actions.approve_batch(batch, actor=people.approver),
+        lambda: actions.withdraw_batch(batch, actor=people.cashier, reason="again"),
+    ):
+        with pytest.raises(actions.PaymentError, match="已撤回"):
+            step()
+    # an export begun before the withdrawal is refused under the batch's lock
+    stale.approved_by = people.approver
+    with pytest.raises(actions.PaymentError, match="已撤回"):
+        actions.export_batch(stale, actor=people.cashier)
+    again = actions.create_batch([approved], actor=people.cashier)
+    assert again.payments.get().status == PaymentStatus.PENDING
+
+
+def test_an_exported_batch_cannot_be_withdrawn(approved, people):
+    batch = actions.approve_batch(
+        actions.create_batch([approved], actor=people.cashier), actor=people.approver
+    )
+    assert batch.withdrawable
+    actions.export_batch(batch, actor=people.cashier)
+    batch.refresh_from_db()
+    assert not batch.withdrawable
+    with pytest.raises(actions.PaymentError, match="已导出"):
+        actions.withdraw_batch(batch, actor=people.approver, reason="太晚了")
+    assert batch.payments.get().status == PaymentStatus.PENDING

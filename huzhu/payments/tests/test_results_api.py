@@ -155,3 +155,21 @@ def test_a_time_barred_claim_is_shown_and_refused(tree, people, settings, login)
         claims.reject_claim(claim, actor=people.approver, reason="超过救助时效").status
         == "rejected"
     )
+
+
+def test_withdrawing_a_batch_over_the_api(approved, people):  # noqa: F811
+    cashier = Client(headers={"Authorization": f"Bearer {issue_token(people.cashier, actor=None)}"})
+    created = cashier.post(
+        "/api/v1/payment-batches", {"claims": [approved.number]}, content_type="application/json"
+    )
+    url = f"/api/v1/payment-batches/{created.json()['id']}/withdraw"
+    officer = Client(
+        headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"}
+    )
+    assert officer.post(url, {"reason": "x"}, content_type="application/json").status_code == 403
+    assert cashier.post(url, {"reason": ""}, content_type="application/json").status_code == 422
+    done = cashier.post(url, {"reason": "选错了申请"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["withdrawn"] is True
+    assert done.json()["payments"][0]["status"] == "withdrawn"
+    again = cashier.post(url, {"reason": "再撤一次"}, content_type="application/json")
+    assert again.status_code == 409 and "已撤回" in again.json()["error"]["message"]
