@@ -14,8 +14,11 @@ from huzhu.accounts.models import Duty, User
 from huzhu.claims import actions as claims
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.core import audit, clock, xlsx
+from huzhu.members.models import Member, card_hash
 from huzhu.members.spreadsheet import RosterFileError, read_table
 from huzhu.payments.models import PURPOSE, Payment, PaymentBatch, PaymentStatus
+from huzhu.rules.errors import RuleViolation
+from huzhu.rules.identity import mask_card, validate_bank_card
 from huzhu.rules.money import ZERO, money
 
 
@@ -240,12 +243,46 @@ def _check_paid_on(paid_on: date, claim: Claim) -> None:
         )
 
 
-def reissue(claim: Claim, *, actor: Any) -> PaymentBatch:
-    """After a failure and the card's correction: a new payment in a new batch (approved again
-    before export), never a second paid one (the database refuses that)."""
+def reissue(claim: Claim, *, actor: Any, card: str = "") -> PaymentBatch:
+    """After a failure: a new payment in a new batch (approved again before export), never a
+    second paid one (the database refuses that). `card`, when given, is the payee's corrected
+    card (M-2), written in the same transaction as the new payment: the member's, or for a death
+    the trustee's, which no other step can correct."""
     if not Payment.objects.filter(claim=claim, status=PaymentStatus.FAILED).exists():
         raise PaymentError("只有发放失败的申请可以重新发放")
-    return create_batch([claim], actor=actor)
+    corrected = None
+    if card.strip():
+        try:
+            corrected = validate_bank_card(card).number
+        except RuleViolation as exc:
+            raise PaymentError(exc.message) from exc
+    with transaction.atomic():
+        if corrected is not None:
+            _correct_card(claim, corrected, actor)
+        return create_batch([claim], actor=actor)
+
+
+def _correct_card(claim: Claim, number: str, actor: Any) -> None:
+    """The payee's card, corrected before a re-issue; audited with masked numbers."""
+    target: Claim | Member
+    if claim.is_death:
+        target = Claim.objects.select_for_update().get(pk=claim.pk)
+        old = target.trustee_card
+        target.trustee_card = number
+        target.save(update_fields=["trustee_card"])
+    else:
+        target = Member.objects.select_for_update().get(pk=claim.member_id)
+        old = target.bank_card
+        target.bank_card, target.bank_card_hash = number, card_hash(number)
+        target.updated_at = clock.now()
+        target.save(update_fields=["bank_card", "bank_card_hash", "updated_at"])
+    audit.record(
+        actor,
+        "payments.payee_card.corrected",
+        target,
+        before={"bank_card": mask_card(str(old))},
+        after={"bank_card": mask_card(number), "claim": claim.number},
+    )
 
 
 RESULT_HEADERS = {

@@ -48,6 +48,10 @@ class WithdrawIn(Schema):
     reason: str = Field(min_length=1, max_length=200, description="撤回原因")
 
 
+class ReissueIn(Schema):
+    card: str = Field("", max_length=40, description="更正后的收款卡号（受托人或职工）；不变则留空")
+
+
 class ResultIn(Schema):
     paid: bool
     bank_ref: str = ""
@@ -151,3 +155,20 @@ def record_result(request: HttpRequest, id: str, body: ResultIn) -> PaymentOut:
         )
     except actions.PaymentError as exc:
         raise ApiError(409, "payment_refused", str(exc)) from exc
+
+
+@router.post(
+    "/payments/{id}/reissue",
+    response={201: BatchOut},
+    summary="发放失败的一笔：更正收款卡号（可选）并生成新的发放批次（须再经审批）",
+)
+def reissue(request: HttpRequest, id: str, body: ReissueIn) -> Status[BatchOut]:
+    _cashier(request)
+    payment = Payment.objects.select_related("claim").filter(code=id).first()
+    if payment is None:
+        raise ApiError(404, "not_found", "没有该笔发放")
+    try:
+        batch = actions.reissue(payment.claim, actor=user_of(request), card=body.card)
+    except actions.PaymentError as exc:
+        raise ApiError(409, "payment_refused", str(exc)) from exc
+    return Status(201, _batch(batch))

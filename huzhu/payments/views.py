@@ -129,7 +129,7 @@ def reissue(request: HttpRequest, claim_number: str) -> HttpResponse:
     if claim is None:
         raise Http404("没有该申请")
     try:
-        batch = actions.reissue(claim, actor=user_of(request))
+        batch = actions.reissue(claim, actor=user_of(request), card=request.POST.get("card", ""))
     except actions.PaymentError as exc:
         messages.error(request, str(exc))
         return redirect("payments:list")

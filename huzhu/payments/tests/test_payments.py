@@ -7,12 +7,16 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.test import Client
 from openpyxl import load_workbook
 
+from huzhu.accounts.auth import issue_token
+from huzhu.claims.actions import ClaimFacts
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.core.models import AuditEntry
-from huzhu.members.models import Member
+from huzhu.members.models import Member, card_hash
+from huzhu.members.tests.rosters import resident_id
 from huzhu.payments import actions
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus
 
@@ -120,8 +124,6 @@ def test_a_claim_in_flight_cannot_be_batched_twice(approved, people):
 
 
 def test_batch_approval_is_four_eyes(approved, people):
-    from django.core.exceptions import PermissionDenied
-
     batch = actions.create_batch([approved], actor=people.cashier)
     with pytest.raises(PermissionDenied):
         actions.approve_batch(batch, actor=people.cashier)
@@ -180,3 +182,51 @@ def test_an_exported_batch_cannot_be_withdrawn(approved, people):
     with pytest.raises(actions.PaymentError, match="已导出"):
         actions.withdraw_batch(batch, actor=people.approver, reason="太晚了")
     assert batch.payments.get().status == PaymentStatus.PENDING
+
+
+def _failed(claim, people):
+    batch = actions.create_batch([claim], actor=people.cashier)
+    actions.record_result(
+        batch.payments.get(), actor=people.cashier, paid=False, reason="户名与卡号不符"
+    )
+
+
+def test_a_trustees_card_is_corrected_with_the_reissue(tree, people, settings):
+    """M-2 for a death: the trustee's card lives on the claim and only the re-issue can correct
+    it; the correction and the new payment are one step, audited with masked numbers."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    facts = ClaimFacts(
+        "death_illness",
+        date(2023, 7, 1),
+        trustee_name="李娜",
+        trustee_id_number=resident_id("19720505", serial=222),
+        trustee_card="6222020200112233445",
+        trustee_relation="配偶",
+    )
+    claim = approved_claim(Member.objects.get(), people, facts)
+    _failed(claim, people)
+    with pytest.raises(actions.PaymentError, match="16至19位"):
+        actions.reissue(claim, actor=people.cashier, card="6222 0202")
+    assert Payment.objects.filter(claim=claim).count() == 1  # nothing written
+    batch = actions.reissue(claim, actor=people.cashier, card="6222 0202 0011 2233 447")
+    assert batch.payments.get().card == "6222020200112233447"
+    claim.refresh_from_db()
+    assert claim.trustee_card == "6222020200112233447"
+    entry = AuditEntry.objects.get(action="payments.payee_card.corrected")
+    assert entry.before == {"bank_card": "6222 **** **** 3445"}
+    assert entry.after == {"bank_card": "6222 **** **** 3447", "claim": claim.number}
+
+
+def test_a_members_card_is_corrected_with_the_reissue_over_the_api(approved, people):
+    _failed(approved, people)
+    failed = Payment.objects.get(claim=approved)
+    cashier = Client(headers={"Authorization": f"Bearer {issue_token(people.cashier, actor=None)}"})
+    url = f"/api/v1/payments/{failed.code}/reissue"
+    answer = cashier.post(url, {"card": "6222020200112233447"}, content_type="application/json")
+    assert answer.status_code == 201 and answer.json()["payments"][0]["status"] == "pending"
+    member = Member.objects.get()
+    assert member.bank_card == "6222020200112233447"
+    assert Member.objects.filter(bank_card_hash=card_hash("6222020200112233447")).exists()
+    again = cashier.post(url, {"card": ""}, content_type="application/json")
+    assert again.status_code == 409  # one payment in flight already
