@@ -64,3 +64,22 @@ def approved_claim(member: Member, people, facts=None):
     from huzhu.claims import actions as claims
 
     return claims.approve_claim(reviewed_claim(member, people, facts), actor=people.approver)
+
+
+TRUSTEE_CARD = "6222020200112233445"
+
+
+def death_facts(kind: str, day: date, **more: object):
+    """A death (`kind` death_illness or death_accident) on `day`, the benefit to his spouse
+    李娜 as trustee (C-2), paid to TRUSTEE_CARD."""
+    from huzhu.claims.actions import ClaimFacts
+
+    return ClaimFacts(
+        kind,
+        day,
+        trustee_name="李娜",
+        trustee_id_number=resident_id("19720505", serial=222),
+        trustee_card=TRUSTEE_CARD,
+        trustee_relation="配偶",
+        **more,
+    )

@@ -10,7 +10,14 @@ from django.core.exceptions import PermissionDenied
 from huzhu.claims import actions
 from huzhu.claims.actions import ClaimFacts
 from huzhu.claims.models import Claim, ClaimLine, ClaimStatus
-from huzhu.claims.tests.journeys import PDF, PNG, free_contract, on, paid_contract
+from huzhu.claims.tests.journeys import (
+    PDF,
+    PNG,
+    death_facts,
+    free_contract,
+    on,
+    paid_contract,
+)
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import crypto
 from huzhu.core.models import AuditEntry
@@ -102,26 +109,13 @@ def test_seed_case_2_accident_hospitalisation(tree, people, settings):
 def test_seed_case_3_death_by_illness_pays_the_trustee(tree, people, settings):
     paid_contract(settings, tree.unit_a, people.registrar, "2023-06-20", shares=1)
     on(settings, "2023-10-27")
-    facts = ClaimFacts(
-        "death_illness",
-        date(2023, 9, 8),
-        trustee_name="李娜",
-        trustee_id_number=_trustee_id(),
-        trustee_card="6222020200112233445",
-        trustee_relation="配偶",
-    )
+    facts = death_facts("death_illness", date(2023, 9, 8))
     claim = file_with_documents(Member.objects.get(), facts, people.officer_a)
     assert "授权委托书" in [d.label for d in claim.documents.all()]
     assert claim.trustee_card == "6222020200112233445"
     assert through_review(claim, people).proposed_amount == Decimal("3000.00")
     payment = settle(claim, people, settings, date(2023, 11, 6))
     assert (payment.payee_name, payment.card) == ("李娜", "6222020200112233445")
-
-
-def _trustee_id():
-    from huzhu.members.tests.rosters import resident_id
-
-    return resident_id("19720505", serial=222)
 
 
 def test_claim_in_the_waiting_period_pays_nothing_and_is_rejected(tree, people, settings):
@@ -186,15 +180,7 @@ def test_approval_refuses_a_review_made_stale_by_another_approval(tree, people, 
     disability = ClaimFacts(
         "disability_accident", date(2023, 5, 23), circumstance="other", disability_grade=3
     )
-    death = ClaimFacts(
-        "death_accident",
-        date(2023, 6, 30),
-        circumstance="other",
-        trustee_name="李娜",
-        trustee_id_number=_trustee_id(),
-        trustee_card="6222020200112233445",
-        trustee_relation="配偶",
-    )
+    death = death_facts("death_accident", date(2023, 6, 30), circumstance="other")
     first = through_review(file_with_documents(member, disability, people.officer_a), people)
     second = through_review(file_with_documents(member, death, people.officer_a), people)
     assert (first.amount, second.amount) == (Decimal("2400.00"), Decimal("3000.00"))

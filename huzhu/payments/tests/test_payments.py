@@ -11,12 +11,10 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from huzhu.accounts.auth import issue_token
-from huzhu.claims.actions import ClaimFacts
 from huzhu.claims.models import Claim, ClaimStatus
-from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
+from huzhu.claims.tests.journeys import approved_claim, death_facts, on, paid_contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member, card_hash
-from huzhu.members.tests.rosters import resident_id
 from huzhu.payments import actions
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus
 
@@ -196,15 +194,9 @@ def test_a_trustees_card_is_corrected_with_the_reissue(tree, people, settings):
     it; the correction and the new payment are one step, audited with masked numbers."""
     paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
     on(settings, "2023-07-10")
-    facts = ClaimFacts(
-        "death_illness",
-        date(2023, 7, 1),
-        trustee_name="李娜",
-        trustee_id_number=resident_id("19720505", serial=222),
-        trustee_card="6222020200112233445",
-        trustee_relation="配偶",
+    claim = approved_claim(
+        Member.objects.get(), people, death_facts("death_illness", date(2023, 7, 1))
     )
-    claim = approved_claim(Member.objects.get(), people, facts)
     _failed(claim, people)
     with pytest.raises(actions.PaymentError, match="16至19位"):
         actions.reissue(claim, actor=people.cashier, card="6222 0202")
