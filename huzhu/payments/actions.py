@@ -195,15 +195,19 @@ def record_result(
     paid_on: date | None = None,
     reason: str = "",
 ) -> Payment:
-    """M-2: paid (bank reference and date) — the claim becomes paid — or failed (reason)."""
+    """M-2: paid (bank reference and date) — the claim becomes paid — or failed (reason). Only
+    for a batch whose file went to the bank: the bank pays nothing else, and a result typed for
+    a batch no approver released would make a claim paid past the four eyes (M-1)."""
     with transaction.atomic():
         locked = (
             Payment.objects.select_for_update(of=("self",))
-            .select_related("claim")
+            .select_related("claim", "batch")
             .get(pk=payment.pk)
         )
         if locked.status != PaymentStatus.PENDING:
             raise PaymentError(f"该笔已是“{locked.get_status_display()}”，不能再登记结果")
+        if not locked.batch.file_sha256:
+            raise PaymentError("该批次的银行文件尚未导出（须先经审批），不能登记银行结果")
         before = {"status": locked.status}
         if paid:
             bank_ref = bank_ref.strip()

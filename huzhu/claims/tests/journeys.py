@@ -83,3 +83,14 @@ def death_facts(kind: str, day: date, **more: object):
         trustee_relation="配偶",
         **more,
     )
+
+
+def sent_batch(claims, people):
+    """The claims in a batch that went to the bank: built by the cashier, released by the
+    approver, its file exported (M-1) — the state a bank result is recorded in."""
+    from huzhu.payments import actions as payments
+
+    batch = payments.create_batch(claims, actor=people.cashier)
+    batch = payments.approve_batch(batch, actor=people.approver)
+    payments.export_batch(batch, actor=people.cashier)
+    return batch

@@ -17,6 +17,7 @@ from huzhu.claims.tests.journeys import (
     free_contract,
     on,
     paid_contract,
+    sent_batch,
 )
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import crypto
@@ -51,8 +52,7 @@ def settle(claim, people, settings, paid_on):
     from huzhu.payments import actions as payments
 
     actions.approve_claim(claim, actor=people.approver)
-    batch = payments.create_batch([Claim.objects.get(pk=claim.pk)], actor=people.cashier)
-    payment = batch.payments.get()
+    payment = sent_batch([Claim.objects.get(pk=claim.pk)], people).payments.get()
     on(settings, paid_on.isoformat())  # the bank confirms on that day
     payments.record_result(payment, actor=people.cashier, paid=True, bank_ref="R1", paid_on=paid_on)
     assert actions.archive_claim(claim, actor=people.registrar).status == ClaimStatus.ARCHIVED

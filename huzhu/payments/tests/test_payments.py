@@ -12,7 +12,13 @@ from openpyxl import load_workbook
 
 from huzhu.accounts.auth import issue_token
 from huzhu.claims.models import Claim, ClaimStatus
-from huzhu.claims.tests.journeys import approved_claim, death_facts, on, paid_contract
+from huzhu.claims.tests.journeys import (
+    approved_claim,
+    death_facts,
+    on,
+    paid_contract,
+    sent_batch,
+)
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member, card_hash
 from huzhu.payments import actions
@@ -50,6 +56,9 @@ def test_batch_export_is_a_bank_ready_workbook(approved, people):
 def test_paid_result_pays_the_claim_once(approved, people, settings):
     batch = actions.create_batch([approved], actor=people.cashier)
     payment = batch.payments.get()
+    with pytest.raises(actions.PaymentError, match="尚未导出"):  # no approver released it yet
+        actions.record_result(payment, actor=people.cashier, paid=False, reason="x")
+    actions.export_batch(actions.approve_batch(batch, actor=people.approver), actor=people.cashier)
     with pytest.raises(actions.PaymentError, match="流水号"):
         actions.record_result(payment, actor=people.cashier, paid=True)
     on(settings, "2023-07-11")
@@ -93,7 +102,7 @@ def test_the_database_refuses_a_second_payment_beside_a_paid_one(approved, peopl
 
 
 def test_failed_payment_is_reissued_after_the_card_is_corrected(approved, people, settings):
-    batch = actions.create_batch([approved], actor=people.cashier)
+    batch = sent_batch([approved], people)
     with pytest.raises(actions.PaymentError, match="重新发放"):
         actions.reissue(approved, actor=people.cashier)
     actions.record_result(
@@ -104,6 +113,7 @@ def test_failed_payment_is_reissued_after_the_card_is_corrected(approved, people
     member.save()
     second = actions.reissue(approved, actor=people.cashier)
     assert second.payments.get().card == "6222020200112233445"
+    actions.export_batch(actions.approve_batch(second, actor=people.approver), actor=people.cashier)
     on(settings, "2023-07-20")
     actions.record_result(
         second.payments.get(),
@@ -183,7 +193,7 @@ def test_an_exported_batch_cannot_be_withdrawn(approved, people):
 
 
 def _failed(claim, people):
-    batch = actions.create_batch([claim], actor=people.cashier)
+    batch = sent_batch([claim], people)
     actions.record_result(
         batch.payments.get(), actor=people.cashier, paid=False, reason="户名与卡号不符"
     )

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from huzhu.accounts.auth import issue_token
 from huzhu.claims.models import ClaimStatus
 from huzhu.claims.pdf import application_form, payment_notice, power_of_attorney
+from huzhu.claims.tests.journeys import sent_batch
 from huzhu.payments import actions
 from huzhu.payments.models import PaymentStatus
 from huzhu.payments.tests.test_payments import approved  # noqa: F401 (fixture)
@@ -32,7 +33,7 @@ def text(data: bytes) -> str:
 
 
 def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
-    batch = actions.create_batch([approved], actor=people.cashier)
+    batch = sent_batch([approved], people)
     data = results_file([[approved.number, "成功", "ICBC001", str(approved.approved_on), None]])
     assert actions.import_bank_results(batch, data, actor=people.cashier) == 1
     approved.refresh_from_db()
@@ -57,7 +58,7 @@ def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
     ],
 )
 def test_bad_result_files_change_nothing(approved, people, rows, words):  # noqa: F811
-    batch = actions.create_batch([approved], actor=people.cashier)
+    batch = sent_batch([approved], people)
     rows = [
         [c.format(number=approved.number) if isinstance(c, str) else c for c in r] for r in rows
     ]
