@@ -51,11 +51,15 @@ class Staff:
 
 @contextmanager
 def on(day: date, hour: int | None = None) -> Iterator[None]:
-    """Run the block as if it were `day` (at `hour`:00 China time when given)."""
-    if hour is None:
+    """Run the block as if it were `day` at `hour`:00 China time. Without an hour, a past day
+    gets an office hour of its own (09:00-16:00, the same on every load), so the history does
+    not show work done at whatever time the demo was loaded; today keeps the real time."""
+    if hour is None and day >= clock.today():
         with override_settings(HUZHU_TODAY=day.isoformat(), HUZHU_NOW=""):
             yield
         return
+    if hour is None:
+        hour = 9 + day.toordinal() % 8
     moment = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA).isoformat()
     with override_settings(HUZHU_TODAY="", HUZHU_NOW=moment):
         yield
