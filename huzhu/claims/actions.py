@@ -28,7 +28,7 @@ from huzhu.contracts.models import Contract
 from huzhu.core import audit, clock
 from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
-from huzhu.rules.adjudication import event_key
+from huzhu.rules.adjudication import DenialReason, event_key
 from huzhu.rules.dates import EARLIEST
 from huzhu.rules.identity import validate_bank_card, validate_resident_id
 from huzhu.rules.money import money
@@ -384,7 +384,10 @@ def _record_lines(claim: Claim, *, paying: bool) -> None:
         if x["contract_no"] in contracts
     ]
     if paying and overridden and rows:
-        rows[0].amount = claim.amount or Decimal(0)
+        # the reviewer's amount on the first paying line, or else on the first contract that
+        # was in force on the event day (P-12): later claims read it as paid there (P-7, P-9)
+        chosen = next((r for r in rows if r.reason != DenialReason.NOT_IN_FORCE.value), rows[0])
+        chosen.amount, chosen.reason = claim.amount or Decimal(0), ""
     ClaimLine.objects.bulk_create(rows)
 
 

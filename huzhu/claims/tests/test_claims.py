@@ -458,3 +458,24 @@ def test_an_upload_that_arrives_after_registration_is_refused_and_not_kept(
     with pytest.raises(actions.ClaimError, match="不能再更换材料"):
         actions.attach_document(stale, "member_id", PNG, "late.png", actor=people.officer_a)
     assert sorted(folder.iterdir()) == files_before
+
+
+def test_an_override_that_pays_a_denied_claim_is_recorded_on_a_contract_in_force(
+    tree, people, settings
+):
+    """The engine denies (waiting period) and the reviewer pays 2000 with a reason: the amount is
+    recorded on the contract in force on the event day, not on the first contract listed (an
+    old one that was not in force), so later claims read it where it was paid (P-7, P-12)."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2021-03-01", shares=1)
+    current = paid_contract(settings, tree.unit_a, people.registrar, "2024-05-10", shares=1)
+    on(settings, "2024-06-03")
+    claim = file_with_documents(
+        Member.objects.get(),
+        ClaimFacts("critical_illness", date(2024, 5, 25), disease="CI12"),
+        people.officer_a,
+    )
+    reviewed = through_review(claim, people, accept=False, amount=Decimal("2000"), reason="酌情")
+    assert [d["reason"] for d in reviewed.decision["denials"]] == ["not_in_force", "waiting_period"]
+    actions.approve_claim(reviewed, actor=people.approver)
+    paid = ClaimLine.objects.get(claim=claim, amount__gt=0)
+    assert (paid.contract, paid.amount, paid.reason) == (current, Decimal("2000.00"), "")
