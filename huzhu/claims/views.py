@@ -65,14 +65,17 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not can_file(user):
         raise PermissionDenied("只有基层工会经办人或互济会工作人员可以提交救助申请")
-    search = request.GET.get("q", "")
+    # finding the member posts (an ID number stays out of the URL: history, logs); the
+    # claim itself is the other POST
+    finding = request.method == "POST" and "find" in request.POST
+    search = request.POST.get("q", "") if finding else request.GET.get("q", "")
     form = ClaimForm(
-        request.POST or None,
+        None if finding else request.POST or None,
         user=user,
         search=search,
         initial={"member": request.GET.get("member")},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not finding and form.is_valid():
         try:
             claim = actions.submit_claim(form.cleaned_data["member"], form.facts(), actor=user)
         except actions.ClaimError as exc:

@@ -34,6 +34,12 @@ def card_hash(number: str) -> str:
     return crypto.keyed_hash(number, CARD_PURPOSE)
 
 
+def is_id_search(text: str) -> bool:
+    """Whether a search names a whole ID number. Pages send such a search in a POST body and
+    keep it out of every URL (browser history, server and proxy logs), as the look-up does."""
+    return len(normalize(text)) == 18
+
+
 class MemberQuerySet(models.QuerySet["Member"]):
     def for_user(self, user: "User") -> "MemberQuerySet":
         """Staff: all; coordinating officer: members of units in his subtree; unit officer:
@@ -56,7 +62,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """By the whole ID number (through its keyed hash: numbers are stored encrypted), by
         member code, or by part of the name."""
         key = normalize(text)
-        if len(key) == 18:
+        if is_id_search(key):
             return self.by_id_number(key)
         if not key:
             return self

@@ -24,7 +24,7 @@ from huzhu.members.access import (
     require_roster_manager,
 )
 from huzhu.members.forms import RosterUploadForm
-from huzhu.members.models import NOTICE_VERSION, Member, Membership
+from huzhu.members.models import NOTICE_VERSION, Member, Membership, is_id_search
 from huzhu.members.spreadsheet import template_workbook
 from huzhu.organizations.access import get_unit_for
 
@@ -37,12 +37,14 @@ def roster(request: HtmxHttpRequest, code: str) -> HttpResponse:
     user = user_of(request)
     unit = get_unit_for(user, code)
     rows = Membership.objects.filter(unit=unit, left__isnull=True)
-    query = request.GET.get("q", "")
+    # the search form posts (an ID number stays out of the URL); paging links carry a name
+    query = request.POST.get("q", "") if request.method == "POST" else request.GET.get("q", "")
     found = rows.filter(member__in=Member.objects.search(query)) if query.strip() else rows
     page = Paginator(
         found.select_related("member").order_by("member__name", "pk"), ROSTER_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     context = {
+        "pager_params": {} if is_id_search(query) or not query.strip() else {"q": query},
         "unit": unit,
         "page": page,
         "total": rows.count() if query.strip() else page.paginator.count,

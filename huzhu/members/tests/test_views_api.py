@@ -296,3 +296,22 @@ def test_a_kept_roster_is_sealed_and_forgotten_after_a_day(tree, people, login, 
     assert imports.report(tree.unit_a, token) is None
     assert imports.take(tree.unit_a, token) is None
     assert imports.take(tree.unit_a, other) == bad
+
+
+def test_the_roster_search_keeps_id_numbers_out_of_urls(tree, people, login, settled, monkeypatch):
+    """The page's search form posts: an ID number typed into it reaches no URL (browser history,
+    server and proxy logs). A name search still pages with the name in its links."""
+    from huzhu.members import views
+
+    monkeypatch.setattr(views, "ROSTER_PAGE_SIZE", 2)
+    import_roster(tree.unit_a, xlsx([person(i) for i in range(1, 6)]), actor=None)
+    client = login(people.officer_a)
+    url = f"/units/{tree.unit_a.code}/roster/"
+    page = client.get(url).content.decode()
+    assert 'method="post"' in page and "hx-post" in page and "hx-push-url" not in page
+    number = person(4)[1]
+    found = client.post(url, {"q": number}, headers={"HX-Request": "true"})
+    assert [row.member.name for row in found.context["page"]] == ["职工4"]
+    assert number not in found.content.decode()
+    by_name = client.post(url, {"q": "职工"}, headers={"HX-Request": "true"}).content.decode()
+    assert "?q=%E8%81%8C%E5%B7%A5&page=2" in by_name

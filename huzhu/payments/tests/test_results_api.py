@@ -122,8 +122,10 @@ def test_claim_pdfs_have_the_text(approved, people, login):  # noqa: F811
 def test_service_window_finds_a_member_by_id_number_or_name(approved, people, login):  # noqa: F811
     staff = login(people.registrar)
     member = approved.member
-    by_id = staff.get("/claims/new/", {"q": member.id_number.lower()}).context["form"]
-    assert list(by_id.fields["member"].queryset) == [member]
+    assert 'name="find"' in staff.get("/claims/new/").content.decode()  # the search posts
+    found = staff.post("/claims/new/", {"q": member.id_number.lower(), "find": "1"})
+    assert found.status_code == 200 and not found.context["form"].is_bound  # nothing filed
+    assert list(found.context["form"].fields["member"].queryset) == [member]
     by_name = staff.get("/claims/new/", {"q": "职工"}).context["form"]
     assert member in by_name.fields["member"].queryset
     nobody = staff.get("/claims/new/", {"q": "不存在的人"}).context["form"]
