@@ -94,6 +94,23 @@ def test_password_change_checks_the_rules_and_is_audited(people, login):
     assert client.get("/").status_code == 200  # still signed in
 
 
+def test_a_password_change_whose_audit_entry_fails_changes_nothing(people, login, monkeypatch):
+    """Rule 6: the new password and its audit entry are written together, or neither."""
+    from huzhu.core import audit
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    client = login(people.officer_a)
+    client.raise_request_exception = False
+    monkeypatch.setattr(audit, "record", broken)
+    strong = "Tianqiao-2026!"
+    good = {"old_password": PASSWORD, "new_password1": strong, "new_password2": strong}
+    assert client.post("/account/password/", good).status_code == 500
+    people.officer_a.refresh_from_db()
+    assert people.officer_a.check_password(PASSWORD)
+
+
 def test_sessions_end_after_30_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
