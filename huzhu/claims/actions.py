@@ -18,7 +18,6 @@ from huzhu.claims.models import (
     Claim,
     ClaimDocument,
     ClaimLine,
-    ClaimStatus,
     Holiday,
     HolidayYear,
 )
@@ -180,7 +179,7 @@ def attach_document(
     claim: Claim, item: str, data: bytes, name: str, *, actor: Any
 ) -> ClaimDocument:
     """Store an upload for a checklist item and mark it received (C-3)."""
-    if claim.status not in (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED):
+    if not claim.accepts_documents:
         raise ClaimError(["已登记的申请不能再更换材料"])
     # an unknown item is refused before the file is stored (it would be left behind);
     # the item is a multipart field, not checked by a form (PostgreSQL refuses a NUL in it)
@@ -198,7 +197,7 @@ def attach_document(
         with transaction.atomic():
             # the state again under the claim's lock: a registration may have come in between
             locked = Claim.objects.select_for_update().only("status").get(pk=claim.pk)
-            if locked.status not in (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED):
+            if not locked.accepts_documents:
                 raise ClaimError(["已登记的申请不能再更换材料"])
             document = ClaimDocument.objects.select_for_update().get(pk=document_pk)
             replaced, replaced_sha256 = document.file_path, document.sha256
@@ -316,7 +315,7 @@ def approve_claim(claim: Claim, *, actor: Any) -> Claim:
             raise ClaimError(["核定金额为0，请选择“不予救助”"])
         # the member's claims are approved one at a time: the checks below see every approval
         # made before this one, even one made while this claim was waiting
-        Member.objects.select_for_update().filter(pk=locked.member_id).exists()
+        Member.objects.lock([locked.member_id])
         twin = _approved_twin(locked)
         if twin is not None:
             problem = f"同一事件已有已审批的救助申请 {twin.number}，不能重复给付（C-6）"

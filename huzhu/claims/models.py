@@ -135,6 +135,11 @@ class Claim(models.Model):
         return self.number
 
     @property
+    def accepts_documents(self) -> bool:
+        """Uploads are taken until registration checks them (C-3), and again once returned."""
+        return self.status in (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED)
+
+    @property
     def is_death(self) -> bool:
         return self.kind in ("death_illness", "death_accident")
 

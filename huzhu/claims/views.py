@@ -106,7 +106,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "claim": claim,
         "documents": claim.documents.order_by("pk"),
         "available": available,
-        "can_upload": can_file(user, claim) and claim.status in ("submitted", "returned"),
+        "can_upload": can_file(user, claim) and claim.accepts_documents,
         "can_open": can_open_documents(user, claim),
         "timeline": [
             (entry, STEP_LABELS.get(entry.action, entry.action))

@@ -114,9 +114,8 @@ def withdraw_batch(batch: PaymentBatch, *, actor: Any, reason: str) -> PaymentBa
             raise PaymentError("该批次已撤回")
         if locked.file_sha256:
             raise PaymentError("银行文件已导出，不能撤回；请按银行回盘登记每笔结果")
+        # every payment is still pending: bank results need an exported file
         payments = list(locked.payments.select_for_update().select_related("claim"))
-        if any(p.status != PaymentStatus.PENDING for p in payments):  # pragma: no cover
-            raise PaymentError("该批次已有银行结果，不能撤回")  # results need an exported file
         locked.payments.update(status=PaymentStatus.WITHDRAWN)
         locked.withdrawn_by, locked.withdrawn_at = actor, clock.now()
         locked.withdraw_reason = reason.strip()[:200]
@@ -180,7 +179,7 @@ def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
         if locked.withdrawn_at is not None:  # withdrawn while the file was being built
             raise PaymentError("该批次已撤回，不能导出")
         if not locked.file_sha256:
-            locked.file_sha256 = batch.file_sha256 = digest
+            locked.file_sha256 = digest
             locked.save(update_fields=["file_sha256"])
         audit.record(actor, "payments.batch.downloaded", locked, after={"sha256": digest})
     return data
