@@ -59,14 +59,35 @@ def watch_policy(page) -> list[str]:
     return violations
 
 
+# what a page loads besides itself and its htmx/fetch calls (those may answer 4xx on purpose)
+SUBRESOURCES = frozenset({"stylesheet", "script", "image", "font", "media", "other"})
+
+
+def watch_missing(page) -> list[str]:
+    """Style sheets, scripts, images, fonts and the tab icon that failed to load: a template
+    naming a static file that does not exist shows up here (each test asserts there are none)."""
+    missing: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            missing.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.request.resource_type in SUBRESOURCES
+            else None
+        ),
+    )
+    return missing
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
     violations = watch_policy(page)
+    missing = watch_missing(page)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-last.png"), full_page=True)
     context.close()
     assert violations == [], violations
+    assert missing == [], missing

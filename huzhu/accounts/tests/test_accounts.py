@@ -1,4 +1,8 @@
+import re
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
@@ -11,6 +15,14 @@ def test_login_page_is_chinese(client, db):
     body = client.get("/login/").content.decode()
     assert "登录" in body
     assert 'lang="zh-Hans"' in body
+
+
+def test_pages_name_a_tab_icon_that_exists(client, db):
+    """Without one, every browser asks for /favicon.ico, which is a 404 in the log each visit."""
+    body = client.get("/login/").content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', body)
+    assert icon is not None and finders.find(icon.group(1)) is not None
+    assert "<svg" in Path(finders.find(icon.group(1))).read_text()
 
 
 def test_wrong_password_gets_chinese_message(client, people):
