@@ -54,6 +54,21 @@ class PaymentBatch(models.Model):
     def audit_code(self) -> str:
         return self.code
 
+    def stage(self, pending: int, failed: int) -> str:
+        """Where the batch stands, for the cashier's list (M-1, M-2): `pending` and `failed`
+        are its payments still waiting for the bank and those the bank refused."""
+        if self.withdrawn_at is not None:
+            return "已撤回"
+        if self.approved_by_id is None:
+            return "待审批"
+        if not self.file_sha256:
+            return "待导出银行文件"
+        if pending:
+            return f"待登记银行结果（{pending} 笔）"
+        if failed:
+            return f"已办结，{failed} 笔发放失败"
+        return "已办结"
+
     @property
     def withdrawable(self) -> bool:
         """Before its file went to the bank a batch can be taken back (M-1): its claims wait

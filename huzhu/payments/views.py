@@ -3,6 +3,8 @@
 from datetime import date
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,14 +22,26 @@ from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus, get_batc
 
 @staff_duty("cashier")
 def payment_list(request: HttpRequest) -> HttpResponse:
+    failures = Payment.objects.filter(claim=OuterRef("pk"), status=PaymentStatus.FAILED)
     waiting = (
         Claim.objects.filter(status=ClaimStatus.APPROVED)
         .exclude(payments__status=PaymentStatus.PENDING)
         .select_related("member")
+        # a claim back here after the bank refused it: the cashier sees why before batching it
+        .annotate(failed=Subquery(failures.order_by("-pk").values("failure_reason")[:1]))
         .order_by("due_date")
     )
-    context = {"waiting": waiting, "batches": PaymentBatch.objects.all()[:50]}
+    counted = PaymentBatch.objects.annotate(
+        pending=Count("payments", filter=Q(payments__status=PaymentStatus.PENDING)),
+        failed=Count("payments", filter=Q(payments__status=PaymentStatus.FAILED)),
+    ).order_by("-created_at", "-pk")
+    page = Paginator(counted, BATCHES_PAGE_SIZE).get_page(request.GET.get("page"))
+    batches = [(b, b.stage(b.pending, b.failed)) for b in page]
+    context = {"waiting": waiting, "page": page, "batches": batches}
     return render(request, "payments/payment_list.html", context)
+
+
+BATCHES_PAGE_SIZE = 30
 
 
 @staff_duty("cashier")

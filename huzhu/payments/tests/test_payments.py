@@ -1,6 +1,7 @@
 """Payments (M-1, M-2): batches, the bank file, results, re-issue, never paid twice."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member, card_hash
 from huzhu.payments import actions
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus
+from huzhu.payments.views import BATCHES_PAGE_SIZE
 
 
 @pytest.fixture
@@ -232,3 +234,54 @@ def test_a_members_card_is_corrected_with_the_reissue_over_the_api(approved, peo
     assert Member.objects.filter(bank_card_hash=card_hash("6222020200112233447")).exists()
     again = cashier.post(url, {"card": ""}, content_type="application/json")
     assert again.status_code == 409  # one payment in flight already
+
+
+def _stage_of(page: str, code: str) -> str:
+    """The status cell of batch `code` on the cashier's list."""
+    row = re.search(rf">{code}</a></td>(?:<td[^>]*>[^<]*</td>)*?<td>([^<]*)</td></tr>", page)
+    assert row is not None, code
+    return row.group(1)
+
+
+def test_the_batch_list_says_where_each_batch_stands(approved, people, login, settings):
+    """M-1, M-2 on the cashier's list: each batch's stage, and a claim the bank refused shows
+    why when it waits again."""
+    cashier = login(people.cashier)
+    built = actions.create_batch([approved], actor=people.cashier)
+    assert _stage_of(cashier.get("/payments/").content.decode(), built.code) == "待审批"
+    actions.withdraw_batch(built, actor=people.cashier, reason="选错了")
+    sent = sent_batch([approved], people)
+    page = cashier.get("/payments/").content.decode()
+    assert _stage_of(page, built.code) == "已撤回"
+    assert _stage_of(page, sent.code) == "待登记银行结果（1 笔）"
+    actions.record_result(sent.payments.get(), actor=people.cashier, paid=False, reason="卡已销户")
+    page = cashier.get("/payments/").content.decode()
+    assert _stage_of(page, sent.code) == "已办结，1 笔发放失败"
+    assert "上次发放失败：卡已销户" in page  # the claim waits again, with the bank's reason
+    again = actions.reissue(approved, actor=people.cashier)
+    released = actions.approve_batch(again, actor=people.approver)
+    assert _stage_of(cashier.get("/payments/").content.decode(), again.code) == "待导出银行文件"
+    actions.export_batch(released, actor=people.cashier)
+    on(settings, "2023-07-20")
+    actions.record_result(
+        again.payments.get(),
+        actor=people.cashier,
+        paid=True,
+        bank_ref="R3",
+        paid_on=date(2023, 7, 20),
+    )
+    page = cashier.get("/payments/").content.decode()
+    assert _stage_of(page, again.code) == "已办结" and "上次发放失败" not in page
+
+
+def test_the_batch_list_is_paged(approved, people, login):
+    for _ in range(BATCHES_PAGE_SIZE):  # built and withdrawn: each leaves a batch behind
+        batch = actions.create_batch([approved], actor=people.cashier)
+        actions.withdraw_batch(batch, actor=people.cashier, reason="测试")
+    newest = actions.create_batch([approved], actor=people.cashier)
+    cashier = login(people.cashier)
+    first = cashier.get("/payments/").content.decode()
+    assert newest.code in first and "第 1 / 2 页" in first
+    oldest = PaymentBatch.objects.order_by("created_at", "pk").first()
+    assert oldest is not None and oldest.code not in first
+    assert oldest.code in cashier.get("/payments/?page=2").content.decode()
