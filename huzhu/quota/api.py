@@ -50,14 +50,15 @@ def current(request: HttpRequest) -> PeriodOut | None:
     )
     if period is None:
         return None
+    ledger = period.ledger_now()  # before its first application too
     return PeriodOut(
         year=period.programme.year,
         period=period.no,
         opens=period.opens,
         closes=period.closes,
-        effective_quota=period.effective_quota,
-        granted=period.granted,
-        remaining=period.remaining,
+        effective_quota=ledger.effective_quota,
+        granted=ledger.granted,
+        remaining=ledger.remaining,
     )
 
 

@@ -1,6 +1,7 @@
 """The free-share programme (普惠服务, SPEC §5): programme years, their periods with the live
 ledger, and every application with its answer."""
 
+from collections.abc import Iterable
 from datetime import time
 from typing import ClassVar
 
@@ -10,7 +11,7 @@ from django.db import models
 from huzhu.contracts.models import Contract
 from huzhu.core import clock
 from huzhu.organizations.models import Unit, opaque_code
-from huzhu.rules.quota import Period, PeriodLedger
+from huzhu.rules.quota import Period, PeriodLedger, open_ledger
 
 
 class Programme(models.Model):
@@ -87,6 +88,28 @@ class QuotaPeriod(models.Model):
     @property
     def remaining(self) -> int:
         return self.ledger().remaining
+
+    def ledger_now(self) -> PeriodLedger:
+        """The ledger as it stands now, for display (see `ledgers_now`)."""
+        if self.opened:
+            return self.ledger()
+        earlier = self.programme.periods.filter(no__lt=self.no)
+        return ledgers_now([*earlier, self])[self.pk]
+
+
+def ledgers_now(periods: Iterable[QuotaPeriod]) -> dict[int, PeriodLedger]:
+    """Q-5 as it stands, by period key: a period's ledger is written when it takes its first
+    application; until then it is what it would open with now (its base, plus what the previous
+    period left over, minus what that one granted in advance). Without this a period whose
+    predecessor had closed showed only its base quota until someone applied: the board, the API
+    and the statistics told units that far fewer shares were left than the allocator would
+    grant. A period whose predecessor is still open shows what it would receive so far."""
+    ledgers: dict[int, PeriodLedger] = {}
+    previous: PeriodLedger | None = None
+    for period in sorted(periods, key=lambda p: p.no):
+        ledger = period.ledger() if period.opened else open_ledger(period.rule(), previous)
+        ledgers[period.pk] = previous = ledger
+    return ledgers
 
 
 def new_application_code() -> str:

@@ -8,7 +8,13 @@ from huzhu.claims.engine import holiday_table
 from huzhu.core import clock
 from huzhu.organizations.models import Unit, UnitQuerySet
 from huzhu.quota.actions import Eligibility, Standing, eligible_members, standing
-from huzhu.quota.models import ApplicationStatus, FreeShareApplication, Programme, QuotaPeriod
+from huzhu.quota.models import (
+    ApplicationStatus,
+    FreeShareApplication,
+    Programme,
+    QuotaPeriod,
+    ledgers_now,
+)
 from huzhu.rules.quota import REASON_MESSAGES, Application, QuotaReason, admit
 
 
@@ -19,6 +25,7 @@ class Preview:
     eligibility: Eligibility
     reason: QuotaReason | None
     message: str
+    remaining: int = 0  # of the open period, as it stands
 
 
 def current_period() -> QuotaPeriod | None:
@@ -57,10 +64,11 @@ def preview(unit: Unit) -> Preview:
     ).exists()
     request = Application("", unit.code, place.kind, place.current_end, 1, now)
     reason = admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
-    if reason is None and period.remaining <= 0 and period.opened:
+    remaining = period.ledger_now().remaining
+    if reason is None and remaining <= 0:
         reason = QuotaReason.QUOTA_EXHAUSTED
     message = period.rule().message(reason) if reason else "现在可以申请"
-    return Preview(period, place, eligibility, reason, message)
+    return Preview(period, place, eligibility, reason, message, remaining)
 
 
 def board(programme: Programme | None) -> list[dict[str, object]]:
@@ -77,14 +85,18 @@ def board(programme: Programme | None) -> list[dict[str, object]]:
         )
     }
     rows = []
-    for period in programme.periods.order_by("no"):
-        effective = max(period.effective_quota, 0)
+    periods = list(programme.periods.order_by("no"))
+    ledgers = ledgers_now(periods)  # a period not yet opened shows what it would open with
+    for period in periods:
+        ledger = ledgers[period.pk]
+        effective = max(ledger.effective_quota, 0)
         row = counts.get(period.pk, {})
         rows.append(
             {
                 "period": period,
+                "ledger": ledger,
                 "effective": effective,
-                "remaining": period.remaining if period.opened else effective,
+                "remaining": ledger.remaining,
                 "percent": min(100, period.granted * 100 // effective) if effective else 100,
                 "granted_units": row.get("granted_units", 0),
                 "refused_units": row.get("refused_units", 0),

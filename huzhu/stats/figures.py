@@ -29,7 +29,7 @@ from huzhu.contracts.models import Contract, ContractLine, ContractStatus, Fundi
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
 from huzhu.payments.models import Payment, PaymentStatus
-from huzhu.quota.models import FreeShareApplication, Programme
+from huzhu.quota.models import FreeShareApplication, Programme, ledgers_now
 from huzhu.rules.money import money
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
 
@@ -326,8 +326,10 @@ def _quota(units: QuerySet[Unit] | None, year: int | None) -> list[dict[str, Any
         .values_list("period__no", "total")
     )
     rows = []
-    for period in programme.periods.order_by("no"):
-        effective = max(period.effective_quota, 0)
+    periods = list(programme.periods.order_by("no"))
+    ledgers = ledgers_now(periods)  # a period that took no application still had its quota
+    for period in periods:
+        effective = max(ledgers[period.pk].effective_quota, 0)
         in_scope = int(granted.get(period.no) or 0)
         rows.append(
             {

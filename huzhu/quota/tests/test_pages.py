@@ -12,7 +12,9 @@ from huzhu.claims.tests.journeys import on
 from huzhu.members.actions import import_roster
 from huzhu.members.tests.rosters import person, xlsx
 from huzhu.quota.actions import load_programme
+from huzhu.quota.models import QuotaPeriod
 from huzhu.rules.quota import Period
+from huzhu.stats.figures import compute
 
 
 @pytest.fixture
@@ -100,3 +102,44 @@ def test_pending_units_are_scoped_and_exported(tree, people, login, open_window)
     }
     assert names == {"甲二单位", "乙单位"}
     assert login(people.officer_a).get("/quota/pending-units/").status_code == 403
+
+
+def test_a_period_shows_what_it_rolls_over_before_its_first_application(
+    tree, people, login, settings
+):
+    """Q-5: a period's ledger is written when it takes its first application. Before that, the
+    board, the API, the unit's page and the statistics show what it would open with (its base
+    plus what the previous period left), and the allocator then grants exactly that."""
+    load_programme(
+        2025,
+        7_000_000,
+        [
+            Period(
+                1, 3, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31)
+            ),
+            Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30)),
+        ],
+        actor=None,
+    )
+    on(settings, "2025-02-01")
+    for unit, base in ((tree.unit_a, 1), (tree.unit_b, 100)):
+        unit.member_count = 2
+        unit.save()
+        import_roster(unit, xlsx([person(base), person(base + 1)]), actor=None)
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    login(people.officer_a).post(f"/units/{tree.unit_a.code}/free-shares/apply/")  # 2 of 3
+    settings.HUZHU_NOW = "2025-06-03T10:00:00+08:00"  # period 2, nobody has applied yet
+    board = login(people.registrar).get("/quota/", headers={"HX-Request": "true"}).content
+    assert 'data-remaining="2"><strong>6</strong>' in board.decode()  # 5 + 1 left over
+    assert "顺延 1（按目前计算）" in board.decode()
+    api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_b, actor=None)}"})
+    body = api.get("/api/v1/quota/current").json()
+    assert (body["period"], body["effective_quota"], body["remaining"]) == (2, 6, 6)
+    page = login(people.officer_b).get(f"/units/{tree.unit_b.code}/free-shares/").content
+    assert "剩余 6 个名额" in page.decode()
+    quota = {row["period"]: row for row in compute(2025, None, history=False).quota}
+    assert (quota[1]["effective_quota"], quota[2]["effective_quota"]) == (3, 6)
+    login(people.officer_b).post(f"/units/{tree.unit_b.code}/free-shares/apply/")
+    period = QuotaPeriod.objects.get(no=2)
+    assert (period.opened, period.rollover_in, period.effective_quota) == (True, 1, 6)
+    assert api.get("/api/v1/quota/current").json()["remaining"] == 4
