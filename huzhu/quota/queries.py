@@ -15,6 +15,7 @@ from huzhu.quota.models import (
     QuotaPeriod,
     ledgers_now,
 )
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
 from huzhu.rules.quota import REASON_MESSAGES, Application, QuotaReason, admit
 
 
@@ -103,6 +104,28 @@ def board(programme: Programme | None) -> list[dict[str, object]]:
             }
         )
     return rows
+
+
+@dataclass
+class YearSummary:
+    budget_shares: int  # Q-1: the budget in free shares of 20 yuan
+    granted: int
+    returned: int | None  # Q-5: the last period's unused quota, once its window has closed
+
+
+def year_summary(programme: Programme | None) -> YearSummary | None:
+    """The programme year under the board: budget, granted so far and, after the last period,
+    what returns to the budget (Q-1, Q-5)."""
+    periods = list(programme.periods.order_by("no")) if programme is not None else []
+    if programme is None or not periods:
+        return None
+    last = periods[-1]
+    over = clock.today() > last.closes
+    return YearSummary(
+        budget_shares=int(programme.budget // CRITICAL_ILLNESS_PLAN.fee_per_share),
+        granted=sum(p.granted for p in periods),
+        returned=ledgers_now(periods)[last.pk].remaining if over else None,
+    )
 
 
 def not_applied(units: UnitQuerySet, programme: Programme | None) -> UnitQuerySet:

@@ -143,3 +143,9 @@ def test_a_period_shows_what_it_rolls_over_before_its_first_application(
     period = QuotaPeriod.objects.get(no=2)
     assert (period.opened, period.rollover_in, period.effective_quota) == (True, 1, 6)
     assert api.get("/api/v1/quota/current").json()["remaining"] == 4
+    board = login(people.registrar).get("/quota/", headers={"HX-Request": "true"}).content
+    assert "合 350000 份；全年已发放 4 份。" in board.decode()
+    assert "退回年度预算" not in board.decode()  # the last period is still open
+    settings.HUZHU_NOW = "2025-06-23T10:00:00+08:00"
+    board = login(people.registrar).get("/quota/").content.decode()
+    assert "未使用的 4 个名额退回年度预算（Q-5）" in board  # 6 − 2 granted in period 2
