@@ -86,6 +86,7 @@ def board(programme: Programme | None) -> list[dict[str, object]]:
         )
     }
     rows = []
+    today = clock.today()
     periods = list(programme.periods.order_by("no"))
     ledgers = ledgers_now(periods)  # a period not yet opened shows what it would open with
     for period in periods:
@@ -98,6 +99,8 @@ def board(programme: Programme | None) -> list[dict[str, object]]:
                 "ledger": ledger,
                 "effective": effective,
                 "remaining": ledger.remaining,
+                # what a closed period did not grant has rolled over (or returned): not "left"
+                "over": today > period.closes,
                 "percent": min(100, period.granted * 100 // effective) if effective else 100,
                 "granted_units": row.get("granted_units", 0),
                 "refused_units": row.get("refused_units", 0),

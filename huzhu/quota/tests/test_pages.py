@@ -132,6 +132,7 @@ def test_a_period_shows_what_it_rolls_over_before_its_first_application(
     board = login(people.registrar).get("/quota/", headers={"HX-Request": "true"}).content
     assert 'data-remaining="2"><strong>6</strong>' in board.decode()  # 5 + 1 left over
     assert "顺延 1（按目前计算）" in board.decode()
+    assert 'data-remaining="1"><span class="muted">已结束</span>' in board.decode()  # rolled over
     api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_b, actor=None)}"})
     body = api.get("/api/v1/quota/current").json()
     assert (body["period"], body["effective_quota"], body["remaining"]) == (2, 6, 6)
