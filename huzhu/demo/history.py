@@ -25,12 +25,13 @@ from huzhu.contracts.actions import (
     start_renewal,
     submit_contract,
 )
-from huzhu.contracts.models import Contract
+from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import clock, pdf
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member
 from huzhu.organizations.models import Unit
 from huzhu.payments import actions as payments
+from huzhu.payments.models import Payment, PaymentStatus
 from huzhu.quota.actions import apply_for_free_shares
 from huzhu.quota.models import Programme
 from huzhu.rules.identity import id_check_char, luhn_ok
@@ -76,6 +77,8 @@ def load_history(rng: random.Random, units: list[Unit], roster_file: RosterMaker
     _free_shares(units, today)
     approved = _claims(rng, units, today, staff, document)
     _pay(rng, approved, staff)
+    _archive(today, staff)
+    _in_progress(rng, units, today, staff, document)
 
 
 def _enrol_years(
@@ -183,20 +186,7 @@ def _claims(
         event = effective + timedelta(days=rng.randint(40, 330))
         if event >= today - timedelta(days=40) or event > end:
             continue
-        facts_values: dict[str, object] = dict(extra)
-        if kind == "critical_illness":
-            facts_values["first_diagnosed"] = event
-            facts_values["hospital"] = "山东大学齐鲁医院"
-        if kind in ("accident_hospitalization", "disability_accident"):
-            facts_values |= {
-                "hospital": "济南市第四人民医院",
-                "admitted": event,
-                "discharged": event + timedelta(days=9),
-            }
-            facts_values["description"] = "上班途中摔伤，住院治疗"
-        if kind.startswith("death"):
-            facts_values |= _trustee(rng)
-        facts = ClaimFacts(kind, event, **facts_values)  # type: ignore[arg-type]
+        facts = _facts(rng, kind, extra, event)
         filed = event + timedelta(days=rng.randint(10, 30))
         try:
             claim = _process(member, facts, filed, staff, document, rng)
@@ -205,6 +195,23 @@ def _claims(
         if claim is not None and claim.status == ClaimStatus.APPROVED:
             approved.append(claim)
     return approved
+
+
+def _facts(rng: random.Random, kind: str, extra: dict[str, object], event: date) -> ClaimFacts:
+    values: dict[str, object] = dict(extra)
+    if kind == "critical_illness":
+        values["first_diagnosed"] = event
+        values["hospital"] = "山东大学齐鲁医院"
+    if kind in ("accident_hospitalization", "disability_accident"):
+        values |= {
+            "hospital": "济南市第四人民医院",
+            "admitted": event,
+            "discharged": event + timedelta(days=9),
+        }
+        values["description"] = "上班途中摔伤，住院治疗"
+    if kind.startswith("death"):
+        values |= _trustee(rng)
+    return ClaimFacts(kind, event, **values)  # type: ignore[arg-type]
 
 
 def _process(
@@ -269,3 +276,83 @@ def _pay(rng: random.Random, approved: list[Claim], staff: Staff) -> None:
                 bank_ref=f"ICBC{claim.number}",
                 paid_on=paid_on,
             )
+
+
+def _archive(today: date, staff: Staff) -> None:
+    """Claims paid over a month ago have had their file archived (C-4 材料归档) two weeks
+    after the bank confirmed; the recent ones still wait for it."""
+    for payment in Payment.objects.filter(
+        status=PaymentStatus.PAID, paid_on__lte=today - timedelta(days=30)
+    ).select_related("claim"):
+        if payment.paid_on is not None and payment.claim.status == ClaimStatus.PAID:
+            with on(payment.paid_on + timedelta(days=14)):
+                claims.archive_claim(payment.claim, actor=staff.registrar)
+
+
+# (kind, facts, stage, filed days ago): claims of the last weeks at each stage of C-4, so every
+# queue has work. Stage 0: papers still missing; 1: complete, to register; 2: to review; 3: to
+# approve; 4: approved, to pay (the oldest one already past its due date, C-5); 5: paid, its
+# file to archive.
+CURRENT: list[tuple[str, dict[str, object], int, int]] = [
+    ("accident_hospitalization", {"circumstance": "work_or_fall"}, 0, 3),
+    ("critical_illness", {"disease": "CI04"}, 1, 2),
+    ("accident_hospitalization", {"circumstance": "other"}, 2, 6),
+    ("critical_illness", {"disease": "CI02"}, 3, 8),
+    ("disability_accident", {"circumstance": "work_or_fall", "disability_grade": 9}, 4, 5),
+    ("accident_hospitalization", {"circumstance": "driving"}, 4, 9),
+    ("critical_illness", {"disease": "CI15"}, 4, 20),
+    ("accident_hospitalization", {"circumstance": "work_or_fall"}, 5, 12),
+]
+
+# the steps after intake, one working day apart: registration, review, approval
+STEPS: list[Callable[[Claim, Staff], Claim]] = [
+    lambda claim, staff: claims.register_claim(claim, actor=staff.registrar),
+    lambda claim, staff: claims.review_claim(claim, actor=staff.reviewer, accept=True),
+    lambda claim, staff: claims.approve_claim(claim, actor=staff.approver),
+]
+
+
+def _in_progress(
+    rng: random.Random, units: list[Unit], today: date, staff: Staff, document: bytes
+) -> None:
+    """Claims of the last weeks still in the workflow, by members with no claim yet whose
+    contract has been in force for over two months (past every waiting period, P-5)."""
+    lines = (
+        ContractLine.objects.filter(
+            contract__unit__in=units,
+            contract__status=ContractStatus.ACTIVE,
+            contract__effective__lte=today - timedelta(days=70),
+            contract__end__gte=today,
+            member__claims__isnull=True,
+        )
+        .select_related("member")
+        .order_by("pk")
+    )
+    members = list(dict.fromkeys(line.member for line in lines))
+    rng.shuffle(members)
+    for member, (kind, extra, stage, ago) in zip(members, CURRENT, strict=False):
+        filed = today - timedelta(days=ago)
+        with on(filed):
+            claim = claims.submit_claim(
+                member, _facts(rng, kind, extra, filed - timedelta(days=10)), actor=None
+            )
+            required = list(claim.documents.filter(required=True))
+            for item in required if stage else required[:2]:
+                claims.attach_document(claim, item.item, document, "材料.pdf", actor=None)
+        for lag, step in enumerate(STEPS[: max(stage - 1, 0)], start=1):
+            with on(filed + timedelta(days=lag)):
+                claim = step(claim, staff)
+        if stage == 5:
+            with on(filed + timedelta(days=4)):
+                batch = payments.create_batch([claim], actor=staff.cashier)
+                batch = payments.approve_batch(batch, actor=staff.approver)
+                payments.export_batch(batch, actor=staff.cashier)
+            paid_on = filed + timedelta(days=6)
+            with on(paid_on):
+                payments.record_result(
+                    batch.payments.get(),
+                    actor=staff.cashier,
+                    paid=True,
+                    bank_ref=f"ICBC{claim.number}",
+                    paid_on=paid_on,
+                )

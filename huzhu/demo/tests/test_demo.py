@@ -60,17 +60,26 @@ def test_demo_history_has_years_of_contracts_free_shares_claims_and_payments(db)
     assert all(r.effective == r.previous.end for r in renewals.select_related("previous"))
     assert Contract.objects.filter(funding="free", status="active").exists()
     assert FreeShareApplication.objects.filter(status="granted").exists()
-    kinds = set(Claim.objects.filter(status="paid").values_list("kind", flat=True))
+    settled = Claim.objects.filter(status__in=["paid", "archived"])
+    kinds = set(settled.values_list("kind", flat=True))
     assert kinds == {kind.value for kind in BenefitType}
     assert Payment.objects.filter(status="failed").count() == 1
     paid = Payment.objects.filter(status="paid")
-    assert paid.count() == Claim.objects.filter(status="paid").count()
+    assert paid.count() == settled.count()
     assert all(p.amount == p.claim.amount for p in paid.select_related("claim"))
-    assert (
-        not Claim.objects.filter(status="approved", approved_on__lt=today)
-        .filter(due_date__lt=today - timedelta(days=30))
-        .exists()
-    )
+    # files are archived a while after payment; the recent ones still wait for it
+    archived = paid.filter(claim__status="archived")
+    assert archived.exists() and paid.filter(claim__status="paid").exists()
+    assert all(p.paid_on <= today - timedelta(days=30) for p in archived)
+    # every queue of the workflow has work (C-4), and one payment is already late (C-5)
+    stages = set(Claim.objects.values_list("status", flat=True))
+    assert {"submitted", "registered", "reviewed", "approved"} <= stages
+    waiting = Claim.objects.filter(status="approved")
+    assert waiting.filter(due_date__lt=today).count() == 1
+    assert not waiting.filter(due_date__lt=today - timedelta(days=30)).exists()
+    assert all(c.amount and c.amount > 0 for c in waiting)
+    unfinished = Claim.objects.filter(status="submitted", documents__required=True)
+    assert unfinished.filter(documents__received=False).exists()  # papers still missing
     figures = compute(None, None)
     assert figures.totals.benefits == sum(p.amount for p in paid)
     assert figures.timeliness["paid"] == paid.count()
