@@ -37,7 +37,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     ).order_by("-created_at", "-pk")
     page = Paginator(counted, BATCHES_PAGE_SIZE).get_page(request.GET.get("page"))
     batches = [(b, b.stage(b.pending, b.failed)) for b in page]
-    context = {"waiting": waiting, "page": page, "batches": batches}
+    context = {"waiting": waiting, "page": page, "batches": batches, "today": clock.today()}
     return render(request, "payments/payment_list.html", context)
 
 

@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -285,3 +285,13 @@ def test_the_batch_list_is_paged(approved, people, login):
     oldest = PaymentBatch.objects.order_by("created_at", "pk").first()
     assert oldest is not None and oldest.code not in first
     assert oldest.code in cashier.get("/payments/?page=2").content.decode()
+
+
+def test_the_cashier_sees_which_waiting_claims_are_late(approved, people, login, settings):
+    """C-5: payment is due within 10 working days of approval; past that the claim is marked."""
+    cashier = login(people.cashier)
+    row = f">{approved.number}</a>"
+    page = cashier.get("/payments/").content.decode()
+    assert row in page and "逾期" not in page
+    on(settings, (approved.due_date + timedelta(days=1)).isoformat())
+    assert "逾期</span>" in cashier.get("/payments/").content.decode()
