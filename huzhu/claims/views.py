@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import User, user_of
-from huzhu.claims import actions, pdf, uploads
+from huzhu.claims import actions, engine, pdf, uploads
 from huzhu.claims.access import can_file, can_open_documents, get_claim_for
 from huzhu.claims.forms import ClaimForm
 from huzhu.claims.models import Claim, ClaimStatus
@@ -115,6 +115,13 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "deadline": deadline,
         "barred": timezone.localdate(claim.submitted_at) > deadline,
         "today": clock.today(),
+        # C-4: the reviewer sees what the engine proposes before deciding (nothing is written;
+        # the review computes it again and records it)
+        "proposal": (
+            engine.decide(claim)[1]
+            if claim.status == ClaimStatus.REGISTERED and user.has_duty("reviewer")
+            else None
+        ),
     }
     return render(request, "claims/claim_detail.html", context)
 

@@ -64,6 +64,12 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     assert officer.get(f"/claims/{claim.number}/documents/application_form/file").status_code == 404
     (Path(django_settings.MEDIA_ROOT) / stored).write_bytes(PDF)
     login(people.registrar).post(f"/claims/{claim.number}/actions/register/")
+    # before deciding, the reviewer sees what the engine proposes (C-4); nothing is recorded
+    proposal = login(people.reviewer).get(f"/claims/{claim.number}/").content.decode()
+    assert "规则引擎建议（待病案审核）" in proposal and "1600.00" in proposal and "P-4" in proposal
+    assert "规则引擎建议" not in officer.get(f"/claims/{claim.number}/").content.decode()
+    claim.refresh_from_db()
+    assert claim.decision is None
     login(people.reviewer).post(f"/claims/{claim.number}/actions/review/", {"decision": "accept"})
     page = login(people.approver).get(f"/claims/{claim.number}/").content.decode()
     assert "1600.00" in page and "P-4" in page and "审批通过" in page
