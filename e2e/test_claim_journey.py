@@ -58,7 +58,11 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
 
     switch(page, "reviewer")
     page.goto(f"/claims/{claim.number}/")
+    # the engine's proposal is on the page before the reviewer decides (C-4)
+    proposal = page.locator("table").nth(1).inner_text()
+    assert "规则引擎建议（待病案审核）" in page.content() and "15000.00" in proposal
     page.get_by_role("button", name="病案审核").click()
+    page.get_by_role("heading", name="规则引擎裁定（病案审核）").wait_for()
     text = page.locator("table").nth(1).inner_text()
     assert "B01220001" in text and "PB220001" in text and "15000.00" in text and "P-5" in text
     shot(page, "3-reviewed")

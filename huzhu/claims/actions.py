@@ -12,7 +12,7 @@ from django.db import models, transaction
 
 from huzhu.accounts.models import User
 from huzhu.claims import engine, uploads
-from huzhu.claims.checklist import checklist
+from huzhu.claims.checklist import STATEMENTS, checklist
 from huzhu.claims.models import (
     Circumstance,
     Claim,
@@ -219,6 +219,25 @@ def attach_document(
     except BaseException:
         uploads.discard(stored.path)  # nothing refers to it
         raise
+    return document
+
+
+def confirm_statement(claim: Claim, item: str, *, actor: Any) -> ClaimDocument:
+    """Mark a statement item received (C-3): what the application form must say, such as the
+    account of a work injury, is confirmed as written; it has no paper of its own to upload."""
+    if item not in STATEMENTS:
+        raise ClaimError(["这项材料须上传文件"])
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().only("status").get(pk=claim.pk)
+        if not locked.accepts_documents:
+            raise ClaimError(["已登记的申请不能再更换材料"])
+        document = ClaimDocument.objects.select_for_update().filter(claim=claim, item=item).first()
+        if document is None:
+            raise ClaimError(["没有这项材料"])
+        if not document.received:
+            document.received = True
+            document.save(update_fields=["received"])
+            audit.record(actor, "claims.document.confirmed", claim, after={"item": item})
     return document
 
 

@@ -142,6 +142,23 @@ def upload_document(
 
 
 @router.post(
+    "/claims/{number}/documents/{item}/confirm",
+    response=ClaimOut,
+    summary="确认申请表已写明的事项（如事故经过）",
+)
+def confirm_statement(request: HttpRequest, number: str, item: str) -> ClaimOut:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    if not can_file(user, claim):
+        raise PermissionDenied("只有申请单位或互济会工作人员可以确认材料")
+    try:
+        actions.confirm_statement(claim, item, actor=user)
+    except actions.ClaimError as exc:
+        raise _refused(exc) from exc
+    return _out(claim)
+
+
+@router.post(
     "/claims/{number}/actions/{action}",
     response=ClaimOut,
     summary="办理：登记/退回/审核/审批/不予救助/归档",

@@ -8,6 +8,9 @@ class Item:
     code: str
     label: str
     required: bool = True
+    # a statement written in the application form, not a paper of its own: it is confirmed,
+    # not uploaded
+    statement: bool = False
 
 
 FORM = Item("application_form", "救助申请表")
@@ -38,7 +41,9 @@ BY_KIND = {
 }
 
 BY_CIRCUMSTANCE = {
-    "work_or_fall": (Item("accident_account", "事故经过（时间、地点、经过）已写入救助申请表"),),
+    "work_or_fall": (
+        Item("accident_account", "事故经过（时间、地点、经过）已写入救助申请表", statement=True),
+    ),
     "driving": (
         Item("licences", "驾驶证、行驶证（正副本）"),
         Item("traffic_report", "交通事故认定书（交警处理的）", required=False),
@@ -54,3 +59,13 @@ def checklist(kind: str, circumstance: str = "") -> tuple[Item, ...]:
     if kind in ("accident_hospitalization", "death_accident", "disability_accident"):
         items = (*items, *BY_CIRCUMSTANCE.get(circumstance or "other", ()))
     return items
+
+
+# the items confirmed rather than uploaded (C-3: for a work injury or fall, the account of the
+# accident is written in the application form)
+STATEMENTS = frozenset(
+    item.code
+    for items in (*BY_KIND.values(), *BY_CIRCUMSTANCE.values())
+    for item in items
+    if item.statement
+)

@@ -9,6 +9,11 @@ urlpatterns = [
     path("claims/<str:number>/", views.claim_detail, name="detail"),
     path("claims/<str:number>/documents/<str:item>/", views.upload_document, name="upload"),
     path("claims/<str:number>/documents/<str:item>/file", views.document_file, name="file"),
+    path(
+        "claims/<str:number>/documents/<str:item>/confirm/",
+        views.confirm_statement,
+        name="confirm",
+    ),
     path("claims/<str:number>/actions/<str:action>/", views.claim_action, name="action"),
     re_path(
         r"^forms/(?P<form>application|power-of-attorney)\.pdf$", views.blank_form, name="blank"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from huzhu.accounts.models import User, user_of
 from huzhu.claims import actions, engine, pdf, uploads
 from huzhu.claims.access import can_file, can_open_documents, get_claim_for
+from huzhu.claims.checklist import STATEMENTS
 from huzhu.claims.forms import ClaimForm
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.workflow import TRANSITIONS, next_actions
@@ -29,6 +30,7 @@ from huzhu.rules.product import DISEASES
 STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items()} | {
     "claims.claim.submitted": "提交申请",
     "claims.document.received": "收到材料",
+    "claims.document.confirmed": "确认申请表已写明",
     "claims.claim.due_recomputed": "按新公布的节假日重算应发放日",
 }
 
@@ -108,6 +110,8 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "available": available,
         "can_upload": can_file(user, claim) and claim.accepts_documents,
         "can_open": can_open_documents(user, claim),
+        "statements": STATEMENTS,
+        "missing": claim.documents.filter(required=True, received=False).count(),
         "timeline": [
             (entry, STEP_LABELS.get(entry.action, entry.action))
             for entry in AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
@@ -147,6 +151,21 @@ def upload_document(request: HttpRequest, number: str, item: str) -> HttpRespons
             messages.success(request, "材料已上传")
         except actions.ClaimError as exc:
             messages.error(request, str(exc))
+    return redirect("claims:detail", number=claim.number)
+
+
+@authenticated
+@require_POST
+def confirm_statement(request: HttpRequest, number: str, item: str) -> HttpResponse:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    if not can_file(user, claim):
+        raise PermissionDenied("只有申请单位或互济会工作人员可以确认材料")
+    try:
+        actions.confirm_statement(claim, item, actor=user)
+        messages.success(request, "已确认")
+    except actions.ClaimError as exc:
+        messages.error(request, str(exc))
     return redirect("claims:detail", number=claim.number)
 
 

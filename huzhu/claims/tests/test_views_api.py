@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from huzhu.accounts.auth import issue_token
 from huzhu.claims.models import Claim
 from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 
 
@@ -275,3 +276,65 @@ def test_an_oversized_upload_is_refused_without_reading_it_whole(enrolled, peopl
     assert "文件超过 20 MB" in refused.content.decode()
     assert not claim.documents.filter(received=True).exists()
     assert len(read_bounded(io.BytesIO(b"0" * 100), 10)) == 11
+
+
+def test_the_accident_account_is_confirmed_not_uploaded(enrolled, people, login):
+    """C-3: for a work injury or fall the account of the accident is written in the
+    application form; the item is confirmed as written, with no file of its own."""
+    officer = login(people.officer_a)
+    file_claim(officer, enrolled)  # work_or_fall
+    claim = Claim.objects.get()
+    page = officer.get(f"/claims/{claim.number}/").content.decode()
+    assert "确认申请表已写明" in page
+    registrar = login(people.registrar)
+    waiting = registrar.get(f"/claims/{claim.number}/").content.decode()
+    assert "尚缺 8 项必需材料，收齐后才能登记" in waiting
+    assert f'action="/claims/{claim.number}/documents/application_form/confirm/"' not in page
+    refused = officer.post(
+        f"/claims/{claim.number}/documents/application_form/confirm/", follow=True
+    )
+    assert "这项材料须上传文件" in refused.content.decode()
+    assert not claim.documents.get(item="application_form").received
+    stranger = login(people.officer_b)
+    url = f"/claims/{claim.number}/documents/accident_account/confirm/"
+    assert stranger.post(url).status_code == 404
+    officer.post(url)
+    account = claim.documents.get(item="accident_account")
+    assert account.received and account.file_path == ""
+    entry = AuditEntry.objects.get(action="claims.document.confirmed")
+    assert entry.after == {"item": "accident_account"} and entry.actor == people.officer_a
+    page = officer.get(f"/claims/{claim.number}/").content.decode()
+    assert "已确认" in page and "确认申请表已写明</li>" in page  # shown in the timeline too
+    officer.post(url)  # confirming again changes nothing
+    assert AuditEntry.objects.filter(action="claims.document.confirmed").count() == 1
+    for document in claim.documents.filter(required=True, received=False):
+        upload = SimpleUploadedFile("scan.pdf", PDF)
+        officer.post(f"/claims/{claim.number}/documents/{document.item}/", {"file": upload})
+    assert "收齐后才能登记" not in registrar.get(f"/claims/{claim.number}/").content.decode()
+    registrar.post(f"/claims/{claim.number}/actions/register/")
+    claim.refresh_from_db()
+    assert claim.status == "registered"
+    late = api(people.officer_a).post(
+        f"/api/v1/claims/{claim.number}/documents/accident_account/confirm"
+    )
+    assert late.status_code == 409 and "已登记" in late.json()["error"]["details"][0]
+
+
+def test_the_accident_account_is_confirmed_over_the_api(enrolled, people):
+    client = api(people.officer_a)
+    number = client.post(
+        "/api/v1/claims",
+        {
+            "member": enrolled.code,
+            "kind": "accident_hospitalization",
+            "event_date": "2023-05-23",
+            "circumstance": "work_or_fall",
+        },
+        content_type="application/json",
+    ).json()["number"]
+    url = f"/api/v1/claims/{number}/documents/accident_account/confirm"
+    assert api(people.officer_b).post(url).status_code == 404
+    answer = client.post(url)
+    assert answer.status_code == 200
+    item = next(d for d in answer.json()["documents"] if d["item"] == "accident_account")
+    assert item["received"] is True
