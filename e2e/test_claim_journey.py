@@ -34,7 +34,12 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     log_in(page, "officer_a")
     page.goto("/claims/new/")
     page.get_by_label("被保障人", exact=True).select_option(label=member.name)
+    disease = page.get_by_label("重大疾病（输入名称或代码查找，如“尿毒症”“CI04”）")
+    assert not disease.is_visible()  # the facts of a type appear once it is chosen
+    page.get_by_label("救助类型").select_option("death_illness")
+    assert page.get_by_label("受托人姓名（身故）").is_visible() and not disease.is_visible()
     page.get_by_label("救助类型").select_option("critical_illness")
+    assert disease.is_visible() and not page.get_by_label("受托人姓名（身故）").is_visible()
     page.get_by_label("事件日期（首次确诊日 / 事故日 / 身故日）").fill("2023-01-02")
     page.get_by_label("重大疾病（输入名称或代码查找，如“尿毒症”“CI04”）").fill("尿毒症")
     page.get_by_role("button", name="提交申请").click()

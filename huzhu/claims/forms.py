@@ -44,6 +44,8 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, kinds in SHOWN_FOR.items():  # the page shows each only for these types
+            self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
         members = Member.objects.for_user(user).filter(memberships__left__isnull=True)
         self.fields["member"].queryset = find_members(members, search)  # type: ignore[attr-defined]
         self.fields["member"].empty_label = "请选择职工"  # type: ignore[attr-defined]
@@ -72,6 +74,26 @@ class ClaimForm(forms.Form):
                 data[name] = ""
         return ClaimFacts(**data)
 
+
+ILLNESS = ("critical_illness", "death_illness")
+ACCIDENTS = ("accident_hospitalization", "death_accident", "disability_accident")
+IN_HOSPITAL = ("critical_illness", "accident_hospitalization", "disability_accident")
+DEATHS = ("death_illness", "death_accident")
+# the facts that belong to some claim types only (C-1, C-2, P-8, P-10); the others apply to all
+SHOWN_FOR: dict[str, tuple[str, ...]] = {
+    "first_diagnosed": ILLNESS,
+    "disease": ("critical_illness",),
+    "disability_grade": ("disability_accident",),
+    "circumstance": ACCIDENTS,
+    "accident_id": ACCIDENTS,
+    "hospital": IN_HOSPITAL,
+    "admitted": IN_HOSPITAL,
+    "discharged": IN_HOSPITAL,
+    "trustee_name": DEATHS,
+    "trustee_id_number": DEATHS,
+    "trustee_card": DEATHS,
+    "trustee_relation": DEATHS,
+}
 
 NULLABLE = {"known_date", "first_diagnosed", "admitted", "discharged", "disability_grade"}
 

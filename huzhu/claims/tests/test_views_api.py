@@ -1,6 +1,7 @@
 """Claim and payment pages and the claims API, with the stranger case."""
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from huzhu.claims.models import Claim
 from huzhu.claims.tests.journeys import PDF, on, paid_contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
+from huzhu.rules.product import BenefitType
 
 
 @pytest.fixture
@@ -338,3 +340,15 @@ def test_the_accident_account_is_confirmed_over_the_api(enrolled, people):
     assert answer.status_code == 200
     item = next(d for d in answer.json()["documents"] if d["item"] == "accident_account")
     assert item["received"] is True
+
+
+def test_the_claim_form_marks_the_facts_of_each_type(people, login, db):
+    """The page shows a fact only for the claim types it belongs to (app.js reads data-kinds);
+    every type named there exists."""
+    page = login(people.officer_a).get("/claims/new/").content.decode()
+    marked = dict(re.findall(r'name="(\w+)"[^>]*data-kinds="([^"]+)"', page))
+    assert marked["disease"] == "critical_illness"
+    assert marked["trustee_name"] == "death_illness death_accident"
+    assert "event_date" not in marked and "description" not in marked  # every type has them
+    kinds = {kind.value for kind in BenefitType}
+    assert all(set(value.split()) <= kinds for value in marked.values())

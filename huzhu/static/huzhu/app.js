@@ -24,3 +24,24 @@ document.addEventListener("change", function (event) {
   var field = event.target;
   if (field.matches && field.matches("select[data-autosubmit]") && field.form) { field.form.submit(); }
 });
+
+// The claim form shows the facts of the chosen claim type only (fields marked data-kinds); a
+// hidden field is also disabled, so a value typed before the type changed is not sent.
+function showFactsFor(select) {
+  var kind = select.value;
+  select.form.querySelectorAll("[data-kinds]").forEach(function (input) {
+    var hide = input.dataset.kinds.split(" ").indexOf(kind) < 0;
+    var box = input.closest(".field") || input;
+    box.hidden = hide;
+    input.disabled = hide;
+  });
+}
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("select[name=kind]") && field.form) { showFactsFor(field); }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select[name=kind]").forEach(function (select) {
+    if (select.form && select.form.querySelector("[data-kinds]")) { showFactsFor(select); }
+  });
+});
