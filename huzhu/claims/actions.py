@@ -1,7 +1,8 @@
 """Every write to claims (SPEC §6): intake, documents, and each workflow transition, each in
 one transaction with its audit entry."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -29,7 +30,7 @@ from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
 from huzhu.rules.adjudication import DenialReason, event_key
 from huzhu.rules.dates import EARLIEST
-from huzhu.rules.identity import validate_bank_card, validate_resident_id
+from huzhu.rules.identity import mask_card, mask_id, validate_bank_card, validate_resident_id
 from huzhu.rules.money import money
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, DISEASES, BenefitType
 from huzhu.rules.workdays import add_working_days
@@ -284,20 +285,96 @@ def return_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
 
 
 def resubmit_claim(claim: Claim, facts: ClaimFacts | None, *, actor: Any) -> Claim:
+    """C-4: the unit corrects a returned claim and submits it again. `facts`, when given, are
+    the corrected facts (the type stays: another type is another claim); a trustee number left
+    empty keeps the one on file. Changed facts are audited (numbers masked), and the checklist
+    follows a changed accident circumstance (C-3): new items are added, items that no longer
+    apply stop being required (their files stay)."""
     with transaction.atomic():
         locked = _lock(claim, "resubmit", actor)
         before = _snapshot(locked)
-        fields = []
+        fields: list[str] = []
+        corrected: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
         if facts is not None:
+            facts = _kept_numbers(facts, locked)
             problems = check_facts(facts, clock.today())
+            if facts.kind != locked.kind:
+                problems.append("救助类型不能更改；类型不同请另行提交新的救助申请")
             if problems:
                 raise ClaimError(problems)
-            values = _values(facts)
-            values.pop("kind")  # the type decides the checklist: a new type is a new claim
-            for name, value in values.items():
-                setattr(locked, name, value)
-            fields = list(values)
-        return _move(locked, "resubmit", actor, before, fields)
+            corrected = _correct(locked, facts)
+            fields = list(corrected[1])
+        moved = _move(locked, "resubmit", actor, before, fields)
+        if fields:
+            _follow_checklist(moved)
+            audit.record(
+                actor, "claims.claim.corrected", moved, before=corrected[0], after=corrected[1]
+            )
+        return moved
+
+
+def _kept_numbers(facts: ClaimFacts, claim: Claim) -> ClaimFacts:
+    """A trustee's ID or card number left empty in a correction keeps the one on file (the form
+    does not show them again in full)."""
+    if not facts.trustee_id_number.strip():
+        facts = replace(facts, trustee_id_number=str(claim.trustee_id_number or ""))
+    if not facts.trustee_card.strip():
+        facts = replace(facts, trustee_card=str(claim.trustee_card or ""))
+    return facts
+
+
+def _correct(claim: Claim, facts: ClaimFacts) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set the corrected facts on the claim; (before, after) of those that changed, personal
+    numbers masked."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in _values(facts).items():
+        if name == "kind":
+            continue
+        old = getattr(claim, name)
+        if (old or None) == (value or None):
+            continue
+        setattr(claim, name, value)
+        shown = MASKS.get(name, _plain)
+        before[name], after[name] = shown(old), shown(value)
+    return before, after
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int) else str(value)
+
+
+def _masked_id(value: Any) -> str:
+    return mask_id(str(value)) if value else ""
+
+
+def _masked_card(value: Any) -> str:
+    return mask_card(str(value)) if value else ""
+
+
+MASKS: dict[str, Callable[[Any], Any]] = {
+    "trustee_id_number": _masked_id,
+    "trustee_card": _masked_card,
+}
+
+
+def _follow_checklist(claim: Claim) -> None:
+    """C-3 after a correction: the checklist of the claim's type and (corrected) circumstance."""
+    wanted = {item.code: item for item in checklist(claim.kind, claim.circumstance)}
+    have = {d.item: d for d in claim.documents.all()}
+    for code, item in wanted.items():
+        document = have.get(code)
+        if document is None:
+            ClaimDocument.objects.create(
+                claim=claim, item=code, label=item.label, required=item.required
+            )
+        elif document.required != item.required:
+            document.required = item.required
+            document.save(update_fields=["required"])
+    for code, document in have.items():
+        if code not in wanted and document.required:
+            document.required = False
+            document.save(update_fields=["required"])
 
 
 def review_claim(

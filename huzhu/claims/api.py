@@ -1,5 +1,6 @@
 """/api/v1/claims: file, attach documents, act, read — scoped like the pages."""
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -41,6 +42,26 @@ class ClaimIn(Schema):
     trustee_id_number: str = ""
     trustee_card: str = ""
     trustee_relation: str = ""
+
+
+class CorrectionIn(Schema):
+    """The facts to correct on a returned claim; those left out stay as they are."""
+
+    event_date: date | None = None
+    known_date: date | None = None
+    first_diagnosed: date | None = None
+    disease: str | None = None
+    disability_grade: int | None = None
+    accident_id: str | None = None
+    circumstance: str | None = None
+    hospital: str | None = None
+    admitted: date | None = None
+    discharged: date | None = None
+    description: str | None = None
+    trustee_name: str | None = None
+    trustee_id_number: str | None = None
+    trustee_card: str | None = None
+    trustee_relation: str | None = None
 
 
 class ActionIn(Schema):
@@ -156,6 +177,33 @@ def confirm_statement(request: HttpRequest, number: str, item: str) -> ClaimOut:
     except actions.ClaimError as exc:
         raise _refused(exc) from exc
     return _out(claim)
+
+
+@router.post(
+    "/claims/{number}/resubmit",
+    response=ClaimOut,
+    summary="更正并重新提交被退回的申请（只填写要更正的项）",
+)
+def resubmit(request: HttpRequest, number: str, body: CorrectionIn) -> ClaimOut:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    if not can_file(user, claim):
+        raise PermissionDenied("只有申请单位可以更正并重新提交")
+    given = body.dict(exclude_unset=True)
+    facts = None
+    if given:
+        names = [f.name for f in fields(actions.ClaimFacts) if f.name != "kind"]
+        current = {name: getattr(claim, name) for name in names}
+        # a field sent as null clears an optional date or grade; text fields cannot be null
+        text = {k: v for k, v in given.items() if v is not None or k in NULLABLE}
+        facts = actions.ClaimFacts(kind=claim.kind, **(current | text))
+    try:
+        return _out(actions.resubmit_claim(claim, facts, actor=user))
+    except actions.ClaimError as exc:
+        raise _refused(exc) from exc
+
+
+NULLABLE = {"known_date", "first_diagnosed", "disability_grade", "admitted", "discharged"}
 
 
 @router.post(

@@ -4,11 +4,12 @@ from django import forms
 
 from huzhu.accounts.models import User
 from huzhu.claims.actions import ClaimFacts
-from huzhu.claims.models import KIND_CHOICES, Circumstance
+from huzhu.claims.models import KIND_CHOICES, Circumstance, Claim
 from huzhu.members.models import Member, MemberQuerySet
+from huzhu.rules.identity import mask_card, mask_id
 from huzhu.rules.product import DISEASES
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ClaimForm(forms.Form):
@@ -73,6 +74,42 @@ class ClaimForm(forms.Form):
             if value is None and name not in NULLABLE:
                 data[name] = ""
         return ClaimFacts(**data)
+
+
+class CorrectionForm(ClaimForm):
+    """A returned claim's facts, corrected before it is submitted again (C-4): the member and the
+    type stay; the trustee's numbers are not shown again in full and, left empty, stay."""
+
+    def __init__(self, *args: Any, claim: Claim, user: User, **kwargs: Any) -> None:
+        initial = {name: getattr(claim, name) for name in CORRECTABLE}
+        disease = DISEASES.get(claim.disease)
+        initial["disease"] = f"{claim.disease} {disease.name}" if disease else ""
+        initial["kind"] = claim.kind
+        super().__init__(*args, user=user, initial=initial, **kwargs)
+        del self.fields["member"]
+        self.fields["kind"].disabled = True
+        for name, masked in (
+            ("trustee_id_number", mask_id(str(claim.trustee_id_number or ""))),
+            ("trustee_card", mask_card(str(claim.trustee_card or ""))),
+        ):
+            if claim.is_death:
+                self.fields[name].widget.attrs["placeholder"] = f"现为 {masked}，不修改请留空"
+
+
+CORRECTABLE = [
+    "event_date",
+    "known_date",
+    "first_diagnosed",
+    "disability_grade",
+    "accident_id",
+    "circumstance",
+    "hospital",
+    "admitted",
+    "discharged",
+    "description",
+    "trustee_name",
+    "trustee_relation",
+]
 
 
 ILLNESS = ("critical_illness", "death_illness")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("claims/", views.claim_list, name="list"),
     path("claims/new/", views.claim_new, name="new"),
     path("claims/<str:number>/", views.claim_detail, name="detail"),
+    path("claims/<str:number>/correct/", views.claim_correct, name="correct"),
     path("claims/<str:number>/documents/<str:item>/", views.upload_document, name="upload"),
     path("claims/<str:number>/documents/<str:item>/file", views.document_file, name="file"),
     path(

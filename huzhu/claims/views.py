@@ -16,7 +16,7 @@ from huzhu.accounts.models import User, user_of
 from huzhu.claims import actions, engine, pdf, uploads
 from huzhu.claims.access import can_file, can_open_documents, get_claim_for
 from huzhu.claims.checklist import STATEMENTS
-from huzhu.claims.forms import ClaimForm
+from huzhu.claims.forms import ClaimForm, CorrectionForm
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock
@@ -32,6 +32,7 @@ STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items(
     "claims.document.received": "收到材料",
     "claims.document.confirmed": "确认申请表已写明",
     "claims.claim.due_recomputed": "按新公布的节假日重算应发放日",
+    "claims.claim.corrected": "更正申请内容",
 }
 
 
@@ -128,6 +129,31 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         ),
     }
     return render(request, "claims/claim_detail.html", context)
+
+
+@authenticated
+def claim_correct(request: HttpRequest, number: str) -> HttpResponse:
+    """C-4: the filing unit corrects a returned claim's facts and submits it again."""
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    if not can_file(user, claim):
+        raise PermissionDenied("只有申请单位可以更正并重新提交")
+    if claim.status != ClaimStatus.RETURNED:
+        messages.error(request, "只有被退回的申请可以更正后重新提交")
+        return redirect("claims:detail", number=claim.number)
+    form = CorrectionForm(request.POST or None, claim=claim, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.resubmit_claim(claim, form.facts(), actor=user)
+        except actions.ClaimError as exc:
+            for problem in exc.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, "已更正并重新提交")
+            return redirect("claims:detail", number=claim.number)
+    diseases = [(code, d.name) for code, d in DISEASES.items()]
+    context = {"form": form, "claim": claim, "diseases": diseases}
+    return render(request, "claims/claim_correct.html", context)
 
 
 def _may(user: User, duty: str | None, claim: Claim) -> bool:

@@ -14,7 +14,7 @@ class EnrolmentForm(forms.Form):
         label="申请生效日",
         required=False,
         help_text="不填则于互济会确认收到会费之日生效",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def facts(self) -> EnrolmentFacts:

@@ -9,7 +9,7 @@ class RosterUploadForm(forms.Form):
         label="预计生效日",
         required=False,
         help_text="用于核对年龄（18至60周岁），不填则按今天",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     consent = forms.BooleanField(
         label=(

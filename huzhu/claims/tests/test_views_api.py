@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from huzhu.accounts.auth import issue_token
 from huzhu.claims.models import Claim
-from huzhu.claims.tests.journeys import PDF, on, paid_contract
+from huzhu.claims.tests.journeys import PDF, death_facts, on, paid_contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 from huzhu.rules.product import BenefitType
@@ -352,3 +352,89 @@ def test_the_claim_form_marks_the_facts_of_each_type(people, login, db):
     assert "event_date" not in marked and "description" not in marked  # every type has them
     kinds = {kind.value for kind in BenefitType}
     assert all(set(value.split()) <= kinds for value in marked.values())
+
+
+def _returned(officer, member, people):
+    """A claim filed by unit A's officer and returned by the registrar."""
+    from huzhu.claims import actions
+
+    file_claim(officer, member)
+    claim = Claim.objects.get()
+    return actions.return_claim(claim, actor=people.registrar, reason="事故情形填写有误")
+
+
+def test_a_returned_claim_is_corrected_and_submitted_again(enrolled, people, login):
+    """C-4: the unit corrects a returned claim's facts; the change is audited, the checklist
+    follows the new circumstance (C-3), the claim waits for registration again."""
+    officer = login(people.officer_a)
+    claim = _returned(officer, enrolled, people)
+    assert "更正内容后重新提交" in officer.get(f"/claims/{claim.number}/").content.decode()
+    url = f"/claims/{claim.number}/correct/"
+    assert login(people.officer_b).get(url).status_code == 404
+    form = officer.get(url).content.decode()
+    assert "事故情形填写有误" in form and 'value="山东省千佛山医院"' in form
+    assert 'name="event_date" value="2023-05-23"' in form  # a date field takes ISO dates only
+    values = {
+        "event_date": "2023-05-20",
+        "circumstance": "driving",
+        "hospital": "山东省千佛山医院",
+        "description": "驾车途中发生事故",
+    }
+    bad = officer.post(url, values | {"event_date": "2099-01-01"}).content.decode()
+    assert "事件日期不能晚于今天" in bad
+    claim.refresh_from_db()
+    assert (claim.status, str(claim.event_date)) == ("returned", "2023-05-23")  # nothing changed
+    officer.post(url, values)
+    claim.refresh_from_db()
+    assert (claim.status, str(claim.event_date), claim.circumstance) == (
+        "submitted",
+        "2023-05-20",
+        "driving",
+    )
+    entry = AuditEntry.objects.get(action="claims.claim.corrected")
+    assert entry.before == {
+        "event_date": "2023-05-23",
+        "known_date": "2023-05-23",
+        "circumstance": "work_or_fall",
+        "description": "",
+    }
+    assert entry.after["circumstance"] == "driving" and entry.actor == people.officer_a
+    items = {d.item: d.required for d in claim.documents.all()}
+    assert items["licences"] is True and items["traffic_report"] is False
+    assert items["accident_account"] is False  # no longer asked for; kept with any file
+    timeline = officer.get(f"/claims/{claim.number}/").content.decode()
+    assert "更正申请内容" in timeline and "重新提交" in timeline
+    again = officer.get(url, follow=True).content.decode()  # no longer returned
+    assert "只有被退回的申请可以更正后重新提交" in again
+
+
+def test_a_returned_death_claim_is_corrected_over_the_api(tree, people, settings):
+    """The trustee's card is corrected through the API and audited masked; a field left out
+    stays; an impossible correction changes nothing."""
+    from huzhu.claims import actions
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    claim = actions.submit_claim(
+        Member.objects.get(), death_facts("death_illness", date(2023, 7, 1)), actor=None
+    )
+    actions.return_claim(claim, actor=people.registrar, reason="受托人卡号有误")
+    client = api(people.officer_a)
+    url = f"/api/v1/claims/{claim.number}/resubmit"
+    assert api(people.officer_b).post(url, {}, content_type="application/json").status_code == 404
+    refused = client.post(url, {"event_date": "2099-01-01"}, content_type="application/json")
+    assert (
+        refused.status_code == 409 and "事件日期不能晚于今天" in refused.json()["error"]["details"]
+    )
+    answer = client.post(
+        url, {"trustee_card": "6222020200112233447"}, content_type="application/json"
+    )
+    assert answer.status_code == 200 and answer.json()["status"] == "submitted"
+    claim.refresh_from_db()
+    assert claim.trustee_card == "6222020200112233447" and claim.trustee_name == "李娜"
+    entry = AuditEntry.objects.get(action="claims.claim.corrected")
+    assert entry.before == {"trustee_card": "6222 **** **** 3445"}
+    assert entry.after == {"trustee_card": "6222 **** **** 3447"}
+    assert "6222020200112233447" not in str(entry.after)
+    again = client.post(url, {}, content_type="application/json")
+    assert again.status_code == 409  # submitted now, not returned
