@@ -153,7 +153,12 @@ class Contract(models.Model):
 
     @property
     def state_label(self) -> str:
-        return ContractStatus(self.state).label
+        """The status in words; an active contract whose effective date is still to come (a
+        renewal confirmed early, a requested later start: K-6) says so."""
+        state = self.state
+        if state == ContractStatus.ACTIVE and self.effective and clock.today() < self.effective:
+            return f"已确认，{self.effective:%Y-%m-%d} 生效"
+        return ContractStatus(state).label
 
     def in_force_on(self, day: date) -> bool:
         return in_force(self.status, self.effective, self.end, day)

@@ -139,7 +139,7 @@ def test_expired_on_read_the_day_after_the_end(tree, people, today, settings):
     actions.confirm_fee(contract, actor=people.registrar)
     contract.refresh_from_db()
     settings.HUZHU_TODAY = "2026-03-03"
-    assert contract.state == ContractStatus.ACTIVE
+    assert contract.state == ContractStatus.ACTIVE and contract.state_label == "有效"
     assert contract.in_force_on(date(2026, 3, 3)) and not contract.in_force_on(date(2025, 3, 3))
     settings.HUZHU_TODAY = "2026-03-04"
     assert contract.state == ContractStatus.EXPIRED
@@ -262,3 +262,19 @@ def _io(data):
     import io
 
     return io.BytesIO(data)
+
+
+def test_an_active_contract_whose_effective_date_is_to_come_says_so(tree, people, today, settings):
+    """K-6: a renewal confirmed before the previous contract ends takes effect on that end date;
+    until then its page does not call it simply 有效."""
+    contract = enrolled(tree.unit_a, [person(1)])
+    actions.submit_contract(contract, actor=None)
+    actions.confirm_fee(contract, actor=people.registrar)  # ends 2026-03-03
+    settings.HUZHU_TODAY = "2026-02-20"
+    renewal = actions.start_renewal(Contract.objects.get(pk=contract.pk), FACTS, actor=None)
+    actions.submit_contract(renewal, actor=None)
+    renewed = actions.confirm_fee(renewal, actor=people.registrar)
+    assert renewed.state == ContractStatus.ACTIVE
+    assert renewed.state_label == "已确认，2026-03-03 生效"
+    settings.HUZHU_TODAY = "2026-03-03"
+    assert renewed.state_label == "有效"
