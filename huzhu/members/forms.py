@@ -8,7 +8,7 @@ class RosterUploadForm(forms.Form):
     effective = forms.DateField(
         label="预计生效日",
         required=False,
-        help_text="用于核对年龄（18至60周岁），不填则按今天",
+        help_text="用于核对年龄（18至60周岁）和每人3份上限；不填则按今天，本单位合同在保的按其终止日（续会生效日）",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     consent = forms.BooleanField(

@@ -72,7 +72,10 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "members/_check.html", {"unit": unit, "form": form}, status=400)
     data = read_bounded(form.cleaned_data["file"], spreadsheet.MAX_BYTES)
-    effective: date | None = form.cleaned_data["effective"]
+    # the day the import will check for too: a unit whose contract is in force renews on its
+    # end date (K-5, K-6); checked for today, ages and the share cap could pass here and fail
+    # at the import, or the other way round
+    effective: date = form.cleaned_data["effective"] or actions.default_start(unit)
     report, _, _ = actions.check_roster(data, effective=effective)
     token = imports.keep(unit, data, report.annotated)
     context = {"unit": unit, "report": report, "token": token, "effective": effective}

@@ -315,3 +315,28 @@ def test_the_roster_search_keeps_id_numbers_out_of_urls(tree, people, login, set
     assert number not in found.content.decode()
     by_name = client.post(url, {"q": "职工"}, headers={"HX-Request": "true"}).content.decode()
     assert "?q=%E8%81%8C%E5%B7%A5&page=2" in by_name
+
+
+def test_the_check_uses_the_day_the_import_will_use(tree, people, login, settled, settings):
+    """A unit whose contract is in force renews on its end date (K-5, K-6): the check on the
+    page judges ages (E-5) for that day, as the import does, not for today."""
+    from huzhu.contracts import actions as contracts
+
+    tree.unit_a.member_count = 1
+    tree.unit_a.save()
+    import_roster(tree.unit_a, xlsx([person(1)]), actor=None)
+    facts = contracts.EnrolmentFacts("union_funds")
+    contract = contracts.create_enrolment(tree.unit_a, facts, actor=None)
+    contracts.submit_contract(contract, actor=None)
+    contracts.confirm_fee(contract, actor=people.registrar)  # 2025-03-03 to 2026-03-03
+    settings.HUZHU_TODAY = "2026-02-20"
+    # 60 today, 61 on the renewal date 2026-03-03
+    turning = xlsx([person(1), person(2, birth="19650301")])
+    checked = login(people.officer_a).post(
+        f"/units/{tree.unit_a.code}/roster/check/",
+        {"file": upload(data=turning), "consent": "on"},
+        headers={"HX-Request": "true"},
+    )
+    body = checked.content.decode()
+    assert "按生效日 2026-03-03 核对" in body and "61周岁" in body
+    assert 'name="effective" value="2026-03-03"' in body

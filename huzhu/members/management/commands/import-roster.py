@@ -20,7 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("unit_code")
         parser.add_argument("file")
-        parser.add_argument("--effective", help="预计生效日 YYYY-MM-DD（核对年龄），默认今天")
+        parser.add_argument(
+            "--effective",
+            help="预计生效日 YYYY-MM-DD（核对年龄），默认今天；合同在保的单位默认其终止日",
+        )
         parser.add_argument("--report", help="把标注了错误的表格写到该 xlsx 文件")
         parser.add_argument("--accept-valid", action="store_true", help="只导入没有错误的行")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
