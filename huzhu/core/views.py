@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
 from huzhu.accounts.models import Role, user_of
 from huzhu.claims.engine import holiday_table
+from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
@@ -29,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "pending_fees": Contract.objects.filter(status=ContractStatus.SUBMITTED).count(),
             "calendar_missing": _next_year_missing(),
             "recent": AuditEntry.objects.select_related("actor")[:8],
+            "queues": _claim_queues(),
         }
     elif user.role == Role.UNION_OFFICER:
         context |= {
@@ -37,8 +40,34 @@ def home(request: HttpRequest) -> HttpResponse:
             "subunions": Union.objects.for_user(user).count() - 1,
         }
     else:
-        context |= {"unit": user.unit}
+        returned = Claim.objects.for_user(user).filter(status=ClaimStatus.RETURNED).count()
+        context |= {"unit": user.unit, "returned": returned}
     return render(request, "core/home.html", context)
+
+
+# C-4: the staff's work, one tile per step that waits for someone: (status, what waits)
+QUEUES = [
+    (ClaimStatus.SUBMITTED, "待查验登记"),
+    (ClaimStatus.REGISTERED, "待病案审核"),
+    (ClaimStatus.REVIEWED, "待审批"),
+    (ClaimStatus.APPROVED, "待发放"),
+    (ClaimStatus.PAID, "待归档"),
+]
+
+
+def _claim_queues() -> list[dict[str, object]]:
+    """How many claims wait at each step, and how many payments are late (C-5)."""
+    counts = dict(Claim.objects.values_list("status").annotate(n=Count("pk")))
+    late = Claim.objects.filter(status=ClaimStatus.APPROVED, due_date__lt=clock.today()).count()
+    return [
+        {
+            "status": status.value,
+            "label": label,
+            "count": counts.get(status.value, 0),
+            "late": late if status == ClaimStatus.APPROVED else 0,
+        }
+        for status, label in QUEUES
+    ]
 
 
 def _next_year_missing() -> int | None:

@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -359,7 +359,7 @@ def _returned(officer, member, people):
     from huzhu.claims import actions
 
     file_claim(officer, member)
-    claim = Claim.objects.get()
+    claim = Claim.objects.latest("pk")
     return actions.return_claim(claim, actor=people.registrar, reason="事故情形填写有误")
 
 
@@ -438,3 +438,26 @@ def test_a_returned_death_claim_is_corrected_over_the_api(tree, people, settings
     assert "6222020200112233447" not in str(entry.after)
     again = client.post(url, {}, content_type="application/json")
     assert again.status_code == 409  # submitted now, not returned
+
+
+def test_home_pages_show_the_claims_waiting_for_each_step(enrolled, people, login, settings):
+    """C-4, C-5: staff see how many claims wait at each step and how many payments are late;
+    a unit officer sees his claims that were returned to him."""
+    from huzhu.claims import actions
+    from huzhu.claims.tests.journeys import approved_claim
+
+    approved = approved_claim(enrolled, people)
+    officer = login(people.officer_a)
+    returned = _returned(officer, enrolled, people)
+    staff = login(people.registrar)
+    tiles = re.findall(
+        r"<strong>(\d+)</strong><span>(待[^<]+)</span>", staff.get("/").content.decode()
+    )
+    assert ("1", "待发放") in tiles and ("0", "待查验登记") in tiles
+    on(settings, (approved.due_date + timedelta(days=1)).isoformat())
+    assert "待发放（其中 1 件已逾期）" in staff.get("/").content.decode()
+    assert "1 件被退回，待补正后重新提交" in officer.get("/").content.decode()
+    actions.resubmit_claim(returned, None, actor=people.officer_a)
+    home = staff.get("/").content.decode()
+    assert "<strong>1</strong><span>待查验登记</span>" in home
+    assert "被退回" not in officer.get("/").content.decode()
