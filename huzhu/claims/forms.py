@@ -85,6 +85,8 @@ class CorrectionForm(ClaimForm):
         disease = DISEASES.get(claim.disease)
         initial["disease"] = f"{claim.disease} {disease.name}" if disease else ""
         initial["kind"] = claim.kind
+        if claim.known_date == claim.event_date:  # the default: it follows a corrected event date
+            initial["known_date"] = None
         super().__init__(*args, user=user, initial=initial, **kwargs)
         del self.fields["member"]
         self.fields["kind"].disabled = True

@@ -374,6 +374,7 @@ def test_a_returned_claim_is_corrected_and_submitted_again(enrolled, people, log
     form = officer.get(url).content.decode()
     assert "事故情形填写有误" in form and 'value="山东省千佛山医院"' in form
     assert 'name="event_date" value="2023-05-23"' in form  # a date field takes ISO dates only
+    assert 'name="known_date" id' in form  # left to default: it follows the event date
     values = {
         "event_date": "2023-05-20",
         "circumstance": "driving",
