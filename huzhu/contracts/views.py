@@ -67,6 +67,13 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "roster_count": roster.count(),
         "needed": participation_needed(unit.member_count),
+        # K-5: a unit covered now renews from its contract (continuity, the roster carried
+        # over); a new enrolment beside it is rarely what the officer wants
+        "current": Contract.objects.filter(
+            unit=unit, status=ContractStatus.ACTIVE, end__gte=clock.today()
+        )
+        .order_by("-end")
+        .first(),
     }
     return render(request, "contracts/enrol.html", context)
 

@@ -340,3 +340,19 @@ def test_the_check_uses_the_day_the_import_will_use(tree, people, login, settled
     body = checked.content.decode()
     assert "按生效日 2026-03-03 核对" in body and "61周岁" in body
     assert 'name="effective" value="2026-03-03"' in body
+
+
+def test_the_enrolment_page_points_a_covered_unit_to_its_renewal(tree, people, login, roster_a):
+    """K-5: a unit whose contract is in force renews from it; the enrolment page says so."""
+    officer = login(people.officer_a)
+    url = f"/units/{tree.unit_a.code}/enrol/"
+    assert "续会" not in officer.get(url).content.decode()
+    officer.post(url, {"funding_source": "union_funds"})
+    contract = Contract.objects.get()
+    officer.post(f"/contracts/{contract.public_id}/submit/")
+    login(people.registrar).post(f"/contracts/{contract.public_id}/confirm-fee/")
+    contract.refresh_from_db()
+    assert contract.status == "active"
+    page = officer.get(url).content.decode()
+    assert f'本单位已有合同 <a href="/contracts/{contract.contract_no}/">' in page
+    assert "点击“续会”" in page
