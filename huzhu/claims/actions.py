@@ -30,7 +30,13 @@ from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
 from huzhu.rules.adjudication import DenialReason, event_key
 from huzhu.rules.dates import EARLIEST
-from huzhu.rules.identity import mask_card, mask_id, validate_bank_card, validate_resident_id
+from huzhu.rules.identity import (
+    mask_card,
+    mask_id,
+    normalize,
+    validate_bank_card,
+    validate_resident_id,
+)
 from huzhu.rules.money import money
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, DISEASES, BenefitType
 from huzhu.rules.workdays import add_working_days
@@ -169,7 +175,14 @@ def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
 
 
 def _values(facts: ClaimFacts) -> dict[str, Any]:
-    return facts.__dict__ | {"known_date": facts.known_date or facts.event_date}
+    """The claim's columns: the known date defaults to the event date (P-11); the trustee's
+    numbers are kept as validated (full-width digits, spaces, dashes and a lowercase x
+    normalised), for the bank file (M-1) and for comparison."""
+    return facts.__dict__ | {
+        "known_date": facts.known_date or facts.event_date,
+        "trustee_id_number": normalize(facts.trustee_id_number),
+        "trustee_card": normalize(facts.trustee_card),
+    }
 
 
 def _snapshot(claim: Claim) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 import io
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from huzhu.accounts.auth import issue_token
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.tests.journeys import (
+    TRUSTEE_CARD,
     approved_claim,
     death_facts,
     on,
@@ -22,6 +24,7 @@ from huzhu.claims.tests.journeys import (
 )
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member, card_hash
+from huzhu.members.tests.rosters import resident_id
 from huzhu.payments import actions
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus
 from huzhu.payments.views import BATCHES_PAGE_SIZE
@@ -295,3 +298,22 @@ def test_the_cashier_sees_which_waiting_claims_are_late(approved, people, login,
     assert row in page and "逾期" not in page
     on(settings, (approved.due_date + timedelta(days=1)).isoformat())
     assert "逾期</span>" in cashier.get("/payments/").content.decode()
+
+
+def test_a_trustees_numbers_typed_with_spaces_reach_the_bank_file_clean(tree, people, settings):
+    """M-1: the trustee's card goes to the bank as digits only, however it was typed at intake
+    (spaces, full-width digits); his ID number likewise, with an upper-case X."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    typed = " ".join([TRUSTEE_CARD[:4], TRUSTEE_CARD[4:8], "０" + TRUSTEE_CARD[9:]])
+    number = resident_id("19720505", serial=9)  # ends in X
+    facts = replace(
+        death_facts("death_illness", date(2023, 7, 1)),
+        trustee_card=typed,
+        trustee_id_number=number.lower(),
+    )
+    claim = approved_claim(Member.objects.get(), people, facts)
+    assert (claim.trustee_card, claim.trustee_id_number) == (TRUSTEE_CARD, number.upper())
+    batch = sent_batch([claim], people)
+    sheet = load_workbook(io.BytesIO(actions.export_batch(batch, actor=people.cashier)))
+    assert sheet.worksheets[0]["C2"].value == TRUSTEE_CARD
