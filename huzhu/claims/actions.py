@@ -37,7 +37,7 @@ from huzhu.rules.identity import (
     validate_bank_card,
     validate_resident_id,
 )
-from huzhu.rules.money import money
+from huzhu.rules.money import money, split
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, DISEASES, BenefitType
 from huzhu.rules.workdays import add_working_days
 
@@ -492,11 +492,25 @@ def _record_lines(claim: Claim, *, paying: bool) -> None:
         if x["contract_no"] in contracts
     ]
     if paying and overridden and rows:
-        # the reviewer's amount on the first paying line, or else on the first contract that
-        # was in force on the event day (P-12): later claims read it as paid there (P-7, P-9)
-        chosen = next((r for r in rows if r.reason != DenialReason.NOT_IN_FORCE.value), rows[0])
-        chosen.amount, chosen.reason = claim.amount or Decimal(0), ""
+        _spread_override(claim, rows, [Decimal(x["amount"]) for x in decision.get("lines", [])])
     ClaimLine.objects.bulk_create(rows)
+
+
+def _spread_override(claim: Claim, rows: list[ClaimLine], proposed: list[Decimal]) -> None:
+    """The reviewer's amount over the lines, as later claims read them per contract (P-7: a
+    paid critical illness ends that contract's cover; P-9: what a contract paid for death and
+    disability). Where the engine paid under several contracts, the amount is spread over them
+    in proportion (to the cent); put on the first alone, the others looked unpaid and a second
+    critical illness would have been paid under them. Where the engine paid nothing, it goes
+    on the first contract in force on the event day (P-12)."""
+    amount = claim.amount or Decimal(0)
+    paying = [(row, share) for row, share in zip(rows, proposed, strict=False) if share > 0]
+    if paying:
+        for (row, _), part in zip(paying, split(amount, [s for _, s in paying]), strict=True):
+            row.amount = part
+        return
+    chosen = next((r for r in rows if r.reason != DenialReason.NOT_IN_FORCE.value), rows[0])
+    chosen.amount, chosen.reason = amount, ""
 
 
 def reject_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:

@@ -19,6 +19,24 @@ def money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def split(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """`total` in cents across lines in proportion to `weights` (each > 0), summing exactly to
+    `total`: each share rounded down to the cent, then the cents left over one at a time, first
+    to lines that would otherwise get nothing, then in order. A reviewer's amount that differs
+    from the engine's is spread this way over the contracts that pay, so each keeps its part
+    of the history (P-7, P-9)."""
+    cents = int(money(total) * 100)
+    whole = sum(weights, Decimal(0))
+    if cents <= 0 or not weights or whole <= 0:
+        return [ZERO for _ in weights]
+    shares = [int(cents * w / whole) for w in weights]  # floor: every weight is positive
+    left = cents - sum(shares)
+    order = [i for i, s in enumerate(shares) if s == 0] + [i for i, s in enumerate(shares) if s]
+    for index in order[:left]:  # fewer cents are left than there are lines
+        shares[index] += 1
+    return [money(Decimal(s) / 100) for s in shares]
+
+
 def _four_digits(number: int) -> str:
     """0 < number < 10000 in capitals, with inner zeros spoken once (1001 → 壹仟零壹)."""
     text = ""

@@ -479,3 +479,35 @@ def test_an_override_that_pays_a_denied_claim_is_recorded_on_a_contract_in_force
     actions.approve_claim(reviewed, actor=people.approver)
     paid = ClaimLine.objects.get(claim=claim, amount__gt=0)
     assert (paid.contract, paid.amount, paid.reason) == (current, Decimal("2000.00"), "")
+
+
+def test_an_override_of_a_claim_paid_under_two_contracts_is_spread_over_both(
+    tree, people, settings
+):
+    """Seed case 1 (2 paid + 1 free share, 15000) reduced by the reviewer to 12000: each
+    contract keeps its part (8000 and 4000), so both count as having paid a critical illness and
+    a second one is refused under both (P-7). Put on the first contract alone, the free one
+    looked unpaid and would have paid 5000 again."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-02-25", shares=2)
+    member = Member.objects.get()
+    free_contract(settings, tree.unit_a, member, people.registrar, "2022-05-13")
+    on(settings, "2023-03-07")
+    first = file_with_documents(
+        member, ClaimFacts("critical_illness", date(2023, 1, 2), disease="CI01"), people.officer_a
+    )
+    reviewed = through_review(first, people, accept=False, amount=Decimal("12000"), reason="酌减")
+    actions.approve_claim(reviewed, actor=people.approver)
+    lines = ClaimLine.objects.filter(claim=first).order_by("contract__effective")
+    assert [(x.contract.contract_no, x.amount) for x in lines] == [
+        ("B01220001", Decimal("8000.00")),
+        ("PB220001", Decimal("4000.00")),
+    ]
+    second = file_with_documents(
+        member, ClaimFacts("critical_illness", date(2023, 2, 2), disease="CI12"), people.officer_a
+    )
+    decision = through_review(second, people).decision
+    assert decision["amount"] == "0.00"
+    assert {(d["contract_no"], d["reason"]) for d in decision["denials"]} == {
+        ("B01220001", "coverage_ended"),
+        ("PB220001", "coverage_ended"),
+    }

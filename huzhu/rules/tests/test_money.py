@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from huzhu.rules.money import chinese_capitals, format_yuan, money
+from huzhu.rules.money import chinese_capitals, format_yuan, money, split
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,29 @@ def test_format_yuan_for_screens():
 def test_money_refuses_float():
     with pytest.raises(TypeError, match="never float"):
         money(1.5)
+
+
+@pytest.mark.parametrize(
+    ("total", "weights", "shares"),
+    [
+        ("12000", ["10000", "5000"], ["8000.00", "4000.00"]),
+        ("100", ["1", "1", "1"], ["33.34", "33.33", "33.33"]),
+        ("0.02", ["10000", "1"], ["0.01", "0.01"]),  # the line that would get 0 gets the cent
+        ("0.01", ["1", "1"], ["0.01", "0.00"]),  # one cent cannot go to both
+        ("0", ["1", "2"], ["0.00", "0.00"]),
+        ("5", [], []),
+        ("7.5", ["3"], ["7.50"]),
+    ],
+)
+def test_split_spreads_an_amount_in_proportion_to_the_cent(total, weights, shares):
+    parts = split(Decimal(total), [Decimal(w) for w in weights])
+    assert [str(p) for p in parts] == shares
+    if weights:
+        assert sum(parts, Decimal(0)) == money(Decimal(total))
+
+
+def test_split_never_loses_or_invents_a_cent():
+    for cents in range(1, 400):
+        total = Decimal(cents) / 100
+        parts = split(total, [Decimal("5000"), Decimal("3000"), Decimal("1600")])
+        assert sum(parts, Decimal(0)) == money(total) and min(parts) >= 0
