@@ -316,16 +316,20 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
         for p in batch.payments.select_related("claim").filter(status=PaymentStatus.PENDING)
     }
     parsed, problems = [], []
+    seen: dict[str, int] = {}  # claim number → the row it was first on
     for row_no, cells in table.rows:
         values = {key: _cell(cells, index) for key, index in columns.items()}
         number, result = values["claim"], values["result"]
         if not all(value.isprintable() for value in values.values()):
             problems.append(f"第{row_no}行：含有不可见的控制字符，请删除后重新导入")
+        elif number in seen:
+            problems.append(f"第{row_no}行：{number} 与第{seen[number]}行重复，每笔只能有一个结果")
         elif number not in pending:
             problems.append(f"第{row_no}行：{number or '（空）'} 不是本批次待处理的发放")
         elif result not in ("成功", "失败"):
             problems.append(f"第{row_no}行：结果应填“成功”或“失败”")
         else:
+            seen[number] = row_no
             parsed.append((pending.pop(number), result == "成功", values, row_no))
     if problems:
         raise PaymentError("；".join(problems[:20]))

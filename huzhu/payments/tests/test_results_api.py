@@ -55,6 +55,11 @@ def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
         # the fixture's claim is approved on 2023-07-10, which is also today
         ([["{number}", "成功", "R", "2023-07-11", None]], "晚于今天"),
         ([["{number}", "成功", "R", "2023-07-09", None]], "早于该申请的审批日期 2023-07-10"),
+        # the same payment twice (one file, two answers): neither is taken
+        (
+            [["{number}", "成功", "R", "2023-07-10", None], ["{number}", "失败", "", None, "x"]],
+            "与第2行重复",
+        ),
     ],
 )
 def test_bad_result_files_change_nothing(approved, people, rows, words):  # noqa: F811
