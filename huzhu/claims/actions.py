@@ -70,6 +70,12 @@ class ClaimFacts:
     trustee_relation: str = ""
 
 
+# the facts that may be absent (None); every other fact is text, empty when not given
+OPTIONAL_FACTS = frozenset(
+    {"known_date", "first_diagnosed", "admitted", "discharged", "disability_grade"}
+)
+
+
 def check_facts(facts: ClaimFacts, today: date) -> list[str]:
     problems = []
     if facts.kind not in BenefitType.__members__.values():

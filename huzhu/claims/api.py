@@ -195,15 +195,12 @@ def resubmit(request: HttpRequest, number: str, body: CorrectionIn) -> ClaimOut:
         names = [f.name for f in fields(actions.ClaimFacts) if f.name != "kind"]
         current = {name: getattr(claim, name) for name in names}
         # a field sent as null clears an optional date or grade; text fields cannot be null
-        text = {k: v for k, v in given.items() if v is not None or k in NULLABLE}
+        text = {k: v for k, v in given.items() if v is not None or k in actions.OPTIONAL_FACTS}
         facts = actions.ClaimFacts(kind=claim.kind, **(current | text))
     try:
         return _out(actions.resubmit_claim(claim, facts, actor=user))
     except actions.ClaimError as exc:
         raise _refused(exc) from exc
-
-
-NULLABLE = {"known_date", "first_diagnosed", "disability_grade", "admitted", "discharged"}
 
 
 @router.post(

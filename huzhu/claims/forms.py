@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 
 from huzhu.accounts.models import User
-from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.actions import OPTIONAL_FACTS, ClaimFacts
 from huzhu.claims.models import KIND_CHOICES, Circumstance, Claim
 from huzhu.members.models import Member, MemberQuerySet
 from huzhu.rules.identity import mask_card, mask_id
@@ -71,7 +71,7 @@ class ClaimForm(forms.Form):
     def facts(self) -> ClaimFacts:
         data = {k: v for k, v in self.cleaned_data.items() if k != "member"}
         for name, value in data.items():
-            if value is None and name not in NULLABLE:
+            if value is None and name not in OPTIONAL_FACTS:
                 data[name] = ""
         return ClaimFacts(**data)
 
@@ -133,8 +133,6 @@ SHOWN_FOR: dict[str, tuple[str, ...]] = {
     "trustee_card": DEATHS,
     "trustee_relation": DEATHS,
 }
-
-NULLABLE = {"known_date", "first_diagnosed", "admitted", "discharged", "disability_grade"}
 
 
 def find_members(members: MemberQuerySet, search: str) -> MemberQuerySet:
