@@ -3,6 +3,7 @@ the engine's explanation, the timeline and the actions this user may take."""
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -123,12 +124,35 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         # C-4: the reviewer sees what the engine proposes before deciding (nothing is written;
         # the review computes it again and records it)
         "proposal": (
-            engine.decide(claim)[1]
+            _labelled(engine.decide(claim)[1])
             if claim.status == ClaimStatus.REGISTERED and user.has_duty("reviewer")
             else None
         ),
+        "decision": _labelled(claim.decision) if claim.decision else None,
     }
     return render(request, "claims/claim_detail.html", context)
+
+
+# the denial codes of appendix A in words, beside the code, on the claim's page
+REASON_LABELS = {
+    "not_in_force": "不在保障期内",
+    "waiting_period": "免责期内",
+    "pre_existing": "带病入会",
+    "coverage_ended": "保障责任已终止",
+    "share_cap": "超出每人3份",
+    "cap_reached": "已达身故伤残给付上限",
+    "duplicate_event": "同一事件已给付",
+    "time_barred": "超过救助时效",
+}
+
+
+def _labelled(decision: dict[str, Any]) -> dict[str, Any]:
+    """The engine's decision for display: each denial with its reason in words."""
+    denials = [
+        d | {"label": REASON_LABELS.get(d["reason"], d["reason"])}
+        for d in decision.get("denials", [])
+    ]
+    return decision | {"denials": denials}
 
 
 @authenticated

@@ -462,3 +462,25 @@ def test_home_pages_show_the_claims_waiting_for_each_step(enrolled, people, logi
     home = staff.get("/").content.decode()
     assert "<strong>1</strong><span>待查验登记</span>" in home
     assert "被退回" not in officer.get("/").content.decode()
+
+
+def test_denials_are_named_in_words_on_the_claim_page(tree, people, settings, login):
+    """Appendix A's denial codes are shown with their meaning; every code has one."""
+    from huzhu.claims import actions
+    from huzhu.claims.views import REASON_LABELS
+    from huzhu.rules.adjudication import DenialReason
+
+    assert set(REASON_LABELS) == {reason.value for reason in DenialReason}
+    paid_contract(settings, tree.unit_a, people.registrar, "2021-03-01", shares=1)
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=1)
+    on(settings, "2023-07-10")
+    claim = actions.submit_claim(
+        Member.objects.get(),
+        actions.ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
+        actor=None,
+    )
+    for document in claim.documents.filter(required=True):
+        actions.attach_document(claim, document.item, PDF, "scan.pdf", actor=None)
+    actions.register_claim(claim, actor=people.registrar)
+    page = login(people.reviewer).get(f"/claims/{claim.number}/").content.decode()
+    assert "不予给付：不在保障期内" in page and "not_in_force" in page
