@@ -25,8 +25,11 @@ from huzhu.core.access import authenticated, public
 from huzhu.core.downloads import file_response, pdf_response
 from huzhu.core.models import AuditEntry
 from huzhu.core.uploaded import read_bounded
-from huzhu.rules.adjudication import time_bar_deadline
+from huzhu.rules.adjudication import REASON_LABELS, time_bar_deadline
 from huzhu.rules.product import DISEASES
+
+# the 34 illnesses offered by the claim forms' disease field (code and name)
+DISEASE_LIST = [(code, d.name) for code, d in DISEASES.items()]
 
 STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items()} | {
     "claims.claim.submitted": "提交申请",
@@ -91,8 +94,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                 request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
             )
             return redirect("claims:detail", number=claim.number)
-    diseases = [(code, d.name) for code, d in DISEASES.items()]
-    context = {"form": form, "search": search, "diseases": diseases}
+    context = {"form": form, "search": search, "diseases": DISEASE_LIST}
     return render(request, "claims/claim_form.html", context)
 
 
@@ -106,14 +108,15 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         if name != "pay" and _may(user, TRANSITIONS[name].duty, claim)
     ]
     deadline = time_bar_deadline(claim.known_date)
+    documents = list(claim.documents.order_by("pk"))
     context = {
         "claim": claim,
-        "documents": claim.documents.order_by("pk"),
+        "documents": documents,
         "available": available,
         "can_upload": can_file(user, claim) and claim.accepts_documents,
         "can_open": can_open_documents(user, claim),
         "statements": STATEMENTS,
-        "missing": claim.documents.filter(required=True, received=False).count(),
+        "missing": sum(d.required and not d.received for d in documents),
         "timeline": [
             (entry, STEP_LABELS.get(entry.action, entry.action))
             for entry in AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
@@ -131,19 +134,6 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "decision": _labelled(claim.decision) if claim.decision else None,
     }
     return render(request, "claims/claim_detail.html", context)
-
-
-# the denial codes of appendix A in words, beside the code, on the claim's page
-REASON_LABELS = {
-    "not_in_force": "不在保障期内",
-    "waiting_period": "免责期内",
-    "pre_existing": "带病入会",
-    "coverage_ended": "保障责任已终止",
-    "share_cap": "超出每人3份",
-    "cap_reached": "已达身故伤残给付上限",
-    "duplicate_event": "同一事件已给付",
-    "time_barred": "超过救助时效",
-}
 
 
 def _labelled(decision: dict[str, Any]) -> dict[str, Any]:
@@ -175,8 +165,7 @@ def claim_correct(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, "已更正并重新提交")
             return redirect("claims:detail", number=claim.number)
-    diseases = [(code, d.name) for code, d in DISEASES.items()]
-    context = {"form": form, "claim": claim, "diseases": diseases}
+    context = {"form": form, "claim": claim, "diseases": DISEASE_LIST}
     return render(request, "claims/claim_correct.html", context)
 
 

@@ -16,7 +16,7 @@ from huzhu.quota.models import (
     ledgers_now,
 )
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
-from huzhu.rules.quota import REASON_MESSAGES, Application, QuotaReason, admit
+from huzhu.rules.quota import REASON_MESSAGES, Application, PeriodLedger, QuotaReason, admit
 
 
 @dataclass
@@ -72,7 +72,23 @@ def preview(unit: Unit) -> Preview:
     return Preview(period, place, eligibility, reason, message, remaining)
 
 
-def board(programme: Programme | None) -> list[dict[str, object]]:
+@dataclass
+class BoardRow:
+    """One period on the live board."""
+
+    period: QuotaPeriod
+    ledger: (
+        PeriodLedger  # as it stands (Q-5): a period not yet opened shows what it would open with
+    )
+    effective: int
+    remaining: int
+    over: bool  # its window has closed: what it did not grant has rolled over (or returned)
+    percent: int
+    granted_units: int
+    refused_units: int
+
+
+def board(programme: Programme | None) -> list[BoardRow]:
     """Per period: effective quota, granted, remaining, answers so far (live board)."""
     if programme is None:
         return []
@@ -88,23 +104,22 @@ def board(programme: Programme | None) -> list[dict[str, object]]:
     rows = []
     today = clock.today()
     periods = list(programme.periods.order_by("no"))
-    ledgers = ledgers_now(periods)  # Q-5: a period not yet opened shows what it would open with
+    ledgers = ledgers_now(periods)
     for period in periods:
         ledger = ledgers[period.pk]
         effective = max(ledger.effective_quota, 0)
         row = counts.get(period.pk, {})
         rows.append(
-            {
-                "period": period,
-                "ledger": ledger,
-                "effective": effective,
-                "remaining": ledger.remaining,
-                # what a closed period did not grant has rolled over (or returned): not "left"
-                "over": today > period.closes,
-                "percent": min(100, period.granted * 100 // effective) if effective else 100,
-                "granted_units": row.get("granted_units", 0),
-                "refused_units": row.get("refused_units", 0),
-            }
+            BoardRow(
+                period=period,
+                ledger=ledger,
+                effective=effective,
+                remaining=ledger.remaining,
+                over=today > period.closes,
+                percent=min(100, period.granted * 100 // effective) if effective else 100,
+                granted_units=row.get("granted_units", 0),
+                refused_units=row.get("refused_units", 0),
+            )
         )
     return rows
 
@@ -116,18 +131,16 @@ class YearSummary:
     returned: int | None  # Q-5: the last period's unused quota, once its window has closed
 
 
-def year_summary(programme: Programme | None) -> YearSummary | None:
-    """The programme year under the board: budget, granted so far and, after the last period,
-    what returns to the budget (Q-1, Q-5)."""
-    periods = list(programme.periods.order_by("no")) if programme is not None else []
-    if programme is None or not periods:
+def year_summary(programme: Programme | None, rows: list[BoardRow]) -> YearSummary | None:
+    """The programme year under the board (its `rows`): budget, granted so far and, after the
+    last period, what returns to the budget (Q-1, Q-5)."""
+    if programme is None or not rows:
         return None
-    last = periods[-1]
-    over = clock.today() > last.closes
+    last = rows[-1]
     return YearSummary(
         budget_shares=int(programme.budget // CRITICAL_ILLNESS_PLAN.fee_per_share),
-        granted=sum(p.granted for p in periods),
-        returned=ledgers_now(periods)[last.pk].remaining if over else None,
+        granted=sum(r.period.granted for r in rows),
+        returned=last.ledger.remaining if last.over else None,
     )
 
 

@@ -21,10 +21,11 @@ from huzhu.quota.models import FreeShareApplication
 @authenticated
 def board(request: HtmxHttpRequest) -> HttpResponse:
     programme = queries.current_programme()
+    rows = queries.board(programme)
     context = {
         "programme": programme,
-        "rows": queries.board(programme),
-        "summary": queries.year_summary(programme),
+        "rows": rows,
+        "summary": queries.year_summary(programme, rows),
     }
     template = "quota/_board.html" if request.htmx else "quota/board.html"
     return render(request, template, context)

@@ -50,6 +50,18 @@ CLAUSE = {
     DenialReason.TIME_BARRED: "P-11",
 }
 
+# each denial code in words, for pages beside the code (the Denial's message explains the case)
+REASON_LABELS = {
+    DenialReason.NOT_IN_FORCE: "不在保障期内",
+    DenialReason.WAITING_PERIOD: "免责期内",
+    DenialReason.PRE_EXISTING: "带病入会",
+    DenialReason.COVERAGE_ENDED: "保障责任已终止",
+    DenialReason.SHARE_CAP: "超出每人3份",
+    DenialReason.CAP_REACHED: "已达身故伤残给付上限",
+    DenialReason.DUPLICATE_EVENT: "同一事件已给付",
+    DenialReason.TIME_BARRED: "超过救助时效",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ContractFact:

@@ -467,8 +467,7 @@ def test_home_pages_show_the_claims_waiting_for_each_step(enrolled, people, logi
 def test_denials_are_named_in_words_on_the_claim_page(tree, people, settings, login):
     """Appendix A's denial codes are shown with their meaning; every code has one."""
     from huzhu.claims import actions
-    from huzhu.claims.views import REASON_LABELS
-    from huzhu.rules.adjudication import DenialReason
+    from huzhu.rules.adjudication import REASON_LABELS, DenialReason
 
     assert set(REASON_LABELS) == {reason.value for reason in DenialReason}
     paid_contract(settings, tree.unit_a, people.registrar, "2021-03-01", shares=1)

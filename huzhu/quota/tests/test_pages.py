@@ -16,21 +16,28 @@ from huzhu.quota.models import QuotaPeriod
 from huzhu.rules.quota import Period
 from huzhu.stats.figures import compute
 
+PERIOD_1 = Period(1, 3, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
 
-@pytest.fixture
-def open_window(tree, settings):
-    load_programme(
-        2025,
-        7_000_000,
-        [Period(1, 3, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))],
-        actor=None,
-    )
+
+def two_units_of_two(tree, settings):
+    """Units A and B with two members each on their rosters; then a Monday in period 1."""
     on(settings, "2025-02-01")
     for unit, base in ((tree.unit_a, 1), (tree.unit_b, 100)):
         unit.member_count = 2
         unit.save()
         import_roster(unit, xlsx([person(base), person(base + 1)]), actor=None)
     settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+
+
+@pytest.fixture
+def open_window(tree, settings):
+    load_programme(
+        2025,
+        7_000_000,
+        [PERIOD_1],
+        actor=None,
+    )
+    two_units_of_two(tree, settings)
 
 
 def test_unit_sees_why_and_applies(tree, people, login, open_window):
@@ -114,19 +121,12 @@ def test_a_period_shows_what_it_rolls_over_before_its_first_application(
         2025,
         7_000_000,
         [
-            Period(
-                1, 3, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31)
-            ),
+            PERIOD_1,
             Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30)),
         ],
         actor=None,
     )
-    on(settings, "2025-02-01")
-    for unit, base in ((tree.unit_a, 1), (tree.unit_b, 100)):
-        unit.member_count = 2
-        unit.save()
-        import_roster(unit, xlsx([person(base), person(base + 1)]), actor=None)
-    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    two_units_of_two(tree, settings)
     login(people.officer_a).post(f"/units/{tree.unit_a.code}/free-shares/apply/")  # 2 of 3
     settings.HUZHU_NOW = "2025-06-03T10:00:00+08:00"  # period 2, nobody has applied yet
     board = login(people.registrar).get("/quota/", headers={"HX-Request": "true"}).content
