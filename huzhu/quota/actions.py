@@ -109,9 +109,14 @@ class Eligibility:
     excluded: list[tuple[Member, str]] = field(default_factory=list)
 
 
-def eligible_members(unit: Unit, programme: Programme | None, start: date) -> Eligibility:
+def eligible_members(
+    unit: Unit, programme: Programme | None, start: date, *, lock: bool = False
+) -> Eligibility:
     """E-5 on the free contract's effective date, one free share per member per year (Q-1), and
-    no fourth share (P-2). Roster order decides who is first."""
+    no fourth share (P-2). Roster order decides who is first. With `lock` (a grant), the
+    members' rows are held until the transaction ends before their shares are counted, as a
+    fee confirmation does: otherwise a paid contract confirmed meanwhile and this grant would
+    each count the other's shares as absent and together exceed 3 (P-2)."""
     result = Eligibility()
     roster = list(
         Membership.objects.filter(unit=unit, left__isnull=True)
@@ -119,6 +124,8 @@ def eligible_members(unit: Unit, programme: Programme | None, start: date) -> El
         .order_by("pk")
     )
     ids = [m.member_id for m in roster]
+    if lock:
+        Member.objects.lock(ids)
     already = (
         set(
             ContractLine.objects.filter(
@@ -195,7 +202,7 @@ def apply_for_free_shares(
         start = place.in_force.end if place.in_force and place.in_force.end else today  # K-6
         members = [
             m
-            for m in eligible_members(unit, period.programme, start).members
+            for m in eligible_members(unit, period.programme, start, lock=True).members
             if chosen is None or m.code in set(chosen)
         ]
         reason = _admission(unit, period, place, members, arrived)

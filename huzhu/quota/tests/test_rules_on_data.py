@@ -1,5 +1,6 @@
 """SPEC §5 on real rows: eligibility of members, once a year per unit, K-6 dates, concurrency."""
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -126,3 +127,79 @@ def test_200_simultaneous_applications_never_over_grant(tree, settings):
     assert len(members) == len(set(members)) == 30
     assert Programme.objects.get().periods.get(no=1).granted == 30
     assert Member.objects.count() == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_a_grant_and_a_fee_confirmation_at_once_never_exceed_three_shares(
+    tree, people, settings, monkeypatch
+):
+    """P-2 under concurrency: a worker's unit applies for free shares while staff submit and
+    confirm a 3-share paid contract of his. The grant counts his shares (none yet) and waits
+    here; the confirmation then runs. Without the grant's member lock both checks passed and
+    he held 4 shares; now the confirmation waits for the grant and is refused."""
+    load_programme(2025, 7_000_000, [WINDOW, LAST], actor=None)
+    from huzhu.contracts import actions as contracts
+    from huzhu.quota import actions as quota
+
+    on(settings, "2025-02-01")
+    unit = UnitFactory(union=tree.lixia, member_count=1)
+    import_roster(unit, xlsx([person(7, shares=3)]), actor=None)
+    draft = contracts.create_enrolment(unit, contracts.EnrolmentFacts("personal"), actor=None)
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    counted, both = threading.Event(), threading.Barrier(2)
+    count, check = quota.holdings_of, contracts.check_contract
+
+    def wait_for_the_other() -> None:
+        # the other one may be waiting for the member lock: then nobody comes
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both.wait(timeout=2)
+
+    def count_then_wait(*args, **kwargs):
+        held = count(*args, **kwargs)
+        counted.set()
+        wait_for_the_other()
+        return held
+
+    def check_then_wait(*args, **kwargs):
+        problems = check(*args, **kwargs)
+        if kwargs.get("confirming"):
+            wait_for_the_other()
+        return problems
+
+    monkeypatch.setattr(quota, "holdings_of", count_then_wait)
+    monkeypatch.setattr(contracts, "check_contract", check_then_wait)
+    outcomes: dict[str, str] = {}
+    failures: list[BaseException] = []
+
+    def grant() -> None:
+        try:
+            outcomes["grant"] = apply_for_free_shares(unit, None, actor=None).status
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def confirm() -> None:
+        try:
+            counted.wait(timeout=10)
+            submitted = contracts.submit_contract(Contract.objects.get(pk=draft.pk), actor=None)
+            contracts.confirm_fee(submitted, actor=people.registrar)
+            outcomes["confirm"] = "active"
+        except contracts.ContractError as exc:
+            outcomes["confirm"] = str(exc)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=grant), threading.Thread(target=confirm)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert outcomes["grant"] == "granted"
+    assert "超过每人3份上限" in outcomes["confirm"]
+    shares = Contract.objects.filter(status="active").values_list("lines__shares", flat=True)
+    assert sum(shares) == 1
