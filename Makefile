@@ -35,7 +35,7 @@ lint: install
 	$(BIN)/ruff check .
 
 typecheck: install
-	$(BIN)/mypy huzhu e2e conftest.py $(wildcard bench/*.py)
+	$(BIN)/mypy huzhu e2e conftest.py gunicorn.conf.py $(wildcard bench/*.py)
 
 migrations-check: install
 	$(BIN)/huzhu makemigrations --check --dry-run
