@@ -5,6 +5,7 @@ and re-issued. Everything goes through the same actions as the live system, with
 moved to the day each step happened, so audit entries, numbers and due dates are real."""
 
 import random
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,7 +67,9 @@ def on(day: date, hour: int | None = None) -> Iterator[None]:
         yield
 
 
-def load_history(rng: random.Random, units: list[Unit], roster_file: RosterMaker) -> None:
+def load_history(rng: random.Random, units: list[Unit], roster_file: RosterMaker) -> Unit | None:
+    """The history; returns the unit whose claims of the last weeks come first (a returned one
+    among them), for a unit officer's demo login."""
     staff = Staff(
         *(User.objects.get(username=n) for n in ("registrar", "reviewer", "approver", "cashier"))
     )
@@ -78,7 +81,7 @@ def load_history(rng: random.Random, units: list[Unit], roster_file: RosterMaker
     approved = _claims(rng, units, today, staff, document)
     _pay(rng, approved, staff)
     _archive(today, staff)
-    _in_progress(rng, units, today, staff, document)
+    return _in_progress(rng, units, today, staff, document)
 
 
 def _enrol_years(
@@ -289,11 +292,14 @@ def _archive(today: date, staff: Staff) -> None:
                 claims.archive_claim(payment.claim, actor=staff.registrar)
 
 
+RETURNED = -1
 # (kind, facts, stage, filed days ago): claims of the last weeks at each stage of C-4, so every
-# queue has work. Stage 0: papers still missing; 1: complete, to register; 2: to review; 3: to
-# approve; 4: approved, to pay (the oldest one already past its due date, C-5); 5: paid, its
-# file to archive.
+# queue has work. Stage RETURNED: sent back to the unit to correct (C-4); 0: papers still
+# missing; 1: complete, to register; 2: to review; 3: to approve; 4: approved, to pay (the
+# oldest one already past its due date, C-5); 5: paid, its file to archive. The first three go
+# to the featured unit (the demo's unit_c).
 CURRENT: list[tuple[str, dict[str, object], int, int]] = [
+    ("critical_illness", {"disease": "CI08"}, RETURNED, 7),
     ("accident_hospitalization", {"circumstance": "work_or_fall"}, 0, 3),
     ("critical_illness", {"disease": "CI04"}, 1, 2),
     ("accident_hospitalization", {"circumstance": "other"}, 2, 6),
@@ -312,11 +318,16 @@ STEPS: list[Callable[[Claim, Staff], Claim]] = [
 ]
 
 
+FEATURED = 3  # claims of the last weeks filed by the featured unit
+RETURN_REASON = "首次确诊日期与住院病历记载不一致，请核对后更正并重新提交"
+
+
 def _in_progress(
     rng: random.Random, units: list[Unit], today: date, staff: Staff, document: bytes
-) -> None:
+) -> Unit | None:
     """Claims of the last weeks still in the workflow, by members with no claim yet whose
-    contract has been in force for over two months (past every waiting period, P-5)."""
+    contract has been in force for over two months (past every waiting period, P-5). The unit
+    with most such members is featured: the first claims are its members'. Returns it."""
     lines = (
         ContractLine.objects.filter(
             contract__unit__in=units,
@@ -325,11 +336,18 @@ def _in_progress(
             contract__end__gte=today,
             member__claims__isnull=True,
         )
-        .select_related("member")
+        .select_related("member", "contract__unit")
         .order_by("pk")
     )
-    members = list(dict.fromkeys(line.member for line in lines))
+    unit_of = {line.member: line.contract.unit for line in lines}
+    members = list(unit_of)
     rng.shuffle(members)
+    if not members:
+        return None
+    counts = Counter(unit_of[m].pk for m in members)
+    featured = max(units, key=lambda u: counts[u.pk])
+    ours = [m for m in members if unit_of[m] == featured][:FEATURED]
+    members = ours + [m for m in members if m not in ours]
     for member, (kind, extra, stage, ago) in zip(members, CURRENT, strict=False):
         filed = today - timedelta(days=ago)
         with on(filed):
@@ -339,6 +357,10 @@ def _in_progress(
             required = list(claim.documents.filter(required=True))
             for item in required if stage else required[:2]:
                 claims.attach_document(claim, item.item, document, "材料.pdf", actor=None)
+        if stage == RETURNED:
+            with on(filed + timedelta(days=1)):
+                claims.return_claim(claim, actor=staff.registrar, reason=RETURN_REASON)
+            continue
         for lag, step in enumerate(STEPS[: max(stage - 1, 0)], start=1):
             with on(filed + timedelta(days=lag)):
                 claim = step(claim, staff)
@@ -356,3 +378,4 @@ def _in_progress(
                     bank_ref=f"ICBC{claim.number}",
                     paid_on=paid_on,
                 )
+    return featured

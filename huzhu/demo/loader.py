@@ -359,8 +359,23 @@ def load(seed: int = 2025, *, history: bool = True) -> bool:
         _seed_calendar()
         _load_programmes()
         if history:
-            load_history(rng, _history_units(rng, units), _roster_file)
+            featured = load_history(rng, _history_units(rng, units), _roster_file)
+            if featured is not None:
+                _history_login(featured)
     return True
+
+
+def _history_login(unit: Unit) -> None:
+    """unit_c: an officer of a unit with years of contracts and claims, one of them returned
+    for correction (the login units A and B start afresh)."""
+    create_user(
+        actor=None,
+        username="unit_c",
+        password=DEMO_PASSWORD,
+        role=Role.UNIT_OFFICER,
+        display_name="单位C经办人",
+        unit=unit,
+    )
 
 
 def _demo_devices() -> None:
@@ -392,6 +407,7 @@ def logins() -> list[DemoLogin]:
             "lixia",
             "unit_a",
             "unit_b",
+            "unit_c",
         ]
     ).select_related("union", "unit")
     order = {"admin": 0, "staff": 1, "union_officer": 2, "unit_officer": 3}

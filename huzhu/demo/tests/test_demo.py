@@ -101,3 +101,30 @@ def test_demo_staff_have_a_demo_authenticator_and_its_code_signs_them_in(db, cap
     assert client.get("/claims/").status_code == 200
     with pytest.raises(CommandError):
         call_command("demo-code", "unit_a")
+
+
+def test_demo_unit_c_officer_sees_his_units_years_and_a_returned_claim_to_correct(db):
+    """Units A and B start afresh; unit_c's unit has a past: contracts of several years, and
+    claims of the last weeks, one returned for correction, which his claim page offers."""
+    from django.test import Client
+
+    loader.load()
+    officer = User.objects.get(username="unit_c")
+    assert "unit_c" in {x.username for x in loader.logins()}
+    years = {
+        c.effective.year
+        for c in Contract.objects.filter(unit=officer.unit, status__in=["active", "expired"])
+    }
+    assert len(years) >= 3
+    recent = Claim.objects.filter(
+        member__memberships__unit=officer.unit,
+        submitted_at__date__gte=clock.today() - timedelta(days=30),
+    ).distinct()
+    assert {"returned", "submitted"} <= set(recent.values_list("status", flat=True))
+    returned = recent.get(status="returned")
+    assert returned.return_reason
+    client = Client()
+    client.post("/login/", {"username": "unit_c", "password": loader.DEMO_PASSWORD})
+    page = client.get(f"/claims/{returned.number}/").content.decode()
+    assert returned.return_reason in page and f"/claims/{returned.number}/correct/" in page
+    assert client.get(f"/claims/{returned.number}/correct/").status_code == 200
