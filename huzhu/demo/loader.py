@@ -223,21 +223,18 @@ def _load_logins(unions: dict[str, Union], units: list[Unit]) -> None:
         display_name="历下区总工会经办人",
         union=unions["lixia"],
     )
+    _unit_officer("unit_a", "单位A经办人", unit_a)
+    _unit_officer("unit_b", "单位B经办人", unit_b)
+
+
+def _unit_officer(username: str, display_name: str, unit: Unit) -> None:
     create_user(
         actor=None,
-        username="unit_a",
+        username=username,
         password=DEMO_PASSWORD,
         role=Role.UNIT_OFFICER,
-        display_name="单位A经办人",
-        unit=unit_a,
-    )
-    create_user(
-        actor=None,
-        username="unit_b",
-        password=DEMO_PASSWORD,
-        role=Role.UNIT_OFFICER,
-        display_name="单位B经办人",
-        unit=unit_b,
+        display_name=display_name,
+        unit=unit,
     )
 
 
@@ -360,22 +357,9 @@ def load(seed: int = 2025, *, history: bool = True) -> bool:
         _load_programmes()
         if history:
             featured = load_history(rng, _history_units(rng, units), _roster_file)
-            if featured is not None:
-                _history_login(featured)
+            if featured is not None:  # years of contracts and claims, one returned
+                _unit_officer("unit_c", "单位C经办人", featured)
     return True
-
-
-def _history_login(unit: Unit) -> None:
-    """unit_c: an officer of a unit with years of contracts and claims, one of them returned
-    for correction (the login units A and B start afresh)."""
-    create_user(
-        actor=None,
-        username="unit_c",
-        password=DEMO_PASSWORD,
-        role=Role.UNIT_OFFICER,
-        display_name="单位C经办人",
-        unit=unit,
-    )
 
 
 def _demo_devices() -> None:
