@@ -519,6 +519,18 @@ def _spread_override(claim: Claim, rows: list[ClaimLine], proposed: list[Decimal
     chosen.amount, chosen.reason = amount, ""
 
 
+def withdraw_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
+    """The filing unit takes back a claim not yet registered, or returned (C-4 workflow note):
+    it ends here, nothing is decided or paid, its papers stay with the file."""
+    if not reason.strip():
+        raise ClaimError(["撤回申请须说明原因"])
+    with transaction.atomic():
+        locked = _lock(claim, "withdraw", actor)
+        before = _snapshot(locked)
+        locked.withdraw_reason = reason.strip()[:300]
+        return _move(locked, "withdraw", actor, before, ["withdraw_reason"])
+
+
 def reject_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
     if not reason.strip():
         raise ClaimError(["不予救助须说明理由"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -94,6 +94,9 @@ class ClaimOut(Schema):
     proposed_amount: Decimal | None
     due_date: date | None
     due_provisional: bool
+    return_reason: str = Field(description="退回原因（已退回时）")
+    reject_reason: str = Field(description="不予救助理由")
+    withdraw_reason: str = Field(description="撤回原因（已撤回时）")
     decision: dict[str, Any] | None
     documents: list[DocumentOut]
     timeline: list[StepOut]
@@ -112,6 +115,9 @@ def _out(claim: Claim) -> ClaimOut:
         proposed_amount=claim.proposed_amount,
         due_date=claim.due_date,
         due_provisional=claim.due_provisional,
+        return_reason=claim.return_reason,
+        reject_reason=claim.reject_reason,
+        withdraw_reason=claim.withdraw_reason,
         decision=claim.decision,
         documents=[
             DocumentOut(item=d.item, label=d.label, required=d.required, received=d.received)
@@ -206,11 +212,17 @@ def resubmit(request: HttpRequest, number: str, body: CorrectionIn) -> ClaimOut:
 @router.post(
     "/claims/{number}/actions/{action}",
     response=ClaimOut,
-    summary="办理：登记/退回/审核/审批/不予救助/归档",
+    summary="办理：登记/退回/审核/审批/不予救助/归档；申请单位撤回（withdraw，须填原因）",
 )
 def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> ClaimOut:
     user = user_of(request)
     claim = get_claim_for(user, number)
+
+    def withdraw() -> Claim:
+        if not can_file(user, claim):
+            raise PermissionDenied("只有申请单位可以撤回申请")
+        return actions.withdraw_claim(claim, actor=user, reason=body.reason)
+
     steps = {
         "register": lambda: actions.register_claim(claim, actor=user),
         "return": lambda: actions.return_claim(claim, actor=user, reason=body.reason),
@@ -220,6 +232,7 @@ def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> Claim
         "approve": lambda: actions.approve_claim(claim, actor=user),
         "reject": lambda: actions.reject_claim(claim, actor=user, reason=body.reason),
         "archive": lambda: actions.archive_claim(claim, actor=user),
+        "withdraw": withdraw,
     }
     if action not in steps or action not in TRANSITIONS:
         raise ApiError(404, "not_found", f"没有该操作：{action}")

@@ -28,6 +28,7 @@ class ClaimStatus(models.TextChoices):
     REJECTED = "rejected", "不予救助"
     PAID = "paid", "已发放"
     ARCHIVED = "archived", "已归档"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 class Circumstance(models.TextChoices):
@@ -100,6 +101,7 @@ class Claim(models.Model):
     )
     approved_on = models.DateField("审批日期", null=True, blank=True)
     reject_reason = models.CharField("不予救助理由", max_length=500, blank=True)
+    withdraw_reason = models.CharField("撤回原因", max_length=300, blank=True)
     due_date = models.DateField("应发放日期", null=True, blank=True)
     due_provisional = models.BooleanField("应发放日期为暂定", default=False)
 
@@ -112,6 +114,7 @@ class Claim(models.Model):
         "override_reason",
         "return_reason",
         "reject_reason",
+        "withdraw_reason",
         "due_date",
     ]
 

@@ -246,6 +246,10 @@ def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             if not can_file(user, claim):
                 raise PermissionDenied("只有申请单位可以重新提交")
             actions.resubmit_claim(claim, None, actor=user)
+        elif action == "withdraw":
+            if not can_file(user, claim):
+                raise PermissionDenied("只有申请单位可以撤回申请")
+            actions.withdraw_claim(claim, actor=user, reason=reason)
         elif action == "review":
             accept = request.POST.get("decision", "accept") == "accept"
             amount = Decimal(request.POST["amount"]) if request.POST.get("amount") else None

@@ -2,7 +2,9 @@
 
 submitted → registered or returned (the unit corrects and resubmits) → reviewed (again, if
 need be) → approved or rejected → paid → archived. Approval is by another account than the
-review (four eyes).
+review (four eyes). Before registration, or once returned, the filing unit (or staff at the
+window) may withdraw the claim with a reason [not in C-4: a claim filed by mistake, or returned
+and never to be resubmitted, would otherwise wait for good].
 """
 
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ TRANSITIONS: dict[str, Transition] = {
     "register": Transition(frozenset({S.SUBMITTED}), S.REGISTERED, "registrar", "查验登记"),
     "return": Transition(frozenset({S.SUBMITTED}), S.RETURNED, "registrar", "退回"),
     "resubmit": Transition(frozenset({S.RETURNED}), S.SUBMITTED, None, "重新提交"),
+    "withdraw": Transition(frozenset({S.SUBMITTED, S.RETURNED}), S.WITHDRAWN, None, "撤回申请"),
     # a reviewed claim may be reviewed again before approval (approval refuses a review that
     # other claims approved meanwhile have made stale)
     "review": Transition(frozenset({S.REGISTERED, S.REVIEWED}), S.REVIEWED, "reviewer", "病案审核"),

@@ -152,6 +152,25 @@ def test_returned_claim_is_corrected_and_resubmitted(people, covered):
     assert (registered.status, registered.event_date) == ("registered", date(2023, 5, 22))
 
 
+def test_a_claim_is_withdrawn_before_registration_or_once_returned_only(people, covered):
+    """The filing unit takes a claim back with a reason; a registered one can no longer be."""
+    filed = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
+    with pytest.raises(actions.ClaimError, match="原因"):
+        actions.withdraw_claim(filed, actor=people.officer_a, reason=" ")
+    actions.return_claim(filed, actor=people.registrar, reason="缺住院病历，请补交")
+    gone = actions.withdraw_claim(filed, actor=people.officer_a, reason="重复提交，撤回")
+    assert (gone.status, gone.withdraw_reason) == (ClaimStatus.WITHDRAWN, "重复提交，撤回")
+    entry = AuditEntry.objects.get(action="claims.claim.withdraw")
+    assert entry.before["status"] == "returned" and entry.after["status"] == "withdrawn"
+    assert not gone.accepts_documents
+    with pytest.raises(actions.ClaimError, match="不能重新提交"):
+        actions.resubmit_claim(gone, None, actor=people.officer_a)
+    registered = file_with_documents(covered, ACCIDENT, people.officer_a)
+    actions.register_claim(registered, actor=people.registrar)
+    with pytest.raises(actions.ClaimError, match="不能撤回申请"):
+        actions.withdraw_claim(registered, actor=people.officer_a, reason="不想要了")
+
+
 def test_four_eyes_and_duties(people, covered):
     claim = file_with_documents(covered, ACCIDENT, people.officer_a)
     with pytest.raises(PermissionDenied):
@@ -380,8 +399,9 @@ def test_due_date_in_an_unknown_year_is_provisional_until_the_year_is_loaded(
 def test_the_transition_table_is_complete():
     reachable = {t.target for t in TRANSITIONS.values()} | {ClaimStatus.SUBMITTED}
     assert reachable == set(ClaimStatus.values)
-    assert next_actions("archived") == []
-    assert next_actions("submitted") == ["register", "return"]
+    assert next_actions("archived") == next_actions("withdrawn") == []
+    assert next_actions("submitted") == ["register", "return", "withdraw"]
+    assert next_actions("returned") == ["resubmit", "withdraw"]
 
 
 def test_holidays_command_and_the_staff_warning(tree, people, login, settings, tmp_path):

@@ -409,6 +409,46 @@ def test_a_returned_claim_is_corrected_and_submitted_again(enrolled, people, log
     assert "只有被退回的申请可以更正后重新提交" in again
 
 
+def test_the_filing_unit_withdraws_a_returned_claim_on_the_page_and_over_the_api(
+    enrolled, people, login
+):
+    """A returned claim the unit will not resubmit is withdrawn with a reason: it leaves the
+    officer's to-do count; another unit cannot touch it, and the API answers the same."""
+    officer = login(people.officer_a)
+    claim = _returned(officer, enrolled, people)
+    page = officer.get(f"/claims/{claim.number}/").content.decode()
+    assert "撤回申请" in page and "确定撤回" in page
+    url = f"/claims/{claim.number}/actions/withdraw/"
+    assert login(people.officer_b).post(url, {"reason": "误报"}).status_code == 404
+    refused = officer.post(url, {"reason": ""}, follow=True).content.decode()
+    assert "撤回申请须说明原因" in refused
+    claim.refresh_from_db()
+    assert claim.status == "returned"
+    officer.post(url, {"reason": "职工已另行报销，不再申请"})
+    claim.refresh_from_db()
+    assert (claim.status, claim.withdraw_reason) == ("withdrawn", "职工已另行报销，不再申请")
+    page = officer.get(f"/claims/{claim.number}/").content.decode()
+    assert (
+        "已撤回" in page and "职工已另行报销，不再申请" in page and "撤回申请</button>" not in page
+    )
+    assert "被退回" not in officer.get("/").content.decode()
+    second = _returned(officer, enrolled, people)
+    action = f"/api/v1/claims/{second.number}/actions/withdraw"
+    stranger = api(people.officer_b).post(
+        action, {"reason": "误报"}, content_type="application/json"
+    )
+    assert stranger.status_code == 404
+    answer = api(people.officer_a).post(
+        action, {"reason": "填错被保障人"}, content_type="application/json"
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["status"], body["withdraw_reason"]) == ("withdrawn", "填错被保障人")
+    assert body["return_reason"] == "事故情形填写有误"
+    again = api(people.officer_a).post(action, {"reason": "再撤"}, content_type="application/json")
+    assert again.status_code == 409
+
+
 def test_a_returned_death_claim_is_corrected_over_the_api(tree, people, settings):
     """The trustee's card is corrected through the API and audited masked; a field left out
     stays; an impossible correction changes nothing."""
