@@ -238,6 +238,7 @@ def _update_members(
         Member.objects.select_for_update()
         .filter(pk__in=keys_in(member_ids))
         .only("pk", "code", "id_hash", *MEMBER_FIELDS)  # the ID number is neither read nor written
+        .order_by("pk")  # locked in key order, as everyone locks members: no deadlock
     )
     entries = [_refresh_member(m, by_hash[m.id_hash], actor) for m in members]
     update_rows(Member, MEMBER_FIELDS, members)
