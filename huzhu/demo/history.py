@@ -217,6 +217,9 @@ def _facts(rng: random.Random, kind: str, extra: dict[str, object], event: date)
     return ClaimFacts(kind, event, **values)  # type: ignore[arg-type]
 
 
+WITHDRAW_REASON = "医院无法补开清晰病历，单位撤回申请"
+
+
 def _process(
     member: Member,
     facts: ClaimFacts,
@@ -229,11 +232,13 @@ def _process(
         claim = claims.submit_claim(member, facts, actor=None)
         for item in claim.documents.filter(required=True):
             claims.attach_document(claim, item.item, document, "材料.pdf", actor=None)
-    if rng.random() < 0.08:
+    if rng.random() < 0.08:  # returned, and weeks later withdrawn by the unit
         with on(filed + timedelta(days=2)):
-            return claims.return_claim(
+            claim = claims.return_claim(
                 claim, actor=staff.registrar, reason="病历复印件不清晰，请重新提供"
             )
+        with on(filed + timedelta(days=30)):
+            return claims.withdraw_claim(claim, actor=None, reason=WITHDRAW_REASON)
     with on(filed + timedelta(days=2)):
         claim = claims.register_claim(claim, actor=staff.registrar)
     with on(filed + timedelta(days=6)):

@@ -78,6 +78,11 @@ def test_demo_history_has_years_of_contracts_free_shares_claims_and_payments(db)
     assert waiting.filter(due_date__lt=today).count() == 1
     assert not waiting.filter(due_date__lt=today - timedelta(days=30)).exists()
     assert all(c.amount and c.amount > 0 for c in waiting)
+    # returned claims are corrected or withdrawn; only the last weeks' one still waits
+    assert Claim.objects.filter(status="withdrawn").exclude(withdraw_reason="").exists()
+    returned = Claim.objects.filter(status="returned")
+    assert returned.count() == 1
+    assert returned.get().submitted_at.date() >= today - timedelta(days=30)
     unfinished = Claim.objects.filter(status="submitted", documents__required=True)
     assert unfinished.filter(documents__received=False).exists()  # papers still missing
     figures = compute(None, None)
