@@ -294,13 +294,20 @@ def register_claim(claim: Claim, *, actor: Any) -> Claim:
 
 
 def return_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
+    return _move_with_reason(claim, "return", actor, reason, "return_reason", "退回须说明原因")
+
+
+def _move_with_reason(
+    claim: Claim, action: str, actor: Any, reason: str, field: str, required: str
+) -> Claim:
+    """A step that needs a written reason, kept in `field` (300 characters)."""
     if not reason.strip():
-        raise ClaimError(["退回须说明原因"])
+        raise ClaimError([required])
     with transaction.atomic():
-        locked = _lock(claim, "return", actor)
+        locked = _lock(claim, action, actor)
         before = _snapshot(locked)
-        locked.return_reason = reason.strip()[:300]
-        return _move(locked, "return", actor, before, ["return_reason"])
+        setattr(locked, field, reason.strip()[:300])
+        return _move(locked, action, actor, before, [field])
 
 
 def resubmit_claim(claim: Claim, facts: ClaimFacts | None, *, actor: Any) -> Claim:
@@ -522,13 +529,9 @@ def _spread_override(claim: Claim, rows: list[ClaimLine], proposed: list[Decimal
 def withdraw_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
     """The filing unit takes back a claim not yet registered, or returned (C-4 workflow note):
     it ends here, nothing is decided or paid, its papers stay with the file."""
-    if not reason.strip():
-        raise ClaimError(["撤回申请须说明原因"])
-    with transaction.atomic():
-        locked = _lock(claim, "withdraw", actor)
-        before = _snapshot(locked)
-        locked.withdraw_reason = reason.strip()[:300]
-        return _move(locked, "withdraw", actor, before, ["withdraw_reason"])
+    return _move_with_reason(
+        claim, "withdraw", actor, reason, "withdraw_reason", "撤回申请须说明原因"
+    )
 
 
 def reject_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
