@@ -15,19 +15,25 @@
   function drawYear() {
     var data = json("chart-data");
     if (!data || typeof Chart === "undefined") { return; }
-    new Chart(document.getElementById("chart-types"), {
-      type: "doughnut",
-      data: { labels: data.types, datasets: [{ data: data.type_amounts, backgroundColor: palette }] },
-      options: { animation: false, responsive: true }
-    });
-    new Chart(document.getElementById("chart-quota"), {
-      type: "bar",
-      data: { labels: data.periods, datasets: [
-        { label: "有效名额", backgroundColor: "rgba(127, 140, 141, 0.6)", data: data.quota },
-        { label: "已发放", backgroundColor: blue, data: data.granted }
-      ] },
-      options: { animation: false, responsive: true }
-    });
+    // a chart with nothing to draw is replaced by a note in the page (no canvas)
+    var types = document.getElementById("chart-types"), quota = document.getElementById("chart-quota");
+    if (types) {
+      new Chart(types, {
+        type: "doughnut",
+        data: { labels: data.types, datasets: [{ data: data.type_amounts, backgroundColor: palette }] },
+        options: { animation: false, responsive: true }
+      });
+    }
+    if (quota) {
+      new Chart(quota, {
+        type: "bar",
+        data: { labels: data.periods, datasets: [
+          { label: "有效名额", backgroundColor: "rgba(127, 140, 141, 0.6)", data: data.quota },
+          { label: "已发放", backgroundColor: blue, data: data.granted }
+        ] },
+        options: { animation: false, responsive: true }
+      });
+    }
     document.body.setAttribute("data-charts", "drawn");
   }
 

@@ -94,6 +94,11 @@ def test_dashboard_and_xlsx_for_a_coordinating_officer(history, people, login, t
     assert response.status_code == 200
     assert "历下区总工会" in html and "市中区总工会" not in html
     assert "js/Chart.min.js" in html and 'id="chart-data"' in html
+    assert 'id="chart-types"' in html and "暂无已发放的救助金" not in html
+    # a year without payments or programme says so instead of drawing an empty chart
+    quiet = client.get("/stats/?year=2021").content.decode()
+    assert 'id="chart-types"' not in quiet and "暂无已发放的救助金" in quiet
+    assert 'id="chart-quota"' not in quiet and "没有普惠名额计划" in quiet
     assert "/stats/history/?year=2023" in html  # the since-inception part loads separately
     fragment = client.get("/stats/history/?year=2023").content.decode()
     assert 'id="history-data"' in fragment and "<td>2023</td>" in fragment
