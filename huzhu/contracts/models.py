@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from huzhu.core import clock
 from huzhu.members.models import Member
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 
 def new_contract_code() -> str:
     return opaque_code("K", 9)
+
+
+RENEWAL_NOTICE_DAYS = 30  # contracts ending this soon without a renewal are listed (K-5)
 
 
 class Funding(models.TextChoices):
@@ -52,6 +56,26 @@ class ContractQuerySet(models.QuerySet["Contract"]):
         """Contracts whose shares count against the 3-share cap: active, and submitted ones
         that are about to be (P-2)."""
         return self.filter(status__in=[ContractStatus.SUBMITTED, ContractStatus.ACTIVE])
+
+    def in_state(self, state: str, day: date) -> "ContractQuerySet":
+        """Contracts whose status on `day` is `state`, as `state_on` reads it (K-4): an active
+        contract past its end date is expired, though its row still says active."""
+        past = Q(status=ContractStatus.ACTIVE, end__lt=day)
+        if state == ContractStatus.EXPIRED:
+            return self.filter(Q(status=ContractStatus.EXPIRED) | past)
+        if state == ContractStatus.ACTIVE:
+            return self.filter(status=ContractStatus.ACTIVE).exclude(past)
+        return self.filter(status=state)
+
+    def expiring(self, day: date, days: int = RENEWAL_NOTICE_DAYS) -> "ContractQuerySet":
+        """Paid contracts in force whose end date is at most `days` away and that no renewal
+        continues yet (submitted or active): the units to remind of 续会 (K-5)."""
+        return self.filter(
+            status=ContractStatus.ACTIVE,
+            funding=Funding.PAID,
+            end__gte=day,
+            end__lte=day + timedelta(days=days),
+        ).exclude(renewals__status__in=[ContractStatus.SUBMITTED, ContractStatus.ACTIVE])
 
 
 def state_on(status: str, end: date | None, day: date) -> str:

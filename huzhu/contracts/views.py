@@ -17,7 +17,7 @@ from huzhu.contracts.access import (
     require_fee_confirmer,
 )
 from huzhu.contracts.forms import CancelForm, EnrolmentForm
-from huzhu.contracts.models import Contract, ContractStatus
+from huzhu.contracts.models import RENEWAL_NOTICE_DAYS, Contract, ContractStatus
 from huzhu.contracts.pdf import certificate
 from huzhu.core import clock
 from huzhu.core.access import authenticated
@@ -25,6 +25,8 @@ from huzhu.core.downloads import pdf_response
 from huzhu.members.models import Membership
 from huzhu.organizations.access import get_unit_for
 from huzhu.rules.roster import participation_needed
+
+EXPIRING = "expiring"  # the list's filter of contracts to renew soon (K-5)
 
 
 @authenticated
@@ -37,13 +39,17 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")
     )
     status = request.GET.get("status", "")
-    if status in ContractStatus.values:
-        contracts = contracts.filter(status=status)
+    today = clock.today()
+    if status in ContractStatus.values:  # the status as read today (K-4)
+        contracts = contracts.in_state(status, today)
+    elif status == EXPIRING:
+        contracts = contracts.expiring(today).order_by("end")
     page = Paginator(contracts, 30).get_page(request.GET.get("page"))
+    statuses = [*ContractStatus.choices, (EXPIRING, f"{RENEWAL_NOTICE_DAYS}日内到期未续会")]
     return render(
         request,
         "contracts/contract_list.html",
-        {"page": page, "status": status, "statuses": ContractStatus.choices},
+        {"page": page, "status": status, "statuses": statuses},
     )
 
 

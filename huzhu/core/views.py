@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
-from huzhu.accounts.models import Role, user_of
+from huzhu.accounts.models import Role, User, user_of
 from huzhu.claims.engine import holiday_table
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.contracts.models import Contract, ContractStatus
@@ -17,6 +17,7 @@ from huzhu.core.access import authenticated, roles
 from huzhu.core.api_errors import for_api, json_error
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
+from huzhu.quota.queries import current_period, not_applied
 from huzhu.rules.workdays import calendar_known
 
 
@@ -29,20 +30,55 @@ def home(request: HttpRequest) -> HttpResponse:
             "union_count": Union.objects.count(),
             "unit_count": Unit.objects.count(),
             "pending_fees": Contract.objects.filter(status=ContractStatus.SUBMITTED).count(),
+            "expiring": Contract.objects.expiring(clock.today()).count(),
             "calendar_missing": _next_year_missing(),
             "recent": AuditEntry.objects.select_related("actor")[:8],
             "queues": _claim_queues(),
         }
     elif user.role == Role.UNION_OFFICER:
-        context |= {
-            "union": user.union,
-            "unit_count": Unit.objects.for_user(user).count(),
-            "subunions": Union.objects.for_user(user).count() - 1,
-        }
+        context |= _subtree(user)
     else:
         returned = Claim.objects.for_user(user).filter(status=ClaimStatus.RETURNED).count()
-        context |= {"unit": user.unit, "returned": returned}
+        expiring = Contract.objects.for_user(user).expiring(clock.today()).order_by("end")
+        context |= {"unit": user.unit, "returned": returned, "expiring": expiring.first()}
     return render(request, "core/home.html", context)
+
+
+OPEN_CLAIMS = [  # filed and not yet settled (C-4)
+    ClaimStatus.SUBMITTED,
+    ClaimStatus.RETURNED,
+    ClaimStatus.REGISTERED,
+    ClaimStatus.REVIEWED,
+    ClaimStatus.APPROVED,
+]
+
+
+def _subtree(user: User) -> dict[str, object]:
+    """A coordinating officer's view of his subtree: its units, which of them to remind of
+    续会 (K-5), fees waiting for confirmation, claims under way, and during a free-share
+    window how many units have no grant yet (Q-2)."""
+    today = clock.today()
+    units = Unit.objects.for_user(user)
+    contracts = Contract.objects.for_user(user)
+    claims = Claim.objects.for_user(user).filter(status__in=OPEN_CLAIMS)
+    period = current_period()
+    return {
+        "union": user.union,
+        "unit_count": units.count(),
+        "subunions": Union.objects.for_user(user).count() - 1,
+        "covered": contracts.in_state(ContractStatus.ACTIVE, today)
+        .values("unit")
+        .distinct()
+        .count(),
+        "expiring": contracts.expiring(today).count(),
+        "pending_fees": contracts.filter(status=ContractStatus.SUBMITTED).count(),
+        "open_claims": claims.count(),
+        "returned": claims.filter(status=ClaimStatus.RETURNED).count(),
+        "period": period,
+        "not_applied": (
+            not_applied(units, period.programme).count() if period is not None else None
+        ),
+    }
 
 
 # C-4: the staff's work, one tile per step that waits for someone: (status, what waits)

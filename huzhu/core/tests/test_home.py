@@ -1,0 +1,59 @@
+"""Home pages that point each role at its work: contracts to renew soon (K-5), fees to confirm,
+claims under way, units without free shares during a window (Q-2); the contract list's
+filters read each contract's status as of today (K-4)."""
+
+import re
+from datetime import date
+
+from huzhu.claims.tests.journeys import on, paid_contract
+from huzhu.contracts import actions
+from huzhu.quota.actions import load_programme
+from huzhu.rules.quota import Period
+
+
+def _listed(client, query: str) -> set[str]:
+    page = client.get(f"/contracts/?{query}").content.decode()
+    return set(re.findall(r">(B\d{8,})<", page))
+
+
+def test_contract_list_reads_each_status_as_of_today_and_lists_renewals_due(
+    tree, people, login, settings
+):
+    ended = paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=1)
+    ending = paid_contract(settings, tree.unit_b, people.registrar, "2024-03-20", shares=1)
+    on(settings, "2025-03-01")  # the first ended 2024-03-01; the second ends 2025-03-20
+    staff = login(people.registrar)
+    assert _listed(staff, "status=expired") == {ended.contract_no}
+    assert _listed(staff, "status=active") == {ending.contract_no}
+    assert _listed(staff, "status=expiring") == {ending.contract_no}
+    assert "30日内到期未续会" in staff.get("/contracts/").content.decode()
+    officer = login(people.officer_b)
+    home = officer.get("/").content.decode()
+    assert f"合同 {ending.contract_no} 将于 2025-03-20 到期，请在到期前续会" in home
+    renewal = actions.start_renewal(ending, actions.EnrolmentFacts("union_funds"), actor=None)
+    actions.submit_contract(renewal, actor=None)
+    assert _listed(staff, "status=expiring") == set()  # a renewal is on its way
+    assert "到期前续会" not in officer.get("/").content.decode()
+
+
+def test_coordinating_officer_home_counts_his_subtree_only(tree, people, login, settings):
+    paid_contract(settings, tree.unit_a, people.registrar, "2024-03-20", shares=1)
+    paid_contract(settings, tree.unit_b, people.registrar, "2024-03-20", shares=1)  # 市中区
+    on(settings, "2025-03-03")
+    load_programme(
+        2025,
+        7_000_000,
+        [Period(1, 10, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))],
+        actor=None,
+    )
+    home = login(people.union_officer).get("/").content.decode()
+    tiles = dict(
+        (label.strip(), int(count))
+        for count, label in re.findall(r"<strong>(\d+)</strong><span>([^<（]+)", home)
+    )
+    assert tiles["下属单位，其中 1 家有有效合同"] == 2  # unit A and its street's unit A2
+    assert tiles["份合同30日内到期、尚未续会"] == 1  # unit A's; unit B's is not his
+    assert tiles["家单位本年度尚未获得普惠名额"] == 2
+    assert "第1期受理中，至 2025-03-21" in home
+    staff_home = login(people.registrar).get("/").content.decode()
+    assert "<strong>2</strong><span>30日内到期、尚未续会的合同</span>" in staff_home
