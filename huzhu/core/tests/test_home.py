@@ -47,10 +47,10 @@ def test_coordinating_officer_home_counts_his_subtree_only(tree, people, login, 
         actor=None,
     )
     home = login(people.union_officer).get("/").content.decode()
-    tiles = dict(
-        (label.strip(), int(count))
+    tiles = {
+        label.strip(): int(count)
         for count, label in re.findall(r"<strong>(\d+)</strong><span>([^<（]+)", home)
-    )
+    }
     assert tiles["下属单位，其中 1 家有有效合同"] == 2  # unit A and its street's unit A2
     assert tiles["份合同30日内到期、尚未续会"] == 1  # unit A's; unit B's is not his
     assert tiles["家单位本年度尚未获得普惠名额"] == 2
