@@ -94,7 +94,7 @@ def _enrol_years(
     lapse: bool,
 ) -> None:
     """First enrolment 3-5 years ago, then a renewal before each end date (K-5, K-6)."""
-    start = date(today.year - rng.randint(3, 5), rng.randint(1, 10), rng.randint(1, 28))
+    start = date(today.year - rng.randint(3, 5), rng.randint(1, 12), rng.randint(1, 28))
     count = rng.randint(8, 18)
     unit.member_count = count
     unit.save(update_fields=["member_count"])
