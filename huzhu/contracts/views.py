@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from huzhu.accounts.models import user_of
 from huzhu.contracts import actions
@@ -19,9 +20,9 @@ from huzhu.contracts.access import (
 from huzhu.contracts.forms import CancelForm, EnrolmentForm
 from huzhu.contracts.models import RENEWAL_NOTICE_DAYS, Contract, ContractStatus
 from huzhu.contracts.pdf import certificate
-from huzhu.core import clock
+from huzhu.core import clock, xlsx
 from huzhu.core.access import authenticated
-from huzhu.core.downloads import pdf_response
+from huzhu.core.downloads import pdf_response, xlsx_response
 from huzhu.members.models import Membership
 from huzhu.organizations.access import get_unit_for
 from huzhu.rules.roster import participation_needed
@@ -44,13 +45,52 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         contracts = contracts.in_state(status, today)
     elif status == EXPIRING:
         contracts = contracts.expiring(today).order_by("end")
+        if request.GET.get("format") == "xlsx":
+            return _renewals_due(contracts)
     page = Paginator(contracts, 30).get_page(request.GET.get("page"))
     statuses = [*ContractStatus.choices, (EXPIRING, f"{RENEWAL_NOTICE_DAYS}日内到期未续会")]
     return render(
         request,
         "contracts/contract_list.html",
-        {"page": page, "status": status, "statuses": statuses},
+        {"page": page, "status": status, "statuses": statuses, "expiring": EXPIRING},
     )
+
+
+RENEWALS_DUE_HEADER = [
+    "合同单号",
+    "单位名称",
+    "上级工会",
+    "终止日",
+    "人数",
+    "份数",
+    "联系人",
+    "联系电话",
+]
+
+
+def _renewals_due(contracts: QuerySet[Contract]) -> HttpResponse:
+    """The units to remind of 续会 (K-5), with whom to call: for coordinating unions."""
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = "即将到期未续会"
+    sheet.append(
+        ["合同单号", "单位名称", "上级工会", "终止日", "人数", "份数", "联系人", "联系电话"]
+    )
+    for c in contracts.select_related("unit__union"):
+        unit = c.unit
+        sheet.append(
+            [
+                c.contract_no,
+                unit.name,
+                unit.union.name,
+                c.end,
+                c.people,  # type: ignore[attr-defined]
+                c.total_shares,
+                unit.contact_name,
+                unit.contact_phone,
+            ]
+        )
+    return xlsx_response(xlsx.save(book), "即将到期未续会的合同.xlsx")
 
 
 @authenticated

@@ -2,8 +2,11 @@
 claims under way, units without free shares during a window (Q-2); the contract list's
 filters read each contract's status as of today (K-4)."""
 
+import io
 import re
 from datetime import date
+
+from openpyxl import load_workbook
 
 from huzhu.claims.tests.journeys import on, paid_contract
 from huzhu.contracts import actions
@@ -14,6 +17,13 @@ from huzhu.rules.quota import Period
 def _listed(client, query: str) -> set[str]:
     page = client.get(f"/contracts/?{query}").content.decode()
     return set(re.findall(r">(B\d{8,})<", page))
+
+
+def _sheet(client) -> list[tuple[object, ...]]:
+    answer = client.get("/contracts/?status=expiring&format=xlsx")
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(answer.content))
+    return list(book.worksheets[0].iter_rows(values_only=True))
 
 
 def test_contract_list_reads_each_status_as_of_today_and_lists_renewals_due(
@@ -27,6 +37,13 @@ def test_contract_list_reads_each_status_as_of_today_and_lists_renewals_due(
     assert _listed(staff, "status=active") == {ending.contract_no}
     assert _listed(staff, "status=expiring") == {ending.contract_no}
     assert "30日内到期未续会" in staff.get("/contracts/").content.decode()
+    assert "format=xlsx" in staff.get("/contracts/?status=expiring").content.decode()
+    rows = _sheet(staff)
+    assert rows[0][:4] == ("合同单号", "单位名称", "上级工会", "终止日")
+    assert [(r[0], r[1], r[3].date(), r[5]) for r in rows[1:]] == [
+        (ending.contract_no, "乙单位", date(2025, 3, 20), 1)
+    ]
+    assert len(_sheet(login(people.union_officer))) == 1  # 市中区's contract is not his
     officer = login(people.officer_b)
     home = officer.get("/").content.decode()
     assert f"合同 {ending.contract_no} 将于 2025-03-20 到期，请在到期前续会" in home
