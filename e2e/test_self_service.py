@@ -67,7 +67,7 @@ def test_coordinating_officer_reads_his_dashboard_and_downloads_it(page, enrolle
     from e2e.test_foundation import log_in
 
     log_in(page, "lixia_officer")
-    page.get_by_role("link", name="统计").click()
+    page.get_by_role("navigation").get_by_role("link", name="统计").click()
     page.get_by_label("年度").select_option("2023")
     page.get_by_role("button", name="查看").click()
     page.wait_for_selector("body[data-charts=drawn]")
