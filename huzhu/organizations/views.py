@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from huzhu.accounts.models import user_of
-from huzhu.contracts.models import Contract
+from huzhu.contracts.models import Contract, ContractStatus
+from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
 from huzhu.core.types import HtmxHttpRequest
 from huzhu.organizations import actions
@@ -16,6 +17,7 @@ from huzhu.organizations.forms import UnitForm
 from huzhu.organizations.models import Union, Unit
 
 PAGE_SIZE = 25
+COVER = {"covered": "有有效合同", "none": "无有效合同"}  # the unit list's filter
 
 
 @authenticated
@@ -27,11 +29,17 @@ def unit_list(request: HtmxHttpRequest) -> HttpResponse:
     if union_code:
         union = get_union_for(user, union_code)
         units = units.filter(union__path__startswith=union.path)
+    cover = request.GET.get("cover", "")
+    if cover in COVER:  # a contract in force or confirmed to start, as read today (K-4)
+        held = Contract.objects.in_state(ContractStatus.ACTIVE, clock.today()).values("unit")
+        units = units.filter(pk__in=held) if cover == "covered" else units.exclude(pk__in=held)
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "query": query,
         "union_code": union_code,
+        "cover": cover,
+        "covers": COVER,
         "unions": Union.objects.for_user(user),
         "can_edit": can_edit_units(user),
     }

@@ -74,5 +74,11 @@ def test_coordinating_officer_home_counts_his_subtree_only(tree, people, login, 
     assert tiles["份合同30日内到期、尚未续会"] == 1  # unit A's; unit B's is not his
     assert tiles["家单位本年度尚未获得普惠名额"] == 2
     assert "第1期受理中，至 2025-03-21" in home
+    officer = login(people.union_officer)
+    covered = officer.get("/units/?cover=covered").content.decode()
+    uncovered = officer.get("/units/?cover=none").content.decode()
+    assert tree.unit_a.name in covered and tree.unit_a2.name not in covered
+    assert tree.unit_a2.name in uncovered and tree.unit_a.name not in uncovered
+    assert tree.unit_b.name not in covered + uncovered  # another district's
     staff_home = login(people.registrar).get("/").content.decode()
     assert "<strong>2</strong><span>30日内到期、尚未续会的合同</span>" in staff_home
