@@ -80,5 +80,7 @@ def test_coordinating_officer_home_counts_his_subtree_only(tree, people, login, 
     assert tree.unit_a.name in covered and tree.unit_a2.name not in covered
     assert tree.unit_a2.name in uncovered and tree.unit_a.name not in uncovered
     assert tree.unit_b.name not in covered + uncovered  # another district's
+    assert 'name="cover"' in covered
+    assert 'name="cover"' not in login(people.officer_a).get("/units/").content.decode()
     staff_home = login(people.registrar).get("/").content.decode()
     assert "<strong>2</strong><span>30日内到期、尚未续会的合同</span>" in staff_home
