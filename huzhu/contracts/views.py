@@ -73,9 +73,7 @@ def _renewals_due(contracts: QuerySet[Contract]) -> HttpResponse:
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = "即将到期未续会"
-    sheet.append(
-        ["合同单号", "单位名称", "上级工会", "终止日", "人数", "份数", "联系人", "联系电话"]
-    )
+    sheet.append(RENEWALS_DUE_HEADER)
     for c in contracts.select_related("unit__union"):
         unit = c.unit
         sheet.append(
