@@ -1,5 +1,6 @@
 """Scoped fetches of claims: other units' claims and their documents are 404."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from huzhu.accounts.models import Role, User
@@ -30,3 +31,10 @@ def can_file(user: User, claim: Claim | None = None) -> bool:
     if user.role == Role.STAFF:
         return True
     return user.role == Role.UNIT_OFFICER and (claim is None or claim.unit_id == user.unit_id)
+
+
+def require_filer(user: User, claim: Claim, doing: str) -> None:
+    """Only the filing unit and staff at the window act for the claimant: upload, confirm,
+    correct, resubmit, withdraw (a coordinating union sees the claim, nothing more)."""
+    if not can_file(user, claim):
+        raise PermissionDenied(f"只有申请单位或互济会工作人员可以{doing}")

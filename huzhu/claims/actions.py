@@ -13,6 +13,7 @@ from django.db import models, transaction
 
 from huzhu.accounts.models import User
 from huzhu.claims import engine, uploads
+from huzhu.claims.access import require_filer
 from huzhu.claims.checklist import STATEMENTS, checklist
 from huzhu.claims.models import (
     Circumstance,
@@ -272,6 +273,8 @@ def _lock(claim: Claim, action: str, actor: Any) -> Claim:
         raise ClaimError([f"申请当前状态为“{locked.get_status_display()}”，不能{transition.label}"])
     if transition.duty and not (isinstance(actor, User) and actor.has_duty(transition.duty)):
         raise PermissionDenied(f"只有具有相应职责的互济会工作人员可以{transition.label}")
+    if transition.duty is None and isinstance(actor, User):  # the filer's steps (C-4)
+        require_filer(actor, locked, transition.label)
     return locked
 
 

@@ -13,7 +13,7 @@ from ninja.responses import Status
 
 from huzhu.accounts.models import user_of
 from huzhu.claims import actions, uploads
-from huzhu.claims.access import can_file, get_claim_for
+from huzhu.claims.access import can_file, get_claim_for, require_filer
 from huzhu.claims.models import Claim
 from huzhu.claims.workflow import TRANSITIONS
 from huzhu.core.api_errors import ApiError
@@ -158,8 +158,7 @@ def upload_document(
 ) -> ClaimOut:
     user = user_of(request)
     claim = get_claim_for(user, number)
-    if not can_file(user, claim):
-        raise PermissionDenied("只有申请单位或互济会工作人员可以上传材料")
+    require_filer(user, claim, "上传材料")
     try:
         data = read_bounded(file, uploads.MAX_BYTES)
         actions.attach_document(claim, item, data, file.name or "", actor=user)
@@ -176,8 +175,7 @@ def upload_document(
 def confirm_statement(request: HttpRequest, number: str, item: str) -> ClaimOut:
     user = user_of(request)
     claim = get_claim_for(user, number)
-    if not can_file(user, claim):
-        raise PermissionDenied("只有申请单位或互济会工作人员可以确认材料")
+    require_filer(user, claim, "确认材料")
     try:
         actions.confirm_statement(claim, item, actor=user)
     except actions.ClaimError as exc:
@@ -193,8 +191,7 @@ def confirm_statement(request: HttpRequest, number: str, item: str) -> ClaimOut:
 def resubmit(request: HttpRequest, number: str, body: CorrectionIn) -> ClaimOut:
     user = user_of(request)
     claim = get_claim_for(user, number)
-    if not can_file(user, claim):
-        raise PermissionDenied("只有申请单位可以更正并重新提交")
+    require_filer(user, claim, "更正并重新提交")
     given = body.dict(exclude_unset=True)
     facts = None
     if given:
@@ -217,12 +214,6 @@ def resubmit(request: HttpRequest, number: str, body: CorrectionIn) -> ClaimOut:
 def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> ClaimOut:
     user = user_of(request)
     claim = get_claim_for(user, number)
-
-    def withdraw() -> Claim:
-        if not can_file(user, claim):
-            raise PermissionDenied("只有申请单位可以撤回申请")
-        return actions.withdraw_claim(claim, actor=user, reason=body.reason)
-
     steps = {
         "register": lambda: actions.register_claim(claim, actor=user),
         "return": lambda: actions.return_claim(claim, actor=user, reason=body.reason),
@@ -232,7 +223,7 @@ def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> Claim
         "approve": lambda: actions.approve_claim(claim, actor=user),
         "reject": lambda: actions.reject_claim(claim, actor=user, reason=body.reason),
         "archive": lambda: actions.archive_claim(claim, actor=user),
-        "withdraw": withdraw,
+        "withdraw": lambda: actions.withdraw_claim(claim, actor=user, reason=body.reason),
     }
     if action not in steps or action not in TRANSITIONS:
         raise ApiError(404, "not_found", f"没有该操作：{action}")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import User, user_of
 from huzhu.claims import actions, engine, pdf, uploads
-from huzhu.claims.access import can_file, can_open_documents, get_claim_for
+from huzhu.claims.access import can_file, can_open_documents, get_claim_for, require_filer
 from huzhu.claims.checklist import STATEMENTS
 from huzhu.claims.forms import ClaimForm, CorrectionForm
 from huzhu.claims.models import Claim, ClaimStatus
@@ -150,8 +150,7 @@ def claim_correct(request: HttpRequest, number: str) -> HttpResponse:
     """C-4: the filing unit corrects a returned claim's facts and submits it again."""
     user = user_of(request)
     claim = get_claim_for(user, number)
-    if not can_file(user, claim):
-        raise PermissionDenied("只有申请单位可以更正并重新提交")
+    require_filer(user, claim, "更正并重新提交")
     if claim.status != ClaimStatus.RETURNED:
         messages.error(request, "只有被退回的申请可以更正后重新提交")
         return redirect("claims:detail", number=claim.number)
@@ -178,8 +177,7 @@ def _may(user: User, duty: str | None, claim: Claim) -> bool:
 def upload_document(request: HttpRequest, number: str, item: str) -> HttpResponse:
     user = user_of(request)
     claim = get_claim_for(user, number)
-    if not can_file(user, claim):
-        raise PermissionDenied("只有申请单位或互济会工作人员可以上传材料")
+    require_filer(user, claim, "上传材料")
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择文件")
@@ -198,8 +196,7 @@ def upload_document(request: HttpRequest, number: str, item: str) -> HttpRespons
 def confirm_statement(request: HttpRequest, number: str, item: str) -> HttpResponse:
     user = user_of(request)
     claim = get_claim_for(user, number)
-    if not can_file(user, claim):
-        raise PermissionDenied("只有申请单位或互济会工作人员可以确认材料")
+    require_filer(user, claim, "确认材料")
     try:
         actions.confirm_statement(claim, item, actor=user)
         messages.success(request, "已确认")
@@ -243,12 +240,8 @@ def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         elif action == "return":
             actions.return_claim(claim, actor=user, reason=reason)
         elif action == "resubmit":
-            if not can_file(user, claim):
-                raise PermissionDenied("只有申请单位可以重新提交")
             actions.resubmit_claim(claim, None, actor=user)
         elif action == "withdraw":
-            if not can_file(user, claim):
-                raise PermissionDenied("只有申请单位可以撤回申请")
             actions.withdraw_claim(claim, actor=user, reason=reason)
         elif action == "review":
             accept = request.POST.get("decision", "accept") == "accept"

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -11,7 +11,7 @@ from django.template import loader
 from huzhu.accounts.models import Role, User, user_of
 from huzhu.claims.engine import holiday_table
 from huzhu.claims.models import Claim, ClaimStatus
-from huzhu.contracts.models import Contract, ContractStatus
+from huzhu.contracts.models import RENEWAL_NOTICE_DAYS, Contract, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
 from huzhu.core.api_errors import for_api, json_error
@@ -24,7 +24,7 @@ from huzhu.rules.workdays import calendar_known
 @authenticated
 def home(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    context: dict[str, object] = {"profile": user}
+    context: dict[str, object] = {"profile": user, "notice_days": RENEWAL_NOTICE_DAYS}
     if user.sees_all_organizations:
         context |= {
             "union_count": Union.objects.count(),
@@ -60,7 +60,11 @@ def _subtree(user: User) -> dict[str, object]:
     today = clock.today()
     units = Unit.objects.for_user(user)
     contracts = Contract.objects.for_user(user)
-    claims = Claim.objects.for_user(user).filter(status__in=OPEN_CLAIMS)
+    claims = (
+        Claim.objects.for_user(user)
+        .filter(status__in=OPEN_CLAIMS)
+        .aggregate(open=Count("pk"), returned=Count("pk", filter=Q(status=ClaimStatus.RETURNED)))
+    )
     period = current_period()
     return {
         "union": user.union,
@@ -72,8 +76,8 @@ def _subtree(user: User) -> dict[str, object]:
         .count(),
         "expiring": contracts.expiring(today).count(),
         "pending_fees": contracts.filter(status=ContractStatus.SUBMITTED).count(),
-        "open_claims": claims.count(),
-        "returned": claims.filter(status=ClaimStatus.RETURNED).count(),
+        "open_claims": claims["open"],
+        "returned": claims["returned"],
         "period": period,
         "not_applied": (
             not_applied(units, period.programme).count() if period is not None else None

@@ -171,6 +171,21 @@ def test_a_claim_is_withdrawn_before_registration_or_once_returned_only(people, 
         actions.withdraw_claim(registered, actor=people.officer_a, reason="不想要了")
 
 
+def test_only_the_filing_unit_or_staff_take_the_filers_steps(people, covered):
+    """Resubmission and withdrawal belong to the filer (C-4): the coordinating union that
+    oversees the unit sees the claim but cannot take them, whichever page or call it uses."""
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
+    actions.return_claim(claim, actor=people.registrar, reason="缺住院病历，请补交")
+    with pytest.raises(PermissionDenied, match="申请单位或互济会工作人员"):
+        actions.withdraw_claim(claim, actor=people.union_officer, reason="撤回")
+    with pytest.raises(PermissionDenied):
+        actions.resubmit_claim(claim, None, actor=people.union_officer)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.RETURNED
+    staff = actions.withdraw_claim(claim, actor=people.registrar, reason="单位来电撤回")
+    assert staff.status == ClaimStatus.WITHDRAWN
+
+
 def test_four_eyes_and_duties(people, covered):
     claim = file_with_documents(covered, ACCIDENT, people.officer_a)
     with pytest.raises(PermissionDenied):
