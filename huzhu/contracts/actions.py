@@ -24,7 +24,7 @@ from huzhu.core.bulk import insert_rows
 from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member, Membership
 from huzhu.organizations.models import Unit
-from huzhu.rules.dates import add_years, contract_end
+from huzhu.rules.dates import add_years, contract_end, paid_effective
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, Plan
 from huzhu.rules.roster import participation_needed, peak_shares
 
@@ -102,11 +102,12 @@ def intended_start(contract: Contract, on: date) -> date:
     # the day in China (a renewal sent at 07:00 the day after the end is late, though UTC
     # still has the end date)
     submitted = timezone.localdate(contract.submitted_at) if contract.submitted_at else on
-    if previous is not None and previous.end is not None and submitted <= previous.end:
-        return previous.end
-    if contract.requested_start is not None and contract.requested_start > on:
-        return contract.requested_start
-    return on
+    return paid_effective(
+        on,
+        previous_end=previous.end if previous is not None else None,
+        submitted=submitted,
+        requested=contract.requested_start,
+    )
 
 
 def check_contract(

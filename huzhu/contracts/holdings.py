@@ -3,9 +3,11 @@
 from collections.abc import Iterable
 from datetime import date
 
+from django.utils import timezone
+
 from huzhu.contracts.models import ContractLine, ContractStatus
 from huzhu.core import clock
-from huzhu.rules.dates import contract_end
+from huzhu.rules.dates import contract_end, paid_effective
 
 Holding = tuple[date, date, int]  # (effective, end, shares): covers (effective, end]
 
@@ -14,8 +16,9 @@ def holdings_of(
     member_ids: Iterable[int], *, exclude_contract: int | None = None, active_only: bool = False
 ) -> dict[int, list[Holding]]:
     """Per member, the (effective, end, shares) of every active contract and, unless
-    `active_only`, every submitted one. A submitted contract has no effective date yet: its
-    requested start (or today) stands in."""
+    `active_only`, every submitted one. A submitted contract has no effective date yet: the one
+    K-6 would give it if its fee were confirmed today stands in (a renewal submitted in time
+    continues on its previous contract's end date, so it does not count as overlapping it)."""
     statuses = [ContractStatus.ACTIVE]
     if not active_only:
         statuses.append(ContractStatus.SUBMITTED)
@@ -34,8 +37,15 @@ def holdings_of(
             "contract__effective",
             "contract__end",
             "contract__requested_start",
+            "contract__submitted_at",
+            "contract__previous__end",
         )
-        for member_id, shares, effective, end, requested in rows:
-            begin = effective or requested or today
+        for member_id, shares, effective, end, requested, submitted, previous_end in rows:
+            begin = effective or paid_effective(
+                today,
+                previous_end=previous_end,
+                submitted=timezone.localdate(submitted) if submitted else None,
+                requested=requested,
+            )
             result[member_id].append((begin, end or contract_end(begin), shares))
     return result

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from huzhu.core import clock
 from huzhu.members.models import Member
@@ -186,6 +187,16 @@ class Contract(models.Model):
 
     def in_force_on(self, day: date) -> bool:
         return in_force(self.status, self.effective, self.end, day)
+
+    @property
+    def continues_previous(self) -> bool:
+        """A renewal not yet confirmed that was submitted by its previous contract's end date
+        (the day in China): its fee, whenever confirmed, makes it effective on that end date
+        (K-5, K-6)."""
+        previous = self.previous
+        if self.effective or self.submitted_at is None or previous is None or not previous.end:
+            return False
+        return timezone.localdate(self.submitted_at) <= previous.end
 
     @property
     def first_covered_day(self) -> date | None:

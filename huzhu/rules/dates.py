@@ -32,3 +32,20 @@ def waiting_over(start: date, waiting_days: int, day: date) -> bool:
 def age_on(birth: date, day: date) -> int:
     """Age in completed years (周岁) on `day`."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def paid_effective(
+    confirmed: date,
+    *,
+    previous_end: date | None = None,
+    submitted: date | None = None,
+    requested: date | None = None,
+) -> date:
+    """K-6: the effective date of a paid contract whose fee is confirmed on `confirmed`. A
+    renewal submitted by its previous contract's end date (K-5; `submitted` is the day in China)
+    continues on that end date; otherwise the confirmation day, or a later requested day."""
+    if previous_end is not None and submitted is not None and submitted <= previous_end:
+        return previous_end
+    if requested is not None and requested > confirmed:
+        return requested
+    return confirmed

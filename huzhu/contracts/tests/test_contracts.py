@@ -126,6 +126,24 @@ def test_roster_import_refuses_a_fourth_share_held_elsewhere(tree, today):
     assert not report.saved
 
 
+def test_a_renewal_sent_in_time_does_not_overlap_the_contract_it_continues(
+    tree, people, today, settings
+):
+    """P-2 with K-6: until its fee is confirmed, a renewal submitted in time counts from its
+    previous contract's end date, not from today, so the member's 2 shares are not counted
+    twice and a third share elsewhere fits."""
+    contract = enrolled(tree.unit_a, [person(1, shares=2)])
+    actions.submit_contract(contract, actor=None)
+    actions.confirm_fee(contract, actor=people.registrar)  # ends 2026-03-03
+    settings.HUZHU_TODAY = "2026-02-20"
+    renewal = actions.start_renewal(contract, FACTS, actor=None)
+    actions.submit_contract(renewal, actor=None)
+    report = import_roster(tree.unit_b, xlsx([person(1, shares=1)]), actor=None)
+    assert report.saved, report.errors
+    report = import_roster(tree.unit_b, xlsx([person(1, shares=2)]), actor=None)
+    assert [e.code for e in report.errors] == ["share_cap"]  # 2 + 2 on the same days: refused
+
+
 def test_sequence_widens_past_9999(tree, people, today):
     NumberSequence.objects.create(prefix="B01", year=25, last=9999)
     contract = enrolled(tree.unit_a, [person(1)])
@@ -194,7 +212,9 @@ def test_renewal_prefills_today_roster_and_continues_on_the_end_date(tree, peopl
     }
     with pytest.raises(actions.ContractError, match="已有续会申请"):
         actions.start_renewal(contract, FACTS, actor=None)
+    assert not renewal.continues_previous  # a draft: not yet sent
     actions.submit_contract(renewal, actor=None)  # before the end date 2026-03-03
+    assert Contract.objects.get(pk=renewal.pk).continues_previous
     settings.HUZHU_TODAY = "2026-03-10"  # the fee arrives after the end date
     renewed = actions.confirm_fee(renewal, actor=people.registrar)
     assert renewed.effective == date(2026, 3, 3)  # K-6: continuous
@@ -208,6 +228,7 @@ def test_late_renewal_is_not_continuous(tree, people, today, settings):
     settings.HUZHU_TODAY = "2026-03-05"
     renewal = actions.start_renewal(Contract.objects.get(pk=contract.pk), FACTS, actor=None)
     actions.submit_contract(renewal, actor=None)
+    assert not Contract.objects.get(pk=renewal.pk).continues_previous
     assert actions.confirm_fee(renewal, actor=people.registrar).effective == date(2026, 3, 5)
 
 

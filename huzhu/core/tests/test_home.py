@@ -52,6 +52,8 @@ def test_contract_list_reads_each_status_as_of_today_and_lists_renewals_due(
     renewal = actions.start_renewal(ending, actions.EnrolmentFacts("union_funds"), actor=None)
     actions.submit_contract(renewal, actor=None)
     assert _listed(staff, "status=expiring") == set()  # a renewal is on its way
+    detail = officer.get(f"/contracts/{renewal.code}/").content.decode()
+    assert "自上期合同终止日 2025-03-20 起连续生效" in detail  # K-6, before the fee is in
     assert "到期前续会" not in officer.get("/").content.decode()
 
 

@@ -2,7 +2,14 @@ from datetime import date
 
 import pytest
 
-from huzhu.rules.dates import add_years, age_on, contract_end, in_force, waiting_over
+from huzhu.rules.dates import (
+    add_years,
+    age_on,
+    contract_end,
+    in_force,
+    paid_effective,
+    waiting_over,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +54,25 @@ def test_age_in_completed_years():
     assert age_on(birth, date(2030, 3, 7)) == 60
     assert age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
     assert age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
+
+
+END = date(2026, 3, 3)  # the previous contract's end date
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "previous_end", "submitted", "requested", "expected"),
+    [
+        (date(2026, 3, 10), END, date(2026, 2, 20), None, END),  # renewal in time: continuous
+        (date(2026, 3, 1), END, END, None, END),  # submitted on the end date: still in time
+        (date(2026, 3, 10), END, date(2026, 3, 4), None, date(2026, 3, 10)),  # late: a gap
+        (date(2026, 3, 10), None, None, None, date(2026, 3, 10)),  # a first enrolment
+        (date(2026, 3, 10), None, None, date(2026, 4, 1), date(2026, 4, 1)),  # later day asked
+        (date(2026, 3, 10), None, None, date(2026, 3, 5), date(2026, 3, 10)),  # asked day passed
+        (date(2026, 3, 10), END, None, None, date(2026, 3, 10)),  # a draft renewal, not sent
+    ],
+)
+def test_paid_effective_follows_k6(confirmed, previous_end, submitted, requested, expected):
+    got = paid_effective(
+        confirmed, previous_end=previous_end, submitted=submitted, requested=requested
+    )
+    assert got == expected
