@@ -35,7 +35,10 @@ class ContractOut(Schema):
     shares: int
     in_force: bool
     status: str
-    waiting_days_left: int
+    waiting_days_left: int = Field(description="免责期剩余天数（P-5），0 表示不在免责期")
+    waiting_shares: int = Field(
+        description="仍在免责期内的份数：续会连续参保的份数不再等待，续会新增的份数重新等待（P-6）"
+    )
 
 
 class ClaimOut(Schema):

@@ -26,6 +26,7 @@ from huzhu.core import clock
 from huzhu.core.bulk import quoted_column, quoted_table
 from huzhu.members.models import Member, id_hash
 from huzhu.organizations.models import Unit
+from huzhu.rules.adjudication import ContractFact, share_groups
 from huzhu.rules.identity import mask_id, normalize
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
 
@@ -46,6 +47,7 @@ class ContractView:
     in_force: bool
     status: str
     waiting_days_left: int
+    waiting_shares: int = 0  # of `shares`, those still in the waiting period
 
 
 @dataclass
@@ -159,15 +161,24 @@ SHOWN = tuple(
 
 def _contracts(rows: list[tuple[Any, ...]], today: date) -> list[ContractView]:
     """The lines' rows (shares, number, funding, status, effective, end, unit), newest first."""
-    ends = {row[5] for row in rows if row[3] != ContractStatus.SUBMITTED}
+    groups = share_groups(  # P-6: which shares continue an earlier contract, which are new
+        [
+            ContractFact(number, shares, effective, end)
+            for shares, number, _, status, effective, end, _ in rows
+            if status != ContractStatus.SUBMITTED and number and effective and end
+        ]
+    )
     waiting = max(CRITICAL_ILLNESS_PLAN.waiting_days.values())
     views = []
     for shares, number, funding, status, effective, end, unit in rows:
         covered = in_force(status, effective, end, today)  # P-3
-        left = 0
-        if covered and effective is not None and effective not in ends:
-            # P-5: payable from E + waiting + 1; P-6: a renewal continuing cover does not wait
-            left = max(0, (effective + timedelta(days=waiting + 1) - today).days)
+        left = waiting_shares = 0
+        for group in groups.get(number, ()) if covered else ():
+            # P-5: payable from start + waiting + 1, the start being the chain's for continued
+            # shares (P-6): a renewal that added shares has those new ones waiting
+            days = (group.start + timedelta(days=waiting + 1) - today).days
+            if days > 0:
+                left, waiting_shares = max(left, days), waiting_shares + group.count
         views.append(
             ContractView(
                 contract_no=number or "（待确认后编号）",
@@ -179,6 +190,7 @@ def _contracts(rows: list[tuple[Any, ...]], today: date) -> list[ContractView]:
                 in_force=covered,
                 status=ContractStatus(state_on(status, end, today)).label,  # K-4
                 waiting_days_left=left,
+                waiting_shares=waiting_shares,
             )
         )
     return views

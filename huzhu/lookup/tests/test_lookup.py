@@ -21,7 +21,9 @@ from huzhu.claims.tests.journeys import (
 from huzhu.contracts import actions as contracts
 from huzhu.core.clients import client_address, parse_proxies
 from huzhu.lookup.models import Throttle
+from huzhu.members.actions import import_roster
 from huzhu.members.models import Member
+from huzhu.members.tests.rosters import person, resident_id, xlsx
 from huzhu.rules.identity import mask_id
 
 
@@ -105,6 +107,31 @@ def test_waiting_days_left_in_the_first_30_days(tree, people, settings, app):
     status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": " 职 工1 "})
     assert status == 200
     assert body["contracts"][0]["waiting_days_left"] == 21
+    assert body["contracts"][0]["waiting_shares"] == 1  # the one share of a first contract
+
+
+def test_shares_added_at_renewal_wait_the_others_do_not(tree, people, settings, app):
+    """P-6: a renewal from 1 to 3 shares continues the one share; the 2 new ones wait (P-5)."""
+    first = paid_contract(settings, tree.unit_a, people.registrar, "2024-03-01", shares=1)
+    on(settings, "2025-02-20")
+    row = person(1, shares=3, 身份证号码=resident_id("19710301", serial=1))
+    assert import_roster(tree.unit_a, xlsx([row]), actor=None).saved
+    renewal = contracts.start_renewal(first, contracts.EnrolmentFacts("union_funds"), actor=None)
+    contracts.submit_contract(renewal, actor=None)
+    contracts.confirm_fee(renewal, actor=people.registrar)  # effective 2025-03-01
+    on(settings, "2025-03-11")  # the new shares are payable from 2025-04-01
+    me = Member.objects.get()
+    status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": "职工1"})
+    assert status == 200
+    renewed, old = body["contracts"]
+    assert (renewed["shares"], renewed["waiting_shares"], renewed["waiting_days_left"]) == (
+        3,
+        2,
+        21,
+    )
+    assert (old["in_force"], old["waiting_shares"]) == (False, 0)
+    html = page(Client(), me.id_number, "职工1").content.decode()
+    assert "续会新增的 2 份：重大疾病、疾病身故免责期还剩 21 天" in html
 
 
 def test_contracts_newest_first_and_drafts_left_out(tree, people, settings, app):
