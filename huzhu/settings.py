@@ -4,13 +4,19 @@ environment variables; secrets that are unset are generated once into var/ (git-
 import base64
 import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from huzhu.core.clients import parse_proxies
+
+_T = TypeVar("_T")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HUZHU_VAR_DIR", BASE_DIR / "var"))
@@ -67,6 +73,34 @@ LOOKUP_LIMITS = {
     "id_number": _limit("id_number", "10/3600"),
     "app": _limit("app", "600/60"),
 }
+
+
+def _setting(name: str, default: str, parse: Callable[[str], _T], ok: Callable[[_T], bool]) -> _T:
+    """A product setting from the environment, refused at start-up when out of range."""
+    text = os.environ.get(name, "").strip() or default
+    try:
+        value = parse(text)
+        valid = ok(value)
+    except (ValueError, ArithmeticError):  # a NaN compares with an InvalidOperation
+        valid = False
+    if not valid:
+        raise ImproperlyConfigured(f"{name}={text!r} 不是有效的取值（见 README 的“配置”一节）")
+    return value
+
+
+# The rulebook's settings and [interpretation] clauses (huzhu/core/product.py): E-3's 70%
+# participation, P-6's renewal waiver, P-5's waiting period for death by illness.
+def _participation_threshold() -> Decimal:
+    return _setting("HUZHU_PARTICIPATION_THRESHOLD", "0.70", Decimal, lambda v: 0 < v <= 1)
+
+
+def _death_illness_waiting_days() -> int:
+    return _setting("HUZHU_DEATH_ILLNESS_WAITING_DAYS", "30", int, lambda v: 0 <= v <= 365)
+
+
+PARTICIPATION_THRESHOLD = _participation_threshold()
+RENEWAL_WAIVES_WAITING = _env_bool("HUZHU_RENEWAL_WAIVES_WAITING", True)
+DEATH_ILLNESS_WAITING_DAYS = _death_illness_waiting_days()
 # Reverse proxies whose X-Forwarded-For names the client (huzhu/core/clients.py).
 TRUSTED_PROXIES = parse_proxies(os.environ.get("HUZHU_TRUSTED_PROXIES", ""))
 HUZHU_TODAY = os.environ.get("HUZHU_TODAY", "")
@@ -134,6 +168,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "huzhu.core.context.navigation",
+                "huzhu.core.context.product",
             ],
         },
     },

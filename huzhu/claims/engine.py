@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from huzhu.claims.models import Claim, ClaimLine, ClaimStatus, Holiday, HolidayYear
 from huzhu.contracts.models import ContractLine, ContractStatus
+from huzhu.core.product import current_plan
 from huzhu.rules.adjudication import (
     ClaimFact,
     ContractFact,
@@ -74,7 +75,8 @@ def history(claim: Claim) -> list[HistoryLine]:
 
 
 def decide(claim: Claim) -> tuple[Decision, dict[str, Any]]:
-    decision = decide_benefit(contract_facts(claim), history(claim), claim_fact(claim))
+    plan = current_plan()  # the association's settings of P-5 and P-6
+    decision = decide_benefit(contract_facts(claim), history(claim), claim_fact(claim), plan)
     return decision, decision_json(decision)
 
 

@@ -22,6 +22,7 @@ from huzhu.contracts.models import (
 from huzhu.core import audit, clock
 from huzhu.core.bulk import insert_rows
 from huzhu.core.errors import StepRefused
+from huzhu.core.product import current_plan
 from huzhu.members.models import Member, Membership
 from huzhu.organizations.models import Unit
 from huzhu.rules.dates import add_years, contract_end, paid_effective
@@ -111,17 +112,18 @@ def intended_start(contract: Contract, on: date) -> date:
 
 
 def check_contract(
-    contract: Contract, start: date, *, confirming: bool = False, plan: Plan = CRITICAL_ILLNESS_PLAN
+    contract: Contract, start: date, *, confirming: bool = False, plan: Plan | None = None
 ) -> list[str]:
     """E-3 participation, E-5 age on the effective date, P-2 the 3-share cap on any day. On
     submission other submitted contracts count too (to refuse early); on confirmation only
     active ones bind, so of two competing submissions the first confirmed wins."""
+    plan = plan or current_plan()
     problems = []
     lines = list(contract.lines.select_related("member"))
     needed = participation_needed(contract.unit.member_count, plan)
     if contract.funding == Funding.PAID and len(lines) < needed:
         problems.append(
-            f"入会人数{len(lines)}人，少于本单位会员人数{contract.unit.member_count}人的70%"
+            f"入会人数{len(lines)}人，少于本单位会员人数{contract.unit.member_count}人的{plan.participation_percent}%"
             f"（至少{needed}人，E-3）"
         )
     for line in lines:

@@ -23,6 +23,7 @@ from huzhu.contracts.pdf import certificate
 from huzhu.core import clock, xlsx
 from huzhu.core.access import authenticated
 from huzhu.core.downloads import pdf_response, xlsx_response
+from huzhu.core.product import current_plan
 from huzhu.members.models import Membership
 from huzhu.organizations.access import get_unit_for
 from huzhu.rules.roster import participation_needed
@@ -110,7 +111,7 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
         "unit": unit,
         "form": form,
         "roster_count": roster.count(),
-        "needed": participation_needed(unit.member_count),
+        "needed": participation_needed(unit.member_count, current_plan()),
         # K-5: a unit covered now renews from its contract (continuity, the roster carried
         # over); a new enrolment beside it is rarely what the officer wants
         "current": Contract.objects.filter(

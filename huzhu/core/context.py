@@ -1,4 +1,5 @@
-"""Template context shared by every page: the navigation for the user's role."""
+"""Template context shared by every page: the navigation for the user's role, and the plan
+with the association's settings (E-3's threshold in the pages' explanations)."""
 
 from typing import Any
 
@@ -6,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from huzhu.accounts.models import User
+from huzhu.core.product import current_plan
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -33,3 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             for name, label in items
         ]
     }
+
+
+def product(request: HttpRequest) -> dict[str, Any]:
+    return {"plan": current_plan()}

@@ -24,11 +24,12 @@ from huzhu.contracts.models import (
 )
 from huzhu.core import clock
 from huzhu.core.bulk import quoted_column, quoted_table
+from huzhu.core.product import current_plan
 from huzhu.members.models import Member, id_hash
 from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import ContractFact, share_groups
 from huzhu.rules.identity import mask_id, normalize
-from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
+from huzhu.rules.product import BenefitType
 
 NOTHING_FOUND = (
     "未查到与该身份证号码和姓名相符的保障记录。如有疑问，请联系所在单位工会或互济会服务窗口。"
@@ -80,6 +81,13 @@ class Answer:
     @property
     def message(self) -> str:
         return NOTHING_FOUND if self.empty else ""
+
+    @property
+    def waiting_for(self) -> str:
+        """The benefits whose waiting period `waiting_days_left` counts (P-5, the settings)."""
+        waiting = current_plan().waiting_days
+        longest = max(waiting.values())
+        return "、".join(kind.label for kind, days in waiting.items() if days == longest)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self) | {"message": self.message}
@@ -161,14 +169,16 @@ SHOWN = tuple(
 
 def _contracts(rows: list[tuple[Any, ...]], today: date) -> list[ContractView]:
     """The lines' rows (shares, number, funding, status, effective, end, unit), newest first."""
+    plan = current_plan()
     groups = share_groups(  # P-6: which shares continue an earlier contract, which are new
         [
             ContractFact(number, shares, effective, end)
             for shares, number, _, status, effective, end, _ in rows
             if status != ContractStatus.SUBMITTED and number and effective and end
-        ]
+        ],
+        plan,
     )
-    waiting = max(CRITICAL_ILLNESS_PLAN.waiting_days.values())
+    waiting = max(plan.waiting_days.values())
     views = []
     for shares, number, funding, status, effective, end, unit in rows:
         covered = in_force(status, effective, end, today)  # P-3

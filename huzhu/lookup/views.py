@@ -6,9 +6,10 @@ from django.shortcuts import render
 from huzhu.claims.checklist import BY_CIRCUMSTANCE, BY_KIND
 from huzhu.core.access import public
 from huzhu.core.clients import client_address
+from huzhu.core.product import current_plan
 from huzhu.lookup.limits import Limit
 from huzhu.lookup.service import Refusal, checked_lookup
-from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, BenefitType
+from huzhu.rules.product import BenefitType
 
 
 @public
@@ -31,11 +32,15 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @public
 def scheme(request: HttpRequest) -> HttpResponse:
-    plan = CRITICAL_ILLNESS_PLAN
+    plan = current_plan()  # the association's settings (waiting days, P-6)
     kinds = [
         {"label": kind.label, "items": BY_KIND[kind.value], "waiting": plan.waiting_days[kind]}
         for kind in BenefitType
     ]
+    waits = {  # P-5 in words, from the settings
+        kind.value: f"合同生效 {days} 日后" if days else "生效次日即可"
+        for kind, days in plan.waiting_days.items()
+    }
     diseases = sorted(plan.diseases.values(), key=lambda d: d.code)
     return render(
         request,
@@ -43,6 +48,7 @@ def scheme(request: HttpRequest) -> HttpResponse:
         {
             "plan": plan,
             "kinds": kinds,
+            "waits": waits,
             "circumstances": BY_CIRCUMSTANCE,
             "tier_a": [d for d in diseases if d.tier == "A"],
             "tier_b": [d for d in diseases if d.tier == "B"],

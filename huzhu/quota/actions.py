@@ -15,11 +15,11 @@ from huzhu.contracts.models import Contract, ContractLine, ContractStatus, Fundi
 from huzhu.core import audit, clock
 from huzhu.core.bulk import insert_rows
 from huzhu.core.models import AuditEntry
+from huzhu.core.product import current_plan
 from huzhu.members.models import Member, Membership
 from huzhu.organizations.models import Unit
 from huzhu.quota.models import ApplicationStatus, FreeShareApplication, Programme, QuotaPeriod
 from huzhu.rules.dates import contract_end
-from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
 from huzhu.rules.quota import (
     REASON_MESSAGES,
     Application,
@@ -137,7 +137,7 @@ def eligible_members(
     )
     held = holdings_of(ids)
     window = (start, contract_end(start))
-    plan = CRITICAL_ILLNESS_PLAN
+    plan = current_plan()
     for place in roster:
         member = place.member
         age = member.age_on(start)
@@ -226,7 +226,9 @@ def _admission(
         "", unit.code, place.kind, place.current_end, max(len(members), 1), moment
     )
     reason = admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
-    if reason is None and (not members or len(members) < participation_needed(unit.member_count)):
+    if reason is None and (
+        not members or len(members) < participation_needed(unit.member_count, current_plan())
+    ):
         return QuotaReason.NOT_ELIGIBLE
     return reason
 

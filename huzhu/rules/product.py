@@ -142,6 +142,11 @@ class Plan:
     diseases: Mapping[str, Disease] = field(default_factory=lambda: DISEASES)
 
     @property
+    def participation_percent(self) -> str:
+        """E-3's threshold as people read it: "70" for 0.70."""
+        return f"{(self.participation_threshold * 100).normalize():f}"
+
+    @property
     def largest_benefit(self) -> Decimal:
         """The most one claim can pay: the share cap (P-2) times the largest benefit of a share
         (P-4). A reviewer's amount above it is a typing error."""

@@ -275,6 +275,6 @@ def peak_shares(window: tuple[date, date], held: Iterable[tuple[date, date, int]
 
 
 def participation_needed(member_count: int, plan: Plan = CRITICAL_ILLNESS_PLAN) -> int:
-    """E-3: the fewest members an enrolment must cover (at least 70% of union members)."""
+    """E-3: the fewest members an enrolment must cover (the plan's share of union members)."""
     needed = Decimal(member_count) * plan.participation_threshold
     return int(needed.to_integral_value(rounding="ROUND_CEILING"))

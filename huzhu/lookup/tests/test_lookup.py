@@ -108,6 +108,11 @@ def test_waiting_days_left_in_the_first_30_days(tree, people, settings, app):
     assert status == 200
     assert body["contracts"][0]["waiting_days_left"] == 21
     assert body["contracts"][0]["waiting_shares"] == 1  # the one share of a first contract
+    html = page(Client(), me.id_number, "职工1").content.decode()
+    assert "重大疾病、疾病身故免责期还剩 21 天（P-5）" in html
+    settings.DEATH_ILLNESS_WAITING_DAYS = 0  # the association's setting (P-5)
+    html = page(Client(), me.id_number, "职工1").content.decode()
+    assert 'class="warn">重大疾病免责期还剩 21 天（P-5）' in html
 
 
 def test_shares_added_at_renewal_wait_the_others_do_not(tree, people, settings, app):

@@ -1,10 +1,13 @@
 """Pure roster rules: header matching, row validation, the share-cap sweep, participation."""
 
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from huzhu.rules.identity import id_check_char
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
 from huzhu.rules.roster import (
     mark_duplicates,
     match_headers,
@@ -92,6 +95,15 @@ def test_peak_shares_on_any_day_of_the_window(held, peak):
 @pytest.mark.parametrize(("members", "needed"), [(10, 7), (11, 8), (1, 1), (100, 70), (0, 0)])
 def test_participation_is_70_percent_rounded_up(members, needed):
     assert participation_needed(members) == needed
+
+
+@pytest.mark.parametrize(
+    ("threshold", "percent", "needed"),
+    [("0.70", "70", 7), ("0.755", "75.5", 8), ("1", "100", 10), ("0.5", "50", 5)],
+)
+def test_participation_threshold_is_a_setting(threshold, percent, needed):
+    plan = replace(CRITICAL_ILLNESS_PLAN, participation_threshold=Decimal(threshold))
+    assert (plan.participation_percent, participation_needed(10, plan)) == (percent, needed)
 
 
 def test_check_character_needs_17_digits():
