@@ -183,7 +183,8 @@ def _contracts(rows: list[tuple[Any, ...]], today: date) -> list[ContractView]:
     for shares, number, funding, status, effective, end, unit in rows:
         covered = in_force(status, effective, end, today)  # P-3
         left = waiting_shares = 0
-        for group in groups.get(number, ()) if covered else ():
+        starting = status == ContractStatus.ACTIVE and effective is not None and today <= effective
+        for group in groups.get(number, ()) if covered or starting else ():
             # P-5: payable from start + waiting + 1, the start being the chain's for continued
             # shares (P-6): a renewal that added shares has those new ones waiting
             days = (group.start + timedelta(days=waiting + 1) - today).days

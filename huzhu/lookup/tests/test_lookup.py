@@ -102,8 +102,15 @@ def test_wrong_name_and_unknown_number_answer_alike(insured, app):
 
 def test_waiting_days_left_in_the_first_30_days(tree, people, settings, app):
     paid_contract(settings, tree.unit_a, people.registrar, "2024-03-01", shares=1)
-    on(settings, "2024-03-11")  # P-5: payable from 2024-04-01
     me = Member.objects.get()
+    status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": "职工1"})
+    first = body["contracts"][0]  # the effective day: cover starts tomorrow (P-3), wait with it
+    assert (first["in_force"], first["waiting_days_left"], first["waiting_shares"]) == (
+        False,
+        31,
+        1,
+    )
+    on(settings, "2024-03-11")  # P-5: payable from 2024-04-01
     status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": " 职 工1 "})
     assert status == 200
     assert body["contracts"][0]["waiting_days_left"] == 21
