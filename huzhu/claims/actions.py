@@ -20,6 +20,7 @@ from huzhu.claims.models import (
     Claim,
     ClaimDocument,
     ClaimLine,
+    ClaimStatus,
     Holiday,
     HolidayYear,
 )
@@ -466,15 +467,24 @@ def approve_claim(claim: Claim, *, actor: Any) -> Claim:
 def _approved_twin(claim: Claim) -> Claim | None:
     """C-6: an approved (or paid) claim of the same member for the same event (the engine's
     duplicate check at review sees only claims approved before the review)."""
+    return next((other for other in same_event(claim) if other.approved_on is not None), None)
+
+
+def same_event(claim: Claim) -> list[Claim]:
+    """C-6: the member's other claims for the same event (type, event date and disease, or the
+    accident), withdrawn ones left out, oldest first: the flag a second claim carries."""
 
     def key(c: Claim) -> tuple[object, ...]:
         kind = BenefitType(c.kind)
         return event_key(kind, c.event_date, c.disease or None, c.accident_id or None)
 
-    others = Claim.objects.filter(  # approved ones (paid or not, archived or not)
-        member_id=claim.member_id, kind=claim.kind, approved_on__isnull=False
-    ).exclude(pk=claim.pk)
-    return next((other for other in others if key(other) == key(claim)), None)
+    others = (
+        Claim.objects.filter(member_id=claim.member_id, kind=claim.kind)
+        .exclude(pk=claim.pk)
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .order_by("submitted_at", "pk")
+    )
+    return [other for other in others if key(other) == key(claim)]
 
 
 REJECTED_LINE = "rejected"  # the reason kept on a line the engine would have paid

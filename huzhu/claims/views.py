@@ -93,6 +93,12 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
             )
+            twins = actions.same_event(claim)
+            if twins:  # C-6: said at once, and flagged on the claim's page
+                numbers = "、".join(t.number for t in twins)
+                messages.warning(
+                    request, f"该职工同一事件已有救助申请 {numbers}，不会重复给付（C-6）"
+                )
             return redirect("claims:detail", number=claim.number)
     context = {"form": form, "search": search, "diseases": DISEASE_LIST}
     return render(request, "claims/claim_form.html", context)
@@ -124,6 +130,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "deadline": deadline,
         "barred": timezone.localdate(claim.submitted_at) > deadline,
         "today": clock.today(),
+        "same_event": actions.same_event(claim),  # C-6: the flag of a second claim
         # C-4: the reviewer sees what the engine proposes before deciding (nothing is written;
         # the review computes it again and records it)
         "proposal": (

@@ -523,3 +523,35 @@ def test_denials_are_named_in_words_on_the_claim_page(tree, people, settings, lo
     actions.register_claim(claim, actor=people.registrar)
     page = login(people.reviewer).get(f"/claims/{claim.number}/").content.decode()
     assert "不予给付：不在保障期内" in page and "not_in_force" in page
+
+
+def test_a_second_claim_for_the_same_event_is_flagged(enrolled, people, login):
+    """C-6: said when it is filed and shown on both claims' pages until one is withdrawn."""
+    from huzhu.claims import actions
+
+    officer = login(people.officer_a)
+    file_claim(officer, enrolled)
+    first = Claim.objects.get()
+    assert "same-event" not in officer.get(f"/claims/{first.number}/").content.decode()
+    answer = file_claim(officer, enrolled)
+    second = Claim.objects.exclude(pk=first.pk).get()
+    shown = officer.get(answer["Location"]).content.decode()
+    assert f"该职工同一事件已有救助申请 {first.number}，不会重复给付（C-6）" in shown
+    assert 'data-testid="same-event"' in shown and f">{first.number}</a>（已提交）" in shown
+    staff_view = login(people.registrar).get(f"/claims/{first.number}/").content.decode()
+    assert f">{second.number}</a>（已提交）" in staff_view
+    actions.withdraw_claim(second, actor=people.officer_a, reason="重复提交")
+    assert "same-event" not in officer.get(f"/claims/{first.number}/").content.decode()
+    other_day = officer.post(  # another accident is another event
+        "/claims/new/",
+        {
+            "member": enrolled.pk,
+            "kind": "accident_hospitalization",
+            "event_date": "2023-06-02",
+            "circumstance": "other",
+        },
+        follow=True,
+    )
+    assert Claim.objects.count() == 3
+    assert "救助申请 JZ" in other_day.content.decode()  # its own page
+    assert "same-event" not in other_day.content.decode()
