@@ -20,17 +20,17 @@ from huzhu.claims.models import (
     Claim,
     ClaimDocument,
     ClaimLine,
-    ClaimStatus,
     Holiday,
     HolidayYear,
 )
+from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS, allowed
 from huzhu.contracts.actions import take_sequence
 from huzhu.contracts.models import Contract
 from huzhu.core import audit, clock
 from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
-from huzhu.rules.adjudication import DenialReason, event_key
+from huzhu.rules.adjudication import DenialReason
 from huzhu.rules.dates import EARLIEST
 from huzhu.rules.identity import (
     mask_card,
@@ -468,23 +468,6 @@ def _approved_twin(claim: Claim) -> Claim | None:
     """C-6: an approved (or paid) claim of the same member for the same event (the engine's
     duplicate check at review sees only claims approved before the review)."""
     return next((other for other in same_event(claim) if other.approved_on is not None), None)
-
-
-def same_event(claim: Claim) -> list[Claim]:
-    """C-6: the member's other claims for the same event (type, event date and disease, or the
-    accident), withdrawn ones left out, oldest first: the flag a second claim carries."""
-
-    def key(c: Claim) -> tuple[object, ...]:
-        kind = BenefitType(c.kind)
-        return event_key(kind, c.event_date, c.disease or None, c.accident_id or None)
-
-    others = (
-        Claim.objects.filter(member_id=claim.member_id, kind=claim.kind)
-        .exclude(pk=claim.pk)
-        .exclude(status=ClaimStatus.WITHDRAWN)
-        .order_by("submitted_at", "pk")
-    )
-    return [other for other in others if key(other) == key(claim)]
 
 
 REJECTED_LINE = "rejected"  # the reason kept on a line the engine would have paid

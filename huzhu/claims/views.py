@@ -19,6 +19,7 @@ from huzhu.claims.access import can_file, can_open_documents, get_claim_for, req
 from huzhu.claims.checklist import STATEMENTS
 from huzhu.claims.forms import ClaimForm, CorrectionForm
 from huzhu.claims.models import Claim, ClaimStatus
+from huzhu.claims.twins import flagged_twins, same_event
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
@@ -59,6 +60,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(claims, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "twins": flagged_twins(list(page.object_list)),  # C-6
         "view": view,
         "statuses": ClaimStatus.choices,
         "today": today,
@@ -93,7 +95,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
             )
-            twins = actions.same_event(claim)
+            twins = same_event(claim)
             if twins:  # C-6: said at once, and flagged on the claim's page
                 numbers = "、".join(t.number for t in twins)
                 messages.warning(
@@ -130,7 +132,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "deadline": deadline,
         "barred": timezone.localdate(claim.submitted_at) > deadline,
         "today": clock.today(),
-        "same_event": actions.same_event(claim),  # C-6: the flag of a second claim
+        "same_event": same_event(claim),  # C-6: the flag of a second claim
         # C-4: the reviewer sees what the engine proposes before deciding (nothing is written;
         # the review computes it again and records it)
         "proposal": (

@@ -526,7 +526,8 @@ def test_denials_are_named_in_words_on_the_claim_page(tree, people, settings, lo
 
 
 def test_a_second_claim_for_the_same_event_is_flagged(enrolled, people, login):
-    """C-6: said when it is filed and shown on both claims' pages until one is withdrawn."""
+    """C-6: said when it is filed and shown on both claims' pages and in the lists until one
+    is withdrawn."""
     from huzhu.claims import actions
 
     officer = login(people.officer_a)
@@ -538,10 +539,14 @@ def test_a_second_claim_for_the_same_event_is_flagged(enrolled, people, login):
     shown = officer.get(answer["Location"]).content.decode()
     assert f"该职工同一事件已有救助申请 {first.number}，不会重复给付（C-6）" in shown
     assert 'data-testid="same-event"' in shown and f">{first.number}</a>（已提交）" in shown
-    staff_view = login(people.registrar).get(f"/claims/{first.number}/").content.decode()
-    assert f">{second.number}</a>（已提交）" in staff_view
+    staff = login(people.registrar)
+    assert (
+        f">{second.number}</a>（已提交）" in staff.get(f"/claims/{first.number}/").content.decode()
+    )
+    assert staff.get("/claims/").content.decode().count(">疑似重复</span>") == 2  # the queue too
     actions.withdraw_claim(second, actor=people.officer_a, reason="重复提交")
     assert "same-event" not in officer.get(f"/claims/{first.number}/").content.decode()
+    assert "疑似重复" not in staff.get("/claims/").content.decode()
     other_day = officer.post(  # another accident is another event
         "/claims/new/",
         {
