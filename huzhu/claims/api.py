@@ -15,6 +15,7 @@ from huzhu.accounts.models import user_of
 from huzhu.claims import actions, uploads
 from huzhu.claims.access import can_file, get_claim_for, require_filer
 from huzhu.claims.models import Claim
+from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS
 from huzhu.core.api_errors import ApiError
 from huzhu.core.models import AuditEntry
@@ -97,6 +98,9 @@ class ClaimOut(Schema):
     return_reason: str = Field(description="退回原因（已退回时）")
     reject_reason: str = Field(description="不予救助理由")
     withdraw_reason: str = Field(description="撤回原因（已撤回时）")
+    same_event: list[str] = Field(
+        description="该职工同一事件的其他申请编号（疑似重复，C-6；已撤回的不列）"
+    )
     decision: dict[str, Any] | None
     documents: list[DocumentOut]
     timeline: list[StepOut]
@@ -118,6 +122,7 @@ def _out(claim: Claim) -> ClaimOut:
         return_reason=claim.return_reason,
         reject_reason=claim.reject_reason,
         withdraw_reason=claim.withdraw_reason,
+        same_event=[twin.number for twin in same_event(claim)],
         decision=claim.decision,
         documents=[
             DocumentOut(item=d.item, label=d.label, required=d.required, received=d.received)

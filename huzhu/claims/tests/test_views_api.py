@@ -146,8 +146,16 @@ def test_api_claim_journey_and_errors(enrolled, people):
     assert refused.status_code == 409 and "34类重大疾病" in refused.json()["error"]["details"][0]
     body |= {"kind": "accident_hospitalization", "disease": "", "circumstance": "other"}
     created = officer.post("/api/v1/claims", body, content_type="application/json")
-    assert created.status_code == 201
+    assert created.status_code == 201 and created.json()["same_event"] == []
     number = created.json()["number"]
+    again = officer.post("/api/v1/claims", body, content_type="application/json")
+    assert again.json()["same_event"] == [number]  # C-6: flagged at once
+    officer.post(
+        f"/api/v1/claims/{again.json()['number']}/actions/withdraw",
+        {"reason": "重复提交"},
+        content_type="application/json",
+    )
+    assert officer.get(f"/api/v1/claims/{number}").json()["same_event"] == []
     for document in created.json()["documents"]:
         if document["required"]:
             officer.post(
