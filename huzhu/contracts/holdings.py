@@ -5,7 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from huzhu.contracts.models import ContractLine, ContractStatus
+from huzhu.contracts.models import ContractLine, ContractStatus, Funding
 from huzhu.core import clock
 from huzhu.rules.dates import contract_end, paid_effective
 
@@ -13,10 +13,15 @@ Holding = tuple[date, date, int]  # (effective, end, shares): covers (effective,
 
 
 def holdings_of(
-    member_ids: Iterable[int], *, exclude_contract: int | None = None, active_only: bool = False
+    member_ids: Iterable[int],
+    *,
+    exclude_contract: int | None = None,
+    exclude_paid_of: int | None = None,
+    active_only: bool = False,
 ) -> dict[int, list[Holding]]:
     """Per member, the (effective, end, shares) of every active contract and, unless
-    `active_only`, every submitted one. A submitted contract has no effective date yet: the one
+    `active_only`, every submitted one, leaving out `exclude_contract` and the paid contracts of
+    the unit `exclude_paid_of`. A submitted contract has no effective date yet: the one
     K-6 would give it if its fee were confirmed today stands in (a renewal submitted in time
     continues on its previous contract's end date, so it does not count as overlapping it)."""
     statuses = [ContractStatus.ACTIVE]
@@ -31,6 +36,8 @@ def holdings_of(
         )
         if exclude_contract is not None:
             lines = lines.exclude(contract_id=exclude_contract)
+        if exclude_paid_of is not None:
+            lines = lines.exclude(contract__unit_id=exclude_paid_of, contract__funding=Funding.PAID)
         rows = lines.values_list(
             "member_id",
             "shares",

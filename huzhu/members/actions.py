@@ -79,10 +79,13 @@ class ImportReport:
 Checked = tuple[ImportReport, list[RosterRow], Table | None]
 
 
-def check_roster(data: bytes, *, effective: date | None = None, annotate: bool = True) -> Checked:
-    """Validate a roster file without writing: every row, duplicates, the 3-share cap. With
-    errors, the annotated workbook is built too unless the caller has no use for it
-    (`annotate=False`): for a large file it costs more than the check."""
+def check_roster(
+    data: bytes, *, effective: date | None = None, annotate: bool = True, unit: Unit | None = None
+) -> Checked:
+    """Validate a roster file without writing: every row, duplicates, the 3-share cap (for
+    `unit`'s roster: see `_check_share_cap`). With errors, the annotated workbook is built too
+    unless the caller has no use for it (`annotate=False`): for a large file it costs more than
+    the check."""
     report = ImportReport()
     try:
         table = read_table(data)
@@ -116,7 +119,7 @@ def check_roster(data: bytes, *, effective: date | None = None, annotate: bool =
     for row in rows:
         if row.person is not None:
             row.digest = id_hash(row.person.number)
-    _check_share_cap(rows, start)
+    _check_share_cap(rows, start, unit)
     for row in rows:
         report.errors.extend(row.errors)
         report.warnings.extend(row.warnings)
@@ -137,14 +140,18 @@ def _file_problems(row: RosterRow, table: Table, columns: dict[str, int]) -> Non
             row.refuse(name, "formula", f"“{HEADER[name]}”是公式，请改为直接填写的值")
 
 
-def _check_share_cap(rows: list[RosterRow], effective: date) -> None:
-    """P-2: planned shares plus shares held in other active or submitted contracts (any unit)
-    may not exceed 3 on any day of the new coverage window."""
+def _check_share_cap(rows: list[RosterRow], effective: date, unit: Unit | None) -> None:
+    """P-2: planned shares plus shares held in active or submitted contracts may not exceed 3
+    on any day of the new coverage window. The unit's own paid contracts are left out: the
+    roster is what they are made from, so a unit re-uploading its roster after submitting its
+    enrolment or renewal would otherwise count each worker's shares twice (the contract's own
+    check at submission and confirmation counts every other contract). Its free PB shares and
+    every other unit's contracts count."""
     valid = {r.digest: r for r in rows if r.ok and r.digest}
     if not valid:
         return
     found = dict(lookup_pks(Member, "id_hash", list(valid)))
-    held = holdings_of(found.values())
+    held = holdings_of(found.values(), exclude_paid_of=unit.pk if unit else None)
     window = (effective, contract_end(effective))
     for digest, member_id in found.items():
         row = valid[digest]
@@ -183,7 +190,7 @@ def import_roster(
     its annotated workbook unless `annotate` is false."""
     start = effective or default_start(unit)
     with gc_paused():
-        report, rows, _ = check_roster(data, effective=start, annotate=annotate)
+        report, rows, _ = check_roster(data, effective=start, annotate=annotate, unit=unit)
         good = [r for r in rows if r.ok]
         if dry_run or not good or (report.errors and not accept_valid):
             return report

@@ -76,7 +76,7 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
     # end date (K-5, K-6); checked for today, ages and the share cap could pass here and fail
     # at the import, or the other way round
     effective: date = form.cleaned_data["effective"] or actions.default_start(unit)
-    report, _, _ = actions.check_roster(data, effective=effective)
+    report, _, _ = actions.check_roster(data, effective=effective, unit=unit)
     token = imports.keep(unit, data, report.annotated)
     context = {"unit": unit, "report": report, "token": token, "effective": effective}
     return render(request, "members/_check.html", context)

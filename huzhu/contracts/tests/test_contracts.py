@@ -144,6 +144,23 @@ def test_a_renewal_sent_in_time_does_not_overlap_the_contract_it_continues(
     assert [e.code for e in report.errors] == ["share_cap"]  # 2 + 2 on the same days: refused
 
 
+def test_a_unit_re_uploads_its_roster_after_submitting_its_renewal(tree, people, today, settings):
+    """P-2 at the import counts what the roster would add to other contracts: the unit's own
+    paid contracts are made from the roster, so a worker's 3 shares in the submitted renewal
+    are not counted again (a newcomer is being added). Another unit's contract still counts."""
+    contract = enrolled(tree.unit_a, [person(1, shares=3), person(2)])
+    actions.submit_contract(contract, actor=None)
+    actions.confirm_fee(contract, actor=people.registrar)
+    settings.HUZHU_TODAY = "2026-02-20"
+    renewal = actions.start_renewal(contract, FACTS, actor=None)
+    actions.submit_contract(renewal, actor=None)
+    rows = [person(1, shares=3), person(2), person(3)]
+    report = import_roster(tree.unit_a, xlsx(rows), actor=None)
+    assert report.saved and report.created == 1, report.errors
+    elsewhere = import_roster(tree.unit_b, xlsx([person(1, shares=1)]), actor=None)
+    assert [e.code for e in elsewhere.errors] == ["share_cap"]
+
+
 def test_sequence_widens_past_9999(tree, people, today):
     NumberSequence.objects.create(prefix="B01", year=25, last=9999)
     contract = enrolled(tree.unit_a, [person(1)])

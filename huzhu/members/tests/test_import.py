@@ -323,8 +323,8 @@ def test_member_registered_by_another_import_meanwhile_changes_nothing(tree, mon
     checked = actions._check_share_cap
     other = xlsx([person(2)])
 
-    def other_import_finishes_first(rows, effective):
-        checked(rows, effective)
+    def other_import_finishes_first(rows, effective, unit):
+        checked(rows, effective, unit)
         monkeypatch.setattr(actions, "_check_share_cap", checked)
         import_roster(tree.unit_b, other, actor=None, effective=EFFECTIVE)
 
