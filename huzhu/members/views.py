@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import user_of
-from huzhu.contracts.models import ContractLine
+from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
 from huzhu.core.downloads import xlsx_response
@@ -109,6 +109,16 @@ def roster_import(request: HttpRequest, code: str) -> HttpResponse:
             f"已导入 {report.accepted} 人（新增 {report.created}，更新 {report.updated}）"
             + (f"，{report.refused} 行未导入" if report.refused else ""),
         )
+        pending = Contract.objects.filter(
+            unit=unit, status__in=[ContractStatus.DRAFT, ContractStatus.SUBMITTED]
+        )
+        for contract in pending:  # K-1: a contract keeps the roster it was made from
+            messages.warning(
+                request,
+                f"{'续会' if contract.previous_id else '入会'}申请 {contract.public_id}"
+                f"（{contract.state_label}）的名册是生成时的名册，"
+                "不随本次导入变化；如需按新名册办理，请撤销该申请后重新生成",
+            )
     else:
         messages.error(request, "名册有错误，未导入任何数据，请修改后重新上传")
     return redirect("members:roster", code=unit.code)

@@ -75,6 +75,34 @@ def test_officer_checks_then_imports_his_roster(tree, people, login, settled):
     assert "职工1" in page and person(1)[1] not in page
 
 
+def test_re_importing_says_a_pending_enrolment_keeps_its_roster(tree, people, login, settled):
+    """K-1: a draft or submitted contract keeps the roster it was made from; the officer who
+    imports again is told, so he can cancel and make it again from the new roster."""
+    from huzhu.contracts import actions as contracts
+
+    client = login(people.officer_a)
+
+    def check_and_import():
+        checked = client.post(
+            f"/units/{tree.unit_a.code}/roster/check/",
+            {"file": upload(), "consent": "on"},
+            headers={"HX-Request": "true"},
+        )
+        token = checked.context["token"]
+        return client.post(
+            f"/units/{tree.unit_a.code}/roster/import/",
+            {"token": token, "mode": "all"},
+            follow=True,
+        ).content.decode()
+
+    assert "不随本次导入变化" not in check_and_import()
+    draft = contracts.create_enrolment(
+        tree.unit_a, contracts.EnrolmentFacts("union_funds"), actor=None
+    )
+    page = check_and_import()
+    assert f"入会申请 {draft.public_id}（草稿）的名册是生成时的名册，不随本次导入变化" in page
+
+
 def test_a_second_confirmation_of_the_same_upload_imports_nothing(tree, people, login, settled):
     """Clicking 确认导入 again while the first import still runs (the upload already claimed by
     it) imports nothing a second time and says so."""
