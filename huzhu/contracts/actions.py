@@ -64,10 +64,19 @@ def create_enrolment(
         raise ContractError(["申请生效日不能早于今天"])
     if facts.requested_start is not None and facts.requested_start > add_years(clock.today(), 1):
         raise ContractError(["申请生效日不能晚于一年以后"])  # a typo (9999) broke the end date
-    roster = list(Membership.objects.filter(unit=unit, left__isnull=True))
-    if not roster:
-        raise ContractError(["本单位名册为空，请先导入职工名册"])
     with transaction.atomic():
+        # one application at a time per unit: a second click must not make a second draft
+        Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)
+        if previous is None:
+            pending = pending_enrolment(unit)
+            if pending is not None:
+                problem = (
+                    f"本单位已有尚未生效的入会申请 {pending.public_id}（{pending.state_label}）"
+                )
+                raise ContractError([problem + "，请在该申请页面提交或撤销后再生成"])
+        roster = list(Membership.objects.filter(unit=unit, left__isnull=True))
+        if not roster:
+            raise ContractError(["本单位名册为空，请先导入职工名册"])
         contract = Contract.objects.create(
             unit=unit,
             funding=Funding.PAID,
@@ -86,6 +95,20 @@ def create_enrolment(
         after = _snapshot(contract) | ({"previous": previous.contract_no} if previous else {})
         audit.record(actor, action, contract, after=after)
     return contract
+
+
+def pending_enrolment(unit: Unit) -> Contract | None:
+    """The unit's enrolment (not a renewal) that is still a draft or submitted."""
+    return (
+        Contract.objects.filter(
+            unit=unit,
+            funding=Funding.PAID,
+            previous__isnull=True,
+            status__in=[ContractStatus.DRAFT, ContractStatus.SUBMITTED],
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _totals(contract: Contract, plan: Plan = CRITICAL_ILLNESS_PLAN) -> None:

@@ -112,6 +112,7 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
         "roster_count": roster.count(),
         "needed": participation_needed(unit.member_count, current_plan()),
+        "pending": actions.pending_enrolment(unit),  # one at a time (a second is refused)
         # K-5: a unit covered now renews from its contract (continuity, the roster carried
         # over); a new enrolment beside it is rarely what the officer wants
         "current": Contract.objects.filter(

@@ -96,3 +96,35 @@ def test_two_contracts_of_one_member_confirmed_at_once_never_exceed_three_shares
         thread.join()
     assert sorted(outcomes)[0] == "active" and "超过每人3份上限" in sorted(outcomes)[1]
     assert Contract.objects.filter(status=ContractStatus.ACTIVE).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_a_double_click_on_enrol_makes_one_draft(tree, settings):
+    """Eight simultaneous 生成入会申请 for one unit: the unit's row lock lets one through and
+    the others find its draft."""
+    settings.HUZHU_TODAY = "2025-03-03"
+    unit = UnitFactory(union=tree.lixia, member_count=1)
+    import_roster(unit, xlsx([person(9)]), actor=None)
+    barrier = threading.Barrier(8)
+    refused: list[str] = []
+    failures: list[BaseException] = []
+
+    def enrol() -> None:
+        try:
+            barrier.wait()
+            actions.create_enrolment(unit, actions.EnrolmentFacts("personal"), actor=None)
+        except actions.ContractError as exc:
+            refused.append(exc.problems[0])
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=enrol) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert Contract.objects.filter(unit__code=unit.code).count() == 1
+    assert len(refused) == 7 and all("已有尚未生效的入会申请" in r for r in refused)

@@ -161,6 +161,26 @@ def test_a_unit_re_uploads_its_roster_after_submitting_its_renewal(tree, people,
     assert [e.code for e in elsewhere.errors] == ["share_cap"]
 
 
+def test_one_pending_enrolment_per_unit(tree, people, today, login):
+    """A second click on 生成入会申请 makes no second draft; once the first is cancelled (or has
+    taken effect) the unit may enrol again, and a pending enrolment does not stop a renewal."""
+    first = enrolled(tree.unit_a, [person(1)])
+    with pytest.raises(actions.ContractError, match=f"已有尚未生效的入会申请 {first.public_id}"):
+        actions.create_enrolment(tree.unit_a, FACTS, actor=None)
+    page = login(people.officer_a).get(f"/units/{tree.unit_a.code}/enrol/").content.decode()
+    assert 'data-testid="pending"' in page and first.public_id in page
+    actions.submit_contract(first, actor=None)
+    with pytest.raises(actions.ContractError, match="（已提交，待确认会费）"):
+        actions.create_enrolment(tree.unit_a, FACTS, actor=None)
+    actions.cancel_contract(first, actor=None, reason="重复")
+    second = actions.create_enrolment(tree.unit_a, FACTS, actor=None)
+    actions.submit_contract(second, actor=None)
+    active = actions.confirm_fee(second, actor=people.registrar)
+    again = actions.create_enrolment(tree.unit_a, FACTS, actor=None)  # beside the active one
+    renewal = actions.start_renewal(active, FACTS, actor=None)  # despite the pending draft
+    assert (again.status, renewal.previous) == (ContractStatus.DRAFT, active)
+
+
 def test_sequence_widens_past_9999(tree, people, today):
     NumberSequence.objects.create(prefix="B01", year=25, last=9999)
     contract = enrolled(tree.unit_a, [person(1)])
