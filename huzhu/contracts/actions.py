@@ -67,7 +67,11 @@ def create_enrolment(
     with transaction.atomic():
         # one application at a time per unit: a second click must not make a second draft
         Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)
-        if previous is None:
+        if previous is not None:  # K-5: one renewal per contract
+            renewal = previous.renewals.exclude(status=ContractStatus.CANCELLED).first()
+            if renewal is not None:
+                raise ContractError([f"该合同已有续会申请（{renewal.public_id}）"])
+        else:
             pending = pending_enrolment(unit)
             if pending is not None:
                 problem = (
@@ -274,7 +278,4 @@ def start_renewal(contract: Contract, facts: EnrolmentFacts, *, actor: Any) -> C
     contract = Contract.objects.get(pk=contract.pk)
     if contract.status != ContractStatus.ACTIVE:
         raise ContractError(["只有生效的合同可以续会"])
-    pending = contract.renewals.exclude(status=ContractStatus.CANCELLED).first()
-    if pending is not None:
-        raise ContractError([f"该合同已有续会申请（{pending.public_id}）"])
     return create_enrolment(contract.unit, facts, actor=actor, previous=contract)

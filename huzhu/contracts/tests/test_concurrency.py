@@ -128,3 +128,37 @@ def test_a_double_click_on_enrol_makes_one_draft(tree, settings):
     assert failures == []
     assert Contract.objects.filter(unit__code=unit.code).count() == 1
     assert len(refused) == 7 and all("已有尚未生效的入会申请" in r for r in refused)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_a_double_click_on_renew_makes_one_renewal(tree, people, settings):
+    """K-5: one renewal per contract, however many 续会 arrive at once."""
+    settings.HUZHU_TODAY = "2025-03-03"
+    unit = UnitFactory(union=tree.lixia, member_count=1)
+    import_roster(unit, xlsx([person(11)]), actor=None)
+    draft = actions.create_enrolment(unit, actions.EnrolmentFacts("personal"), actor=None)
+    actions.submit_contract(draft, actor=None)
+    contract = actions.confirm_fee(draft, actor=people.registrar)
+    barrier = threading.Barrier(6)
+    refused: list[str] = []
+    failures: list[BaseException] = []
+
+    def renew() -> None:
+        try:
+            barrier.wait()
+            actions.start_renewal(contract, actions.EnrolmentFacts("personal"), actor=None)
+        except actions.ContractError as exc:
+            refused.append(exc.problems[0])
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=renew) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert Contract.objects.filter(previous=contract).count() == 1
+    assert len(refused) == 5 and all("已有续会申请" in r for r in refused)
