@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,10 @@ from huzhu.organizations.models import Union, Unit
 
 PAGE_SIZE = 25
 COVER = {"covered": "有有效合同", "none": "无有效合同"}  # the unit list's filter
+
+
+# the unique credit code (E-2) taken between the form's check and the save
+CODE_TAKEN = "该统一社会信用代码刚被另一单位登记，未保存；请刷新后核对"
 
 
 @authenticated
@@ -68,9 +73,13 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     form = UnitForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        unit = actions.create_unit(form.facts(), actor=user)
-        messages.success(request, f"单位“{unit.name}”已登记，编号 {unit.code}")
-        return redirect("organizations:unit_detail", code=unit.code)
+        try:
+            unit = actions.create_unit(form.facts(), actor=user)
+        except IntegrityError:  # the form's check passed, then someone registered it
+            form.add_error("credit_code", CODE_TAKEN)
+        else:
+            messages.success(request, f"单位“{unit.name}”已登记，编号 {unit.code}")
+            return redirect("organizations:unit_detail", code=unit.code)
     return render(request, "organizations/unit_form.html", {"form": form, "unit": None})
 
 
@@ -80,9 +89,13 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for(user, code, write=True)
     form = UnitForm(request.POST or None, user=user, instance=unit)
     if request.method == "POST" and form.is_valid():
-        actions.update_unit(unit, form.facts(), actor=user)
-        messages.success(request, "单位信息已保存")
-        return redirect("organizations:unit_detail", code=unit.code)
+        try:
+            actions.update_unit(unit, form.facts(), actor=user)
+        except IntegrityError:
+            form.add_error("credit_code", CODE_TAKEN)
+        else:
+            messages.success(request, "单位信息已保存")
+            return redirect("organizations:unit_detail", code=unit.code)
     return render(request, "organizations/unit_form.html", {"form": form, "unit": unit})
 
 

@@ -112,6 +112,29 @@ def test_duplicate_credit_code_is_refused(tree, people, login):
     assert "已登记（乙单位）" in response.content.decode()
 
 
+def test_a_credit_code_registered_between_check_and_save_saves_nothing(
+    tree, people, login, monkeypatch
+):
+    """E-2: another officer registers the same code after the form's check: a message on the
+    form, not a server error, and no second unit."""
+    from huzhu.organizations import actions
+    from huzhu.organizations.tests.factories import UnitFactory
+
+    data = _form(tree)
+    create = actions.create_unit
+
+    def meanwhile(facts, *, actor):
+        UnitFactory(name="别人刚登记的单位", credit_code=data["credit_code"], union=tree.lixia)
+        return create(facts, actor=actor)
+
+    monkeypatch.setattr(actions, "create_unit", meanwhile)
+    response = login(people.registrar).post("/units/new/", data)
+    assert response.status_code == 200
+    assert "该统一社会信用代码刚被另一单位登记，未保存" in response.content.decode()
+    assert not Unit.objects.filter(name="济南新登记有限公司").exists()
+    assert not AuditEntry.objects.filter(action="organizations.unit.created").exists()
+
+
 def test_edit_records_before_and_after(tree, people, login):
     data = _form(tree, name="甲单位（更名）", credit_code=tree.unit_a.credit_code)
     response = login(people.registrar).post(f"/units/{tree.unit_a.code}/edit/", data)
