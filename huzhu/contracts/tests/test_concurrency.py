@@ -2,6 +2,7 @@
 
 import contextlib
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections
@@ -98,21 +99,17 @@ def test_two_contracts_of_one_member_confirmed_at_once_never_exceed_three_shares
     assert Contract.objects.filter(status=ContractStatus.ACTIVE).count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
-def test_a_double_click_on_enrol_makes_one_draft(tree, settings):
-    """Eight simultaneous 生成入会申请 for one unit: the unit's row lock lets one through and
-    the others find its draft."""
-    settings.HUZHU_TODAY = "2025-03-03"
-    unit = UnitFactory(union=tree.lixia, member_count=1)
-    import_roster(unit, xlsx([person(9)]), actor=None)
-    barrier = threading.Barrier(8)
+def _at_once(count: int, step: Callable[[], object]) -> list[str]:
+    """Run `step` in `count` threads released together; the refusals' first problems (any
+    other exception fails the test)."""
+    barrier = threading.Barrier(count)
     refused: list[str] = []
     failures: list[BaseException] = []
 
-    def enrol() -> None:
+    def run() -> None:
         try:
             barrier.wait()
-            actions.create_enrolment(unit, actions.EnrolmentFacts("personal"), actor=None)
+            step()
         except actions.ContractError as exc:
             refused.append(exc.problems[0])
         except BaseException as exc:  # reported below
@@ -120,12 +117,24 @@ def test_a_double_click_on_enrol_makes_one_draft(tree, settings):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=enrol) for _ in range(8)]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert failures == []
+    return refused
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_a_double_click_on_enrol_makes_one_draft(tree, settings):
+    """Eight simultaneous 生成入会申请 for one unit: the unit's row lock lets one through and
+    the others find its draft."""
+    settings.HUZHU_TODAY = "2025-03-03"
+    unit = UnitFactory(union=tree.lixia, member_count=1)
+    import_roster(unit, xlsx([person(9)]), actor=None)
+    facts = actions.EnrolmentFacts("personal")
+    refused = _at_once(8, lambda: actions.create_enrolment(unit, facts, actor=None))
     assert Contract.objects.filter(unit__code=unit.code).count() == 1
     assert len(refused) == 7 and all("已有尚未生效的入会申请" in r for r in refused)
 
@@ -136,29 +145,10 @@ def test_a_double_click_on_renew_makes_one_renewal(tree, people, settings):
     settings.HUZHU_TODAY = "2025-03-03"
     unit = UnitFactory(union=tree.lixia, member_count=1)
     import_roster(unit, xlsx([person(11)]), actor=None)
-    draft = actions.create_enrolment(unit, actions.EnrolmentFacts("personal"), actor=None)
+    facts = actions.EnrolmentFacts("personal")
+    draft = actions.create_enrolment(unit, facts, actor=None)
     actions.submit_contract(draft, actor=None)
     contract = actions.confirm_fee(draft, actor=people.registrar)
-    barrier = threading.Barrier(6)
-    refused: list[str] = []
-    failures: list[BaseException] = []
-
-    def renew() -> None:
-        try:
-            barrier.wait()
-            actions.start_renewal(contract, actions.EnrolmentFacts("personal"), actor=None)
-        except actions.ContractError as exc:
-            refused.append(exc.problems[0])
-        except BaseException as exc:  # reported below
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=renew) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    refused = _at_once(6, lambda: actions.start_renewal(contract, facts, actor=None))
     assert Contract.objects.filter(previous=contract).count() == 1
     assert len(refused) == 5 and all("已有续会申请" in r for r in refused)
