@@ -405,6 +405,35 @@ def _place_on_roster(
     return moves, join
 
 
+LEAVE_REASONS = ("离职", "退休", "调出本单位", "去世", "其他")
+
+
+def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Membership:
+    """A worker leaves the unit's roster today (K-5: a renewal's roster is today's roster, so a
+    leaver is not carried into it). His contracts are not touched: cover already paid for runs
+    to its end (K-4), and claims for events in it can still be filed (P-12)."""
+    if reason not in LEAVE_REASONS:
+        raise ValueError(f"移出原因应为：{'、'.join(LEAVE_REASONS)}")
+    with transaction.atomic():
+        place = (
+            Membership.objects.select_for_update()
+            .filter(unit=unit, member=member, left__isnull=True)
+            .first()
+        )
+        if place is None:
+            raise ValueError(f"{member.name} 不在本单位名册上")
+        place.left = clock.today()
+        place.save(update_fields=["left"])
+        audit.record(
+            actor,
+            "members.member.left",
+            member,
+            before={"unit": unit.code, "shares": place.shares},
+            after={"unit": None, "reason": reason},
+        )
+    return place
+
+
 def reveal(member: Member, what: str, *, actor: Any) -> str:
     """The full ID or card number, for a role that needs it; every reveal is logged."""
     value = str(member.id_number if what == "id_number" else member.bank_card)

@@ -51,9 +51,31 @@ def roster(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "query": query,
         "form": RosterUploadForm(),
         "can_manage": can_manage_roster(user, unit),
+        "leave_reasons": actions.LEAVE_REASONS,
     }
     template = "members/_roster_rows.html" if request.htmx else "members/roster.html"
     return render(request, template, context)
+
+
+@authenticated
+@require_POST
+def roster_leave(request: HttpRequest, code: str, member: str) -> HttpResponse:
+    """移出名册: a worker who left the unit is not carried into its next enrolment or renewal."""
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    if not can_manage_roster(user, unit):
+        raise PermissionDenied("只有本单位经办人或互济会工作人员可以移出职工")
+    worker = get_member_for(user, member)
+    try:
+        actions.leave_roster(unit, worker, actor=user, reason=request.POST.get("reason", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{worker.name} 已移出本单位名册；已生效的合同保障至期满，期间发生的事件仍可申请救助",
+        )
+    return redirect("members:roster", code=unit.code)
 
 
 @authenticated

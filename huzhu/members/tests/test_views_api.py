@@ -384,3 +384,35 @@ def test_the_enrolment_page_points_a_covered_unit_to_its_renewal(tree, people, l
     page = officer.get(url).content.decode()
     assert f'本单位已有合同 <a href="/contracts/{contract.contract_no}/">' in page
     assert "点击“续会”" in page
+
+
+def test_a_leaver_is_taken_off_the_roster_and_out_of_the_renewal(tree, people, login, settled):
+    """K-5: 续会 starts from today's roster without the leavers; their contract is untouched."""
+    from huzhu.contracts import actions as contracts
+
+    tree.unit_a.member_count = 2
+    tree.unit_a.save()
+    assert import_roster(tree.unit_a, xlsx([person(1), person(2)]), actor=None).saved
+    facts = contracts.EnrolmentFacts("personal")
+    draft = contracts.create_enrolment(tree.unit_a, facts, actor=None)
+    contracts.submit_contract(draft, actor=None)
+    active = contracts.confirm_fee(draft, actor=people.registrar)
+    leaver = Member.objects.get(name="职工2")
+    url = f"/units/{tree.unit_a.code}/roster/{leaver.code}/leave/"
+    assert login(people.officer_b).post(url, {"reason": "离职"}).status_code == 404
+    officer = login(people.officer_a)
+    page = officer.post(url, {"reason": "随便"}, follow=True).content.decode()
+    assert "移出原因应为" in page and leaver.memberships.get().left is None
+    page = officer.post(url, {"reason": "离职"}, follow=True).content.decode()
+    assert "职工2 已移出本单位名册" in page
+    assert (
+        f">{leaver.name}</a>"
+        not in officer.get(f"/units/{tree.unit_a.code}/roster/").content.decode()
+    )
+    entry = AuditEntry.objects.get(action="members.member.left")
+    assert (entry.before["unit"], entry.after["reason"]) == (tree.unit_a.code, "离职")
+    renewal = contracts.start_renewal(active, facts, actor=None)
+    assert [line.member.name for line in renewal.lines.all()] == ["职工1"]
+    assert active.lines.count() == 2  # the paid year runs to its end
+    again = officer.post(url, {"reason": "离职"}, follow=True).content.decode()
+    assert "职工2 不在本单位名册上" in again
