@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from huzhu.accounts.models import User
+from huzhu.accounts.models import Role, User
 from huzhu.claims import engine, uploads
 from huzhu.claims.access import require_filer
 from huzhu.claims.checklist import STATEMENTS, checklist
@@ -26,12 +26,13 @@ from huzhu.claims.models import (
 from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS, allowed
 from huzhu.contracts.actions import take_sequence
-from huzhu.contracts.models import Contract
+from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import audit, clock
 from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
+from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import DenialReason
-from huzhu.rules.dates import EARLIEST
+from huzhu.rules.dates import EARLIEST, in_force
 from huzhu.rules.identity import (
     mask_card,
     mask_id,
@@ -159,17 +160,19 @@ def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
     """Intake (C-1..C-3): the claim, its numbered record and its document checklist."""
     today = clock.today()
     problems = check_facts(facts, today)
-    current = member.current_membership
-    if current is None:
+    unit = filing_unit(member, facts.event_date)
+    if unit is None:
         problems.append("该职工不在任何单位的名册上")
-    if problems or current is None:
+    elif getattr(actor, "role", None) == Role.UNIT_OFFICER and unit.pk != actor.unit_id:
+        problems.append("该职工不在本单位名册上，请由其所在单位或到互济会服务窗口申请")
+    if problems or unit is None:
         raise ClaimError(problems)
     with transaction.atomic():
         values = _values(facts)
         claim = Claim.objects.create(
             number=next_claim_number(today.year),
             member=member,
-            unit=current.unit,
+            unit=unit,
             filed_by=actor if getattr(actor, "pk", None) else None,
             submitted_at=clock.now(),
             **values,
@@ -180,6 +183,24 @@ def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
         )
         audit.record(actor, "claims.claim.submitted", claim, after=_snapshot(claim))
     return claim
+
+
+def filing_unit(member: Member, event_date: date) -> Unit | None:
+    """C-2: the unit that files for the member: the unit whose roster he is on; for a worker
+    who has left it (P-12: claims may come after cover ended), the unit whose contract covered
+    the event day, else the unit he was last on."""
+    current = member.current_membership
+    if current is not None:
+        return current.unit
+    lines = ContractLine.objects.filter(
+        member=member, contract__status=ContractStatus.ACTIVE, contract__effective__isnull=False
+    ).select_related("contract__unit")
+    for contract in sorted((x.contract for x in lines), key=lambda c: (c.effective, c.pk)):
+        effective, end = contract.effective, contract.end
+        if effective and end and in_force(effective, end, event_date):
+            return contract.unit
+    last = member.memberships.select_related("unit").order_by("-left", "-pk").first()
+    return last.unit if last is not None else None
 
 
 def _values(facts: ClaimFacts) -> dict[str, Any]:

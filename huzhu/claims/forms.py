@@ -47,7 +47,10 @@ class ClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, kinds in SHOWN_FOR.items():  # the page shows each only for these types
             self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
-        members = Member.objects.for_user(user).filter(memberships__left__isnull=True)
+        # staff at the window file for anyone; a unit officer for the workers on his roster and
+        # those who left it (P-12: claims may come later), unless they are on another unit's
+        # roster now (that unit files, C-2: actions.filing_unit says which)
+        members = Member.objects.for_user(user)
         self.fields["member"].queryset = find_members(members, search)  # type: ignore[attr-defined]
         self.fields["member"].empty_label = "请选择职工"  # type: ignore[attr-defined]
 

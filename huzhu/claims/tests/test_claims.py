@@ -546,3 +546,34 @@ def test_an_override_of_a_claim_paid_under_two_contracts_is_spread_over_both(
         ("B01220001", "coverage_ended"),
         ("PB220001", "coverage_ended"),
     }
+
+
+def test_a_worker_who_left_is_claimed_for_at_the_window(tree, people, covered):
+    """P-12: a claim may come after the worker has left the unit (and after cover ended): it is
+    filed for the unit whose contract covered the event, by that unit or at the window (C-2).
+    Once he is on another unit's roster, that unit files for him."""
+    from huzhu.members.actions import import_roster, leave_roster
+    from huzhu.members.tests.rosters import person, resident_id, xlsx
+
+    leave_roster(tree.unit_a, covered, actor=people.officer_a, reason="离职")
+    assert actions.submit_claim(covered, ACCIDENT, actor=people.officer_a).unit == tree.unit_a
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.registrar)  # at the window
+    assert claim.unit == tree.unit_a
+    assert through_review(file_with_documents_of(claim, people), people).amount == Decimal(
+        "1600.00"
+    )
+    # he joins unit B: unit B files for him now, unit A no longer can
+    row = person(1, 身份证号码=resident_id("19710301", serial=1))
+    assert import_roster(tree.unit_b, xlsx([row]), actor=None).saved
+    later = ClaimFacts("accident_hospitalization", date(2023, 7, 1), circumstance="other")
+    assert actions.submit_claim(covered, later, actor=people.officer_b).unit == tree.unit_b
+    with pytest.raises(actions.ClaimError, match="不在本单位名册上"):
+        actions.submit_claim(covered, later, actor=people.officer_a)
+
+
+def file_with_documents_of(claim, people):
+    for document in claim.documents.filter(required=True):
+        actions.attach_document(
+            claim, document.item, PDF, f"{document.item}.pdf", actor=people.registrar
+        )
+    return claim
