@@ -45,6 +45,8 @@ from huzhu.rules.roster import (
 )
 
 CONSENT_METHOD = "单位上传名册时确认已取得职工书面单独同意"
+REPLACE_PARTIAL = "名册以本文件为准时，文件须每一行都通过校验（否则有错误行的职工会被误移出名册）"
+REPLACED_REASON = "名册以新上传的文件为准，文件中没有该职工"
 CONFLICT = "导入期间名册中的职工刚被另一次导入登记，本次未保存任何数据，请重新导入"
 
 
@@ -57,6 +59,7 @@ class ImportReport:
     warnings: list[CellIssue] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    left: int = 0  # taken off the unit's roster because the file (`replace`) does not list them
     saved: bool = False
     annotated: bytes | None = None
 
@@ -71,6 +74,7 @@ class ImportReport:
             "saved": self.saved,
             "created": self.created,
             "updated": self.updated,
+            "left": self.left,
             "errors": [issue(i) for i in self.errors],
             "warnings": [issue(i) for i in self.warnings],
         }
@@ -183,20 +187,29 @@ def import_roster(
     accept_valid: bool = False,
     dry_run: bool = False,
     annotate: bool = True,
+    replace: bool = False,
 ) -> ImportReport:
     """Import a roster into `unit`: all-or-nothing unless `accept_valid`; nothing is written
     when `dry_run`. Members are upserted by ID number; each joins the unit's roster with the
-    planned shares (a member moving from another unit leaves it). A refused file comes with
-    its annotated workbook unless `annotate` is false."""
+    planned shares (a member moving from another unit leaves it). With `replace` the file is
+    the whole roster: the unit's workers it does not list leave it (K-5: leavers are not
+    carried into the renewal); that needs every row accepted. A refused file comes with its
+    annotated workbook unless `annotate` is false."""
     start = effective or default_start(unit)
     with gc_paused():
         report, rows, _ = check_roster(data, effective=start, annotate=annotate, unit=unit)
         good = [r for r in rows if r.ok]
+        if replace and report.errors:  # a refused row's worker would be taken off
+            if accept_valid:
+                report.errors.append(CellIssue(0, "", "replace_partial", REPLACE_PARTIAL))
+            return report
         if dry_run or not good or (report.errors and not accept_valid):
             return report
         try:
             with transaction.atomic():
                 report.created, report.updated = _save(unit, good, actor)
+                if replace:
+                    report.left = _leave_unlisted(unit, good, actor)
         except IntegrityError:  # a member of this file was registered meanwhile by another import
             report.errors.append(CellIssue(0, "", "conflict", CONFLICT))
             return report
@@ -230,6 +243,47 @@ def _save(unit: Unit, rows: list[RosterRow], actor: Any) -> tuple[int, int]:
     summary = {"created": sorted(codes), "updated": len(updated), "rows": len(rows)}
     audit.record(actor, "members.roster.imported", unit, after=summary)
     return len(created), len(updated)
+
+
+def absent_from(unit: Unit, rows: list[RosterRow]) -> int:
+    """How many of the unit's current workers the file does not list (by ID number): those
+    an import with `replace` would take off the roster."""
+    listed = {r.digest for r in rows if r.digest}
+    current = Membership.objects.filter(unit=unit, left__isnull=True)
+    return sum(digest not in listed for digest in current.values_list("member__id_hash", flat=True))
+
+
+def _leave_unlisted(unit: Unit, rows: list[RosterRow], actor: Any) -> int:
+    """`replace`: the unit's workers the file does not list leave its roster today, each
+    audited as a leaver."""
+    listed = {r.digest for r in rows if r.digest}
+    places = [
+        place
+        for place in Membership.objects.select_for_update(of=("self",))
+        .filter(unit=unit, left__isnull=True)
+        .select_related("member")
+        .only("pk", "shares", "left", "member__code", "member__name", "member__id_hash")
+        .order_by("member_id")
+        if place.member.id_hash not in listed
+    ]
+    today = clock.today()
+    for place in places:
+        place.left = today
+    update_rows(Membership, ["left"], places)
+    AuditEntry.objects.bulk_create(
+        [
+            audit.build(
+                actor,
+                "members.member.left",
+                place.member,
+                before={"unit": unit.code, "shares": place.shares},
+                after={"unit": None, "reason": REPLACED_REASON},
+            )
+            for place in places
+        ],
+        batch_size=2000,
+    )
+    return len(places)
 
 
 CHUNK = 5000  # members already registered are updated this many at a time

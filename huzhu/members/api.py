@@ -28,9 +28,12 @@ def upload_roster(
     effective: Form[date | None] = None,
     accept_valid: Form[bool] = False,
     dry_run: Form[bool] = False,
+    replace: Form[bool] = False,
 ) -> ImportOut:
     """Same checks and report as `huzhu import-roster`. All-or-nothing unless `accept_valid`;
-    `consent_confirmed` must be true: the unit holds each worker's signed consent (E-4)."""
+    `consent_confirmed` must be true: the unit holds each worker's signed consent (E-4).
+    `replace`: the file is the whole roster, the unit's workers it does not list leave it (every
+    row must pass)."""
     user = user_of(request)
     unit = get_unit_for(user, code)
     require_roster_manager(user, unit)
@@ -44,6 +47,7 @@ def upload_roster(
         accept_valid=accept_valid,
         dry_run=dry_run,
         annotate=False,  # the API answers with the JSON report only
+        replace=replace,
     )
     return ImportOut(**report.as_json())
 

@@ -1,6 +1,6 @@
 from datetime import date
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class IssueOut(Schema):
@@ -17,6 +17,7 @@ class ImportOut(Schema):
     saved: bool
     created: int
     updated: int
+    left: int = Field(description="名册以文件为准（replace）时移出名册的人数")
     errors: list[IssueOut]
     warnings: list[IssueOut]
 

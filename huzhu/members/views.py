@@ -98,9 +98,16 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
     # end date (K-5, K-6); checked for today, ages and the share cap could pass here and fail
     # at the import, or the other way round
     effective: date = form.cleaned_data["effective"] or actions.default_start(unit)
-    report, _, _ = actions.check_roster(data, effective=effective, unit=unit)
+    report, rows, _ = actions.check_roster(data, effective=effective, unit=unit)
     token = imports.keep(unit, data, report.annotated)
-    context = {"unit": unit, "report": report, "token": token, "effective": effective}
+    context = {
+        "unit": unit,
+        "report": report,
+        "token": token,
+        "effective": effective,
+        # the unit's workers the file leaves out: offered to take off the roster (K-5)
+        "absent": 0 if report.errors else actions.absent_from(unit, rows),
+    }
     return render(request, "members/_check.html", context)
 
 
@@ -123,13 +130,15 @@ def roster_import(request: HttpRequest, code: str) -> HttpResponse:
         effective=effective,
         accept_valid=request.POST.get("mode") == "valid",
         annotate=False,  # the check before this confirmation built it already
+        replace=request.POST.get("replace") == "1",
     )
     imports.discard(unit, token)
     if report.saved:
         messages.success(
             request,
             f"已导入 {report.accepted} 人（新增 {report.created}，更新 {report.updated}）"
-            + (f"，{report.refused} 行未导入" if report.refused else ""),
+            + (f"，{report.refused} 行未导入" if report.refused else "")
+            + (f"；文件中没有的 {report.left} 人已移出名册" if report.left else ""),
         )
         pending = Contract.objects.filter(
             unit=unit, status__in=[ContractStatus.DRAFT, ContractStatus.SUBMITTED]

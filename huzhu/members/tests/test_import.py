@@ -344,3 +344,30 @@ def test_control_characters_in_a_csv_still_get_an_annotated_workbook(tree):
     sheet = load_workbook(io.BytesIO(report.annotated)).worksheets[0]
     assert sheet["A2"].value == "职工\ufffd"
     assert nothing_written()
+
+
+def test_replace_takes_the_unlisted_off_the_roster(tree):
+    """K-5: with `replace` the file is the whole roster; workers it does not list leave today
+    (audited), the listed stay. Without it an import only adds and updates."""
+    assert run(tree.unit_a, xlsx([person(1), person(2), person(3)])).saved
+    kept = run(tree.unit_a, xlsx([person(1), person(2)]))
+    assert kept.saved and kept.left == 0
+    assert Membership.objects.filter(unit=tree.unit_a, left__isnull=True).count() == 3
+    report = run(tree.unit_a, xlsx([person(1), person(2)]), replace=True)
+    assert report.saved and report.as_json()["left"] == 1
+    gone = Membership.objects.get(member__name="职工3")
+    assert gone.left is not None
+    entry = AuditEntry.objects.get(action="members.member.left")
+    assert entry.target_code == gone.member.code and "文件中没有该职工" in entry.after["reason"]
+    assert Membership.objects.filter(unit=tree.unit_a, left__isnull=True).count() == 2
+
+
+def test_replace_needs_every_row_to_pass(tree):
+    """A refused row's worker is not in the file as far as the import can tell: `replace`
+    with errors changes nothing, even with `accept_valid`."""
+    assert run(tree.unit_a, xlsx([person(1), person(2)])).saved
+    bad = xlsx([person(1), person(2, 份数="9")])
+    report = run(tree.unit_a, bad, replace=True, accept_valid=True)
+    assert not report.saved and "replace_partial" in [e.code for e in report.errors]
+    assert run(tree.unit_a, bad, replace=True).saved is False
+    assert Membership.objects.filter(unit=tree.unit_a, left__isnull=True).count() == 2

@@ -250,6 +250,9 @@ def test_import_roster_command_prints_the_summary(tree, tmp_path, capsys, settle
     call_command("import-roster", tree.unit_a.code, str(path), "--accept-valid")
     assert json.loads(capsys.readouterr().out)["saved"] is True
     assert Member.objects.count() == 1
+    path.write_bytes(xlsx([person(2)]))  # the whole roster now: person 1 has left
+    call_command("import-roster", tree.unit_a.code, str(path), "--replace")
+    assert json.loads(capsys.readouterr().out)["left"] == 1
     with pytest.raises(CommandError, match="单位不存在"):
         call_command("import-roster", "NOPE", str(path))
 
@@ -416,3 +419,38 @@ def test_a_leaver_is_taken_off_the_roster_and_out_of_the_renewal(tree, people, l
     assert active.lines.count() == 2  # the paid year runs to its end
     again = officer.post(url, {"reason": "离职"}, follow=True).content.decode()
     assert "职工2 不在本单位名册上" in again
+
+
+def test_the_page_offers_to_take_off_the_workers_the_file_leaves_out(tree, people, login, settled):
+    client = login(people.officer_a)
+    assert import_roster(tree.unit_a, xlsx([person(1), person(2), person(3)]), actor=None).saved
+
+    def check():
+        return client.post(
+            f"/units/{tree.unit_a.code}/roster/check/",
+            {"file": upload(), "consent": "on"},  # persons 1 and 2
+            headers={"HX-Request": "true"},
+        )
+
+    checked = check()
+    assert "本单位名册中另有 1 人不在文件中" in checked.content.decode()
+    done = client.post(
+        f"/units/{tree.unit_a.code}/roster/import/",
+        {"token": checked.context["token"], "mode": "all"},
+        follow=True,
+    )
+    assert "移出名册" not in done.content.decode().split("在册职工")[0]
+    assert Member.objects.get(name="职工3").memberships.get().left is None  # not asked
+    checked = check()
+    done = client.post(
+        f"/units/{tree.unit_a.code}/roster/import/",
+        {"token": checked.context["token"], "mode": "all", "replace": "1"},
+        follow=True,
+    )
+    assert "文件中没有的 1 人已移出名册" in done.content.decode()
+    assert Member.objects.get(name="职工3").memberships.get().left is not None
+    answer = api(people.officer_a).post(
+        f"/api/v1/units/{tree.unit_a.code}/roster",
+        {"file": upload(data=xlsx([person(1)])), "consent_confirmed": True, "replace": True},
+    )
+    assert answer.status_code == 200 and answer.json()["left"] == 1

@@ -1,5 +1,5 @@
 """`huzhu import-roster UNIT_CODE FILE [--effective DATE] [--report OUT.xlsx] [--accept-valid]
-[--dry-run]`: prints the JSON summary of the import (issue 4)."""
+[--dry-run] [--replace]`: prints the JSON summary of the import (issue 4)."""
 
 import json
 from pathlib import Path
@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--report", help="把标注了错误的表格写到该 xlsx 文件")
         parser.add_argument("--accept-valid", action="store_true", help="只导入没有错误的行")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="名册以本文件为准：本单位名册中文件没有的职工移出名册（须每行都通过校验）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = Unit.objects.filter(code=options["unit_code"]).first()
@@ -51,6 +56,7 @@ class Command(BaseCommand):
             accept_valid=options["accept_valid"],
             dry_run=options["dry_run"],
             annotate=bool(options["report"]),
+            replace=options["replace"],
         )
         if options["report"] and report.annotated is not None:
             Path(options["report"]).write_bytes(report.annotated)
