@@ -465,7 +465,8 @@ LEAVE_REASONS = ("离职", "退休", "调出本单位", "去世", "其他")
 def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Membership:
     """A worker leaves the unit's roster today (K-5: a renewal's roster is today's roster, so a
     leaver is not carried into it). His contracts are not touched: cover already paid for runs
-    to its end (K-4), and claims for events in it can still be filed (P-12)."""
+    to its end (K-4), and claims for events in it can still be filed (P-12). One who retires is
+    recorded as retired (E-5: no longer eligible)."""
     if reason not in LEAVE_REASONS:
         raise ValueError(f"移出原因应为：{'、'.join(LEAVE_REASONS)}")
     with transaction.atomic():
@@ -478,13 +479,12 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
             raise ValueError(f"{member.name} 不在本单位名册上")
         place.left = clock.today()
         place.save(update_fields=["left"])
-        audit.record(
-            actor,
-            "members.member.left",
-            member,
-            before={"unit": unit.code, "shares": place.shares},
-            after={"unit": None, "reason": reason},
-        )
+        before = {"unit": unit.code, "shares": place.shares, "status": member.status}
+        if reason == "退休":
+            member.status = Member.Status.RETIRED
+            member.save(update_fields=["status"])
+        after = {"unit": None, "reason": reason, "status": member.status}
+        audit.record(actor, "members.member.left", member, before=before, after=after)
     return place
 
 

@@ -419,6 +419,9 @@ def test_a_leaver_is_taken_off_the_roster_and_out_of_the_renewal(tree, people, l
     assert active.lines.count() == 2  # the paid year runs to its end
     again = officer.post(url, {"reason": "离职"}, follow=True).content.decode()
     assert "职工2 不在本单位名册上" in again
+    retiring = Member.objects.get(name="职工1")
+    officer.post(f"/units/{tree.unit_a.code}/roster/{retiring.code}/leave/", {"reason": "退休"})
+    assert Member.objects.get(pk=retiring.pk).status == "retired"  # E-5
 
 
 def test_the_page_offers_to_take_off_the_workers_the_file_leaves_out(tree, people, login, settled):
