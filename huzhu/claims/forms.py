@@ -1,6 +1,9 @@
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.db.models import Case, Value, When
+from django.forms.models import ModelChoiceIterator
 
 from huzhu.accounts.models import User
 from huzhu.claims.actions import OPTIONAL_FACTS, ClaimFacts
@@ -10,10 +13,26 @@ from huzhu.rules.identity import mask_card, mask_id
 from huzhu.rules.product import DISEASES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MEMBER_CHOICES = 200  # listed at most; the search finds the others
+
+
+class _FirstMembers(ModelChoiceIterator):
+    """The first MEMBER_CHOICES members only: staff see every member of the city, and the page
+    listed them all. Any member of the queryset is still accepted (a search result, a link)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for member in self.queryset[:MEMBER_CHOICES]:
+            yield self.choice(member)
+
+
+class MemberField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    iterator = _FirstMembers
 
 
 class ClaimForm(forms.Form):
-    member = forms.ModelChoiceField(label="被保障人", queryset=Member.objects.none())
+    member = MemberField(label="被保障人", queryset=Member.objects.none())
     kind = forms.ChoiceField(label="救助类型", choices=[("", "请选择")] + KIND_CHOICES)
     event_date = forms.DateField(label="事件日期（首次确诊日 / 事故日 / 身故日）", widget=DATE)
     known_date = forms.DateField(
@@ -50,8 +69,14 @@ class ClaimForm(forms.Form):
         # staff at the window file for anyone; a unit officer for the workers on his roster and
         # those who left it (P-12: claims may come later), unless they are on another unit's
         # roster now (that unit files, C-2: actions.filing_unit says which)
-        members = Member.objects.for_user(user)
-        self.fields["member"].queryset = find_members(members, search)  # type: ignore[attr-defined]
+        members = find_members(Member.objects.for_user(user), search)
+        chosen = self.data.get("member") or self.initial.get("member")
+        if str(chosen or "").isdigit():  # the chosen one first, so the short list shows it
+            first = Case(When(pk=int(str(chosen)), then=Value(0)), default=Value(1))
+            members = members.order_by(first, "name")
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+        self.member_choices = MEMBER_CHOICES
+        self.listed_all = members.count() <= MEMBER_CHOICES
         self.fields["member"].empty_label = "请选择职工"  # type: ignore[attr-defined]
 
     def clean_disease(self) -> str:

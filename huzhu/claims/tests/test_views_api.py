@@ -568,3 +568,27 @@ def test_a_second_claim_for_the_same_event_is_flagged(enrolled, people, login):
     assert Claim.objects.count() == 3
     assert "救助申请 JZ" in other_day.content.decode()  # its own page
     assert "same-event" not in other_day.content.decode()
+
+
+def test_the_claim_form_lists_a_short_list_and_finds_the_rest(enrolled, people, login, monkeypatch):
+    """Staff see every member of the city: the list is cut (the search finds anyone), and a
+    member chosen from a link or a search is listed first and accepted."""
+    from huzhu.claims import forms
+    from huzhu.members.actions import import_roster
+    from huzhu.members.tests.rosters import person, xlsx
+
+    monkeypatch.setattr(forms, "MEMBER_CHOICES", 2)
+    unit = enrolled.memberships.get().unit
+    assert import_roster(unit, xlsx([person(5), person(6)]), actor=None).saved
+    staff = login(people.registrar)
+    page = staff.get("/claims/new/").content.decode()
+    listed = re.search(r'<select name="member".*?</select>', page, re.S)
+    assert listed is not None and listed.group(0).count('<option value="') == 3  # with 请选择
+    assert 'data-testid="member-list-cut"' in page
+    last = Member.objects.order_by("-name").first()
+    page = staff.get(f"/claims/new/?member={last.pk}").content.decode()
+    assert f'<option value="{last.pk}" selected>' in page
+    found = staff.post("/claims/new/", {"find": "1", "q": last.name}).content.decode()
+    assert f'<option value="{last.pk}"' in found and "member-list-cut" not in found
+    answer = file_claim(staff, last)  # the fourth member: never in the short list
+    assert answer.status_code == 302 and Claim.objects.get().member == last
