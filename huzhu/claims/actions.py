@@ -32,7 +32,7 @@ from huzhu.core.errors import StepRefused
 from huzhu.members.models import Member
 from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import DenialReason
-from huzhu.rules.dates import EARLIEST, in_force
+from huzhu.rules.dates import EARLIEST
 from huzhu.rules.identity import (
     mask_card,
     mask_id,
@@ -192,13 +192,14 @@ def filing_unit(member: Member, event_date: date) -> Unit | None:
     current = member.current_membership
     if current is not None:
         return current.unit
-    lines = ContractLine.objects.filter(
-        member=member, contract__status=ContractStatus.ACTIVE, contract__effective__isnull=False
-    ).select_related("contract__unit")
-    for contract in sorted((x.contract for x in lines), key=lambda c: (c.effective, c.pk)):
-        effective, end = contract.effective, contract.end
-        if effective and end and in_force(effective, end, event_date):
-            return contract.unit
+    lines = (
+        ContractLine.objects.filter(member=member, contract__status=ContractStatus.ACTIVE)
+        .select_related("contract__unit")
+        .order_by("contract__effective", "contract__pk")
+    )
+    covering = next((x.contract for x in lines if x.contract.in_force_on(event_date)), None)
+    if covering is not None:
+        return covering.unit
     last = member.memberships.select_related("unit").order_by("-left", "-pk").first()
     return last.unit if last is not None else None
 

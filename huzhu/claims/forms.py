@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Case, Value, When
@@ -18,17 +18,22 @@ MEMBER_CHOICES = 200  # listed at most; the search finds the others
 
 class _FirstMembers(ModelChoiceIterator):
     """The first MEMBER_CHOICES members only: staff see every member of the city, and the page
-    listed them all. Any member of the queryset is still accepted (a search result, a link)."""
+    listed them all. Any member of the queryset is still accepted (a search result, a link).
+    One more is read to learn whether the list was cut (no separate count): the page says so
+    after the list."""
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for member in self.queryset[:MEMBER_CHOICES]:
+        members = list(self.queryset[: MEMBER_CHOICES + 1])
+        cast("MemberField", self.field).listed_all = len(members) <= MEMBER_CHOICES
+        for member in members[:MEMBER_CHOICES]:
             yield self.choice(member)
 
 
 class MemberField(forms.ModelChoiceField):  # type: ignore[type-arg]
     iterator = _FirstMembers
+    listed_all = True  # until the list is drawn
 
 
 class ClaimForm(forms.Form):
@@ -76,7 +81,6 @@ class ClaimForm(forms.Form):
             members = members.order_by(first, "name")
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
         self.member_choices = MEMBER_CHOICES
-        self.listed_all = members.count() <= MEMBER_CHOICES
         self.fields["member"].empty_label = "请选择职工"  # type: ignore[attr-defined]
 
     def clean_disease(self) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from huzhu.core import clock
 from huzhu.members.models import Member
 from huzhu.organizations.models import Unit, opaque_code
+from huzhu.rules.dates import renewed_in_time
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -194,9 +195,9 @@ class Contract(models.Model):
         (the day in China): its fee, whenever confirmed, makes it effective on that end date
         (K-5, K-6)."""
         previous = self.previous
-        if self.effective or self.submitted_at is None or previous is None or not previous.end:
+        if self.effective or self.submitted_at is None or previous is None:
             return False
-        return timezone.localdate(self.submitted_at) <= previous.end
+        return renewed_in_time(previous.end, timezone.localdate(self.submitted_at))
 
     @property
     def first_covered_day(self) -> date | None:

@@ -13,9 +13,9 @@ def can_manage_roster(user: User, unit: Unit) -> bool:
     return user.role == Role.STAFF or (user.role == Role.UNIT_OFFICER and user.unit_id == unit.pk)
 
 
-def require_roster_manager(user: User, unit: Unit) -> None:
+def require_roster_manager(user: User, unit: Unit, doing: str = "导入名册") -> None:
     if not can_manage_roster(user, unit):
-        raise PermissionDenied("只有本单位经办人或互济会工作人员可以导入名册")
+        raise PermissionDenied(f"只有本单位经办人或互济会工作人员可以{doing}")
 
 
 def get_member_for(user: User, code: str) -> Member:

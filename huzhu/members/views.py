@@ -63,8 +63,7 @@ def roster_leave(request: HttpRequest, code: str, member: str) -> HttpResponse:
     """移出名册: a worker who left the unit is not carried into its next enrolment or renewal."""
     user = user_of(request)
     unit = get_unit_for(user, code)
-    if not can_manage_roster(user, unit):
-        raise PermissionDenied("只有本单位经办人或互济会工作人员可以移出职工")
+    require_roster_manager(user, unit, "移出职工")
     worker = get_member_for(user, member)
     try:
         actions.leave_roster(unit, worker, actor=user, reason=request.POST.get("reason", ""))

@@ -34,6 +34,11 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def renewed_in_time(previous_end: date | None, submitted: date | None) -> bool:
+    """K-5: a renewal submitted (the day in China) by its previous contract's end date."""
+    return previous_end is not None and submitted is not None and submitted <= previous_end
+
+
 def paid_effective(
     confirmed: date,
     *,
@@ -44,7 +49,7 @@ def paid_effective(
     """K-6: the effective date of a paid contract whose fee is confirmed on `confirmed`. A
     renewal submitted by its previous contract's end date (K-5; `submitted` is the day in China)
     continues on that end date; otherwise the confirmation day, or a later requested day."""
-    if previous_end is not None and submitted is not None and submitted <= previous_end:
+    if previous_end is not None and renewed_in_time(previous_end, submitted):
         return previous_end
     if requested is not None and requested > confirmed:
         return requested
