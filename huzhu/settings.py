@@ -150,6 +150,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "huzhu.core.nul.RefuseNulMiddleware",  # after the headers' middleware: its answer gets them
+    "huzhu.core.methods.MethodNotAllowedMiddleware",  # likewise
     "huzhu.core.access.AccessRuleMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
