@@ -1,6 +1,6 @@
 """A page address opened with a method its view does not take (a form's submit step typed
-into the address bar) answers 405 with a Chinese page, not an empty response; the API answers in its JSON error
-shape, not django-ninja's English plain text."""
+into the address bar) answers 405 with a Chinese page, not an empty response; the API answers
+in its JSON error shape, not django-ninja's English plain text."""
 
 from huzhu.accounts.auth import issue_token
 
