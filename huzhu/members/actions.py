@@ -488,6 +488,48 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
     return place
 
 
+def correct_member(unit: Unit, member: Member, changes: RosterRow, *, actor: Any) -> bool:
+    """A roster manager's correction of one worker on the unit's roster (`validate_changes`):
+    name, phone, bank card (kept when none is given), special groups and planned shares, the
+    shares checked against every contract as an import's row is (P-2). Audited with masked card
+    numbers; returns whether anything changed. Refusals raise ValueError in Chinese."""
+    if changes.errors:
+        raise ValueError("；".join(issue.message for issue in changes.errors))
+    with transaction.atomic():
+        place = (
+            Membership.objects.select_for_update()
+            .filter(unit=unit, member=member, left__isnull=True)
+            .first()
+        )
+        if place is None:
+            raise ValueError(f"{member.name} 不在本单位名册上")
+        worker = Member.objects.select_for_update().get(pk=member.pk)
+        if changes.shares > place.shares:  # fewer shares cannot break the cap
+            changes.digest = worker.id_hash
+            _check_share_cap([changes], default_start(unit), unit)
+            if changes.errors:
+                raise ValueError(changes.errors[0].message)
+        before = audit.snapshot(worker, Member.AUDITED_FIELDS) | {"shares": place.shares}
+        old_card = worker.bank_card
+        worker.name, worker.mobile, worker.tags = changes.name, changes.mobile, list(changes.tags)
+        if changes.card is not None and changes.card.number != old_card:
+            worker.bank_card = changes.card.number
+            worker.bank_card_hash = card_hash(changes.card.number)
+        after = audit.snapshot(worker, Member.AUDITED_FIELDS) | {"shares": changes.shares}
+        if worker.bank_card != old_card:
+            before["bank_card"], after["bank_card"] = mask_card(old_card), worker.masked_card
+        if before == after:
+            return False
+        worker.updated_at = clock.now()
+        worker.save(
+            update_fields=["name", "mobile", "tags", "bank_card", "bank_card_hash", "updated_at"]
+        )
+        place.shares = changes.shares
+        place.save(update_fields=["shares"])
+        audit.record(actor, "members.member.updated", worker, before=before, after=after)
+    return True
+
+
 def reveal(member: Member, what: str, *, actor: Any) -> str:
     """The full ID or card number, for a role that needs it; every reveal is logged."""
     value = str(member.id_number if what == "id_number" else member.bank_card)

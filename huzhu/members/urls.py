@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/<str:code>/roster/import/", views.roster_import, name="roster_import"),
     path("units/<str:code>/roster/report/<str:token>.xlsx", views.roster_report, name="report"),
     path("units/<str:code>/roster/<str:member>/leave/", views.roster_leave, name="roster_leave"),
+    path("units/<str:code>/roster/<str:member>/edit/", views.roster_edit, name="roster_edit"),
     path("members/<str:code>/", views.member_detail, name="member_detail"),
     path("members/<str:code>/reveal/<str:what>/", views.reveal, name="reveal"),
     path("privacy-notice/", views.privacy_notice, name="privacy_notice"),

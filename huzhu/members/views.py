@@ -5,11 +5,11 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from huzhu.accounts.models import user_of
+from huzhu.accounts.models import User, user_of
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
@@ -23,10 +23,12 @@ from huzhu.members.access import (
     get_member_for,
     require_roster_manager,
 )
-from huzhu.members.forms import RosterUploadForm
+from huzhu.members.forms import MemberEditForm, RosterUploadForm
 from huzhu.members.models import NOTICE_VERSION, Member, Membership, is_id_search
 from huzhu.members.spreadsheet import template_workbook
 from huzhu.organizations.access import get_unit_for
+from huzhu.organizations.models import Unit
+from huzhu.rules.roster import EDITABLE, HEADER, validate_changes
 
 ROSTER_PAGE_SIZE = 100  # a large unit has tens of thousands of workers
 
@@ -80,6 +82,49 @@ def roster_leave(request: HttpRequest, code: str, member: str) -> HttpResponse:
 @authenticated
 def roster_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(template_workbook(NOTICE_VERSION), "职工名册模板.xlsx")
+
+
+@authenticated
+def roster_edit(request: HttpRequest, code: str, member: str) -> HttpResponse:
+    """修改职工信息: one worker's name, phone, bank card, planned shares and special groups,
+    checked as his roster row would be, without uploading a file."""
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_roster_manager(user, unit, "修改职工信息")
+    worker = get_member_for(user, member)
+    place = Membership.objects.filter(unit=unit, member=worker, left__isnull=True).first()
+    if place is None:
+        raise Http404("该职工不在本单位名册上")
+    initial = {
+        "name": worker.name,
+        "mobile": worker.mobile,
+        "shares": place.shares,
+        "tags": worker.tags,
+    }
+    form = MemberEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = validate_changes(form.cells())
+        for issue in changes.errors:
+            form.add_error(EDIT_FIELDS.get(issue.column), issue.message)
+        if not changes.errors:
+            try:
+                changed = actions.correct_member(unit, worker, changes, actor=user)
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if changed:
+                    messages.success(request, f"{changes.name} 的信息已保存")
+                    for warning in changes.warnings:
+                        messages.warning(request, warning.message)
+                    _note_pending(request, unit, "本次修改")
+                else:
+                    messages.info(request, "信息没有变化，未作修改")
+                return redirect("members:member_detail", code=worker.code)
+    context = {"form": form, "unit": unit, "member": worker}
+    return render(request, "members/member_edit.html", context)
+
+
+EDIT_FIELDS = {HEADER[name]: name for name in EDITABLE}  # a refusal's column → its form field
 
 
 @authenticated
@@ -139,19 +184,24 @@ def roster_import(request: HttpRequest, code: str) -> HttpResponse:
             + (f"，{report.refused} 行未导入" if report.refused else "")
             + (f"；文件中没有的 {report.left} 人已移出名册" if report.left else ""),
         )
-        pending = Contract.objects.filter(
-            unit=unit, status__in=[ContractStatus.DRAFT, ContractStatus.SUBMITTED]
-        )
-        for contract in pending:  # K-1: a contract keeps the roster it was made from
-            messages.warning(
-                request,
-                f"{'续会' if contract.previous_id else '入会'}申请 {contract.public_id}"
-                f"（{contract.state_label}）的名册是生成时的名册，"
-                "不随本次导入变化；如需按新名册办理，请撤销该申请后重新生成",
-            )
+        _note_pending(request, unit, "本次导入")
     else:
         messages.error(request, "名册有错误，未导入任何数据，请修改后重新上传")
     return redirect("members:roster", code=unit.code)
+
+
+def _note_pending(request: HttpRequest, unit: Unit, change: str) -> None:
+    """K-1: a pending enrolment or renewal keeps the roster it was made from."""
+    pending = Contract.objects.filter(
+        unit=unit, status__in=[ContractStatus.DRAFT, ContractStatus.SUBMITTED]
+    )
+    for contract in pending:
+        messages.warning(
+            request,
+            f"{'续会' if contract.previous_id else '入会'}申请 {contract.public_id}"
+            f"（{contract.state_label}）的名册是生成时的名册，"
+            f"不随{change}变化；如需按新名册办理，请撤销该申请后重新生成",
+        )
 
 
 def _date(text: str) -> date | None:
@@ -190,9 +240,16 @@ def member_detail(request: HttpRequest, code: str) -> HttpResponse:
             "memberships": member.memberships.select_related("unit").order_by("-joined"),
             "timeline": _timeline(lines),
             "can_reveal": can_reveal(user, member),
+            "edit_unit": _edit_unit(user, member),
             "today": clock.today(),
         },
     )
+
+
+def _edit_unit(user: User, member: Member) -> Unit | None:
+    """The unit whose roster the member is on, when this user manages it (修改信息)."""
+    current = member.current_membership
+    return current.unit if current and can_manage_roster(user, current.unit) else None
 
 
 def _timeline(lines: list[ContractLine]) -> list[dict[str, object]]:

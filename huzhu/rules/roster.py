@@ -132,12 +132,39 @@ def validate_row(
             result.refuse(name, "missing", f"“{HEADER[name]}”不能为空")
     _name(result, texts["name"])
     _id_number(result, cells.get("id_number"), texts["id_number"], effective, today, plan)
+    _details(result, cells, texts, plan)
+    _status(result, texts["status"])
+    return result
+
+
+EDITABLE = ("name", "mobile", "bank_card", "shares", "tags")
+
+
+def validate_changes(
+    cells: Mapping[str, object], *, plan: Plan = CRITICAL_ILLNESS_PLAN
+) -> RosterRow:
+    """A roster manager's correction of one worker already on the roster: name, phone, bank
+    card, planned shares and special groups, each checked as its roster column is. The ID number
+    (the person) and the status (移出名册 for a retirement) are not changed here; a blank card
+    means the stored card is kept."""
+    result = RosterRow(0)
+    texts = {name: _text(cells.get(name)) for name in EDITABLE}
+    for name in ("name", "mobile", "shares"):
+        if texts[name] == "":
+            result.refuse(name, "missing", f"“{HEADER[name]}”不能为空")
+    _name(result, texts["name"])
+    _details(result, cells, texts, plan)
+    return result
+
+
+def _details(
+    result: RosterRow, cells: Mapping[str, object], texts: Mapping[str, str], plan: Plan
+) -> None:
+    """Phone, bank card, planned shares (P-2 within the row) and special groups (E-4)."""
     _checked(result, "mobile", texts["mobile"], validate_mobile)
     _bank_card(result, cells.get("bank_card"), texts["bank_card"])
     _shares(result, texts["shares"], plan)
-    _status(result, texts["status"])
     _tags(result, texts["tags"])
-    return result
 
 
 _BLANKS = re.compile(r"\s+")

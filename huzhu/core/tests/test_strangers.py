@@ -39,6 +39,7 @@ def unit_a_world(tree, people, settings):
         "code": [tree.unit_a.code, member.code, batch.code],
         "public_id": [contract.contract_no],
         "no": [contract.contract_no],
+        "member": [member.code],
         "number": [claim.number],
         "claim_number": [claim.number],
         "item": [claim.documents.first().item],

@@ -13,6 +13,7 @@ from huzhu.rules.roster import (
     match_headers,
     participation_needed,
     peak_shares,
+    validate_changes,
     validate_row,
 )
 
@@ -148,3 +149,29 @@ def test_duplicates_name_the_first_row():
     second.row = 5
     mark_duplicates([first, second, third])
     assert first.ok and [e.message for e in second.errors] == ["与第2行是同一人（身份证号码重复）"]
+
+
+def test_a_correction_is_checked_like_its_columns_but_needs_no_id_or_status():
+    fixed = validate_changes(
+        {
+            "name": "王 芳",
+            "mobile": "13905310000",
+            "bank_card": "",
+            "shares": "3",
+            "tags": "劳模工匠",
+        }
+    )
+    assert fixed.ok and (fixed.name, fixed.shares, fixed.tags, fixed.card) == (
+        "王芳",
+        3,
+        ("劳模工匠",),
+        None,  # no card given: the stored one is kept
+    )
+    wrong = validate_changes({"name": "", "mobile": "139", "bank_card": "62", "tags": "别的"})
+    assert [(e.column, e.code) for e in wrong.errors] == [
+        ("姓名", "missing"),
+        ("份数", "missing"),
+        ("手机号码", "mobile_format"),
+        ("工商银行卡号", "card_format"),
+        ("人员类别", "tags"),
+    ]
