@@ -30,12 +30,19 @@ from huzhu.members.models import (
     id_hash,
     new_member_code,
 )
-from huzhu.members.spreadsheet import RosterFileError, Table, annotated_workbook, read_table
+from huzhu.members.spreadsheet import (
+    RosterFileError,
+    Table,
+    annotated_workbook,
+    read_table,
+    roster_workbook,
+)
 from huzhu.organizations.models import Unit
 from huzhu.rules.dates import EARLIEST, add_years, contract_end
 from huzhu.rules.identity import mask_card
 from huzhu.rules.roster import (
     HEADER,
+    STATUSES,
     CellIssue,
     RosterRow,
     mark_duplicates,
@@ -528,6 +535,43 @@ def correct_member(unit: Unit, member: Member, changes: RosterRow, *, actor: Any
         place.save(update_fields=["shares"])
         audit.record(actor, "members.member.updated", worker, before=before, after=after)
     return True
+
+
+def export_roster(unit: Unit, *, actor: Any) -> bytes:
+    """The unit's current roster in the template's columns and roster order, to edit and upload
+    again (the renewal's 名册以本文件为准). It holds the full ID and card numbers the import
+    needs: an unmasked view of every worker on it, audited with their member codes."""
+    places = (
+        Membership.objects.filter(unit=unit, left__isnull=True)
+        .select_related("member")
+        .only("shares", *(f"member__{name}" for name in EXPORTED_FIELDS))
+        .order_by("pk")  # roster order: who comes first for free shares
+    )
+    codes: list[str] = []
+    statuses = {value: label for label, value in STATUSES.items()}
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for place in places.iterator(chunk_size=2000):
+            member = place.member
+            codes.append(member.code)
+            yield (
+                member.name,
+                str(member.id_number),
+                member.mobile,
+                str(member.bank_card),
+                str(place.shares),
+                statuses.get(member.status, member.status),
+                "、".join(member.tags),
+            )
+
+    data = roster_workbook(rows())
+    audit.record(
+        actor, "members.roster.exported", unit, after={"rows": len(codes), "members": codes}
+    )
+    return data
+
+
+EXPORTED_FIELDS = ("code", "name", "id_number", "mobile", "bank_card", "status", "tags")
 
 
 def reveal(member: Member, what: str, *, actor: Any) -> str:

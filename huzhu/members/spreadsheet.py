@@ -176,7 +176,7 @@ def template_workbook(notice_version: str) -> bytes:
     sheet = book.worksheets[0]
     sheet.title = "名册"
     sheet.append([header for _, header, _ in COLUMNS])
-    for index, width in enumerate((12, 22, 14, 24, 8, 10, 24), start=1):
+    for index, width in enumerate(WIDTHS, start=1):
         letter = chr(64 + index)
         sheet.column_dimensions[letter].width = width
         for row in range(2, 2002):
@@ -203,6 +203,25 @@ def template_workbook(notice_version: str) -> bytes:
         notes.append([line])
     notes.column_dimensions["A"].width = 100
     return xlsx.save(book)
+
+
+WIDTHS = (12, 22, 14, 24, 8, 10, 24)  # the template's columns (COLUMNS)
+
+
+def roster_workbook(rows: Iterable[Sequence[str]]) -> bytes:
+    """A unit's roster in the template's columns, every cell text, to be edited and uploaded
+    again. Written row by row (openpyxl's write-only mode), so a large unit's roster stays cheap."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("名册")
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([_styled(sheet, header, font=BOLD) for _, header, _ in COLUMNS])
+    for values in rows:  # text cells: a number typed over one in Excel stays text too
+        sheet.append(xlsx.cells(sheet, [_styled(sheet, v, number_format="@") for v in values]))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def annotated_workbook(

@@ -6,6 +6,7 @@ app_name = "members"
 urlpatterns = [
     path("roster/template.xlsx", views.roster_template, name="roster_template"),
     path("units/<str:code>/roster/", views.roster, name="roster"),
+    path("units/<str:code>/roster/export.xlsx", views.roster_export, name="roster_export"),
     path("units/<str:code>/roster/check/", views.roster_check, name="roster_check"),
     path("units/<str:code>/roster/import/", views.roster_import, name="roster_import"),
     path("units/<str:code>/roster/report/<str:token>.xlsx", views.roster_report, name="report"),
