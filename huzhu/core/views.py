@@ -17,7 +17,7 @@ from huzhu.core.access import authenticated, roles
 from huzhu.core.api_errors import for_api, json_error
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
-from huzhu.quota.queries import current_period, not_applied
+from huzhu.quota.queries import current_period, pending
 from huzhu.rules.workdays import calendar_known
 
 
@@ -79,8 +79,11 @@ def _subtree(user: User) -> dict[str, object]:
         "open_claims": claims["open"],
         "returned": claims["returned"],
         "period": period,
+        # the units the open period takes that have no free shares yet, to remind
         "not_applied": (
-            not_applied(units, period.programme).count() if period is not None else None
+            sum(r.now for r in pending(units, period.programme, period))
+            if period is not None
+            else None
         ),
     }
 

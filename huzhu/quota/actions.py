@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from huzhu.claims.engine import holiday_table
 from huzhu.contracts.actions import next_number
@@ -27,6 +28,7 @@ from huzhu.rules.quota import (
     Period,
     QuotaReason,
     admit,
+    applicant_kind,
     find_period,
     grant,
     local_moment,
@@ -84,23 +86,20 @@ class Standing:
 
 
 def standing(unit: Unit, day: date, programme: Programme | None) -> Standing:
-    """A unit with a contract in force renews (its end date picks the period). A unit whose
-    last contract ended inside this programme year's renewal span also counts as renewing
-    [interpretation, as in the rulebook's example year]; any other unit applies as new."""
-    contracts = list(
-        Contract.objects.filter(
-            unit=unit, status=ContractStatus.ACTIVE, funding=Funding.PAID, end__isnull=False
-        ).order_by("-end")
-    )
+    """New or renewal by the unit's paid contracts (Q-2, `applicant_kind`)."""
+    contracts = list(paid_contracts().filter(unit=unit).order_by("-end"))
     in_force = next((c for c in contracts if c.in_force_on(day)), None)
-    if in_force is not None:
-        return Standing("renewal", in_force.end, in_force)
     latest = contracts[0].end if contracts else None
-    if latest is not None and programme is not None:
-        spans = [(p.renewal_end_from, p.renewal_end_to) for p in programme.periods.all()]
-        if any(start <= latest <= stop for start, stop in spans):
-            return Standing("renewal", latest, None)
-    return Standing("new", None, None)
+    periods = [p.rule() for p in programme.periods.all()] if programme is not None else []
+    kind, end = applicant_kind(in_force.end if in_force else None, latest, periods)
+    return Standing(kind, end, in_force)
+
+
+def paid_contracts() -> QuerySet[Contract]:
+    """The contracts that decide a unit's standing: paid ones, fee confirmed, with an end."""
+    return Contract.objects.filter(
+        status=ContractStatus.ACTIVE, funding=Funding.PAID, end__isnull=False
+    )
 
 
 @dataclass

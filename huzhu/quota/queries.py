@@ -1,13 +1,20 @@
 """Reads for the free-share pages: what a unit may do now, the board, units yet to apply."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from huzhu.claims.engine import holiday_table
 from huzhu.core import clock
 from huzhu.organizations.models import Unit, UnitQuerySet
-from huzhu.quota.actions import Eligibility, Standing, eligible_members, standing
+from huzhu.quota.actions import (
+    Eligibility,
+    Standing,
+    eligible_members,
+    paid_contracts,
+    standing,
+)
 from huzhu.quota.models import (
     ApplicationStatus,
     FreeShareApplication,
@@ -16,7 +23,14 @@ from huzhu.quota.models import (
     ledgers_now,
 )
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
-from huzhu.rules.quota import REASON_MESSAGES, Application, PeriodLedger, QuotaReason, admit
+from huzhu.rules.quota import (
+    REASON_MESSAGES,
+    Application,
+    PeriodLedger,
+    QuotaReason,
+    admit,
+    applicant_kind,
+)
 
 
 @dataclass
@@ -152,3 +166,61 @@ def not_applied(units: UnitQuerySet, programme: Programme | None) -> UnitQuerySe
         programme=programme, status__in=[ApplicationStatus.GRANTED, ApplicationStatus.PARTIAL]
     ).values("unit")
     return units.exclude(pk__in=done).select_related("union")
+
+
+@dataclass
+class PendingUnit:
+    """A unit of the scope without free shares this programme year, and the periods it may
+    apply in by its standing (Q-2): any for a new unit, for a renewing one those whose renewal
+    range holds its contract's end date."""
+
+    unit: Unit
+    kind: str
+    current_end: date | None
+    periods: list[QuotaPeriod]
+    now: bool  # the open period takes it
+
+    @property
+    def standing_label(self) -> str:
+        return f"续会（合同至 {self.current_end}）" if self.kind == "renewal" else "新入会"
+
+    @property
+    def when(self) -> str:
+        """When it may apply, in words."""
+        if self.now:
+            return "本期可申请"
+        today = clock.today()
+        later = next((p for p in self.periods if p.opens > today), None)
+        if later is not None:
+            return f"第{later.no}期可申请（{later.opens} 起）"
+        return "本年度已无可申请的期次"
+
+
+def pending(
+    units: UnitQuerySet, programme: Programme | None, period: QuotaPeriod | None
+) -> list[PendingUnit]:
+    """`not_applied` with each unit's standing, read for all of them in one grouped query (the
+    same decision as `standing`, which reads one unit's contracts)."""
+    if programme is None:
+        return []
+    today = clock.today()
+    periods = list(programme.periods.order_by("no"))
+    rules = [p.rule() for p in periods]
+    waiting = not_applied(units, programme)
+    ends = {
+        row["unit"]: row
+        for row in paid_contracts()
+        .filter(unit__in=waiting.values("pk"))
+        .values("unit")
+        .annotate(
+            in_force=Max("end", filter=Q(effective__lt=today, end__gte=today)), latest=Max("end")
+        )
+    }
+    rows = []
+    for unit in waiting.order_by("union__path", "name"):
+        found = ends.get(unit.pk, {})
+        kind, end = applicant_kind(found.get("in_force"), found.get("latest"), rules)
+        takes = [p for p, rule in zip(periods, rules, strict=True) if rule.takes(kind, end)]
+        now = period is not None and any(p.pk == period.pk for p in takes)
+        rows.append(PendingUnit(unit, kind, end, takes, now))
+    return rows

@@ -60,21 +60,45 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
 
 @roles(Role.ADMIN, Role.STAFF, Role.UNION_OFFICER)
 def pending_units(request: HttpRequest) -> HttpResponse:
+    """Units of the user's scope without free shares this year: by default those the open
+    period takes (Q-2), to be reminded to apply; `show=all` lists every one, with when it may."""
     user = user_of(request)
-    units = queries.not_applied(Unit.objects.for_user(user), queries.current_programme()).order_by(
-        "union__path", "name"
-    )
+    period = queries.current_period()
+    rows = queries.pending(Unit.objects.for_user(user), queries.programme_of(period), period)
+    due = [r for r in rows if r.now]
+    show_all = period is None or request.GET.get("show") == "all"
+    chosen = rows if show_all else due
     if request.GET.get("format") == "xlsx":
-        return _xlsx(units)
-    return render(request, "quota/pending.html", {"units": units[:500], "count": units.count()})
+        return _xlsx(chosen, "尚未获得普惠名额的单位" if show_all else "本期可申请普惠名额的单位")
+    context = {
+        "rows": chosen[:500],
+        "count": len(chosen),
+        "due": len(due),
+        "total": len(rows),
+        "period": period,
+        "show_all": show_all,
+    }
+    return render(request, "quota/pending.html", context)
 
 
-def _xlsx(units: object) -> HttpResponse:
+def _xlsx(rows: list[queries.PendingUnit], title: str) -> HttpResponse:
     book = Workbook()
     sheet = book.worksheets[0]
-    sheet.title = "尚未申请普惠名额的单位"
-    sheet.append(["单位名称", "统一社会信用代码", "上级工会", "会员人数", "联系人", "联系电话"])
-    for unit in units:  # type: ignore[attr-defined]
+    sheet.title = title
+    sheet.append(
+        [
+            "单位名称",
+            "统一社会信用代码",
+            "上级工会",
+            "会员人数",
+            "联系人",
+            "联系电话",
+            "类别",
+            "可申请期次",
+        ]
+    )
+    for row in rows:
+        unit = row.unit
         sheet.append(
             [
                 unit.name,
@@ -83,6 +107,8 @@ def _xlsx(units: object) -> HttpResponse:
                 unit.member_count,
                 unit.contact_name,
                 unit.contact_phone,
+                row.standing_label,
+                row.when,
             ]
         )
-    return xlsx_response(xlsx.save(book), "尚未申请普惠名额的单位.xlsx")
+    return xlsx_response(xlsx.save(book), f"{title}.xlsx")

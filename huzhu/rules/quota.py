@@ -56,6 +56,15 @@ class Period:
     def contains_day(self, day: date) -> bool:
         return self.opens <= day <= self.closes
 
+    def takes(self, kind: str, current_end: date | None) -> bool:
+        """Q-2: a new unit applies in any period, a renewing one in the period whose renewal
+        range holds its current contract's end date."""
+        if kind != "renewal":
+            return True
+        return (
+            current_end is not None and self.renewal_end_from <= current_end <= self.renewal_end_to
+        )
+
     def message(self, reason: QuotaReason) -> str:
         start, end = (t.strftime("%H:%M") for t in self.hours)
         return REASON_MESSAGES[reason].format(
@@ -137,6 +146,20 @@ def open_ledger(period: Period, previous: PeriodLedger | None) -> PeriodLedger:
     )
 
 
+def applicant_kind(
+    in_force_end: date | None, latest_end: date | None, periods: Sequence[Period]
+) -> tuple[str, date | None]:
+    """Q-2: new or renewal, and the end date that picks a renewing unit's period. A unit with
+    a contract in force renews by that contract's end. A unit whose last contract ended inside
+    one of the year's renewal ranges also renews [interpretation, as in the rulebook's example
+    year]; any other unit applies as new."""
+    if in_force_end is not None:
+        return "renewal", in_force_end
+    if latest_end is not None and any(p.takes("renewal", latest_end) for p in periods):
+        return "renewal", latest_end
+    return "new", None
+
+
 def admit(
     period: Period,
     application: Application,
@@ -151,10 +174,7 @@ def admit(
         start <= moment.time().replace(tzinfo=None) < end
     ):
         return QuotaReason.OUTSIDE_HOURS
-    if application.kind == "renewal" and not (
-        application.current_end is not None
-        and period.renewal_end_from <= application.current_end <= period.renewal_end_to
-    ):
+    if not period.takes(application.kind, application.current_end):
         return QuotaReason.NOT_ELIGIBLE
     if unit_already_granted:
         return QuotaReason.ALREADY_GRANTED

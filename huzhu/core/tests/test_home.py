@@ -74,8 +74,8 @@ def test_coordinating_officer_home_counts_his_subtree_only(tree, people, login, 
     }
     assert tiles["下属单位，其中 1 家有有效合同"] == 2  # unit A and its street's unit A2
     assert tiles["份合同30日内到期、尚未续会"] == 1  # unit A's; unit B's is not his
-    assert tiles["家单位本年度尚未获得普惠名额"] == 2
-    assert "第1期受理中，至 2025-03-21" in home
+    assert tiles["家单位可在第1期申请、尚未获得普惠名额"] == 2  # A renews in period 1, A2 is new
+    assert "受理至 2025-03-21" in home
     officer = login(people.union_officer)
     covered = officer.get("/units/?cover=covered").content.decode()
     uncovered = officer.get("/units/?cover=none").content.decode()

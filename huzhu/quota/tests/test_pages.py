@@ -8,7 +8,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from huzhu.accounts.auth import issue_token
-from huzhu.claims.tests.journeys import on
+from huzhu.claims.tests.journeys import on, paid_contract
 from huzhu.members.actions import import_roster
 from huzhu.members.tests.rosters import person, xlsx
 from huzhu.quota.actions import load_programme
@@ -109,6 +109,36 @@ def test_pending_units_are_scoped_and_exported(tree, people, login, open_window)
     }
     assert names == {"甲二单位", "乙单位"}
     assert login(people.officer_a).get("/quota/pending-units/").status_code == 403
+
+
+def test_the_list_to_remind_holds_the_units_the_open_period_takes(tree, people, login, settings):
+    """Q-2: a renewing unit applies in the period whose renewal range holds its contract's end
+    date. Unit A's contract ends in August: period 1 does not take it, period 3 will, so the
+    coordinating union's list of units to remind now leaves it out and says when it may."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2024-08-01", shares=1)
+    load_programme(
+        2025,
+        7_000_000,
+        [
+            PERIOD_1,
+            Period(3, 5, date(2025, 8, 29), date(2025, 9, 19), date(2025, 4, 1), date(2025, 9, 30)),
+        ],
+        actor=None,
+    )
+    on(settings, "2025-03-03")
+    officer = login(people.union_officer)
+    due = officer.get("/quota/pending-units/").content.decode()
+    assert "本期可申请（1 家）" in due and "全部尚未获得（2 家）" in due
+    assert "甲二单位" in due and "甲单位</a>" not in due
+    everyone = officer.get("/quota/pending-units/?show=all").content.decode()
+    assert "甲单位</a>" in everyone and "续会（合同至 2025-08-01）" in everyone
+    assert "第3期可申请（2025-08-29 起）" in everyone
+    book = officer.get("/quota/pending-units/?show=all&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(book.content)).worksheets[0].values)
+    assert rows[0][-2:] == ("类别", "可申请期次")
+    assert ("甲单位", "第3期可申请（2025-08-29 起）") in {(r[0], r[-1]) for r in rows[1:]}
+    home = officer.get("/").content.decode()
+    assert "<strong>1</strong><span>家单位可在第1期申请" in home
 
 
 def test_a_period_shows_what_it_rolls_over_before_its_first_application(

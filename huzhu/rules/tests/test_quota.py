@@ -11,6 +11,7 @@ from huzhu.rules.quota import (
     PeriodLedger,
     QuotaReason,
     allocate,
+    applicant_kind,
     find_period,
     grant,
     open_ledger,
@@ -177,3 +178,22 @@ def test_naive_receipt_time_is_china_time():
 def test_empty_year():
     result = allocate([], [])
     assert (result.allocations, result.ledgers, result.returned_to_budget) == ((), (), 0)
+
+
+def test_the_standing_and_the_periods_that_take_a_unit():
+    """Q-2: a contract in force makes a renewal by its end date; a last contract that ended
+    inside a renewal range too (the example year's u6); otherwise new, taken by every period."""
+    first = period()
+    second = period(2, renewal_end_from=date(2025, 1, 1), renewal_end_to=date(2025, 6, 30))
+    periods = [first, second]
+    assert applicant_kind(date(2025, 8, 1), date(2025, 8, 1), periods) == (
+        "renewal",
+        date(2025, 8, 1),
+    )
+    assert applicant_kind(None, date(2024, 12, 31), periods) == ("renewal", date(2024, 12, 31))
+    assert applicant_kind(None, date(2024, 6, 30), periods) == ("new", None)
+    assert applicant_kind(None, None, periods) == ("new", None)
+    assert [p.no for p in periods if p.takes("renewal", date(2025, 2, 1))] == [1, 2]
+    assert [p.no for p in periods if p.takes("renewal", date(2025, 6, 1))] == [2]
+    assert [p.no for p in periods if p.takes("renewal", None)] == []
+    assert [p.no for p in periods if p.takes("new", None)] == [1, 2]
