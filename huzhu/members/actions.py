@@ -477,13 +477,7 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
     if reason not in LEAVE_REASONS:
         raise ValueError(f"移出原因应为：{'、'.join(LEAVE_REASONS)}")
     with transaction.atomic():
-        place = (
-            Membership.objects.select_for_update()
-            .filter(unit=unit, member=member, left__isnull=True)
-            .first()
-        )
-        if place is None:
-            raise ValueError(f"{member.name} 不在本单位名册上")
+        place = _locked_place(unit, member)
         place.left = clock.today()
         place.save(update_fields=["left"])
         before = {"unit": unit.code, "shares": place.shares, "status": member.status}
@@ -495,6 +489,18 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
     return place
 
 
+def _locked_place(unit: Unit, member: Member) -> Membership:
+    """The member's current place on the unit's roster, locked; refused when he is not on it."""
+    place = (
+        Membership.objects.select_for_update()
+        .filter(unit=unit, member=member, left__isnull=True)
+        .first()
+    )
+    if place is None:
+        raise ValueError(f"{member.name} 不在本单位名册上")
+    return place
+
+
 def correct_member(unit: Unit, member: Member, changes: RosterRow, *, actor: Any) -> bool:
     """A roster manager's correction of one worker on the unit's roster (`validate_changes`):
     name, phone, bank card (kept when none is given), special groups and planned shares, the
@@ -503,13 +509,7 @@ def correct_member(unit: Unit, member: Member, changes: RosterRow, *, actor: Any
     if changes.errors:
         raise ValueError("；".join(issue.message for issue in changes.errors))
     with transaction.atomic():
-        place = (
-            Membership.objects.select_for_update()
-            .filter(unit=unit, member=member, left__isnull=True)
-            .first()
-        )
-        if place is None:
-            raise ValueError(f"{member.name} 不在本单位名册上")
+        place = _locked_place(unit, member)
         worker = Member.objects.select_for_update().get(pk=member.pk)
         if changes.shares > place.shares:  # fewer shares cannot break the cap
             changes.digest = worker.id_hash
