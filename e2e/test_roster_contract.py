@@ -79,3 +79,52 @@ def test_roster_enrolment_and_fee_confirmation(page, tree, people, tmp_path, set
     assert pdf.headers["content-type"] == "application/pdf"
     text = PdfReader(io.BytesIO(pdf.body())).pages[0].extract_text()
     assert "B01250001" in text and "甲单位" in text
+
+
+def test_officer_corrects_a_worker_then_renews_the_roster_from_its_export(
+    page, tree, people, tmp_path, settings
+):
+    """修改 one worker's phone on the roster; 导出当前名册 (after the confirmation), delete a
+    leaver's row in the workbook and upload it as the whole roster (名册以本文件为准)."""
+    from huzhu.members.actions import import_roster
+    from huzhu.members.tests.rosters import xlsx
+
+    settings.HUZHU_TODAY = "2025-03-03"
+    tree.unit_a.member_count = 3
+    tree.unit_a.save()
+    assert import_roster(tree.unit_a, xlsx([person(1), person(2), person(3)]), actor=None).saved
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    log_in(page, "officer_a")
+    page.goto(f"/units/{tree.unit_a.code}/roster/")
+    page.locator("tr", has_text="职工2").get_by_role("link", name="修改").click()
+    page.get_by_label("手机号码").fill("1390000")
+    page.get_by_role("button", name="保存").click()
+    assert "手机号码应为以1开头的11位数字" in page.locator("main").inner_text()
+    page.get_by_label("手机号码").fill("13700000002")
+    page.get_by_role("button", name="保存").click()
+    assert "职工2 的信息已保存" in page.locator(".messages").inner_text()
+    assert Member.objects.get(name="职工2").mobile == "13700000002"
+
+    page.goto(f"/units/{tree.unit_a.code}/roster/")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出当前名册").click()
+    assert "完整身份证号码" in dialogs[-1]
+    exported = tmp_path / "exported.xlsx"
+    download.value.save_as(exported)
+    book = load_workbook(exported)
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[3]][:3] == [
+        "职工2",
+        Member.objects.get(name="职工2").id_number,
+        "13700000002",
+    ]
+    sheet.delete_rows(4)  # 职工3 has left
+    book.save(exported)
+    page.get_by_label("名册文件（xlsx 或 csv）").set_input_files(str(exported))
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="上传并校验").click()
+    page.get_by_test_id("replace").locator("input").check()
+    page.get_by_role("button", name="确认导入 2 人").click()
+    assert "文件中没有的 1 人已移出名册" in page.locator(".messages").inner_text()
+    assert Member.objects.get(name="职工3").memberships.get().left is not None
