@@ -94,7 +94,12 @@ def test_officer_corrects_a_worker_then_renews_the_roster_from_its_export(
     tree.unit_a.save()
     assert import_roster(tree.unit_a, xlsx([person(1), person(2), person(3)]), actor=None).saved
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+
+    def confirm(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", confirm)
     log_in(page, "officer_a")
     page.goto(f"/units/{tree.unit_a.code}/roster/")
     page.locator("tr", has_text="职工2").get_by_role("link", name="修改").click()
