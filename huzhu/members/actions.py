@@ -477,20 +477,23 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
     if reason not in LEAVE_REASONS:
         raise ValueError(f"移出原因应为：{'、'.join(LEAVE_REASONS)}")
     with transaction.atomic():
-        place = _locked_place(unit, member)
+        place, worker = _locked_place(unit, member)
         place.left = clock.today()
         place.save(update_fields=["left"])
-        before = {"unit": unit.code, "shares": place.shares, "status": member.status}
+        before = {"unit": unit.code, "shares": place.shares, "status": worker.status}
         if reason == "退休":
-            member.status = Member.Status.RETIRED
-            member.save(update_fields=["status"])
-        after = {"unit": None, "reason": reason, "status": member.status}
-        audit.record(actor, "members.member.left", member, before=before, after=after)
+            worker.status = Member.Status.RETIRED
+            worker.save(update_fields=["status"])
+        after = {"unit": None, "reason": reason, "status": worker.status}
+        audit.record(actor, "members.member.left", worker, before=before, after=after)
     return place
 
 
-def _locked_place(unit: Unit, member: Member) -> Membership:
-    """The member's current place on the unit's roster, locked; refused when he is not on it."""
+def _locked_place(unit: Unit, member: Member) -> tuple[Membership, Member]:
+    """The member's current place on the unit's roster and the member, locked; refused when he
+    is not on it. The member's row is locked first, as an import, a fee confirmation or a claim
+    approval lock members before anything else: the other order could deadlock with them."""
+    worker = Member.objects.select_for_update().get(pk=member.pk)
     place = (
         Membership.objects.select_for_update()
         .filter(unit=unit, member=member, left__isnull=True)
@@ -498,7 +501,7 @@ def _locked_place(unit: Unit, member: Member) -> Membership:
     )
     if place is None:
         raise ValueError(f"{member.name} 不在本单位名册上")
-    return place
+    return place, worker
 
 
 def correct_member(unit: Unit, member: Member, changes: RosterRow, *, actor: Any) -> bool:
@@ -509,8 +512,7 @@ def correct_member(unit: Unit, member: Member, changes: RosterRow, *, actor: Any
     if changes.errors:
         raise ValueError("；".join(issue.message for issue in changes.errors))
     with transaction.atomic():
-        place = _locked_place(unit, member)
-        worker = Member.objects.select_for_update().get(pk=member.pk)
+        place, worker = _locked_place(unit, member)
         if changes.shares > place.shares:  # fewer shares cannot break the cap
             changes.digest = worker.id_hash
             _check_share_cap([changes], default_start(unit), unit)

@@ -2,14 +2,20 @@
 checked as its roster column is (E-4, P-2); a refusal changes nothing; every change is audited
 with masked card numbers."""
 
+import threading
+import time
+
 import pytest
+from django.db import connection, connections
 
 from huzhu.contracts import actions as contracts
 from huzhu.core.models import AuditEntry
+from huzhu.members import actions
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member, card_hash
 from huzhu.members.tests.rosters import bank_card, person, xlsx
 from huzhu.rules.identity import mask_card
+from huzhu.rules.roster import validate_changes
 
 
 @pytest.fixture
@@ -147,3 +153,56 @@ def test_only_the_roster_manager_of_the_unit_edits(tree, people, login, worker):
         f"/units/{tree.unit_a.code}/roster/{other.code}/leave/", {"reason": "离职"}
     )
     assert login(people.officer_a).get(edit_url(tree.unit_a, other)).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_a_correction_during_an_import_of_the_same_worker_waits_for_it(
+    tree, people, settings, monkeypatch
+):
+    """An import locks its members, then their roster places. A correction locked the place
+    first, then the member: run while an import held the member and went for the place, each
+    waited for the other and PostgreSQL killed one of them as a deadlock. Now the correction
+    takes the member first too, so it waits for the import and then applies."""
+    settings.HUZHU_TODAY = "2025-03-03"
+    tree.unit_a.member_count = 1
+    tree.unit_a.save()
+    assert import_roster(tree.unit_a, xlsx([person(1)]), actor=None).saved
+    worker = Member.objects.get()
+    members_locked = threading.Event()
+    place_on_roster = actions._place_on_roster
+
+    def place_after_a_while(*args, **kwargs):
+        members_locked.set()
+        time.sleep(0.5)  # the correction starts meanwhile
+        return place_on_roster(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "_place_on_roster", place_after_a_while)
+    failures: list[BaseException] = []
+
+    def run(step) -> None:
+        try:
+            step()
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def reimport() -> None:
+        report = import_roster(tree.unit_a, xlsx([person(1, 手机号码="13600000000")]), actor=None)
+        assert report.saved, report.errors
+
+    def correct() -> None:
+        members_locked.wait(timeout=10)
+        changes = validate_changes(answers(mobile="13700000000", shares="2"))
+        assert actions.correct_member(tree.unit_a, worker, changes, actor=people.officer_a)
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in (reimport, correct)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    worker.refresh_from_db()
+    assert worker.mobile == "13700000000"  # the correction came second
+    assert worker.memberships.get().shares == 2
