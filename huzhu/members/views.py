@@ -59,13 +59,20 @@ def roster(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, template, context)
 
 
+def _managed_roster(request: HttpRequest, code: str, doing: str = "导入名册") -> tuple[User, Unit]:
+    """The user and the unit whose roster he is changing: the unit in his scope (404 otherwise),
+    and he its roster manager (403 otherwise)."""
+    user = user_of(request)
+    unit = get_unit_for(user, code)
+    require_roster_manager(user, unit, doing)
+    return user, unit
+
+
 @authenticated
 @require_POST
 def roster_leave(request: HttpRequest, code: str, member: str) -> HttpResponse:
     """移出名册: a worker who left the unit is not carried into its next enrolment or renewal."""
-    user = user_of(request)
-    unit = get_unit_for(user, code)
-    require_roster_manager(user, unit, "移出职工")
+    user, unit = _managed_roster(request, code, "移出职工")
     worker = get_member_for(user, member)
     try:
         actions.leave_roster(unit, worker, actor=user, reason=request.POST.get("reason", ""))
@@ -89,9 +96,7 @@ def roster_template(request: HttpRequest) -> HttpResponse:
 def roster_export(request: HttpRequest, code: str) -> HttpResponse:
     """The current roster as a workbook with the full numbers, after a deliberate click that
     is logged (an unmasked view of every worker on it)."""
-    user = user_of(request)
-    unit = get_unit_for(user, code)
-    require_roster_manager(user, unit, "导出名册")
+    user, unit = _managed_roster(request, code, "导出名册")
     data = actions.export_roster(unit, actor=user)
     return xlsx_response(data, f"职工名册-{unit.code}-{clock.today():%Y%m%d}.xlsx")
 
@@ -100,9 +105,7 @@ def roster_export(request: HttpRequest, code: str) -> HttpResponse:
 def roster_edit(request: HttpRequest, code: str, member: str) -> HttpResponse:
     """修改职工信息: one worker's name, phone, bank card, planned shares and special groups,
     checked as his roster row would be, without uploading a file."""
-    user = user_of(request)
-    unit = get_unit_for(user, code)
-    require_roster_manager(user, unit, "修改职工信息")
+    user, unit = _managed_roster(request, code, "修改职工信息")
     worker = get_member_for(user, member)
     place = Membership.objects.filter(unit=unit, member=worker, left__isnull=True).first()
     if place is None:
@@ -143,9 +146,7 @@ EDIT_FIELDS = {HEADER[name]: name for name in EDITABLE}  # a refusal's column �
 @require_POST
 def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Validate an upload without writing; keep the file for the confirmation."""
-    user = user_of(request)
-    unit = get_unit_for(user, code)
-    require_roster_manager(user, unit)
+    user, unit = _managed_roster(request, code)
     form = RosterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "members/_check.html", {"unit": unit, "form": form}, status=400)
@@ -170,9 +171,7 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
 @authenticated
 @require_POST
 def roster_import(request: HttpRequest, code: str) -> HttpResponse:
-    user = user_of(request)
-    unit = get_unit_for(user, code)
-    require_roster_manager(user, unit)
+    user, unit = _managed_roster(request, code)
     token = request.POST.get("token", "")
     data = imports.take(unit, token)
     if data is None:
@@ -225,9 +224,7 @@ def _date(text: str) -> date | None:
 
 @authenticated
 def roster_report(request: HttpRequest, code: str, token: str) -> HttpResponse:
-    user = user_of(request)
-    unit = get_unit_for(user, code)
-    require_roster_manager(user, unit)
+    user, unit = _managed_roster(request, code)
     data = imports.report(unit, token)
     if data is None:
         messages.error(request, "校验结果已失效，请重新上传")
