@@ -2,6 +2,7 @@
 holiday table into the rules' calendar. The decision itself is huzhu.rules.adjudication's."""
 
 import time
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -13,9 +14,11 @@ from huzhu.core.product import current_plan
 from huzhu.rules.adjudication import (
     ClaimFact,
     ContractFact,
+    CoverEnd,
     Decision,
     HistoryLine,
     decide_benefit,
+    ended_cover,
     make_claim,
 )
 from huzhu.rules.casefile import decision_json
@@ -54,11 +57,18 @@ def contract_facts(claim: Claim) -> list[ContractFact]:
 
 def history(claim: Claim) -> list[HistoryLine]:
     """The member's earlier decided claim lines, paying or not (appendix A `history`)."""
-    lines = (
-        ClaimLine.objects.filter(claim__member=claim.member, claim__status__in=DECIDED)
-        .exclude(claim=claim)
-        .select_related("claim", "contract")
-    )
+    return member_history(claim.member_id, exclude=claim.pk)
+
+
+def member_history(
+    member_id: int, *, exclude: int | None = None, kind: BenefitType | None = None
+) -> list[HistoryLine]:
+    """The member's decided claim lines (all, or of one `kind`), but those of claim `exclude`."""
+    lines = ClaimLine.objects.filter(claim__member_id=member_id, claim__status__in=DECIDED)
+    if exclude is not None:
+        lines = lines.exclude(claim_id=exclude)
+    if kind is not None:
+        lines = lines.filter(claim__kind=kind)
     return [
         HistoryLine(
             contract_no=x.contract.contract_no or "",
@@ -70,8 +80,13 @@ def history(claim: Claim) -> list[HistoryLine]:
             disease=x.claim.disease or None,
             reason=x.reason or None,
         )
-        for x in lines
+        for x in lines.select_related("claim", "contract")
     ]
+
+
+def cover_ended(member_id: int) -> dict[str, tuple[CoverEnd, date]]:
+    """P-7 per contract number of the member: what his critical illnesses ended, and when."""
+    return ended_cover(member_history(member_id, kind=BenefitType.CRITICAL_ILLNESS))
 
 
 def decide(claim: Claim) -> tuple[Decision, dict[str, Any]]:

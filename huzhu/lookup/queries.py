@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from huzhu.claims.engine import DECIDED, cover_ended
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.contracts.models import (
     Contract,
@@ -27,7 +28,7 @@ from huzhu.core.bulk import quoted_column, quoted_table
 from huzhu.core.product import current_plan
 from huzhu.members.models import Member, id_hash
 from huzhu.organizations.models import Unit
-from huzhu.rules.adjudication import ContractFact, share_groups
+from huzhu.rules.adjudication import ContractFact, CoverEnd, share_groups
 from huzhu.rules.identity import mask_id, normalize
 from huzhu.rules.product import BenefitType
 
@@ -49,6 +50,8 @@ class ContractView:
     status: str
     waiting_days_left: int
     waiting_shares: int = 0  # of `shares`, those still in the waiting period
+    cover_ended: str = ""  # P-7: "all" or "critical_illness" (CoverEnd), "" when nothing ended
+    cover_ended_on: date | None = None  # the event date of the claim that ended it
 
 
 @dataclass
@@ -114,9 +117,16 @@ def lookup(id_number: str, name: str) -> Answer:
     rows = find_member(id_number, name)
     if rows is None:
         return answer
-    answer.contracts = _contracts([row[2:] for row in rows if row[2] is not None], today)
-    answer.claims = [_claim(c) for c in _claims(rows[0][0]).order_by("-submitted_at")]
+    claims = list(_claims(rows[0][0]).order_by("-submitted_at"))
+    # P-7: asked only of a member with a decided critical illness (most have none)
+    ended = cover_ended(rows[0][0]) if any(map(_may_end_cover, claims)) else {}
+    answer.contracts = _contracts([row[2:] for row in rows if row[2] is not None], today, ended)
+    answer.claims = [_claim(c) for c in claims]
     return answer
+
+
+def _may_end_cover(claim: dict[str, Any]) -> bool:
+    return claim["kind"] == BenefitType.CRITICAL_ILLNESS and claim["status"] in DECIDED
 
 
 def claim_progress(id_number: str, name: str, claim_no: str) -> ClaimView | None:
@@ -167,8 +177,11 @@ SHOWN = tuple(
 )
 
 
-def _contracts(rows: list[tuple[Any, ...]], today: date) -> list[ContractView]:
-    """The lines' rows (shares, number, funding, status, effective, end, unit), newest first."""
+def _contracts(
+    rows: list[tuple[Any, ...]], today: date, ended: dict[str, tuple[CoverEnd, date]]
+) -> list[ContractView]:
+    """The lines' rows (shares, number, funding, status, effective, end, unit), newest first;
+    `ended`: what the member's critical illnesses ended, per contract number (P-7)."""
     plan = current_plan()
     groups = share_groups(  # P-6: which shares continue an earlier contract, which are new
         [
@@ -181,7 +194,9 @@ def _contracts(rows: list[tuple[Any, ...]], today: date) -> list[ContractView]:
     waiting = max(plan.waiting_days.values())
     views = []
     for shares, number, funding, status, effective, end, unit in rows:
-        covered = in_force(status, effective, end, today)  # P-3
+        stopped, since = ended.get(number, (None, None))
+        # P-3; P-7: a paid critical illness ends every liability of the contract for him
+        covered = in_force(status, effective, end, today) and stopped is not CoverEnd.ALL
         left = waiting_shares = 0
         starting = status == ContractStatus.ACTIVE and effective is not None and today <= effective
         for group in groups.get(number, ()) if covered or starting else ():
@@ -202,6 +217,8 @@ def _contracts(rows: list[tuple[Any, ...]], today: date) -> list[ContractView]:
                 status=ContractStatus(state_on(status, end, today)).label,  # K-4
                 waiting_days_left=left,
                 waiting_shares=waiting_shares,
+                cover_ended=stopped.value if stopped else "",
+                cover_ended_on=since,
             )
         )
     return views

@@ -7,6 +7,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from huzhu.accounts.models import user_of
+from huzhu.claims.engine import cover_ended
 from huzhu.contracts.models import ContractLine
 from huzhu.core.api_errors import ApiError
 from huzhu.core.uploaded import read_bounded
@@ -15,6 +16,7 @@ from huzhu.members.access import get_member_for, require_roster_manager
 from huzhu.members.actions import import_roster
 from huzhu.members.schemas import CoverageOut, ImportOut, MemberOut
 from huzhu.organizations.access import get_unit_for
+from huzhu.rules.adjudication import CoverEnd
 
 router = Router(tags=["职工与名册"])
 
@@ -57,6 +59,7 @@ def get_member(request: HttpRequest, code: str) -> MemberOut:
     member = get_member_for(user_of(request), code)
     current = member.current_membership
     lines = ContractLine.objects.filter(member=member).select_related("contract__unit")
+    ended = cover_ended(member.pk)  # P-7
     return MemberOut(
         code=member.code,
         name=member.name,
@@ -71,15 +74,20 @@ def get_member(request: HttpRequest, code: str) -> MemberOut:
         consent_version=member.consent_version,
         consent_date=member.consent_date,
         unit=current.unit.code if current else None,
-        coverage=[
-            CoverageOut(
-                contract_no=line.contract.contract_no,
-                unit=line.contract.unit.code,
-                effective=line.contract.effective,
-                end=line.contract.end,
-                shares=line.shares,
-                state=line.contract.state,
-            )
-            for line in lines
-        ],
+        coverage=[_coverage(line, ended) for line in lines],
+    )
+
+
+def _coverage(line: ContractLine, ended: dict[str, tuple[CoverEnd, date]]) -> CoverageOut:
+    contract = line.contract
+    stopped, since = ended.get(contract.contract_no or "", ("", None))
+    return CoverageOut(
+        contract_no=contract.contract_no,
+        unit=contract.unit.code,
+        effective=contract.effective,
+        end=contract.end,
+        shares=line.shares,
+        state=contract.state,
+        cover_ended=stopped,
+        cover_ended_on=since,
     )

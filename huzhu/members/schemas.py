@@ -29,6 +29,11 @@ class CoverageOut(Schema):
     end: date | None
     shares: int
     state: str
+    cover_ended: str = Field(
+        description="P-7：all 表示已获重大疾病救助，本合同对本人的保障责任已终止；"
+        "critical_illness 表示免责期内确诊重大疾病，仅重大疾病保障终止；空表示未终止"
+    )
+    cover_ended_on: date | None = Field(description="终止保障的重大疾病的确诊日（事件日）")
 
 
 class MemberOut(Schema):

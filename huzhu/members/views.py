@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import User, user_of
+from huzhu.claims.engine import cover_ended
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
@@ -28,6 +29,7 @@ from huzhu.members.models import NOTICE_VERSION, Member, Membership, is_id_searc
 from huzhu.members.spreadsheet import template_workbook
 from huzhu.organizations.access import get_unit_for
 from huzhu.organizations.models import Unit
+from huzhu.rules.adjudication import CoverEnd
 from huzhu.rules.roster import EDITABLE, HEADER, validate_changes
 
 ROSTER_PAGE_SIZE = 100  # a large unit has tens of thousands of workers
@@ -247,7 +249,7 @@ def member_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "member": member,
             "memberships": member.memberships.select_related("unit").order_by("-joined"),
-            "timeline": _timeline(lines),
+            "timeline": _timeline(lines, cover_ended(member.pk)),
             "can_reveal": can_reveal(user, member),
             "edit_unit": _edit_unit(user, member),
             "today": clock.today(),
@@ -261,8 +263,11 @@ def _edit_unit(user: User, member: Member) -> Unit | None:
     return current.unit if current and can_manage_roster(user, current.unit) else None
 
 
-def _timeline(lines: list[ContractLine]) -> list[dict[str, object]]:
-    """Each contract of the member with its place on a shared time axis (percentages)."""
+def _timeline(
+    lines: list[ContractLine], ended: dict[str, tuple[CoverEnd, date]]
+) -> list[dict[str, object]]:
+    """Each contract of the member with its place on a shared time axis (percentages) and
+    what his critical illnesses ended under it (P-7: `ended` per contract number)."""
     dated = [x for x in lines if x.contract.effective and x.contract.end]
     if not dated:
         return [{"line": x, "left": 0, "width": 0} for x in lines]
@@ -277,7 +282,8 @@ def _timeline(lines: list[ContractLine]) -> list[dict[str, object]]:
             width = max((contract.end - contract.effective).days * 100 // span, 2)
         else:
             left, width = 0, 0
-        rows.append({"line": line, "left": left, "width": width})
+        stopped, since = ended.get(contract.contract_no or "", (None, None))
+        rows.append({"line": line, "left": left, "width": width, "ended": stopped, "since": since})
     return rows
 
 

@@ -144,6 +144,34 @@ class ShareGroup:
 ACCIDENT_TYPES = frozenset(BenefitType) - ILLNESS_TYPES
 
 
+class CoverEnd(StrEnum):
+    """P-7: what an earlier critical illness ended under its contract for the member."""
+
+    ALL = "all"  # one was paid: every liability of the contract (保障责任终止)
+    CRITICAL_ILLNESS = "critical_illness"  # one was first diagnosed in the waiting period
+
+
+def cover_end(line: HistoryLine) -> CoverEnd | None:
+    """P-7: what one earlier claim line ends under its contract, if anything."""
+    if line.kind is not BenefitType.CRITICAL_ILLNESS:
+        return None
+    if line.amount > 0:
+        return CoverEnd.ALL
+    return CoverEnd.CRITICAL_ILLNESS if line.reason == DenialReason.WAITING_PERIOD else None
+
+
+def ended_cover(history: Iterable[HistoryLine]) -> dict[str, tuple[CoverEnd, date]]:
+    """P-7 per contract number: the widest end the member's history made, with the event date
+    of the first line that made it. Contracts with nothing ended are absent."""
+    ended: dict[str, tuple[CoverEnd, date]] = {}
+    for line in sorted(history, key=lambda h: h.event_date):
+        end = cover_end(line)
+        known = ended.get(line.contract_no)
+        if end is not None and (known is None or (end is CoverEnd.ALL and known[0] is not end)):
+            ended[line.contract_no] = (end, line.event_date)
+    return ended
+
+
 def make_claim(
     kind: BenefitType,
     event_date: date,
@@ -336,12 +364,11 @@ def _history_refusal(
                 f"同一事件已于合同 {number} 下给付 {money(h.amount)} 元，不重复给付",
             )
     for h in past:  # P-7
-        if h.kind != BenefitType.CRITICAL_ILLNESS:
-            continue
-        if h.amount > 0 or (
-            claim.kind == BenefitType.CRITICAL_ILLNESS and h.reason == DenialReason.WAITING_PERIOD
+        end = cover_end(h)
+        if end is CoverEnd.ALL or (
+            end is CoverEnd.CRITICAL_ILLNESS and claim.kind is BenefitType.CRITICAL_ILLNESS
         ):
-            cause = "已给付重大疾病救助金" if h.amount > 0 else "曾在免责期内确诊重大疾病"
+            cause = "已给付重大疾病救助金" if end is CoverEnd.ALL else "曾在免责期内确诊重大疾病"
             return Denial(
                 number,
                 contract.shares,

@@ -306,3 +306,44 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(insured,
 def test_trusted_proxies_setting_refuses_a_typo():
     with pytest.raises(ImproperlyConfigured, match="nginx"):
         parse_proxies("127.0.0.1,nginx")
+
+
+def test_a_paid_critical_illness_ends_the_contracts_cover_for_him(tree, people, settings, app):
+    """P-7: after a critical illness was paid under his contract, the worker no longer reads
+    保障中 there (before, the look-up said he was covered by it for the rest of the year)."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=2)
+    me = Member.objects.get()
+    on(settings, "2023-06-12")
+    approved_claim(me, people, ClaimFacts("critical_illness", date(2023, 6, 1), disease="CI05"))
+    status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": "职工1"})
+    [shown] = body["contracts"]
+    assert status == 200 and shown["status"] == "有效"
+    assert (shown["in_force"], shown["cover_ended"], shown["cover_ended_on"]) == (
+        False,
+        "all",
+        "2023-06-01",
+    )
+    html = page(Client(), me.id_number, "职工1").content.decode()
+    assert "保障责任已终止" in html and "保障中" not in html
+    assert "2023年6月1日 确诊的重大疾病已获救助，本合同对您的保障责任已终止（P-7）" in html
+
+
+def test_a_critical_illness_in_the_waiting_period_ends_only_that_cover(tree, people, settings, app):
+    """P-7: one first diagnosed in the waiting period pays nothing and ends the contract's
+    critical-illness cover; he stays covered for the rest (the claim rejected, as it may be)."""
+    from huzhu.claims import actions as claims
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=1)
+    me = Member.objects.get()
+    on(settings, "2023-03-20")
+    facts = ClaimFacts("critical_illness", date(2023, 3, 15), disease="CI05")
+    claims.reject_claim(reviewed_claim(me, people, facts), actor=people.approver, reason="免责期")
+    status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": "职工1"})
+    [shown] = body["contracts"]
+    assert (shown["in_force"], shown["cover_ended"], shown["cover_ended_on"]) == (
+        True,
+        "critical_illness",
+        "2023-03-15",
+    )
+    html = page(Client(), me.id_number, "职工1").content.decode()
+    assert "保障中" in html and "本合同的重大疾病保障已终止，其他保障继续有效（P-7）" in html

@@ -457,3 +457,26 @@ def test_the_page_offers_to_take_off_the_workers_the_file_leaves_out(tree, peopl
         {"file": upload(data=xlsx([person(1)])), "consent_confirmed": True, "replace": True},
     )
     assert answer.status_code == 200 and answer.json()["left"] == 1
+
+
+def test_member_page_and_api_say_which_cover_a_critical_illness_ended(
+    tree, people, login, settings
+):
+    """P-7: the coverage timeline and the member API name the contract whose liability a paid
+    critical illness ended; his other contract is untouched."""
+    from datetime import date
+
+    from huzhu.claims.actions import ClaimFacts
+    from huzhu.claims.tests.journeys import approved_claim, free_contract, on, paid_contract
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=2)
+    member = Member.objects.get()
+    on(settings, "2024-03-10")
+    free_contract(settings, tree.unit_a, member, people.registrar, "2024-03-01")
+    approved_claim(member, people, ClaimFacts("critical_illness", date(2023, 6, 1), disease="CI05"))
+    html = login(people.officer_a).get(f"/members/{member.code}/").content.decode()
+    assert html.count('data-testid="cover-ended"') == 1
+    assert "2023-06-01 确诊的重大疾病已获救助，本合同对本人的保障责任已终止（P-7）" in html
+    body = api(people.officer_a).get(f"/api/v1/members/{member.code}").json()
+    ended = {c["contract_no"]: (c["cover_ended"], c["cover_ended_on"]) for c in body["coverage"]}
+    assert ended == {"B01230001": ("all", "2023-06-01"), "PB240001": ("", None)}

@@ -5,7 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from huzhu.rules.adjudication import share_groups, time_bar_deadline
+from huzhu.rules.adjudication import (
+    CoverEnd,
+    cover_end,
+    ended_cover,
+    share_groups,
+    time_bar_deadline,
+)
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, DISEASES, BenefitType
 from huzhu.rules.tests.helpers import contract, d, decide, denials, lines, past
 
@@ -239,6 +245,24 @@ def test_p7_critical_illness_in_waiting_period_ends_only_critical_illness_cover(
     )
     assert denials(ci) == [("B01240004", 2, "coverage_ended")]
     assert decide(contracts, "accident_hospitalization", "2024-09-01", history=history).payable
+
+
+def test_p7_ended_cover_per_contract_widest_end_with_its_day():
+    history = [
+        past("B01240004", "critical_illness", "2024-05-25", "0", reason="waiting_period"),
+        past("B01240004", "critical_illness", "2024-09-01", "6000.00", disease="CI05"),
+        past("PB240001", "critical_illness", "2024-09-01", "3000.00", disease="CI05"),
+        past("B01230001", "critical_illness", "2023-04-01", "0", reason="pre_existing"),
+        past("B01230001", "accident_hospitalization", "2023-05-01", "1600.00"),
+        past("B01220001", "critical_illness", "2022-03-10", "0", reason="waiting_period"),
+    ]
+    ended = ended_cover(reversed(history))  # the order of the lines does not matter
+    assert ended == {
+        "B01240004": (CoverEnd.ALL, d("2024-09-01")),
+        "PB240001": (CoverEnd.ALL, d("2024-09-01")),
+        "B01220001": (CoverEnd.CRITICAL_ILLNESS, d("2022-03-10")),
+    }
+    assert [cover_end(h) for h in history[3:5]] == [None, None]
 
 
 def test_p7_ends_coverage_lists_paid_and_waiting_contracts_not_pre_existing():
