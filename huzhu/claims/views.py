@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from huzhu.accounts.models import User, user_of
+from huzhu.accounts.models import Role, User, user_of
 from huzhu.claims import actions, engine, pdf, uploads
 from huzhu.claims.access import can_file, can_open_documents, get_claim_for, require_filer
 from huzhu.claims.checklist import STATEMENTS
@@ -95,6 +95,12 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
             )
+            if _unpayable(claim) is not None:  # C-4: told now, before papers are gathered
+                messages.warning(
+                    request,
+                    "按目前的合同和救助记录，规则引擎预判本申请不予给付，原因见申请页面；"
+                    "最终以病案审核为准",
+                )
             twins = same_event(claim)
             if twins:  # C-6: said at once, and flagged on the claim's page
                 numbers = "、".join(t.number for t in twins)
@@ -141,8 +147,22 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
             else None
         ),
         "decision": _labelled(claim.decision) if claim.decision else None,
+        "unpayable": (
+            _unpayable(claim) if claim.status in PRECHECKED and can_file(user, claim) else None
+        ),
+        "staff": user.role == Role.STAFF,
     }
     return render(request, "claims/claim_detail.html", context)
+
+
+# before registration: where 不符合条件的，及时退回 (C-4) is decided, and the unit gathers papers
+PRECHECKED = (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED)
+
+
+def _unpayable(claim: Claim) -> dict[str, Any] | None:
+    """The engine's decision, labelled, when it would pay nothing for the claim as filed."""
+    decision, data = engine.decide(claim)
+    return None if decision.payable else _labelled(data)
 
 
 def _labelled(decision: dict[str, Any]) -> dict[str, Any]:

@@ -533,6 +533,43 @@ def test_denials_are_named_in_words_on_the_claim_page(tree, people, settings, lo
     assert "不予给付：不在保障期内" in page and "not_in_force" in page
 
 
+def test_a_claim_the_engine_would_not_pay_is_said_before_registration(enrolled, people, login):
+    """C-4 (不符合条件的，及时退回): an accident before the contract's cover began is told to the
+    filing unit when it files, and to the registrar, before anyone gathers or checks papers; a
+    payable claim and the later steps carry no such note."""
+    from huzhu.claims import actions
+
+    officer = login(people.officer_a)
+    file_claim(officer, enrolled)  # 2023-05-23: in force
+    payable = Claim.objects.get()
+    assert (
+        'data-testid="unpayable"' not in officer.get(f"/claims/{payable.number}/").content.decode()
+    )
+    answer = officer.post(
+        "/claims/new/",
+        {
+            "member": enrolled.pk,
+            "kind": "accident_hospitalization",
+            "event_date": "2022-07-08",  # the effective day: cover starts the next day (P-3)
+            "circumstance": "other",
+        },
+        follow=True,
+    )
+    shown = answer.content.decode()
+    claim = Claim.objects.exclude(pk=payable.pk).get()
+    assert "规则引擎预判本申请不予给付" in shown and 'data-testid="unpayable"' in shown
+    assert "合同 B01220001（1 份）：不在保障期内（P-3）" in shown
+    assert "可撤回申请" in shown
+    registrar = login(people.registrar).get(f"/claims/{claim.number}/").content.decode()
+    assert 'data-testid="unpayable"' in registrar and "查验登记时可退回" in registrar
+    union = login(people.union_officer).get(f"/claims/{claim.number}/").content.decode()
+    assert 'data-testid="unpayable"' not in union  # follows the claim, does not handle it
+    for document in claim.documents.filter(required=True):
+        actions.attach_document(claim, document.item, PDF, "scan.pdf", actor=None)
+    actions.register_claim(claim, actor=people.registrar)
+    assert 'data-testid="unpayable"' not in officer.get(f"/claims/{claim.number}/").content.decode()
+
+
 def test_a_second_claim_for_the_same_event_is_flagged(enrolled, people, login):
     """C-6: said when it is filed and shown on both claims' pages and in the lists until one
     is withdrawn."""
