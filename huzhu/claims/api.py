@@ -11,8 +11,8 @@ from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from huzhu.accounts.models import user_of
-from huzhu.claims import actions, uploads
+from huzhu.accounts.models import User, user_of
+from huzhu.claims import actions, engine, uploads
 from huzhu.claims.access import can_file, get_claim_for, require_filer
 from huzhu.claims.models import Claim
 from huzhu.claims.twins import same_event
@@ -102,12 +102,17 @@ class ClaimOut(Schema):
         description="该职工同一事件的其他申请编号（疑似重复，C-6；已撤回的不列）"
     )
     decision: dict[str, Any] | None
+    unpayable: list[dict[str, Any]] | None = Field(
+        description="登记前规则引擎预判不予给付时的原因（附录A denials；空列表表示该职工没有"
+        "已生效的合同）；会给付、已登记或无权办理时为 null。最终以病案审核为准（C-4）"
+    )
     documents: list[DocumentOut]
     timeline: list[StepOut]
 
 
-def _out(claim: Claim) -> ClaimOut:
+def _out(claim: Claim, user: User) -> ClaimOut:
     steps = AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
+    precheck = engine.unpayable(claim) if can_file(user, claim) else None
     return ClaimOut(
         number=claim.number,
         member=claim.member.code,
@@ -124,6 +129,7 @@ def _out(claim: Claim) -> ClaimOut:
         withdraw_reason=claim.withdraw_reason,
         same_event=[twin.number for twin in same_event(claim)],
         decision=claim.decision,
+        unpayable=precheck["denials"] if precheck is not None else None,
         documents=[
             DocumentOut(item=d.item, label=d.label, required=d.required, received=d.received)
             for d in claim.documents.order_by("pk")
@@ -149,12 +155,13 @@ def create_claim(request: HttpRequest, body: ClaimIn) -> Status[ClaimOut]:
         claim = actions.submit_claim(member, facts, actor=user)
     except actions.ClaimError as exc:
         raise _refused(exc) from exc
-    return Status(201, _out(claim))
+    return Status(201, _out(claim, user))
 
 
 @router.get("/claims/{number}", response=ClaimOut, summary="救助申请详情（含裁定与办理记录）")
 def get_claim(request: HttpRequest, number: str) -> ClaimOut:
-    return _out(get_claim_for(user_of(request), number))
+    user = user_of(request)
+    return _out(get_claim_for(user, number), user)
 
 
 @router.post("/claims/{number}/documents", response=ClaimOut, summary="上传申请材料")
@@ -169,7 +176,7 @@ def upload_document(
         actions.attach_document(claim, item, data, file.name or "", actor=user)
     except actions.ClaimError as exc:
         raise _refused(exc) from exc
-    return _out(claim)
+    return _out(claim, user)
 
 
 @router.post(
@@ -185,7 +192,7 @@ def confirm_statement(request: HttpRequest, number: str, item: str) -> ClaimOut:
         actions.confirm_statement(claim, item, actor=user)
     except actions.ClaimError as exc:
         raise _refused(exc) from exc
-    return _out(claim)
+    return _out(claim, user)
 
 
 @router.post(
@@ -206,7 +213,7 @@ def resubmit(request: HttpRequest, number: str, body: CorrectionIn) -> ClaimOut:
         text = {k: v for k, v in given.items() if v is not None or k in actions.OPTIONAL_FACTS}
         facts = actions.ClaimFacts(kind=claim.kind, **(current | text))
     try:
-        return _out(actions.resubmit_claim(claim, facts, actor=user))
+        return _out(actions.resubmit_claim(claim, facts, actor=user), user)
     except actions.ClaimError as exc:
         raise _refused(exc) from exc
 
@@ -233,6 +240,6 @@ def act(request: HttpRequest, number: str, action: str, body: ActionIn) -> Claim
     if action not in steps or action not in TRANSITIONS:
         raise ApiError(404, "not_found", f"没有该操作：{action}")
     try:
-        return _out(steps[action]())
+        return _out(steps[action](), user)
     except actions.ClaimError as exc:
         raise _refused(exc) from exc

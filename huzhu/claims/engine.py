@@ -95,6 +95,19 @@ def decide(claim: Claim) -> tuple[Decision, dict[str, Any]]:
     return decision, decision_json(decision)
 
 
+# before registration: where 不符合条件的，及时退回 (C-4) is decided, and the unit gathers papers
+PRECHECKED = (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED)
+
+
+def unpayable(claim: Claim) -> dict[str, Any] | None:
+    """Before registration, the engine's decision (appendix A JSON) when it would pay nothing
+    for the claim as filed; None once registered, or when it would pay."""
+    if claim.status not in PRECHECKED:
+        return None
+    decision, data = decide(claim)
+    return None if decision.payable else data
+
+
 _CACHE: dict[str, tuple[float, HolidayTable]] = {}
 CACHE_SECONDS = 60.0
 

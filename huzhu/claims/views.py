@@ -95,7 +95,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
             )
-            if _unpayable(claim) is not None:  # C-4: told now, before papers are gathered
+            if engine.unpayable(claim) is not None:  # C-4: said before papers are gathered
                 messages.warning(
                     request,
                     "按目前的合同和救助记录，规则引擎预判本申请不予给付，原因见申请页面；"
@@ -147,22 +147,17 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
             else None
         ),
         "decision": _labelled(claim.decision) if claim.decision else None,
-        "unpayable": (
-            _unpayable(claim) if claim.status in PRECHECKED and can_file(user, claim) else None
-        ),
+        "unpayable": _unpayable(user, claim),
         "staff": user.role == Role.STAFF,
     }
     return render(request, "claims/claim_detail.html", context)
 
 
-# before registration: where 不符合条件的，及时退回 (C-4) is decided, and the unit gathers papers
-PRECHECKED = (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED)
-
-
-def _unpayable(claim: Claim) -> dict[str, Any] | None:
-    """The engine's decision, labelled, when it would pay nothing for the claim as filed."""
-    decision, data = engine.decide(claim)
-    return None if decision.payable else _labelled(data)
+def _unpayable(user: User, claim: Claim) -> dict[str, Any] | None:
+    """For those who handle the claim (the filing unit, staff): the engine's decision, labelled,
+    while it is not registered and the engine would pay nothing for it (C-4)."""
+    decision = engine.unpayable(claim) if can_file(user, claim) else None
+    return _labelled(decision) if decision is not None else None
 
 
 def _labelled(decision: dict[str, Any]) -> dict[str, Any]:

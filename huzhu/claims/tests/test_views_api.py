@@ -564,10 +564,19 @@ def test_a_claim_the_engine_would_not_pay_is_said_before_registration(enrolled, 
     assert 'data-testid="unpayable"' in registrar and "查验登记时可退回" in registrar
     union = login(people.union_officer).get(f"/claims/{claim.number}/").content.decode()
     assert 'data-testid="unpayable"' not in union  # follows the claim, does not handle it
+    by_api = api(people.officer_a).get(f"/api/v1/claims/{claim.number}").json()
+    assert [(d["contract_no"], d["reason"]) for d in by_api["unpayable"]] == [
+        ("B01220001", "not_in_force")
+    ]
+    assert (
+        api(people.union_officer).get(f"/api/v1/claims/{claim.number}").json()["unpayable"] is None
+    )
+    assert api(people.officer_a).get(f"/api/v1/claims/{payable.number}").json()["unpayable"] is None
     for document in claim.documents.filter(required=True):
         actions.attach_document(claim, document.item, PDF, "scan.pdf", actor=None)
     actions.register_claim(claim, actor=people.registrar)
     assert 'data-testid="unpayable"' not in officer.get(f"/claims/{claim.number}/").content.decode()
+    assert api(people.officer_a).get(f"/api/v1/claims/{claim.number}").json()["unpayable"] is None
 
 
 def test_a_second_claim_for_the_same_event_is_flagged(enrolled, people, login):
