@@ -29,6 +29,7 @@ from huzhu.contracts.actions import take_sequence
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import audit, clock
 from huzhu.core.errors import StepRefused
+from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import DenialReason
@@ -283,6 +284,22 @@ def confirm_statement(claim: Claim, item: str, *, actor: Any) -> ClaimDocument:
             document.save(update_fields=["received"])
             audit.record(actor, "claims.document.confirmed", claim, after={"item": item})
     return document
+
+
+DOCUMENT_OPENED = "claims.document.opened"  # a look, not a step of the claim
+
+
+def document_opened(claim: Claim, document: ClaimDocument, *, actor: Any) -> None:
+    """A document was shown: copies of ID and bank cards and medical records are the person's
+    numbers and health data unmasked, and every unmasked view is logged (who, when, whose)."""
+    after = {"item": document.item, "member": claim.member.code}
+    audit.record(actor, DOCUMENT_OPENED, claim, after=after)
+
+
+def steps(claim: Claim) -> models.QuerySet[AuditEntry]:
+    """The claim's timeline: its steps in order, without the views of its documents."""
+    entries = AuditEntry.objects.filter(target_code=claim.number).exclude(action=DOCUMENT_OPENED)
+    return entries.order_by("at", "pk")
 
 
 def _lock(claim: Claim, action: str, actor: Any) -> Claim:

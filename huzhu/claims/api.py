@@ -18,7 +18,6 @@ from huzhu.claims.models import Claim
 from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS
 from huzhu.core.api_errors import ApiError
-from huzhu.core.models import AuditEntry
 from huzhu.core.uploaded import read_bounded
 from huzhu.members.access import get_member_for
 
@@ -111,7 +110,7 @@ class ClaimOut(Schema):
 
 
 def _out(claim: Claim, user: User) -> ClaimOut:
-    steps = AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
+    steps = actions.steps(claim)
     precheck = engine.unpayable(claim) if can_file(user, claim) else None
     return ClaimOut(
         number=claim.number,

@@ -24,7 +24,6 @@ from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
 from huzhu.core.downloads import file_response, pdf_response
-from huzhu.core.models import AuditEntry
 from huzhu.core.uploaded import read_bounded
 from huzhu.rules.adjudication import REASON_LABELS, time_bar_deadline
 from huzhu.rules.product import DISEASES
@@ -132,8 +131,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "statements": STATEMENTS,
         "missing": sum(d.required and not d.received for d in documents),
         "timeline": [
-            (entry, STEP_LABELS.get(entry.action, entry.action))
-            for entry in AuditEntry.objects.filter(target_code=claim.number).order_by("at", "pk")
+            (entry, STEP_LABELS.get(entry.action, entry.action)) for entry in actions.steps(claim)
         ],
         "deadline": deadline,
         "barred": timezone.localdate(claim.submitted_at) > deadline,
@@ -243,6 +241,7 @@ def document_file(request: HttpRequest, number: str, item: str) -> HttpResponse:
         content_type, extension = uploads.sniff(data)
     except uploads.UploadRefused as exc:
         raise Http404("该材料文件已损坏") from exc
+    actions.document_opened(claim, document, actor=user)
     response = file_response(data, f"{document.item}.{extension}", content_type, inline=True)
     # shown in the app's origin, yet with no power: no script, no form, no plugin, no same-origin
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"

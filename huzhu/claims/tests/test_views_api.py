@@ -59,6 +59,13 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     shown = officer.get(f"/claims/{claim.number}/documents/application_form/file")
     assert shown.content == PDF and shown["Content-Type"] == "application/pdf"
     assert shown["Content-Security-Policy"].startswith("sandbox")
+    # a copy of the ID or bank card, a medical record: every view is logged (who, what, whose)
+    [opened] = AuditEntry.objects.filter(action="claims.document.opened")
+    assert (opened.actor_label, opened.target_code) == ("officer_a", claim.number)
+    assert opened.after == {"item": "application_form", "member": enrolled.code}
+    assert "claims.document.opened" not in officer.get(f"/claims/{claim.number}/").content.decode()
+    steps = api(people.officer_a).get(f"/api/v1/claims/{claim.number}").json()["timeline"]
+    assert steps[-1]["action"] == "claims.document.received"  # a view is not a step of it
     # a file altered on disk after its check is not shown
     from django.conf import settings as django_settings
 
