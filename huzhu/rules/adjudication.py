@@ -166,8 +166,11 @@ def ended_cover(history: Iterable[HistoryLine]) -> dict[str, tuple[CoverEnd, dat
     ended: dict[str, tuple[CoverEnd, date]] = {}
     for line in sorted(history, key=lambda h: h.event_date):
         end = cover_end(line)
+        if end is None:
+            continue
         known = ended.get(line.contract_no)
-        if end is not None and (known is None or (end is CoverEnd.ALL and known[0] is not end)):
+        widens = known is None or (known[0] is CoverEnd.CRITICAL_ILLNESS and end is CoverEnd.ALL)
+        if widens:
             ended[line.contract_no] = (end, line.event_date)
     return ended
 

@@ -255,6 +255,7 @@ def test_p7_ended_cover_per_contract_widest_end_with_its_day():
         past("B01230001", "critical_illness", "2023-04-01", "0", reason="pre_existing"),
         past("B01230001", "accident_hospitalization", "2023-05-01", "1600.00"),
         past("B01220001", "critical_illness", "2022-03-10", "0", reason="waiting_period"),
+        past("B01220001", "critical_illness", "2022-03-20", "0", reason="waiting_period"),
     ]
     ended = ended_cover(reversed(history))  # the order of the lines does not matter
     assert ended == {
