@@ -39,6 +39,10 @@ class ContractOut(Schema):
     waiting_shares: int = Field(
         description="仍在免责期内的份数：续会连续参保的份数不再等待，续会新增的份数重新等待（P-6）"
     )
+    waiting_for: str = Field(
+        description="免责期所指的救助项目（免责期最长且本合同仍保障的项目，如“重大疾病、疾病身故”）；"
+        "不在免责期时为空"
+    )
     cover_ended: str = Field(
         description="P-7：all 表示已获重大疾病救助，本合同对本人的保障责任已终止（in_force 为 "
         "false）；critical_illness 表示免责期内确诊重大疾病，仅重大疾病保障终止；空表示未终止"

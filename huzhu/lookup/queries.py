@@ -30,7 +30,7 @@ from huzhu.members.models import Member, id_hash
 from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import ContractFact, CoverEnd, share_groups
 from huzhu.rules.identity import mask_id, normalize
-from huzhu.rules.product import BenefitType
+from huzhu.rules.product import BenefitType, Plan
 
 NOTHING_FOUND = (
     "未查到与该身份证号码和姓名相符的保障记录。如有疑问，请联系所在单位工会或互济会服务窗口。"
@@ -50,6 +50,7 @@ class ContractView:
     status: str
     waiting_days_left: int
     waiting_shares: int = 0  # of `shares`, those still in the waiting period
+    waiting_for: str = ""  # the benefits whose waiting period `waiting_days_left` counts
     cover_ended: str = ""  # P-7: "all" or "critical_illness" (CoverEnd), "" when nothing ended
     cover_ended_on: date | None = None  # the event date of the claim that ended it
 
@@ -84,13 +85,6 @@ class Answer:
     @property
     def message(self) -> str:
         return NOTHING_FOUND if self.empty else ""
-
-    @property
-    def waiting_for(self) -> str:
-        """The benefits whose waiting period `waiting_days_left` counts (P-5, the settings)."""
-        waiting = current_plan().waiting_days
-        longest = max(waiting.values())
-        return "、".join(kind.label for kind, days in waiting.items() if days == longest)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self) | {"message": self.message}
@@ -191,10 +185,10 @@ def _contracts(
         ],
         plan,
     )
-    waiting = max(plan.waiting_days.values())
     views = []
     for shares, number, funding, status, effective, end, unit in rows:
         stopped, since = ended.get(number, (None, None))
+        waiting, waiting_for = _longest_wait(plan, stopped)
         # P-3; P-7: a paid critical illness ends every liability of the contract for him
         covered = in_force(status, effective, end, today) and stopped is not CoverEnd.ALL
         left = waiting_shares = 0
@@ -217,11 +211,25 @@ def _contracts(
                 status=ContractStatus(state_on(status, end, today)).label,  # K-4
                 waiting_days_left=left,
                 waiting_shares=waiting_shares,
+                waiting_for=waiting_for if left else "",
                 cover_ended=stopped.value if stopped else "",
                 cover_ended_on=since,
             )
         )
     return views
+
+
+def _longest_wait(plan: Plan, stopped: CoverEnd | None) -> tuple[int, str]:
+    """P-5 (the settings): the longest waiting period of the benefits the contract still
+    covers and their names. A critical illness in the waiting period ended that cover (P-7):
+    its waiting period is no longer counted down."""
+    waiting = {
+        kind: days
+        for kind, days in plan.waiting_days.items()
+        if not (stopped is CoverEnd.CRITICAL_ILLNESS and kind == BenefitType.CRITICAL_ILLNESS)
+    }
+    longest = max(waiting.values(), default=0)
+    return longest, "、".join(kind.label for kind, days in waiting.items() if days == longest)
 
 
 def _claims(member: int) -> QuerySet[Claim, dict[str, Any]]:

@@ -115,6 +115,7 @@ def test_waiting_days_left_in_the_first_30_days(tree, people, settings, app):
     assert status == 200
     assert body["contracts"][0]["waiting_days_left"] == 21
     assert body["contracts"][0]["waiting_shares"] == 1  # the one share of a first contract
+    assert body["contracts"][0]["waiting_for"] == "重大疾病、疾病身故"
     html = page(Client(), me.id_number, "职工1").content.decode()
     assert "重大疾病、疾病身故免责期还剩 21 天（P-5）" in html
     settings.DEATH_ILLNESS_WAITING_DAYS = 0  # the association's setting (P-5)
@@ -347,3 +348,14 @@ def test_a_critical_illness_in_the_waiting_period_ends_only_that_cover(tree, peo
     )
     html = page(Client(), me.id_number, "职工1").content.decode()
     assert "保障中" in html and "本合同的重大疾病保障已终止，其他保障继续有效（P-7）" in html
+    # the critical-illness waiting period no longer counts down: death by illness still waits
+    # (payable from 2023-04-01, P-5); before, the note named 重大疾病 too
+    assert (shown["waiting_days_left"], shown["waiting_for"]) == (12, "疾病身故")
+    assert 'class="warn">疾病身故免责期还剩 12 天（P-5）' in html
+    settings.DEATH_ILLNESS_WAITING_DAYS = 0  # the association's setting: nothing waits now
+    status, body = app("/api/v1/lookup", {"id_number": me.id_number, "name": "职工1"})
+    assert (body["contracts"][0]["waiting_days_left"], body["contracts"][0]["waiting_for"]) == (
+        0,
+        "",
+    )
+    assert "免责期还剩" not in page(Client(), me.id_number, "职工1").content.decode()
