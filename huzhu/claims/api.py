@@ -18,6 +18,7 @@ from huzhu.claims.models import Claim
 from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS
 from huzhu.core.api_errors import ApiError
+from huzhu.core.audit_labels import action_label
 from huzhu.core.uploaded import read_bounded
 from huzhu.members.access import get_member_for
 
@@ -81,6 +82,7 @@ class StepOut(Schema):
     at: str
     actor: str
     action: str
+    label: str = Field(description="该步骤的中文名称，如“查验登记”")
 
 
 class ClaimOut(Schema):
@@ -134,7 +136,13 @@ def _out(claim: Claim, user: User) -> ClaimOut:
             for d in claim.documents.order_by("pk")
         ],
         timeline=[
-            StepOut(at=s.at.isoformat(), actor=s.actor_label, action=s.action) for s in steps
+            StepOut(
+                at=s.at.isoformat(),
+                actor=s.actor_label,
+                action=s.action,
+                label=action_label(s.action),
+            )
+            for s in steps
         ],
     )
 

@@ -69,3 +69,11 @@ STATEMENTS = frozenset(
     for item in items
     if item.statement
 )
+
+# each item code's name, for the audit log (the medical record is asked for in full or from the
+# first diagnosis: one name for both)
+ITEM_LABELS = {
+    item.code: item.label
+    for items in (*BY_KIND.values(), *BY_CIRCUMSTANCE.values())
+    for item in items
+} | {"medical_record": "加盖医院红色骑缝章的住院病历"}

@@ -23,6 +23,7 @@ from huzhu.claims.twins import flagged_twins, same_event
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
+from huzhu.core.audit_labels import action_label
 from huzhu.core.downloads import file_response, pdf_response
 from huzhu.core.uploaded import read_bounded
 from huzhu.rules.adjudication import REASON_LABELS, time_bar_deadline
@@ -30,14 +31,6 @@ from huzhu.rules.product import DISEASES
 
 # the 34 illnesses offered by the claim forms' disease field (code and name)
 DISEASE_LIST = [(code, d.name) for code, d in DISEASES.items()]
-
-STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items()} | {
-    "claims.claim.submitted": "提交申请",
-    "claims.document.received": "收到材料",
-    "claims.document.confirmed": "确认申请表已写明",
-    "claims.claim.due_recomputed": "按新公布的节假日重算应发放日",
-    "claims.claim.corrected": "更正申请内容",
-}
 
 
 @authenticated
@@ -130,9 +123,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_open": can_open_documents(user, claim),
         "statements": STATEMENTS,
         "missing": sum(d.required and not d.received for d in documents),
-        "timeline": [
-            (entry, STEP_LABELS.get(entry.action, entry.action)) for entry in actions.steps(claim)
-        ],
+        "timeline": [(entry, action_label(entry.action)) for entry in actions.steps(claim)],
         "deadline": deadline,
         "barred": timezone.localdate(claim.submitted_at) > deadline,
         "today": clock.today(),

@@ -35,6 +35,16 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+# the audit log's and the claim timeline's names of the claim's steps
+STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items()} | {
+    "claims.claim.submitted": "提交申请",
+    "claims.document.received": "收到材料",
+    "claims.document.confirmed": "确认申请表已写明",
+    "claims.claim.due_recomputed": "按新公布的节假日重算应发放日",
+    "claims.claim.corrected": "更正申请内容",
+}
+
+
 def allowed(action: str, status: str) -> bool:
     transition = TRANSITIONS.get(action)
     return transition is not None and status in transition.sources

@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from huzhu.core import clock
+from huzhu.core.audit_labels import KEY_CHOICES, KEY_LABELS, action_label
 
 
 class AppendOnlyError(RuntimeError):
@@ -80,9 +81,13 @@ class AuditEntry(models.Model):
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
     @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
     def changes_for_display(self) -> list[tuple[str, Any, Any]]:
         """changed_fields with each field named by its Chinese label, and coded values (states,
-        kinds) by theirs."""
+        kinds, yes/no) by theirs."""
         rows = []
         for name, before, after in self.changed_fields:
             label, choices = _field_meta(self.target_type, name)
@@ -94,20 +99,32 @@ LIST_SHOWN = 20  # a roster import lists every member it created: the page shows
 
 
 def _shown(choices: dict[Any, str], value: Any) -> Any:
-    """A coded value by its label; lists and objects (not choice values) as they are, a long
-    list cut to its first items and its length (the entry itself keeps every item)."""
-    if isinstance(value, list) and len(value) > LIST_SHOWN:
-        return [*value[:LIST_SHOWN], f"……共 {len(value)} 项"]
-    if isinstance(value, list | dict):
-        return value
+    """A coded value by its label, yes/no in words, a list as its items joined (a long list
+    cut to its first items and its length: the entry itself keeps every item), an object as
+    its pairs."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        items = [str(_shown(choices, v)) for v in value[:LIST_SHOWN]]
+        if len(value) > LIST_SHOWN:
+            items.append(f"……共 {len(value)} 项")
+        return "、".join(items) if items else "（无）"
+    if isinstance(value, dict):
+        return "，".join(f"{_key_label(k)}：{_shown({}, v)}" for k, v in value.items())
     return choices.get(value, value)
+
+
+def _key_label(key: str) -> str:
+    return KEY_LABELS.get(key, key)
 
 
 @lru_cache(maxsize=512)
 def _field_meta(model_label: str, field: str) -> tuple[str, dict[Any, str]]:
+    """A field's Chinese label and choices; a summary's key (not a field) by its label."""
     try:
         model_field = apps.get_model(model_label)._meta.get_field(field)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return field, {}
+        return _key_label(field), KEY_CHOICES.get(field, {})
     choices = {k: str(v) for k, v in (getattr(model_field, "flatchoices", None) or [])}
-    return str(getattr(model_field, "verbose_name", field)), choices
+    label = str(getattr(model_field, "verbose_name", field))
+    return (_key_label(field) if label == field.replace("_", " ") else label), choices

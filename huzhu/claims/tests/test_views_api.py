@@ -66,6 +66,11 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     assert "claims.document.opened" not in officer.get(f"/claims/{claim.number}/").content.decode()
     steps = api(people.officer_a).get(f"/api/v1/claims/{claim.number}").json()["timeline"]
     assert steps[-1]["action"] == "claims.document.received"  # a view is not a step of it
+    assert (steps[0]["action"], steps[0]["label"], steps[-1]["label"]) == (
+        "claims.claim.submitted",
+        "提交申请",
+        "收到材料",
+    )
     # a file altered on disk after its check is not shown
     from django.conf import settings as django_settings
 

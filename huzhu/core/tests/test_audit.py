@@ -2,6 +2,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from huzhu.core import audit
+from huzhu.core.audit_labels import action_label
 from huzhu.core.models import AppendOnlyError, AuditEntry
 
 
@@ -84,22 +85,88 @@ def test_coded_values_are_shown_by_their_labels(tree):
     assert entry.changes_for_display == [("状态", "草稿", "已提交，待确认会费")]
 
 
-def test_list_and_object_values_are_shown_as_they_are(tree):
+def test_lists_objects_and_yes_no_are_shown_in_words(tree):
     entry = audit.record(
         None,
         "members.roster.imported",
         tree.unit_a,
-        after={"created": ["M1", "M2"], "status": {"a": 1}},
+        after={"created": ["M1", "M2"], "rows": 2, "status": {"unit": "U1", "left": 3}},
     )
     assert entry.changes_for_display == [
-        ("created", None, ["M1", "M2"]),
-        ("status", None, {"a": 1}),
+        ("新登记职工", None, "M1、M2"),
+        ("行数", None, 2),
+        ("状态", None, "单位：U1，移出人数：3"),
     ]
+    user = audit.record(None, "accounts.user.created", tree.unit_a, after={"is_active": True})
+    assert user.changes_for_display == [("is_active", None, "是")]
+    empty = audit.record(
+        None, "accounts.user.updated", tree.unit_a, before={"x": [1]}, after={"x": []}
+    )
+    assert empty.changes_for_display == [("x", "1", "（无）")]
+
+
+def test_coded_items_of_a_summary_are_named(people):
+    """A user's duties and a claim document's item are recorded as codes: shown by name."""
+    entry = audit.record(
+        None, "accounts.user.updated", people.registrar, after={"duties": ["registrar", "approver"]}
+    )
+    assert entry.changes_for_display == [("职责", None, "登记、审批")]
+    item = audit.record(
+        None, "claims.document.received", people.registrar, after={"item": "member_id"}
+    )
+    assert item.changes_for_display == [("材料", None, "被保障人身份证复印件")]
 
 
 def test_a_long_list_is_shown_cut_but_kept_whole(tree):
     codes = [f"M{i}" for i in range(10_000)]
     entry = audit.record(None, "members.roster.imported", tree.unit_a, after={"created": codes})
     [(field, before, shown)] = entry.changes_for_display
-    assert shown == [*codes[:20], "……共 10000 项"]
+    assert shown == "、".join([*codes[:20], "……共 10000 项"])
     assert AuditEntry.objects.get(pk=entry.pk).after["created"] == codes
+
+
+def test_actions_are_named_in_chinese(tree):
+    """The audit page named every action by its code (accounts.user.created …)."""
+    named = {
+        "accounts.user.created": "新建用户",
+        "claims.claim.register": "查验登记",  # the claim workflow's own name of the step
+        "claims.claim.submitted": "提交申请",
+        "members.member.bank_card_revealed": "查看完整银行卡号",
+        "claims.holiday.updated": "修改节假日调整",  # an admin edit: by the model's name
+        "organizations.union.deleted": "删除上级工会",
+        "claims.holiday.renamed": "claims.holiday.renamed",  # unknown: the code itself
+        "x.y.z": "x.y.z",
+    }
+    assert {code: action_label(code) for code in named} == named
+    entry = audit.record(None, "contracts.contract.fee_confirmed", tree.unit_a)
+    assert entry.action_label == "确认会费，合同生效"
+
+
+def test_the_audit_page_names_the_action_and_keeps_its_code(people, login):
+    audit.record(
+        people.registrar, "payments.batch.downloaded", people.registrar, after={"count": 2}
+    )
+    body = login(people.reviewer).get("/audit/?action=payments.").content.decode()
+    assert "下载银行发放文件" in body and "<code>payments.batch.downloaded</code>" in body
+    assert "笔数：2" in body
+
+
+def test_every_action_the_code_records_has_a_name():
+    """Each action code written in the source (not the tests) is named, so a new action does
+    not reach the audit page as a bare code."""
+    import re
+    from pathlib import Path
+
+    root = Path(audit.__file__).parents[1]
+    pattern = re.compile(
+        r'"((?:accounts|claims|contracts|core|members|organizations|payments|quota)\.[a-z_0-9]+\.[a-z_0-9]+)"'
+    )
+    codes = {
+        code
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
+        for code in pattern.findall(path.read_text(encoding="utf-8"))
+    }
+    codes |= {f"members.member.{what}_revealed" for what in ("id_number", "bank_card")}
+    assert len(codes) > 30
+    assert [code for code in sorted(codes) if action_label(code) == code] == []
