@@ -57,8 +57,18 @@ class Document:
     footer: str = field(default=f"{ISSUER} · 服务电话 0531-86195716 / 86195717")
 
 
+# Characters the font's Unicode map (UniGB-UCS2-H) lacks, drawn as an empty box or "?" by
+# readers, and the GB character that stands for them: the middle dot of the documents' titles
+# and footers and of minority names (阿依古丽·买买提) is the katakana middle dot in GB 2312.
+SUBSTITUTES = str.maketrans({"\u00b7": "\u30fb", "\u2022": "\u30fb", "\u2027": "\u30fb"})
+
+
+def _glyphs(text: str) -> str:
+    return text.translate(SUBSTITUTES)
+
+
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _glyphs(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render(doc: Document) -> bytes:
@@ -94,7 +104,7 @@ def render(doc: Document) -> bytes:
     def footer(canvas: Any, document: Any) -> None:
         canvas.setFont(FONT, 8)
         canvas.drawCentredString(
-            A4[0] / 2, 10 * mm, f"{doc.footer} · 第 {canvas.getPageNumber()} 页"
+            A4[0] / 2, 10 * mm, _glyphs(f"{doc.footer} · 第 {canvas.getPageNumber()} 页")
         )
 
     template.build(story, onFirstPage=footer, onLaterPages=footer)
@@ -105,7 +115,7 @@ def _table_pages(doc: Document, template: SimpleDocTemplate) -> list[Flowable] |
     """A table of one-line cells, one table per page (each with the header row), or None when
     its columns would not fit across the page. Laid out as one table, reportlab re-measured
     all remaining rows at every page break: a 10,000-row roster annex took 10 s."""
-    header, *rows = [[str(cell) for cell in row] for row in doc.table]
+    header, *rows = [[_glyphs(str(cell)) for cell in row] for row in doc.table]
     size = SMALL.fontSize
     widths = [
         max(pdfmetrics.stringWidth(row[i], FONT, size) for row in [header, *rows]) + 12

@@ -300,6 +300,16 @@ def test_certificate_pdf_has_chinese_text(tree, people, today):
     assert person(1)[1] not in text  # the annex shows masked numbers only
 
 
+def test_certificate_draws_the_middle_dot_with_a_glyph_of_the_font(tree, people, today):
+    """The font's Unicode map has no U+00B7: the dot of the title, the footer and a minority
+    name (阿依古丽·买买提) was drawn as a box; it is the GB middle dot (U+30FB) now."""
+    contract = enrolled(tree.unit_a, [person(1), person(2, 姓名="阿依古丽·买买提")])
+    text = "".join(p.extract_text() for p in PdfReader(_io(certificate(contract))).pages)
+    assert "\u00b7" not in text
+    assert "阿依古丽\u30fb买买提" in text and "项目 \u30fb 保障合同" in text
+    assert "互济会 \u30fb 服务电话" in text
+
+
 def test_certificate_annex_of_a_large_roster_runs_page_by_page(tree, people, today):
     """The annex starts on its own page and is cut into one table per page: every page has the
     header row, every member is listed once, in order, and no page spills onto another."""
