@@ -75,9 +75,9 @@ def read_application(raw: Any, field: str) -> Application:
     if kind not in ("new", "renewal"):
         raise bad(f"{field}.kind", f"应为 new 或 renewal，当前为 {kind!r}")
     current = data.get("current_end")
+    # null is allowed for a renewal too: no end date lies in any period's renewal range, so it
+    # is refused not_eligible rather than the whole file
     current_end = read_date(current, f"{field}.current_end") if current is not None else None
-    if kind == "renewal" and current_end is None:
-        raise bad(f"{field}.current_end", "续会申请必须填写现有合同终止日")
     return Application(
         id=read_text(str(required(data, "id", field)), f"{field}.id"),
         unit=read_text(str(required(data, "unit", field)), f"{field}.unit"),

@@ -209,7 +209,7 @@ def quota_case(period=None, app=None, **top):
         (quota_case(period=PERIOD | {"hours": ["09:00"]}), "periods[0].hours"),
         (quota_case(period=PERIOD | {"hours": [9, "17:00"]}), "periods[0].hours[0]"),
         (quota_case(app=APP | {"kind": "other"}), "applications[0].kind"),
-        (quota_case(app=APP | {"kind": "renewal"}), "applications[0].current_end"),
+        (quota_case(app=APP | {"current_end": "2025-13-01"}), "applications[0].current_end"),
         (quota_case(app=APP | {"members": 0}), "applications[0].members"),
         (quota_case(app=APP | {"submitted_at": "soon"}), "applications[0].submitted_at"),
         (quota_case(app=APP | {"submitted_at": 5}), "applications[0].submitted_at"),
@@ -220,6 +220,21 @@ def test_malformed_quota_file_names_the_field(text, field):
     with pytest.raises(RuleViolation) as caught:
         simulate_text(text)
     assert field in caught.value.message
+
+
+def test_a_renewal_without_an_end_date_is_refused_not_the_file():
+    """Q-2: a renewing unit applies in the period whose renewal range holds its contract's end
+    date; with none given, no period takes it (Q-6 not_eligible). Before, the whole file was
+    refused as malformed (exit 2) for this one application."""
+    result = simulate_text(quota_case(app=APP | {"kind": "renewal", "current_end": None}))
+    [answer] = result["applications"]
+    assert (answer["period"], answer["status"], answer["granted"], answer["reason"]) == (
+        1,
+        "refused",
+        0,
+        "not_eligible",
+    )
+    assert result["periods"][0]["granted"] == 0
 
 
 def test_overlapping_or_duplicate_periods_are_refused():
