@@ -23,7 +23,7 @@ ACTION_LABELS: dict[str, str] = {
     "members.member.bank_card_revealed": "查看完整银行卡号",
     "contracts.contract.created": "申请入会（草稿）",
     "contracts.contract.renewal_started": "申请续会（草稿）",
-    "contracts.contract.submitted": "提交入会申请",
+    "contracts.contract.submitted": "提交入会或续会申请",
     "contracts.contract.cancelled": "撤销合同申请",
     "contracts.contract.fee_confirmed": "确认会费，合同生效",
     "contracts.contract.granted_free": "赠送普惠份额，合同生效",
