@@ -84,6 +84,7 @@ def _history(raw: Any) -> list[HistoryLine]:
         kind = _kind(required(data, "type", field), f"{field}.type")
         event = read_date(required(data, "event_date", field), f"{field}.event_date")
         accident = data.get("accident_id")
+        disease = data.get("disease")
         lines.append(
             HistoryLine(
                 contract_no=read_text(required(data, "contract_no", field), f"{field}.contract_no"),
@@ -91,7 +92,8 @@ def _history(raw: Any) -> list[HistoryLine]:
                 event_date=event,
                 amount=_amount(required(data, "amount", field), f"{field}.amount"),
                 accident_id=str(accident) if accident is not None else None,
-                disease=data.get("disease"),
+                # the same spelling as the claim's code (read_claim), so C-6 compares like
+                disease=disease.strip().upper() if isinstance(disease, str) else disease,
                 reason=data.get("reason"),
             )
         )

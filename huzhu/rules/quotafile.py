@@ -95,7 +95,11 @@ def simulate_text(text: str, table: HolidayTable = NO_OVERRIDES) -> dict[str, An
     if not isinstance(raw_apps, list):
         raise bad("applications", "应为数组")
     applications = [read_application(a, f"applications[{i}]") for i, a in enumerate(raw_apps)]
-    return result_json(allocate(periods, applications, table), [p.no for p in periods])
+    answer = result_json(allocate(periods, applications, table), [p.no for p in periods])
+    # each answer carries the id exactly as the input wrote it (a number stays a number)
+    for line, app in zip(answer["applications"], raw_apps, strict=True):
+        line["id"] = app["id"]
+    return answer
 
 
 def result_json(result: YearResult, order: list[int] | None = None) -> dict[str, Any]:

@@ -250,3 +250,28 @@ def test_periods_come_back_in_the_order_of_the_input():
     result = simulate_text(json.dumps({"periods": [second, PERIOD], "applications": [APP]}))
     assert [p["no"] for p in result["periods"]] == [2, 1]
     assert result["periods"][1]["granted"] == 3 and result["returned_to_budget"] == 17
+
+
+def test_application_ids_come_back_as_the_input_wrote_them():
+    """Appendix B answers "in the order of the input" with each application's id: a numeric id
+    stays a number and spaces are kept, so callers can match answers to their applications."""
+    apps = [APP | {"id": 7}, APP | {"id": " b ", "unit": "U2"}]
+    result = simulate_text(json.dumps({"periods": [PERIOD], "applications": apps}))
+    assert [a["id"] for a in result["applications"]] == [7, " b "]
+    assert [a["granted"] for a in result["applications"]] == [3, 3]
+
+
+def test_history_disease_codes_are_compared_like_the_claims():
+    """C-6: a history line written ci01 is the same event as a claim for CI01 on that day."""
+    case = json.loads(json.dumps(GOOD))
+    case["history"] = [
+        {
+            "contract_no": "B01220001",
+            "type": "critical_illness",
+            "event_date": "2023-01-02",
+            "disease": "ci01 ",
+            "amount": "10000.00",
+        }
+    ]
+    [denial] = adjudicate_text(json.dumps(case))["denials"]
+    assert denial["reason"] == "duplicate_event"
