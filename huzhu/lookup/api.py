@@ -17,16 +17,21 @@ from huzhu.lookup.service import Refusal, checked_claim, checked_lookup
 router = Router(tags=["保单查询（应用令牌）"], auth=AppToken())
 
 
+# The names are the OpenAPI component names: django-ninja keys components by class name alone, so
+# a look-up schema named like the claims' or contracts' own (ClaimIn, ContractOut, ClaimOut) took
+# their place in the document (test_schema_names_are_unique).
+
+
 class LookupIn(Schema):
     id_number: str = Field(max_length=40, description="18位身份证号码")
     name: str = Field(max_length=60, description="姓名")
 
 
-class ClaimIn(LookupIn):
+class LookupClaimIn(LookupIn):
     claim_no: str = Field(max_length=20, description="救助申请编号")
 
 
-class ContractOut(Schema):
+class LookupContractOut(Schema):
     contract_no: str
     funding: str
     unit: str
@@ -50,7 +55,7 @@ class ContractOut(Schema):
     cover_ended_on: date | None = Field(description="终止保障的重大疾病的确诊日（事件日）")
 
 
-class ClaimOut(Schema):
+class LookupClaimOut(Schema):
     number: str
     kind: str
     event_date: date
@@ -66,8 +71,8 @@ class ClaimOut(Schema):
 class LookupOut(Schema):
     id_number: str = Field(description="遮盖后的身份证号码")
     checked_on: date
-    contracts: list[ContractOut]
-    claims: list[ClaimOut]
+    contracts: list[LookupContractOut]
+    claims: list[LookupClaimOut]
     message: str = Field(description="无记录时的提示（身份证号与姓名不符时相同）")
 
 
@@ -98,13 +103,13 @@ def lookup(request: HttpRequest, body: LookupIn) -> LookupOut:
 
 @router.post(
     "/lookup/claim",
-    response={200: ClaimOut},
+    response={200: LookupClaimOut},
     summary="按申请编号查询本人救助申请进度（不是本人的申请与不存在的编号回答相同）",
 )
-def claim(request: HttpRequest, body: ClaimIn) -> ClaimOut:
+def claim(request: HttpRequest, body: LookupClaimIn) -> LookupClaimOut:
     result = checked_claim(*_client(request), body.id_number, body.name, body.claim_no)
     if isinstance(result, Refusal):
         raise _refused(result)
     if not isinstance(result, ClaimView):
         raise ApiError(404, "not_found", "未查到与该身份证号码和姓名相符的救助申请")
-    return ClaimOut.model_validate(result.__dict__)
+    return LookupClaimOut.model_validate(result.__dict__)
