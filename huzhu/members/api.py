@@ -1,20 +1,25 @@
-"""POST /api/v1/units/{code}/roster and GET /api/v1/members/{code}, scoped like the pages."""
+"""POST /api/v1/units/{code}/roster, GET /api/v1/units/{code}/members and
+GET /api/v1/members/{code}, scoped like the pages."""
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from huzhu.accounts.models import user_of
 from huzhu.claims.engine import cover_ended
 from huzhu.contracts.models import ContractLine
 from huzhu.core.api_errors import ApiError
+from huzhu.core.pagination import BoundedLimitOffset
 from huzhu.core.uploaded import read_bounded
 from huzhu.members import spreadsheet
 from huzhu.members.access import get_member_for, require_roster_manager
 from huzhu.members.actions import import_roster
-from huzhu.members.schemas import CoverageOut, ImportOut, MemberOut
+from huzhu.members.models import Membership
+from huzhu.members.schemas import CoverageOut, ImportOut, MemberOut, RosterMemberOut
 from huzhu.organizations.access import get_unit_for
 from huzhu.rules.adjudication import CoverEnd
 
@@ -52,6 +57,24 @@ def upload_roster(
         replace=replace,
     )
     return ImportOut(**report.as_json())
+
+
+@router.get(
+    "/units/{code}/members",
+    response=list[RosterMemberOut],
+    summary="单位当前名册（号码已脱敏）",
+)
+@paginate(BoundedLimitOffset)
+def list_roster(request: HttpRequest, code: str) -> QuerySet[Membership]:
+    """The unit's current roster in the order of the roster page (name, then entry): the member
+    codes a quota application or a claim names. No search by ID number here: it would put the
+    number into the URL; GET /members/{code} gives one worker's detail."""
+    unit = get_unit_for(user_of(request), code)
+    return (
+        Membership.objects.filter(unit=unit, left__isnull=True)
+        .select_related("member")
+        .order_by("member__name", "pk")
+    )
 
 
 @router.get("/members/{code}", response=MemberOut, summary="职工信息（号码已脱敏）")

@@ -212,6 +212,29 @@ def test_api_roster_upload_and_member(tree, people, settled):
     assert stranger.status_code == 404
 
 
+def test_api_lists_the_current_roster_masked_and_scoped(tree, people, settled):
+    """GET /api/v1/units/{code}/members: the member codes a quota application or a claim names,
+    numbers masked; a leaver is gone; strangers get 404 (E-4, brief §5)."""
+    tree.unit_a.member_count = 3
+    tree.unit_a.save()
+    import_roster(tree.unit_a, xlsx([person(3), person(1, shares=2), person(2)]), actor=None)
+    leaver = Member.objects.get(name="职工2")
+    leaver.memberships.filter(left__isnull=True).update(left="2025-03-03")
+    url = f"/api/v1/units/{tree.unit_a.code}/members"
+    body = api(people.officer_a).get(url).json()
+    assert body["count"] == 2
+    first, second = body["items"]
+    worker = Member.objects.get(name="职工1")
+    assert (first["code"], first["name"], first["shares"]) == (worker.code, "职工1", 2)
+    assert first["id_number"] == worker.masked_id and "*" in first["id_number"]
+    assert (first["age"], first["status"]) == (worker.age, worker.status)
+    assert second["name"] == "职工3" and second["shares"] == 1
+    paged = api(people.union_officer).get(url, {"limit": 1, "offset": 1}).json()
+    assert [m["name"] for m in paged["items"]] == ["职工3"]
+    assert api(people.officer_b).get(url).status_code == 404
+    assert api(people.officer_a).get(f"/api/v1/units/{tree.unit_b.code}/members").status_code == 404
+
+
 def test_api_contract_journey(tree, people, roster_a):
     officer = api(people.officer_a)
     created = officer.post(
