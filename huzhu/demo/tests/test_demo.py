@@ -88,6 +88,8 @@ def test_demo_history_has_years_of_contracts_free_shares_claims_and_payments(db)
     figures = compute(None, None)
     assert figures.totals.benefits == sum(p.amount for p in paid)
     assert figures.timeliness["paid"] == paid.count()
+    # believable: a scheme that lasts pays out less than its fees (rosters of 8-18 gave 340%)
+    assert figures.totals.loss_ratio is not None and 20 <= figures.totals.loss_ratio <= 100
 
 
 def test_demo_staff_have_a_demo_authenticator_and_its_code_signs_them_in(db, capsys):
