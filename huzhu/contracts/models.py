@@ -26,7 +26,7 @@ RENEWAL_NOTICE_DAYS = 30  # contracts ending this soon without a renewal are lis
 
 
 class Funding(models.TextChoices):
-    PAID = "paid", "自费（会费）"
+    PAID = "paid", "缴费（会费）"
     FREE = "free", "普惠（免费）"
 
 

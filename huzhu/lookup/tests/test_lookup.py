@@ -161,7 +161,7 @@ def test_contracts_newest_first_and_drafts_left_out(tree, people, settings, app)
     ]
     assert shown == [
         ("PB", "普惠（免费）", 1, "甲单位", "2023-06-01"),
-        ("B0", "自费（会费）", 2, "甲单位", "2023-03-01"),
+        ("B0", "缴费（会费）", 2, "甲单位", "2023-03-01"),
     ]
     assert body["claims"] == [] and body["message"] == ""
 
