@@ -1,5 +1,4 @@
 from datetime import date
-from typing import Any
 
 from ninja import Field, Schema
 
@@ -55,32 +54,15 @@ class MemberOut(Schema):
 
 
 class RosterMemberOut(Schema):
-    """One worker on a unit's current roster (GET /api/v1/units/{code}/members)."""
+    """One worker on a unit's current roster (GET /api/v1/units/{code}/members), read from his
+    Membership: the dotted names are the member's attributes."""
 
-    code: str = Field(description="职工编号（申请普惠名额、提交救助申请时使用）")
-    name: str
-    id_number: str = Field(description="遮盖后的身份证号码")
-    age: int
-    status: str
+    code: str = Field(
+        alias="member.code", description="职工编号（申请普惠名额、提交救助申请时使用）"
+    )
+    name: str = Field(alias="member.name")
+    id_number: str = Field(alias="member.masked_id", description="遮盖后的身份证号码")
+    age: int = Field(alias="member.age")
+    status: str = Field(alias="member.status")
     shares: int = Field(description="名册上的计划份数（入会申请按此份数）")
     joined: date
-
-    @staticmethod
-    def resolve_code(place: Any) -> str:
-        return str(place.member.code)
-
-    @staticmethod
-    def resolve_name(place: Any) -> str:
-        return str(place.member.name)
-
-    @staticmethod
-    def resolve_id_number(place: Any) -> str:
-        return str(place.member.masked_id)
-
-    @staticmethod
-    def resolve_age(place: Any) -> int:
-        return int(place.member.age)
-
-    @staticmethod
-    def resolve_status(place: Any) -> str:
-        return str(place.member.status)
