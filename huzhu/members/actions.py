@@ -47,6 +47,7 @@ from huzhu.rules.roster import (
     RosterRow,
     mark_duplicates,
     match_headers,
+    misplaced_header,
     peak_shares,
     validate_row,
 )
@@ -105,6 +106,8 @@ def check_roster(
         return report, [], None
     report.rows = len(table.rows)
     columns, header_issues = match_headers(table.header)
+    if header_issues and (title := misplaced_header(table.rows)) is not None:
+        header_issues = [title]
     if header_issues:
         report.errors.extend(header_issues)
         report.refused = report.rows

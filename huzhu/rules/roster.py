@@ -102,6 +102,25 @@ def match_headers(header: Sequence[object]) -> tuple[dict[str, int], list[CellIs
     return found, issues
 
 
+HEADER_SEARCH_ROWS = 5  # how far below row 1 a misplaced header is looked for
+
+
+def misplaced_header(rows: Sequence[tuple[int, Sequence[object]]]) -> CellIssue | None:
+    """When row 1 is not the header but one of the next rows is (a title row such as
+    “某单位职工名册” above it, a common habit), the issue that says so, instead of a list of
+    missing headers that the user can see are there."""
+    for row_no, cells in rows[:HEADER_SEARCH_ROWS]:
+        if not match_headers(cells)[1]:
+            return CellIssue(
+                1,
+                "",
+                "header_not_first",
+                f"表头应在第1行，本文件的表头在第{row_no}行：请删除表头上方的"
+                f"{row_no - 1}行（如标题行）后重新上传",
+            )
+    return None
+
+
 _FIELDS = tuple(name for name, _, _ in COLUMNS)
 
 

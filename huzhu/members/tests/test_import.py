@@ -89,6 +89,13 @@ def test_missing_and_wrong_headers(tree):
     assert nothing_written()
 
 
+def test_a_title_row_above_the_header_is_named(tree):
+    report = run(tree.unit_a, xlsx([HEADER, person(1)], ["甲单位职工名册"]))
+    assert [(e.row, e.code) for e in report.errors] == [(1, "header_not_first")]
+    assert "第2行" in report.errors[0].message and report.refused == report.rows == 2
+    assert nothing_written()
+
+
 def test_header_only_file_imports_nothing(tree):
     report = run(tree.unit_a, xlsx([]))
     assert (report.rows, report.saved) == (0, False)
