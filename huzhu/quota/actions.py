@@ -41,6 +41,16 @@ class QuotaError(ValueError):
     pass
 
 
+class NotOnRoster(QuotaError):
+    """An application named member codes that are not on the unit's current roster: refused
+    before anything is recorded. Dropping them silently would grant the rest, and the unit could
+    not apply again this year (Q-3) to add the worker whose code it mistyped."""
+
+    def __init__(self, codes: list[str]) -> None:
+        super().__init__(f"以下职工编号不在本单位当前名册上：{'、'.join(codes)}")
+        self.codes = codes
+
+
 def load_programme(year: int, budget: Decimal, periods: list[Period], *, actor: Any) -> Programme:
     """`huzhu quota-programme load`: a year and its periods (replaced while none has opened)."""
     with transaction.atomic():
@@ -189,7 +199,8 @@ def apply_for_free_shares(
     """Decide one application, first come first served (Q-3, Q-4, Q-7). Everything that does not
     depend on the quota is checked first, without the period lock; only the grant itself runs
     under the lock, with the receipt instant taken there, so grants are exact under any load.
-    `chosen` lists member codes; None means every eligible member of the roster."""
+    `chosen` lists member codes (each must be on the roster: NotOnRoster); None means every
+    eligible member of the roster."""
     with transaction.atomic():
         Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)  # one application at a time
         arrived = clock.now()
@@ -199,11 +210,14 @@ def apply_for_free_shares(
         today = local_moment(arrived).date()
         place = standing(unit, today, period.programme)
         start = place.in_force.end if place.in_force and place.in_force.end else today  # K-6
-        members = [
-            m
-            for m in eligible_members(unit, period.programme, start, lock=True).members
-            if chosen is None or m.code in set(chosen)
-        ]
+        eligibility = eligible_members(unit, period.programme, start, lock=True)
+        members = eligibility.members
+        if chosen is not None:
+            wanted = set(chosen)
+            listed = {m.code for m in members} | {m.code for m, _ in eligibility.excluded}
+            if unknown := sorted(wanted - listed):
+                raise NotOnRoster(unknown)
+            members = [m for m in members if m.code in wanted]
         reason = _admission(unit, period, place, members, arrived)
         if reason is None and period.opened and period.remaining <= 0:
             reason = QuotaReason.QUOTA_EXHAUSTED  # the channel is closed: no need to queue

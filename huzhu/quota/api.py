@@ -3,14 +3,14 @@
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from huzhu.accounts.models import user_of
 from huzhu.contracts.access import require_applicant
 from huzhu.core import clock
 from huzhu.core.api_errors import ApiError
 from huzhu.organizations.access import get_unit_for
-from huzhu.quota.actions import apply_for_free_shares
+from huzhu.quota.actions import NotOnRoster, apply_for_free_shares
 from huzhu.quota.models import QuotaPeriod
 
 router = Router(tags=["普惠名额"])
@@ -28,7 +28,11 @@ class PeriodOut(Schema):
 
 class ApplicationIn(Schema):
     unit: str
-    members: str | list[str] = "all_eligible"
+    members: str | list[str] = Field(
+        "all_eligible",
+        description='"all_eligible"（名册上全部符合条件的职工）或职工编号列表；列表中的编号须都在'
+        "本单位当前名册上，否则整份申请不受理（422，details 列出这些编号）",
+    )
 
 
 class ApplicationOut(Schema):
@@ -70,7 +74,14 @@ def apply(request: HttpRequest, body: ApplicationIn) -> ApplicationOut:
     if isinstance(body.members, str) and body.members != "all_eligible":
         raise ApiError(422, "invalid_input", 'members 应为 "all_eligible" 或职工编号列表')
     chosen = None if isinstance(body.members, str) else list(body.members)
-    application = apply_for_free_shares(unit, chosen, actor=user)
+    if chosen == []:
+        raise ApiError(422, "invalid_input", 'members 为空：请列出职工编号，或用 "all_eligible"')
+    try:
+        application = apply_for_free_shares(unit, chosen, actor=user)
+    except NotOnRoster as exc:
+        raise ApiError(
+            422, "invalid_input", str(exc), details=[{"field": "members", "codes": exc.codes}]
+        ) from exc
     return ApplicationOut(
         status=application.status,
         granted=application.granted,

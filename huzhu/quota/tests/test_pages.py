@@ -92,6 +92,41 @@ def test_strangers_cannot_apply_for_another_unit(tree, people, login, open_windo
     assert bad.status_code == 422
 
 
+def test_an_application_naming_a_worker_not_on_the_roster_records_nothing(
+    tree, people, open_window
+):
+    """A mistyped or foreign member code refuses the whole application (422): dropping it
+    silently would grant the others, and the unit could not apply again this year (Q-3)."""
+    from huzhu.core.models import AuditEntry
+    from huzhu.members.models import Member
+    from huzhu.quota.models import FreeShareApplication
+
+    api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"})
+    mine, also = (Member.objects.get(name=f"职工{n}").code for n in (1, 2))
+    foreign = Member.objects.get(name="职工100").code
+    written = AuditEntry.objects.count()
+    for members, codes in (([mine, foreign], [foreign]), ([mine, "M-TYPO"], ["M-TYPO"])):
+        body = {"unit": tree.unit_a.code, "members": members}
+        refused = api.post("/api/v1/quota/applications", body, content_type="application/json")
+        assert refused.status_code == 422, refused.content
+        error = refused.json()["error"]
+        assert error["details"] == [{"field": "members", "codes": codes}]
+        assert codes[0] in error["message"] and "不在本单位当前名册上" in error["message"]
+    empty = api.post(
+        "/api/v1/quota/applications",
+        {"unit": tree.unit_a.code, "members": []},
+        content_type="application/json",
+    )
+    assert empty.status_code == 422
+    assert FreeShareApplication.objects.count() == 0 and AuditEntry.objects.count() == written
+    granted = api.post(
+        "/api/v1/quota/applications",
+        {"unit": tree.unit_a.code, "members": [mine, also]},  # both: E-3 wants 70%
+        content_type="application/json",
+    ).json()
+    assert (granted["status"], granted["granted"]) == ("granted", 2)
+
+
 def test_current_period_api(people, open_window):
     api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"})
     body = api.get("/api/v1/quota/current").json()
