@@ -19,6 +19,11 @@ from huzhu.stats.figures import compute
 PERIOD_1 = Period(1, 3, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
 
 
+def programme_2025(*periods: Period) -> None:
+    """The 2025 programme (SPEC Q-1 budget) with the given periods."""
+    load_programme(2025, 7_000_000, list(periods), actor=None)
+
+
 def two_units_of_two(tree, settings):
     """Units A and B with two members each on their rosters; then a Monday in period 1."""
     on(settings, "2025-02-01")
@@ -31,12 +36,7 @@ def two_units_of_two(tree, settings):
 
 @pytest.fixture
 def open_window(tree, settings):
-    load_programme(
-        2025,
-        7_000_000,
-        [PERIOD_1],
-        actor=None,
-    )
+    programme_2025(PERIOD_1)
     two_units_of_two(tree, settings)
 
 
@@ -151,14 +151,9 @@ def test_the_list_to_remind_holds_the_units_the_open_period_takes(tree, people, 
     date. Unit A's contract ends in August: period 1 does not take it, period 3 will, so the
     coordinating union's list of units to remind now leaves it out and says when it may."""
     paid_contract(settings, tree.unit_a, people.registrar, "2024-08-01", shares=1)
-    load_programme(
-        2025,
-        7_000_000,
-        [
-            PERIOD_1,
-            Period(3, 5, date(2025, 8, 29), date(2025, 9, 19), date(2025, 4, 1), date(2025, 9, 30)),
-        ],
-        actor=None,
+    programme_2025(
+        PERIOD_1,
+        Period(3, 5, date(2025, 8, 29), date(2025, 9, 19), date(2025, 4, 1), date(2025, 9, 30)),
     )
     on(settings, "2025-03-03")
     officer = login(people.union_officer)
@@ -182,14 +177,9 @@ def test_a_period_shows_what_it_rolls_over_before_its_first_application(
     """Q-5: a period's ledger is written when it takes its first application. Before that, the
     board, the API, the unit's page and the statistics show what it would open with (its base
     plus what the previous period left), and the allocator then grants exactly that."""
-    load_programme(
-        2025,
-        7_000_000,
-        [
-            PERIOD_1,
-            Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30)),
-        ],
-        actor=None,
+    programme_2025(
+        PERIOD_1,
+        Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30)),
     )
     two_units_of_two(tree, settings)
     login(people.officer_a).post(f"/units/{tree.unit_a.code}/free-shares/apply/")  # 2 of 3
