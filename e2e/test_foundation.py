@@ -48,6 +48,16 @@ def test_unit_officer_sees_own_unit_and_not_another(page, tree, people):
 
 def test_staff_bad_credit_code_is_refused_then_fixed_and_audited(page, tree, people):
     log_in(page, "registrar")
+    # the whole menu on one line at the usual 1280-pixel office screen (it used to wrap)
+    tops = page.locator(".topbar nav a").evaluate_all(
+        "links => links.map(link => Math.round(link.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 8 and len(set(tops)) == 1, tops
+    user_box, menu_box = (
+        page.locator(".topbar .who").bounding_box(),
+        page.locator(".nav").bounding_box(),
+    )
+    assert user_box and menu_box and user_box["y"] < menu_box["y"] + menu_box["height"]
     page.goto("/units/")
     page.get_by_role("link", name="登记新单位").click()
     good = credit_code(random.Random(5), "370102")

@@ -7,12 +7,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from huzhu.accounts.models import User
+from huzhu.accounts.twofactor import required_for, verified
 from huzhu.core.product import current_plan
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User):
+        return {"nav_items": []}
+    if required_for(user) and not verified(request):  # each item would lead back to the 2FA page
         return {"nav_items": []}
     items = [("home", "首页")]
     if user.sees_all_organizations or user.role == "union_officer":
