@@ -106,8 +106,11 @@ def check_roster(
         return report, [], None
     report.rows = len(table.rows)
     columns, header_issues = match_headers(table.header)
-    if header_issues and (title := misplaced_header(table.rows)) is not None:
+    if header_issues and (misplaced := misplaced_header(table.rows)) is not None:
+        header_row, title = misplaced
         header_issues = [title]
+        # the rows counted are the workers below the header, not the header and the title
+        report.rows = sum(row_no > header_row for row_no, _ in table.rows)
     if header_issues:
         report.errors.extend(header_issues)
         report.refused = report.rows

@@ -105,13 +105,13 @@ def match_headers(header: Sequence[object]) -> tuple[dict[str, int], list[CellIs
 HEADER_SEARCH_ROWS = 5  # how far below row 1 a misplaced header is looked for
 
 
-def misplaced_header(rows: Sequence[tuple[int, Sequence[object]]]) -> CellIssue | None:
+def misplaced_header(rows: Sequence[tuple[int, Sequence[object]]]) -> tuple[int, CellIssue] | None:
     """When row 1 is not the header but one of the next rows is (a title row such as
-    “某单位职工名册” above it, a common habit), the issue that says so, instead of a list of
-    missing headers that the user can see are there."""
+    “某单位职工名册” above it, a common habit): the header's row number and the issue that says
+    so, instead of a list of missing headers that the user can see are there."""
     for row_no, cells in rows[:HEADER_SEARCH_ROWS]:
         if not match_headers(cells)[1]:
-            return CellIssue(
+            return row_no, CellIssue(
                 1,
                 "",
                 "header_not_first",

@@ -90,8 +90,9 @@ def test_missing_and_wrong_headers(tree):
 
 
 def test_a_title_row_above_the_header_is_named(tree):
-    report = run(tree.unit_a, xlsx([HEADER, person(1)], ["甲单位职工名册"]))
+    report = run(tree.unit_a, xlsx([HEADER, person(1), person(2)], ["甲单位职工名册"]))
     assert [(e.row, e.code) for e in report.errors] == [(1, "header_not_first")]
+    # two workers: the header row below the title is not counted as a refused row
     assert "第2行" in report.errors[0].message and report.refused == report.rows == 2
     assert nothing_written()
 

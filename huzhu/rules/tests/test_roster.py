@@ -183,8 +183,10 @@ def test_a_header_below_a_title_row_is_named():
     header is instead of listing as missing headers the user can see."""
     header = ["姓名", "身份证号码", "手机号码", "工商银行卡号", "份数", "在职状态"]
     rows = [(2, ["某单位职工名册"]), (3, header), (4, ["张三"])]
-    issue = misplaced_header(rows)
-    assert issue is not None and (issue.row, issue.code) == (1, "header_not_first")
+    found = misplaced_header(rows)
+    assert found is not None
+    header_row, issue = found
+    assert (header_row, issue.row, issue.code) == (3, 1, "header_not_first")
     assert "第3行" in issue.message and "2行" in issue.message
     assert misplaced_header([(2, ["张三", "370102199001011231"])]) is None
     assert misplaced_header([(n, ["x"]) for n in range(2, 7)] + [(7, header)]) is None
