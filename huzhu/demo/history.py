@@ -264,7 +264,9 @@ def _pay(rng: random.Random, approved: list[Claim], staff: Staff) -> None:
             batch = payments.approve_batch(batch, actor=staff.approver)
             payments.export_batch(batch, actor=staff.cashier)
         payment = batch.payments.get()
-        late = rng.random() < 0.15
+        # some paid late, but only in the past: a late payment still to come would leave a
+        # second claim past its due date, beside the one the current claims keep late (C-5)
+        late = rng.random() < 0.15 and day + timedelta(days=20) < clock.today()
         paid_on = day + timedelta(days=20 if late else rng.randint(1, 6))
         if not failed_once:
             failed_once = True
@@ -313,7 +315,7 @@ CURRENT: list[tuple[str, dict[str, object], int, int]] = [
     ("critical_illness", {"disease": "CI02"}, 3, 8),
     ("disability_accident", {"circumstance": "work_or_fall", "disability_grade": 9}, 4, 5),
     ("accident_hospitalization", {"circumstance": "driving"}, 4, 9),
-    ("critical_illness", {"disease": "CI15"}, 4, 20),
+    ("critical_illness", {"disease": "CI15"}, 4, 30),  # late even across a week of holidays
     ("accident_hospitalization", {"circumstance": "work_or_fall"}, 5, 12),
 ]
 
@@ -339,7 +341,7 @@ def _in_progress(
         ContractLine.objects.filter(
             contract__unit__in=units,
             contract__status=ContractStatus.ACTIVE,
-            contract__effective__lte=today - timedelta(days=70),
+            contract__effective__lte=today - timedelta(days=80),
             contract__end__gte=today,
             member__claims__isnull=True,
         )
