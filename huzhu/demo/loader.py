@@ -294,8 +294,9 @@ PROGRAMME_2025 = [  # SPEC Q-2: (quota, window, renewal end dates)
 
 
 def _load_programmes() -> None:
-    """The 2025 programme of the rulebook, and the same table a year on for the demo (its last
-    window is open at the end of November 2026)."""
+    """The 2025 programme of the rulebook, and the same table for each year since, up to the
+    current one, so the board has a programme whatever the year (in 2026 the last window is
+    open at the end of November)."""
     from datetime import date
     from decimal import Decimal
 
@@ -303,7 +304,7 @@ def _load_programmes() -> None:
     from huzhu.rules.dates import add_years
     from huzhu.rules.quota import Period
 
-    for shift in (0, 1):
+    for shift in range(max(clock.today().year, 2026) - 2025 + 1):
         periods = []
         for no, (quota, window, ends) in enumerate(PROGRAMME_2025, start=1):
             opens, closes, first, last = (

@@ -13,7 +13,7 @@ from huzhu.demo import loader
 from huzhu.members.models import Member
 from huzhu.organizations.models import Union, Unit
 from huzhu.payments.models import Payment
-from huzhu.quota.models import FreeShareApplication
+from huzhu.quota.models import FreeShareApplication, Programme
 from huzhu.rules.identity import validate_credit_code
 from huzhu.rules.product import BenefitType
 from huzhu.stats.figures import compute
@@ -60,6 +60,10 @@ def test_demo_history_has_years_of_contracts_free_shares_claims_and_payments(db)
     assert all(r.effective == r.previous.end for r in renewals.select_related("previous"))
     assert Contract.objects.filter(funding="free", status="active").exists()
     assert FreeShareApplication.objects.filter(status="granted").exists()
+    # the rulebook's 2025 programme, and one for every year since: the board always has one
+    assert set(Programme.objects.values_list("year", flat=True)) == set(
+        range(2025, max(today.year, 2026) + 1)
+    )
     settled = Claim.objects.filter(status__in=["paid", "archived"])
     kinds = set(settled.values_list("kind", flat=True))
     assert kinds == {kind.value for kind in BenefitType}
