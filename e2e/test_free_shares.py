@@ -47,6 +47,7 @@ def test_two_units_race_for_one_quota(browser, live_server, tree, people, settin
     board = pages[losers[0]]
     board.goto("/quota/")
     assert board.locator('[data-remaining="1"]').inner_text() == "0"
+    assert board.locator("tbody tr").first.locator("td").last.inner_text() == "1 / 1"  # units
     ARTIFACTS.mkdir(exist_ok=True)
     board.screenshot(path=str(ARTIFACTS / "free-shares-board.png"), full_page=True)
     for page in pages.values():

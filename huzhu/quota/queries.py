@@ -106,13 +106,19 @@ def board(programme: Programme | None) -> list[BoardRow]:
     """Per period: effective quota, granted, remaining, answers so far (live board)."""
     if programme is None:
         return []
+    applications = FreeShareApplication.objects.filter(programme=programme)
+    granted = ~Q(status=ApplicationStatus.REFUSED)
+    # units, not answers: a unit refused (outside the hours, or already granted) and granted
+    # this year counts once, as granted
     counts = {
         row["period"]: row
-        for row in FreeShareApplication.objects.filter(programme=programme)
-        .values("period")
-        .annotate(
-            granted_units=Count("pk", filter=~Q(status=ApplicationStatus.REFUSED)),
-            refused_units=Count("pk", filter=Q(status=ApplicationStatus.REFUSED)),
+        for row in applications.values("period").annotate(
+            granted_units=Count("unit", distinct=True, filter=granted),
+            refused_units=Count(
+                "unit",
+                distinct=True,
+                filter=~granted & ~Q(unit__in=applications.filter(granted).values("unit")),
+            ),
         )
     }
     rows = []

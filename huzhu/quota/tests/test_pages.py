@@ -57,6 +57,7 @@ def test_unit_sees_why_and_applies(tree, people, login, open_window):
     assert "可以获赠的职工（0 人" in after
     board = login(people.registrar).get("/quota/", headers={"HX-Request": "true"}).content.decode()
     assert 'data-remaining="1"><strong>1</strong>' in board
+    assert '<td class="num">1 / 0</td>' in board  # one unit, granted (then refused: Q-3)
     assert "<html" not in board
 
 
