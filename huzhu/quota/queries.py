@@ -103,7 +103,8 @@ class BoardRow:
 
 
 def board(programme: Programme | None) -> list[BoardRow]:
-    """Per period: effective quota, granted, remaining, answers so far (live board)."""
+    """Per period: effective quota, granted, remaining, units granted and refused so far (live
+    board)."""
     if programme is None:
         return []
     applications = FreeShareApplication.objects.filter(programme=programme)
