@@ -11,7 +11,7 @@ from django.db import models
 from huzhu.contracts.models import Contract
 from huzhu.core import clock
 from huzhu.organizations.models import Unit, opaque_code
-from huzhu.rules.quota import Period, PeriodLedger, open_ledger
+from huzhu.rules.quota import Period, PeriodLedger, QuotaReason, open_ledger
 
 
 class Programme(models.Model):
@@ -122,6 +122,17 @@ class ApplicationStatus(models.TextChoices):
     REFUSED = "refused", "未获得名额"
 
 
+# the refusal codes by their short names (the audit page and the admin show these; the
+# application's message gives the full sentence)
+REASON_LABELS = {
+    QuotaReason.WINDOW_CLOSED: "不在申请期内",
+    QuotaReason.OUTSIDE_HOURS: "不在受理时间内",
+    QuotaReason.NOT_ELIGIBLE: "不符合本期申请条件",
+    QuotaReason.ALREADY_GRANTED: "本年度已获得名额",
+    QuotaReason.QUOTA_EXHAUSTED: "名额已满",
+}
+
+
 class FreeShareApplication(models.Model):
     code = models.CharField("编号", max_length=12, unique=True, default=new_application_code)
     programme = models.ForeignKey(
@@ -140,7 +151,12 @@ class FreeShareApplication(models.Model):
     requested = models.PositiveIntegerField("申请人数")
     status = models.CharField("结果", max_length=10, choices=ApplicationStatus.choices)
     granted = models.PositiveIntegerField("获得名额", default=0)
-    reason = models.CharField("未获原因", max_length=20, blank=True)
+    reason = models.CharField(
+        "未获原因",
+        max_length=20,
+        blank=True,
+        choices=[(code.value, label) for code, label in REASON_LABELS.items()],
+    )
     message = models.CharField("说明", max_length=200, blank=True)
     contract = models.OneToOneField(
         Contract,

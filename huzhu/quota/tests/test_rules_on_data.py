@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, connections, transaction
 
 from huzhu.claims.tests.journeys import on, paid_contract
 from huzhu.contracts.models import Contract
+from huzhu.core.models import AuditEntry
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member
 from huzhu.members.tests.rosters import person, resident_id, xlsx
@@ -50,6 +51,9 @@ def test_unit_gets_free_shares_once_and_renewal_starts_on_the_end_date(
     again = apply_for_free_shares(tree.unit_a, None, actor=people.officer_a)
     assert (again.status, again.reason) == ("refused", "already_granted")
     assert "每年只能获得一次" in again.message
+    # the audit page names the Q-6 reason instead of showing its code
+    refusal = AuditEntry.objects.get(action="quota.application.refused")
+    assert ("未获原因", None, "本年度已获得名额") in refusal.changes_for_display
     # the database holds Q-3 too: a second grant of the year cannot be written
     with pytest.raises(IntegrityError), transaction.atomic():
         FreeShareApplication.objects.create(
