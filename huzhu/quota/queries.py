@@ -97,6 +97,7 @@ class BoardRow:
     effective: int
     remaining: int
     over: bool  # its window has closed: what it did not grant has rolled over (or returned)
+    provisional: bool  # its quota may still change: the period before it is still to close
     percent: int
     granted_units: int
     refused_units: int
@@ -126,7 +127,7 @@ def board(programme: Programme | None) -> list[BoardRow]:
     today = clock.today()
     periods = list(programme.periods.order_by("no"))
     ledgers = ledgers_now(periods)
-    for period in periods:
+    for index, period in enumerate(periods):
         ledger = ledgers[period.pk]
         effective = max(ledger.effective_quota, 0)
         row = counts.get(period.pk, {})
@@ -137,6 +138,8 @@ def board(programme: Programme | None) -> list[BoardRow]:
                 effective=effective,
                 remaining=ledger.remaining,
                 over=today > period.closes,
+                # what the previous period passes on is final once its window has closed
+                provisional=not period.opened and index > 0 and today <= periods[index - 1].closes,
                 percent=min(100, period.granted * 100 // effective) if effective else 100,
                 granted_units=row.get("granted_units", 0),
                 refused_units=row.get("refused_units", 0),
