@@ -103,3 +103,14 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     shot(page, "6-archived")
     claim.refresh_from_db()
     assert (claim.status, str(claim.amount)) == ("archived", "15000.00")
+
+    # the unit officer follows it on his phone: wide tables scroll inside the page, which
+    # itself stays as wide as the screen (the whole page used to scroll sideways)
+    switch(page, "officer_a")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/claims/", "/contracts/"):
+        page.goto(path)
+        table = page.locator("table.table").first
+        assert table.evaluate("t => t.scrollWidth > t.clientWidth"), path  # it does scroll
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 390, (path, wide)
