@@ -2,7 +2,6 @@
 message naming the field at fault, and the decision written back as JSON."""
 
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from huzhu.rules.adjudication import (
@@ -18,6 +17,7 @@ from huzhu.rules.jsonio import (
     bad,
     optional_date,
     parse_json,
+    read_amount,
     read_date,
     read_int,
     read_object,
@@ -33,18 +33,6 @@ def _kind(value: Any, field: str) -> BenefitType:
     except ValueError as exc:
         allowed = "、".join(k.value for k in BenefitType)
         raise bad(field, f"未知的救助类型 {value!r}（应为 {allowed}）") from exc
-
-
-def _amount(value: Any, field: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise bad(field, '应为金额，如 "900.00"')
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise bad(field, f"不是有效金额：{value}") from exc
-    if not amount.is_finite() or amount < 0:
-        raise bad(field, f"金额不能为负数：{value}")
-    return amount
 
 
 def _contracts(raw: Any) -> list[ContractFact]:
@@ -90,7 +78,7 @@ def _history(raw: Any) -> list[HistoryLine]:
                 contract_no=read_text(required(data, "contract_no", field), f"{field}.contract_no"),
                 kind=kind,
                 event_date=event,
-                amount=_amount(required(data, "amount", field), f"{field}.amount"),
+                amount=read_amount(required(data, "amount", field), f"{field}.amount"),
                 accident_id=str(accident) if accident is not None else None,
                 # the same spelling as the claim's code (read_claim), so C-6 compares like
                 disease=disease.strip().upper() if isinstance(disease, str) else disease,

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from huzhu.rules.errors import RuleViolation
@@ -59,6 +59,21 @@ def read_int(value: Any, field: str, low: int, high: int | None = None) -> int:
         span = f"{low} 至 {high}" if high is not None else f"不小于 {low}"
         raise bad(field, f"应为 {span} 的整数，当前为 {value}")
     return int(value)
+
+
+def read_amount(value: Any, field: str) -> Decimal:
+    """Yuan as an exact decimal (P-1): a string or an integer ("900.00", 7000000), not negative."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise bad(field, '应为金额，如 "900.00"')
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise bad(field, f"不是有效金额：{value}") from exc
+    if not amount.is_finite():
+        raise bad(field, f"不是有效金额：{value}")
+    if amount < 0:
+        raise bad(field, f"金额不能为负数：{value}")
+    return amount
 
 
 def parse_json(text: str) -> Any:

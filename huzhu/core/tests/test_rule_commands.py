@@ -82,3 +82,41 @@ def test_quota_simulate_bad_file_exits_2(tmp_path):
     with pytest.raises(CommandError, match="periods") as caught:
         call_command("quota-simulate", str(bad))
     assert caught.value.returncode == 2
+
+
+def programme_file(tmp_path, budget):
+    periods = json.loads((CASES / "quota" / "example_year.json").read_text())["periods"]
+    path = tmp_path / "programme.json"
+    path.write_text(json.dumps({"year": 2025, "budget": budget, "periods": periods}))
+    return path
+
+
+@pytest.mark.django_db
+def test_quota_programme_load_keeps_the_budget_exact(tmp_path, capsys):
+    from huzhu.quota.models import Programme
+
+    call_command("quota-programme", "load", str(programme_file(tmp_path, "7000000.50")))
+    assert "预算 7000000.50 元" in capsys.readouterr().out
+    assert str(Programme.objects.get(year=2025).budget) == "7000000.50"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("budget", "words"),
+    [
+        ("abc", "不是有效金额"),
+        ("NaN", "不是有效金额"),
+        ("-5", "不能为负数"),
+        ("100.005", "最多两位小数"),
+        ("1e30", "不超过 12 位整数"),
+        (True, "应为金额"),
+    ],
+)
+def test_quota_programme_load_refuses_a_bad_budget_in_chinese(tmp_path, budget, words):
+    from huzhu.quota.models import Programme
+
+    with pytest.raises(CommandError) as caught:
+        call_command("quota-programme", "load", str(programme_file(tmp_path, budget)))
+    assert caught.value.returncode == 2
+    assert str(caught.value).startswith("budget: ") and words in str(caught.value)
+    assert not Programme.objects.exists()

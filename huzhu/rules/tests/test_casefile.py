@@ -105,6 +105,20 @@ def test_good_case_is_read():
             ),
             "history[0].amount",
         ),
+        (
+            variant(
+                ["history"],
+                [
+                    {
+                        "contract_no": "B1",
+                        "type": "death_illness",
+                        "event_date": "2022-05-01",
+                        "amount": "NaN",
+                    }
+                ],
+            ),
+            "history[0].amount: 不是有效金额",
+        ),
     ],
 )
 def test_malformed_case_names_the_field(text, field):

@@ -1,7 +1,7 @@
 """`huzhu quota-programme load FILE.json`: a programme year ({"year", "budget", "periods": [...]}
 with periods as in SPEC appendix B)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,8 +9,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from huzhu.core.management.jsoncommand import read_input
 from huzhu.quota.actions import QuotaError, load_programme
 from huzhu.rules.errors import RuleViolation
-from huzhu.rules.jsonio import parse_json, read_int, read_object, required
+from huzhu.rules.jsonio import bad, parse_json, read_amount, read_int, read_object, required
 from huzhu.rules.quotafile import read_periods
+
+BUDGET_LIMIT = Decimal("1e12")  # the column holds 12 digits before the point
+
+
+def read_budget(value: object) -> Decimal:
+    """Q-1: the year's budget in yuan, exact to the fen, as the programme's column keeps it."""
+    budget = read_amount(value, "budget")
+    if budget >= BUDGET_LIMIT or budget != budget.quantize(Decimal("0.01")):
+        raise bad("budget", f"应为不超过 12 位整数、最多两位小数的金额：{value}")
+    return budget
 
 
 class Command(BaseCommand):
@@ -25,11 +35,11 @@ class Command(BaseCommand):
         try:
             data = read_object(parse_json(read_input(options["file"])), "(根)")
             year = read_int(required(data, "year", "(根)"), "year", 2000, 2100)
-            budget = Decimal(str(required(data, "budget", "(根)")))
+            budget = read_budget(required(data, "budget", "(根)"))
             periods = read_periods(required(data, "periods", "(根)"))
             programme = load_programme(year, budget, periods, actor=None)
-        except (RuleViolation, QuotaError, InvalidOperation) as exc:
-            raise CommandError(str(exc) or "budget: 不是有效金额", returncode=2) from exc
+        except (RuleViolation, QuotaError) as exc:
+            raise CommandError(str(exc), returncode=2) from exc
         self.stdout.write(
             f"已载入 {programme.year} 年：{len(periods)} 期，预算 {programme.budget} 元"
         )
