@@ -120,3 +120,19 @@ def test_quota_programme_load_refuses_a_bad_budget_in_chinese(tmp_path, budget, 
     assert caught.value.returncode == 2
     assert str(caught.value).startswith("budget: ") and words in str(caught.value)
     assert not Programme.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "bad"),
+    [
+        (("stats", "--year", "abc"), "abc"),
+        (("stats", "--year", "1800"), "1800"),
+        (("holidays", "load", "20x7", "calendar.json"), "20x7"),
+        (("rotate-field-key", "--batch", "0"), "0"),
+    ],
+)
+def test_a_bad_number_on_the_command_line_is_refused_in_chinese(args, bad):
+    result = run(*args)
+    assert result.returncode == 2
+    assert f"的整数：{bad}" in result.stderr, result.stderr
+    assert "invalid int value" not in result.stderr

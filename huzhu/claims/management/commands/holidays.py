@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huzhu.claims.actions import ClaimError, load_holiday_year
+from huzhu.core.management.arguments import YEAR
 from huzhu.core.management.jsoncommand import read_input
 from huzhu.rules.workdays import library_calendar
 
@@ -19,10 +20,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="从 JSON 文件载入某年的安排")
-        load.add_argument("year", type=int)
+        load.add_argument("year", type=YEAR)
         load.add_argument("file")
         seed = sub.add_parser("seed", help="把 chinesecalendar 已知年份的安排写入节假日表")
-        seed.add_argument("years", type=int, nargs="+")
+        seed.add_argument("years", type=YEAR, nargs="+")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "seed":

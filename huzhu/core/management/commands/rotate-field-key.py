@@ -6,13 +6,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from huzhu.core import audit, crypto, rotation
+from huzhu.core.management.arguments import whole_number
 
 
 class Command(BaseCommand):
     help = "用当前字段密钥重新加密所有身份证号与银行卡号（可中断、可续做）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--batch", type=int, default=500, help="每个事务处理的行数")
+        parser.add_argument("--batch", type=whole_number(1), default=500, help="每个事务处理的行数")
         parser.add_argument("--new-key", action="store_true", help="只生成并打印一个新密钥")
         parser.add_argument("--status", action="store_true", help="只显示尚未重新加密的行数")
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from huzhu.core.management.arguments import YEAR
 from huzhu.organizations.models import Union
 from huzhu.stats.figures import compute
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     help = "输出统计数据（与统计页面相同）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, default=None, help="年度；省略则为自开办以来")
+        parser.add_argument("--year", type=YEAR, default=None, help="年度；省略则为自开办以来")
         parser.add_argument("--union", default="", help="上级工会编码；省略则为全市")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出（默认）")
 
