@@ -104,9 +104,25 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     claim.refresh_from_db()
     assert (claim.status, str(claim.amount)) == ("archived", "15000.00")
 
+    # C-6 before filing: starting a second claim for the same illness, the form says so as the
+    # facts are chosen, and nothing is filed by asking
+    switch(page, "officer_a")
+    page.goto("/claims/new/")
+    page.get_by_label("被保障人", exact=True).select_option(label=member.name)
+    page.get_by_label("救助类型").select_option("critical_illness")
+    warning = page.get_by_test_id("same-event-before")
+    page.get_by_label("事件日期（首次确诊日 / 事故日 / 身故日）").fill("2023-01-02")
+    page.get_by_label("重大疾病（输入名称或代码查找，如“尿毒症”“CI04”）").fill("尿毒症")
+    page.get_by_label("重大疾病（输入名称或代码查找，如“尿毒症”“CI04”）").blur()
+    warning.wait_for()
+    assert claim.number in warning.inner_text() and "已归档" in warning.inner_text()
+    page.get_by_label("事件日期（首次确诊日 / 事故日 / 身故日）").fill("2023-02-02")
+    page.get_by_label("事件日期（首次确诊日 / 事故日 / 身故日）").blur()
+    warning.wait_for(state="detached")
+    assert Claim.objects.count() == 1
+
     # the unit officer follows it on his phone: wide tables scroll inside the page, which
     # itself stays as wide as the screen (the whole page used to scroll sideways)
-    switch(page, "officer_a")
     page.set_viewport_size({"width": 390, "height": 844})
     for path in ("/claims/", "/contracts/"):
         page.goto(path)

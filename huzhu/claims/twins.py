@@ -19,9 +19,14 @@ def _event(claim: Claim) -> tuple[object, ...]:
 def same_event(claim: Claim) -> list[Claim]:
     """C-6: the member's other claims for the same event, withdrawn ones left out, oldest
     first: the flag a second claim carries."""
+    return [other for other in event_claims(claim) if other.pk != claim.pk]
+
+
+def event_claims(claim: Claim) -> list[Claim]:
+    """C-6: the member's claims (withdrawn ones left out, oldest first) for the event `claim`
+    describes; `claim` itself need not be saved (the claim form asks before filing)."""
     others = (
         Claim.objects.filter(member_id=claim.member_id, kind=claim.kind)
-        .exclude(pk=claim.pk)
         .exclude(status=ClaimStatus.WITHDRAWN)
         .order_by("submitted_at", "pk")
     )

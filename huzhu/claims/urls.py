@@ -6,6 +6,7 @@ app_name = "claims"
 urlpatterns = [
     path("claims/", views.claim_list, name="list"),
     path("claims/new/", views.claim_new, name="new"),
+    path("claims/new/same-event/", views.claim_same_event, name="same_event"),
     path("claims/<str:number>/", views.claim_detail, name="detail"),
     path("claims/<str:number>/correct/", views.claim_correct, name="correct"),
     path("claims/<str:number>/documents/<str:item>/", views.upload_document, name="upload"),

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from huzhu.accounts.models import Role, User, user_of
 from huzhu.claims import actions, engine, pdf, uploads
@@ -19,7 +19,7 @@ from huzhu.claims.access import can_file, can_open_documents, get_claim_for, req
 from huzhu.claims.checklist import STATEMENTS
 from huzhu.claims.forms import ClaimForm, CorrectionForm
 from huzhu.claims.models import Claim, ClaimStatus
-from huzhu.claims.twins import flagged_twins, same_event
+from huzhu.claims.twins import event_claims, flagged_twins, same_event
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
@@ -102,6 +102,37 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             return redirect("claims:detail", number=claim.number)
     context = {"form": form, "search": search, "diseases": DISEASE_LIST}
     return render(request, "claims/claim_form.html", context)
+
+
+@authenticated
+@require_GET
+def claim_same_event(request: HttpRequest) -> HttpResponse:
+    """C-6 before filing: the claim form asks, as its member, type, date, disease or accident
+    change, whether the member already has a claim for that event (a second claim would only
+    be flagged, never paid twice). Only the facts given and valid are used; a member outside
+    the user's scope is not valid for his form."""
+    user = user_of(request)
+    if not can_file(user):
+        raise PermissionDenied("只有基层工会经办人或互济会工作人员可以提交救助申请")
+    form = ClaimForm(request.GET, user=user)
+    form.is_valid()  # each field is cleaned on its own: the valid ones are in cleaned_data
+    facts = form.cleaned_data
+    twins: list[Claim] = []
+    if facts.get("member") and facts.get("kind") and facts.get("event_date"):
+        draft = Claim(
+            member=facts["member"],
+            kind=facts["kind"],
+            event_date=facts["event_date"],
+            disease=facts.get("disease") or "",
+            accident_id=facts.get("accident_id") or "",
+        )
+        twins = event_claims(draft)
+    visible = set(
+        Claim.objects.for_user(user)
+        .filter(pk__in=[t.pk for t in twins])
+        .values_list("pk", flat=True)
+    )
+    return render(request, "claims/_same_event.html", {"twins": twins, "visible": visible})
 
 
 @authenticated

@@ -628,6 +628,39 @@ def test_a_second_claim_for_the_same_event_is_flagged(enrolled, people, login):
     assert "same-event" not in other_day.content.decode()
 
 
+def test_the_claim_form_warns_of_a_claim_for_the_same_event_before_filing(enrolled, people, login):
+    """C-6 before filing: as the member, type and date are chosen the form asks whether the
+    member already has a claim for that event, and nothing is written by asking."""
+    officer = login(people.officer_a)
+    file_claim(officer, enrolled)
+    first = Claim.objects.get()
+    facts = {"member": enrolled.pk, "kind": "accident_hospitalization", "event_date": "2023-05-23"}
+    page = officer.get("/claims/new/").content.decode()
+    assert 'hx-get="/claims/new/same-event/"' in page  # the form asks as its fields change
+    said = officer.get("/claims/new/same-event/", facts).content.decode()
+    assert 'data-testid="same-event-before"' in said
+    assert f">{first.number}</a>（已提交）" in said
+    assert Claim.objects.count() == 1
+    # another accident, another type, no date yet: nothing to say
+    for change in ({"event_date": "2023-06-02"}, {"kind": "death_accident"}, {"event_date": ""}):
+        quiet = officer.get("/claims/new/same-event/", facts | change).content.decode()
+        assert "same-event-before" not in quiet, change
+    # a member outside the officer's unit is not valid for his form: nothing about his claims
+    outsider = login(people.officer_b).get("/claims/new/same-event/", facts).content.decode()
+    assert first.number not in outsider
+    # staff at the window see it too; a coordinating union files nothing, so asks nothing
+    assert (
+        first.number
+        in login(people.registrar).get("/claims/new/same-event/", facts).content.decode()
+    )
+    assert login(people.union_officer).get("/claims/new/same-event/", facts).status_code == 403
+    # a withdrawn claim is not the event's claim any more
+    from huzhu.claims import actions
+
+    actions.withdraw_claim(first, actor=people.officer_a, reason="填错了")
+    assert "same-event-before" not in officer.get("/claims/new/same-event/", facts).content.decode()
+
+
 def test_the_claim_form_lists_a_short_list_and_finds_the_rest(enrolled, people, login, monkeypatch):
     """Staff see every member of the city: the list is cut (the search finds anyone), and a
     member chosen from a link or a search is listed first and accepted."""
