@@ -1,7 +1,7 @@
-"""/api/v1/claims: file, attach documents, act, read — scoped like the pages."""
+"""/api/v1/claims: list, file, attach documents, act, read — scoped like the pages."""
 
 from dataclasses import fields
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -9,18 +9,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from huzhu.accounts.models import User, user_of
 from huzhu.claims import actions, engine, uploads
 from huzhu.claims.access import can_file, get_claim_for, require_filer
-from huzhu.claims.models import Claim
+from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS
 from huzhu.core.api_errors import ApiError
 from huzhu.core.audit_labels import action_label
+from huzhu.core.pagination import BoundedLimitOffset, Built
 from huzhu.core.uploaded import read_bounded
 from huzhu.members.access import get_member_for
+from huzhu.organizations.access import get_unit_for
 
 router = Router(tags=["救助申请"])
 
@@ -83,6 +86,21 @@ class StepOut(Schema):
     actor: str
     action: str
     label: str = Field(description="该步骤的中文名称，如“查验登记”")
+
+
+class ClaimSummaryOut(Schema):
+    """A claim as the list gives it (its own answer has the decision, papers and steps)."""
+
+    number: str
+    member: str
+    unit: str
+    kind: str
+    event_date: date
+    submitted_at: datetime
+    status: str
+    amount: Decimal | None
+    due_date: date | None
+    due_provisional: bool
 
 
 class ClaimOut(Schema):
@@ -163,6 +181,44 @@ def create_claim(request: HttpRequest, body: ClaimIn) -> Status[ClaimOut]:
     except actions.ClaimError as exc:
         raise _refused(exc) from exc
     return Status(201, _out(claim, user))
+
+
+@router.get("/claims", response=list[ClaimSummaryOut], summary="可见的救助申请列表（新的在前）")
+@paginate(BoundedLimitOffset)
+def list_claims(
+    request: HttpRequest, unit: str = "", member: str = "", status: ClaimStatus | None = None
+) -> Built[ClaimSummaryOut]:
+    """Claims the token's account may see, newest first: a unit officer his unit's, a
+    coordinating union its subtree's, staff all. `unit` limits to one unit, `member` to one
+    member (by code), `status` to one state."""
+    user = user_of(request)
+    claims = (
+        Claim.objects.for_user(user)
+        .select_related("member", "unit")
+        .order_by("-submitted_at", "-pk")
+    )
+    if unit:
+        claims = claims.filter(unit=get_unit_for(user, unit))
+    if member:
+        claims = claims.filter(member__code=member)
+    if status is not None:
+        claims = claims.filter(status=status)
+    return Built(claims, _summary)
+
+
+def _summary(claim: Claim) -> ClaimSummaryOut:
+    return ClaimSummaryOut(
+        number=claim.number,
+        member=claim.member.code,
+        unit=claim.unit.code,
+        kind=claim.kind,
+        event_date=claim.event_date,
+        submitted_at=claim.submitted_at,
+        status=claim.status,
+        amount=claim.amount,
+        due_date=claim.due_date,
+        due_provisional=claim.due_provisional,
+    )
 
 
 @router.get("/claims/{number}", response=ClaimOut, summary="救助申请详情（含裁定与办理记录）")

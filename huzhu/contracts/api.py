@@ -1,35 +1,48 @@
-"""/api/v1/contracts: create, submit, confirm the fee, read; scoped like the pages."""
+"""/api/v1/contracts: list, create, submit, confirm the fee, read; scoped like the pages."""
 
+from typing import Any
+
+from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Router
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from huzhu.accounts.models import user_of
 from huzhu.contracts import actions
 from huzhu.contracts.access import get_contract_for, require_applicant, require_fee_confirmer
-from huzhu.contracts.models import Contract
-from huzhu.contracts.schemas import ContractIn, ContractOut, LineOut
+from huzhu.contracts.models import Contract, ContractStatus
+from huzhu.contracts.schemas import ContractIn, ContractOut, ContractSummaryOut, LineOut
+from huzhu.core import clock
 from huzhu.core.api_errors import ApiError
+from huzhu.core.pagination import BoundedLimitOffset, Built
 from huzhu.organizations.access import get_unit_for
 
 router = Router(tags=["保障合同"])
 
 
+def _summary(contract: Contract, people: int) -> dict[str, Any]:
+    return {
+        "id": contract.public_id,
+        "contract_no": contract.contract_no,
+        "unit": contract.unit.code,
+        "funding": contract.funding,
+        "funding_source": contract.funding_source,
+        "status": contract.state,  # as read today (K-4): expired the day after its end
+        "requested_start": contract.requested_start,
+        "effective": contract.effective,
+        "end": contract.end,
+        "total_shares": contract.total_shares,
+        "fee": contract.fee,
+        "previous": contract.previous.public_id if contract.previous else None,
+        "people": people,
+    }
+
+
 def _out(contract: Contract) -> ContractOut:
-    lines = contract.lines.select_related("member").order_by("member__name")
+    lines = list(contract.lines.select_related("member").order_by("member__name"))
     return ContractOut(
-        id=contract.public_id,
-        contract_no=contract.contract_no,
-        unit=contract.unit.code,
-        funding=contract.funding,
-        funding_source=contract.funding_source,
-        status=contract.state,
-        requested_start=contract.requested_start,
-        effective=contract.effective,
-        end=contract.end,
-        total_shares=contract.total_shares,
-        fee=contract.fee,
-        previous=contract.previous.public_id if contract.previous else None,
+        **_summary(contract, len(lines)),
         lines=[
             LineOut(
                 member=x.member.code,
@@ -40,6 +53,28 @@ def _out(contract: Contract) -> ContractOut:
             for x in lines
         ],
     )
+
+
+@router.get("/contracts", response=list[ContractSummaryOut], summary="可见的合同列表（新的在前）")
+@paginate(BoundedLimitOffset)
+def list_contracts(
+    request: HttpRequest, unit: str = "", status: ContractStatus | None = None
+) -> Built[ContractSummaryOut]:
+    """Contracts the token's account may see, newest first, without their rosters (each
+    contract's own answer has them); `unit` limits to one unit, `status` to a state as read
+    today (an active contract past its end date is `expired`, K-4)."""
+    user = user_of(request)
+    contracts = (
+        Contract.objects.for_user(user)
+        .select_related("unit", "previous")
+        .annotate(people=Count("lines"))
+        .order_by("-created_at", "-pk")
+    )
+    if unit:
+        contracts = contracts.filter(unit=get_unit_for(user, unit))
+    if status is not None:
+        contracts = contracts.in_state(status, clock.today())
+    return Built(contracts, lambda c: ContractSummaryOut(**_summary(c, c.people)))
 
 
 def _refused(exc: actions.ContractError) -> ApiError:

@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ContractIn(Schema):
@@ -17,7 +17,9 @@ class LineOut(Schema):
     shares: int
 
 
-class ContractOut(Schema):
+class ContractSummaryOut(Schema):
+    """A contract without its roster (the list)."""
+
     id: str  # the contract number once active, the opaque code before
     contract_no: str | None
     unit: str
@@ -30,4 +32,8 @@ class ContractOut(Schema):
     total_shares: int
     fee: Decimal
     previous: str | None
+    people: int = Field(description="名册人数")
+
+
+class ContractOut(ContractSummaryOut):
     lines: list[LineOut]

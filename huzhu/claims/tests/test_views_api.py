@@ -628,6 +628,42 @@ def test_a_second_claim_for_the_same_event_is_flagged(enrolled, people, login):
     assert "same-event" not in other_day.content.decode()
 
 
+def test_api_lists_claims_scoped_and_filtered(enrolled, people, login, tree):
+    """GET /api/v1/claims: newest first, scoped like the pages (the unit, the coordinating
+    union's subtree, staff everything), filtered by unit, member and state."""
+    from huzhu.claims import actions
+
+    officer = login(people.officer_a)
+    file_claim(officer, enrolled)
+    file_claim(officer, enrolled)
+    first, second = Claim.objects.order_by("submitted_at", "pk")
+    actions.withdraw_claim(second, actor=people.officer_a, reason="重复提交")
+    listed = api(people.officer_a).get("/api/v1/claims").json()
+    assert listed["count"] == 2
+    assert [c["number"] for c in listed["items"]] == [second.number, first.number]
+    entry = listed["items"][1]
+    assert (entry["member"], entry["unit"], entry["kind"], entry["status"]) == (
+        enrolled.code,
+        tree.unit_a.code,
+        "accident_hospitalization",
+        "submitted",
+    )
+    assert (entry["event_date"], entry["amount"], entry["due_date"]) == ("2023-05-23", None, None)
+    assert "decision" not in entry and "documents" not in entry  # the claim's own answer
+    for who, seen in (("union_officer", 2), ("registrar", 2), ("officer_b", 0)):
+        assert api(getattr(people, who)).get("/api/v1/claims").json()["count"] == seen, who
+    staff = api(people.registrar)
+    assert staff.get("/api/v1/claims", {"status": "withdrawn"}).json()["items"][0]["number"] == (
+        second.number
+    )
+    assert staff.get("/api/v1/claims", {"member": enrolled.code}).json()["count"] == 2
+    assert staff.get("/api/v1/claims", {"member": "M000"}).json()["count"] == 0
+    assert staff.get("/api/v1/claims", {"unit": tree.unit_b.code}).json()["count"] == 0
+    stranger = api(people.officer_b).get("/api/v1/claims", {"unit": tree.unit_a.code})
+    assert stranger.status_code == 404
+    assert staff.get("/api/v1/claims", {"status": "lost"}).status_code == 422
+
+
 def test_the_claim_form_warns_of_a_claim_for_the_same_event_before_filing(enrolled, people, login):
     """C-6 before filing: as the member, type and date are chosen the form asks whether the
     member already has a claim for that event, and nothing is written by asking."""

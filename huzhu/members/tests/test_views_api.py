@@ -254,6 +254,53 @@ def test_api_contract_journey(tree, people, roster_a):
     assert again.status_code == 409 and again.json()["error"]["code"] == "contract_refused"
 
 
+def test_api_lists_contracts_scoped_with_their_state_as_read_today(
+    tree, people, roster_a, settings
+):
+    """GET /api/v1/contracts: newest first, without rosters, scoped like the pages; `status`
+    is the state as read on the day (an active contract is expired after its end, K-4)."""
+    officer = api(people.officer_a)
+    draft = officer.post(
+        "/api/v1/contracts",
+        {"unit": tree.unit_a.code, "funding_source": "personal"},
+        content_type="application/json",
+    ).json()
+    officer.post(f"/api/v1/contracts/{draft['id']}/submit")
+    api(people.cashier).post(f"/api/v1/contracts/{draft['id']}/confirm-fee")
+    listed = officer.get("/api/v1/contracts").json()
+    assert listed["count"] == 1
+    [entry] = listed["items"]
+    assert (entry["id"], entry["status"], entry["people"], entry["fee"]) == (
+        "B01250001",
+        "active",
+        2,
+        "60.00",
+    )
+    assert (entry["unit"], entry["effective"], entry["end"]) == (
+        tree.unit_a.code,
+        "2025-03-03",
+        "2026-03-03",
+    )
+    assert "lines" not in entry  # the contract's own answer has its roster
+    assert api(people.officer_b).get("/api/v1/contracts").json()["count"] == 0
+    staff = api(people.registrar)
+    assert staff.get("/api/v1/contracts", {"unit": tree.unit_a.code}).json()["count"] == 1
+    assert staff.get("/api/v1/contracts", {"unit": tree.unit_b.code}).json()["count"] == 0
+    assert (
+        api(people.officer_b).get("/api/v1/contracts", {"unit": tree.unit_a.code}).status_code
+        == 404
+    )
+    assert officer.get("/api/v1/contracts", {"status": "draft"}).json()["count"] == 0
+    bad = officer.get("/api/v1/contracts", {"status": "valid"})
+    assert bad.status_code == 422
+    [detail] = bad.json()["error"]["details"]
+    assert detail["field"] == "status" and detail["problem"].startswith("取值只能是"), detail
+    settings.HUZHU_TODAY = "2026-03-04"  # the day after its end date, no nightly job
+    assert officer.get("/api/v1/contracts").json()["items"][0]["status"] == "expired"
+    assert officer.get("/api/v1/contracts", {"status": "expired"}).json()["count"] == 1
+    assert officer.get("/api/v1/contracts", {"status": "active"}).json()["count"] == 0
+
+
 def test_import_roster_command_prints_the_summary(tree, tmp_path, capsys, settled):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(xlsx([person(1), person(2, 份数="x")]))
