@@ -12,7 +12,14 @@ from huzhu.accounts.models import user_of
 from huzhu.contracts import actions
 from huzhu.contracts.access import get_contract_for, require_applicant, require_fee_confirmer
 from huzhu.contracts.models import Contract, ContractStatus
-from huzhu.contracts.schemas import ContractIn, ContractOut, ContractSummaryOut, LineOut
+from huzhu.contracts.schemas import (
+    CancelIn,
+    ContractIn,
+    ContractOut,
+    ContractSummaryOut,
+    LineOut,
+    RenewalIn,
+)
 from huzhu.core import clock
 from huzhu.core.api_errors import ApiError
 from huzhu.core.pagination import BoundedLimitOffset, Built
@@ -97,6 +104,41 @@ def create_contract(request: HttpRequest, body: ContractIn) -> Status[ContractOu
 @router.get("/contracts/{no}", response=ContractOut, summary="合同详情")
 def get_contract(request: HttpRequest, no: str) -> ContractOut:
     return _out(get_contract_for(user_of(request), no))
+
+
+@router.post(
+    "/contracts/{no}/renew",
+    response={201: ContractOut},
+    summary="续会：按当前名册生成续会申请（草稿）",
+)
+def renew_contract(
+    request: HttpRequest, no: str, body: RenewalIn | None = None
+) -> Status[ContractOut]:
+    """K-5: a renewal draft of an active contract from the unit's roster today (leavers gone,
+    newcomers in, shares as planned); submitted by the contract's end date it takes effect on
+    that date (K-6)."""
+    user = user_of(request)
+    contract = get_contract_for(user, no)
+    require_applicant(user, contract.unit_id)
+    source = (body.funding_source if body else "") or contract.funding_source or "union_funds"
+    try:
+        renewal = actions.start_renewal(contract, actions.EnrolmentFacts(source), actor=user)
+    except actions.ContractError as exc:
+        raise _refused(exc) from exc
+    return Status(201, _out(renewal))
+
+
+@router.post("/contracts/{no}/cancel", response=ContractOut, summary="撤销入会或续会申请")
+def cancel_contract(request: HttpRequest, no: str, body: CancelIn) -> ContractOut:
+    """K-4: a draft or a submitted application is cancelled with a reason; an active contract
+    cannot be."""
+    user = user_of(request)
+    contract = get_contract_for(user, no)
+    require_applicant(user, contract.unit_id)
+    try:
+        return _out(actions.cancel_contract(contract, actor=user, reason=body.reason))
+    except actions.ContractError as exc:
+        raise _refused(exc) from exc
 
 
 @router.post("/contracts/{no}/submit", response=ContractOut, summary="提交入会申请")

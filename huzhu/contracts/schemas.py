@@ -10,6 +10,16 @@ class ContractIn(Schema):
     requested_start: date | None = None
 
 
+class RenewalIn(Schema):
+    funding_source: str = Field(
+        "", description="会费来源（五种方式之一）；不填则沿用原合同的会费来源"
+    )
+
+
+class CancelIn(Schema):
+    reason: str = Field(description="撤销原因（必填）")
+
+
 class LineOut(Schema):
     member: str
     name: str

@@ -301,6 +301,58 @@ def test_api_lists_contracts_scoped_with_their_state_as_read_today(
     assert officer.get("/api/v1/contracts", {"status": "active"}).json()["count"] == 0
 
 
+def test_api_renews_and_cancels(tree, people, roster_a, settings):
+    """POST /api/v1/contracts/{no}/renew (K-5) and /cancel (K-4), as the pages do them."""
+    officer = api(people.officer_a)
+    draft = officer.post(
+        "/api/v1/contracts",
+        {"unit": tree.unit_a.code, "funding_source": "personal"},
+        content_type="application/json",
+    ).json()
+    officer.post(f"/api/v1/contracts/{draft['id']}/submit")
+    api(people.cashier).post(f"/api/v1/contracts/{draft['id']}/confirm-fee")
+    settings.HUZHU_TODAY = "2026-02-20"
+    assert (
+        api(people.officer_b).generic("POST", "/api/v1/contracts/B01250001/renew").status_code
+        == 404
+    )
+    renewal = officer.generic("POST", "/api/v1/contracts/B01250001/renew")  # no body: same source
+    assert renewal.status_code == 201, renewal.json()
+    body = renewal.json()
+    assert (body["status"], body["previous"], body["funding_source"]) == (
+        "draft",
+        "B01250001",
+        "personal",
+    )
+    assert len(body["lines"]) == 2
+    twice = officer.post("/api/v1/contracts/B01250001/renew", {}, content_type="application/json")
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "contract_refused"
+    unexplained = officer.post(
+        f"/api/v1/contracts/{body['id']}/cancel", {"reason": " "}, content_type="application/json"
+    )
+    assert unexplained.status_code == 409
+    assert Contract.objects.get(code=body["id"]).status == "draft"
+    cancelled = officer.post(
+        f"/api/v1/contracts/{body['id']}/cancel",
+        {"reason": "名册有误，重新生成"},
+        content_type="application/json",
+    )
+    assert cancelled.json()["status"] == "cancelled"
+    again = officer.post(
+        "/api/v1/contracts/B01250001/renew",
+        {"funding_source": "union_funds"},
+        content_type="application/json",
+    )
+    assert again.status_code == 201 and again.json()["funding_source"] == "union_funds"
+    active = officer.post(
+        "/api/v1/contracts/B01250001/cancel",
+        {"reason": "不想要了"},
+        content_type="application/json",
+    )
+    assert active.status_code == 409  # an active contract is never cancelled (K-4)
+    assert Contract.objects.get(contract_no="B01250001").status == "active"
+
+
 def test_import_roster_command_prints_the_summary(tree, tmp_path, capsys, settled):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(xlsx([person(1), person(2, 份数="x")]))
