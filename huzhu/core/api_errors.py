@@ -116,7 +116,8 @@ def _field(loc: Any) -> str:
 
 def _problem(error: Any) -> str:
     kind = str(error.get("type", ""))
-    context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    # pydantic lists the allowed values as "'a', 'b' or 'c'"
+    context = {k: str(v).replace(" or ", " 或 ") for k, v in (error.get("ctx") or {}).items()}
     template = PROBLEMS.get(kind)
     if template is None:
         template = next((text for start, text in PROBLEM_FAMILIES if kind.startswith(start)), "")
