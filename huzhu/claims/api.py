@@ -103,17 +103,8 @@ class ClaimSummaryOut(Schema):
     due_provisional: bool
 
 
-class ClaimOut(Schema):
-    number: str
-    member: str
-    unit: str
-    kind: str
-    event_date: date
-    status: str
-    amount: Decimal | None
+class ClaimOut(ClaimSummaryOut):
     proposed_amount: Decimal | None
-    due_date: date | None
-    due_provisional: bool
     return_reason: str = Field(description="退回原因（已退回时）")
     reject_reason: str = Field(description="不予救助理由")
     withdraw_reason: str = Field(description="撤回原因（已撤回时）")
@@ -129,20 +120,28 @@ class ClaimOut(Schema):
     timeline: list[StepOut]
 
 
+def _listed(claim: Claim) -> dict[str, Any]:
+    """What the list gives of a claim; its own answer gives this and more."""
+    return {
+        "number": claim.number,
+        "member": claim.member.code,
+        "unit": claim.unit.code,
+        "kind": claim.kind,
+        "event_date": claim.event_date,
+        "submitted_at": claim.submitted_at,
+        "status": claim.status,
+        "amount": claim.amount,
+        "due_date": claim.due_date,
+        "due_provisional": claim.due_provisional,
+    }
+
+
 def _out(claim: Claim, user: User) -> ClaimOut:
     steps = actions.steps(claim)
     precheck = engine.unpayable(claim) if can_file(user, claim) else None
     return ClaimOut(
-        number=claim.number,
-        member=claim.member.code,
-        unit=claim.unit.code,
-        kind=claim.kind,
-        event_date=claim.event_date,
-        status=claim.status,
-        amount=claim.amount,
+        **_listed(claim),
         proposed_amount=claim.proposed_amount,
-        due_date=claim.due_date,
-        due_provisional=claim.due_provisional,
         return_reason=claim.return_reason,
         reject_reason=claim.reject_reason,
         withdraw_reason=claim.withdraw_reason,
@@ -207,18 +206,7 @@ def list_claims(
 
 
 def _summary(claim: Claim) -> ClaimSummaryOut:
-    return ClaimSummaryOut(
-        number=claim.number,
-        member=claim.member.code,
-        unit=claim.unit.code,
-        kind=claim.kind,
-        event_date=claim.event_date,
-        submitted_at=claim.submitted_at,
-        status=claim.status,
-        amount=claim.amount,
-        due_date=claim.due_date,
-        due_provisional=claim.due_provisional,
-    )
+    return ClaimSummaryOut(**_listed(claim))
 
 
 @router.get("/claims/{number}", response=ClaimOut, summary="救助申请详情（含裁定与办理记录）")

@@ -254,19 +254,24 @@ def test_api_contract_journey(tree, people, roster_a):
     assert again.status_code == 409 and again.json()["error"]["code"] == "contract_refused"
 
 
+def paid_through_the_api(officer, cashier, unit) -> None:
+    """An enrolment created and submitted by the unit's officer, its fee confirmed by staff."""
+    draft = officer.post(
+        "/api/v1/contracts",
+        {"unit": unit.code, "funding_source": "personal"},
+        content_type="application/json",
+    ).json()
+    officer.post(f"/api/v1/contracts/{draft['id']}/submit")
+    assert cashier.post(f"/api/v1/contracts/{draft['id']}/confirm-fee").status_code == 200
+
+
 def test_api_lists_contracts_scoped_with_their_state_as_read_today(
     tree, people, roster_a, settings
 ):
     """GET /api/v1/contracts: newest first, without rosters, scoped like the pages; `status`
     is the state as read on the day (an active contract is expired after its end, K-4)."""
     officer = api(people.officer_a)
-    draft = officer.post(
-        "/api/v1/contracts",
-        {"unit": tree.unit_a.code, "funding_source": "personal"},
-        content_type="application/json",
-    ).json()
-    officer.post(f"/api/v1/contracts/{draft['id']}/submit")
-    api(people.cashier).post(f"/api/v1/contracts/{draft['id']}/confirm-fee")
+    paid_through_the_api(officer, api(people.cashier), tree.unit_a)
     listed = officer.get("/api/v1/contracts").json()
     assert listed["count"] == 1
     [entry] = listed["items"]
@@ -307,13 +312,7 @@ def test_api_lists_contracts_scoped_with_their_state_as_read_today(
 def test_api_renews_and_cancels(tree, people, roster_a, settings):
     """POST /api/v1/contracts/{no}/renew (K-5) and /cancel (K-4), as the pages do them."""
     officer = api(people.officer_a)
-    draft = officer.post(
-        "/api/v1/contracts",
-        {"unit": tree.unit_a.code, "funding_source": "personal"},
-        content_type="application/json",
-    ).json()
-    officer.post(f"/api/v1/contracts/{draft['id']}/submit")
-    api(people.cashier).post(f"/api/v1/contracts/{draft['id']}/confirm-fee")
+    paid_through_the_api(officer, api(people.cashier), tree.unit_a)
     settings.HUZHU_TODAY = "2026-02-20"
     assert (
         api(people.officer_b).generic("POST", "/api/v1/contracts/B01250001/renew").status_code
