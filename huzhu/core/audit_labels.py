@@ -40,6 +40,18 @@ ACTION_LABELS: dict[str, str] = {
     "payments.payee_card.corrected": "更正收款银行卡",
 }
 
+# the apps an action code starts with, by what the audit page's filter calls them
+APP_LABELS = {
+    "accounts": "用户与账号",
+    "core": "系统",
+    "organizations": "工会组织与单位",
+    "members": "职工与名册",
+    "contracts": "保障合同",
+    "quota": "普惠名额",
+    "claims": "救助申请",
+    "payments": "救助金发放",
+}
+
 # admin edits are recorded as "<app>.<model>.<verb>" (huzhu.core.admin_audit)
 VERBS = {"created": "新增", "updated": "修改", "deleted": "删除"}
 
@@ -106,3 +118,13 @@ def action_label(code: str) -> str:
     except (LookupError, ValueError):
         return code
     return f"{VERBS[verb]}{name}" if verb in VERBS else code
+
+
+def action_groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """For the audit page's filter: per app (in APP_LABELS' order) its prefix, its name and its
+    named actions (code, name). A prefix finds every action of the app, admin edits included."""
+    groups: dict[str, list[tuple[str, str]]] = {app: [] for app in APP_LABELS}
+    for code, label in ACTION_LABELS.items():
+        app = code.partition(".")[0]
+        groups.setdefault(app, []).append((code, label))
+    return [(f"{app}.", APP_LABELS.get(app, app), items) for app, items in groups.items()]

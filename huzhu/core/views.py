@@ -15,6 +15,7 @@ from huzhu.contracts.models import RENEWAL_NOTICE_DAYS, Contract, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
 from huzhu.core.api_errors import for_api, json_error
+from huzhu.core.audit_labels import action_groups
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
 from huzhu.quota.queries import current_period, pending
@@ -134,10 +135,19 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if actor:
         entries = entries.filter(actor_label=actor)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    groups = action_groups()
+    offered = {prefix for prefix, _, _ in groups} | {c for _, _, items in groups for c, _ in items}
     return render(
         request,
         "core/audit_list.html",
-        {"page": page, "action": action, "target": target, "actor": actor},
+        {
+            "page": page,
+            "action": action,
+            "target": target,
+            "actor": actor,
+            "groups": groups,
+            "action_offered": not action or action in offered,  # else kept as typed in the URL
+        },
     )
 
 

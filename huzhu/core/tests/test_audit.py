@@ -146,9 +146,20 @@ def test_the_audit_page_names_the_action_and_keeps_its_code(people, login):
     audit.record(
         people.registrar, "payments.batch.downloaded", people.registrar, after={"count": 2}
     )
-    body = login(people.reviewer).get("/audit/?action=payments.").content.decode()
+    audit.record(people.registrar, "payments.batch.approved", people.registrar)
+    staff = login(people.reviewer)
+    body = staff.get("/audit/?action=payments.").content.decode()
     assert "下载银行发放文件" in body and "<code>payments.batch.downloaded</code>" in body
-    assert "笔数：2" in body
+    assert "笔数：2" in body and "<code>payments.batch.approved</code>" in body
+    # the filter offers the actions by name, per app, and keeps what was chosen
+    assert '<option value="payments." selected>救助金发放：全部</option>' in body
+    assert '<option value="payments.batch.downloaded">下载银行发放文件</option>' in body
+    one = staff.get("/audit/?action=payments.batch.downloaded").content.decode()
+    assert '<option value="payments.batch.downloaded" selected>' in one
+    assert "<code>payments.batch.approved</code>" not in one
+    typed = staff.get("/audit/?action=payments.batch").content.decode()  # a prefix in the URL
+    assert '<option value="payments.batch" selected>payments.batch</option>' in typed
+    assert "<code>payments.batch.approved</code>" in typed
 
 
 def test_every_action_the_code_records_has_a_name():
