@@ -80,12 +80,16 @@ OPTIONAL_FACTS = frozenset(
 )
 
 
-def check_facts(facts: ClaimFacts, today: date) -> list[str]:
+def check_facts(facts: ClaimFacts, today: date, born: date | None = None) -> list[str]:
+    """What is wrong with a claim's facts; `born` is the member's birth date (from his ID
+    number): an event before it is a typo."""
     problems = []
     if facts.kind not in BenefitType.__members__.values():
         problems.append("请选择救助类型")
     if facts.event_date > today:
         problems.append("事件日期不能晚于今天")
+    if born is not None and EARLIEST <= facts.event_date < born:
+        problems.append(f"事件日期早于被保障人的出生日期（{born}），请核对")
     if facts.known_date and facts.known_date < facts.event_date:
         problems.append("知道事件的日期不能早于事件日期")
     if facts.first_diagnosed and facts.first_diagnosed > facts.event_date:
@@ -160,7 +164,7 @@ def next_claim_number(year: int) -> str:
 def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
     """Intake (C-1..C-3): the claim, its numbered record and its document checklist."""
     today = clock.today()
-    problems = check_facts(facts, today)
+    problems = check_facts(facts, today, member.birth_date)
     unit = filing_unit(member, facts.event_date)
     if unit is None:
         problems.append("该职工不在任何单位的名册上")
@@ -366,7 +370,7 @@ def resubmit_claim(claim: Claim, facts: ClaimFacts | None, *, actor: Any) -> Cla
         corrected: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
         if facts is not None:
             facts = _kept_numbers(facts, locked)
-            problems = check_facts(facts, clock.today())
+            problems = check_facts(facts, clock.today(), locked.member.birth_date)
             if facts.kind != locked.kind:
                 problems.append("救助类型不能更改；类型不同请另行提交新的救助申请")
             if problems:

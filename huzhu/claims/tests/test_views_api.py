@@ -243,6 +243,7 @@ def test_unknown_or_ambiguous_disease_names_are_refused(enrolled, people, login,
         ({"admitted": "2099-01-01"}, "入院日期不能晚于今天"),
         ({"first_diagnosed": "2023-06-02"}, "疾病首次确诊日期不能晚于事件日期"),
         ({"event_date": "0001-01-01"}, "事件日期 0001-01-01 不合理"),
+        ({"event_date": "1950-06-01"}, "事件日期早于被保障人的出生日期（1971-03-01）"),
     ],
 )
 def test_api_claim_with_overlong_text_or_impossible_values_is_refused(
@@ -487,6 +488,9 @@ def test_a_returned_death_claim_is_corrected_over_the_api(tree, people, settings
     assert (
         refused.status_code == 409 and "事件日期不能晚于今天" in refused.json()["error"]["details"]
     )
+    unborn = client.post(url, {"event_date": "1960-01-01"}, content_type="application/json")
+    assert unborn.status_code == 409
+    assert any("出生日期" in problem for problem in unborn.json()["error"]["details"])
     answer = client.post(
         url, {"trustee_card": "6222020200112233447"}, content_type="application/json"
     )
