@@ -28,7 +28,8 @@ from huzhu.organizations.access import get_unit_for
 router = Router(tags=["保障合同"])
 
 
-def _summary(contract: Contract, people: int) -> dict[str, Any]:
+def _listed(contract: Contract, people: int) -> dict[str, Any]:
+    """What the list gives of a contract; its own answer adds the roster."""
     return {
         "id": contract.public_id,
         "contract_no": contract.contract_no,
@@ -49,7 +50,7 @@ def _summary(contract: Contract, people: int) -> dict[str, Any]:
 def _out(contract: Contract) -> ContractOut:
     lines = list(contract.lines.select_related("member").order_by("member__name"))
     return ContractOut(
-        **_summary(contract, len(lines)),
+        **_listed(contract, len(lines)),
         lines=[
             LineOut(
                 member=x.member.code,
@@ -81,7 +82,7 @@ def list_contracts(
         contracts = contracts.filter(unit=get_unit_for(user, unit))
     if status is not None:
         contracts = contracts.in_state(status, clock.today())
-    return Built(contracts, lambda c: ContractSummaryOut(**_summary(c, c.people)))
+    return Built(contracts, lambda c: ContractSummaryOut(**_listed(c, c.people)))
 
 
 def _refused(exc: actions.ContractError) -> ApiError:
