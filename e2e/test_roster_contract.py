@@ -61,6 +61,16 @@ def test_roster_enrolment_and_fee_confirmation(page, tree, people, tmp_path, set
     assert "已导入 3 人" in page.locator(".messages").inner_text()
     assert page.locator("table.table tbody tr").count() == 3
 
+    # on a phone the consent box stays a box (a long label squeezed it to 5 px) and each worker
+    # keeps to one line, the 修改 / 移出 cell included (it wrapped to rows of 100 px)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator("input[name=consent]").bounding_box()["width"] >= 12
+    heights = page.locator("table.table tbody tr").evaluate_all(
+        "rows => rows.map(r => r.getBoundingClientRect().height)"
+    )
+    assert max(heights) < 60, heights
+    page.set_viewport_size({"width": 1280, "height": 720})
+
     page.get_by_role("link", name="申请入会").click()
     page.get_by_label("会费来源").select_option(label="工会经费列支")
     page.get_by_role("button", name="生成入会申请").click()
