@@ -18,7 +18,7 @@ from huzhu.core.api_errors import for_api, json_error
 from huzhu.core.audit_labels import action_groups
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
-from huzhu.quota.queries import current_period, pending
+from huzhu.quota.queries import current_period, pending, window_for
 from huzhu.rules.workdays import calendar_known
 
 
@@ -41,7 +41,12 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         returned = Claim.objects.for_user(user).filter(status=ClaimStatus.RETURNED).count()
         expiring = Contract.objects.for_user(user).expiring(clock.today()).order_by("end")
-        context |= {"unit": user.unit, "returned": returned, "expiring": expiring.first()}
+        context |= {
+            "unit": user.unit,
+            "returned": returned,
+            "expiring": expiring.first(),
+            "window": window_for(user.unit) if user.unit else None,  # may it apply now
+        }
     return render(request, "core/home.html", context)
 
 

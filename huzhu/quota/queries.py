@@ -65,25 +65,49 @@ def preview(unit: Unit) -> Preview:
     """Whether the unit may apply right now, and why not (nothing is written)."""
     period = current_period()
     programme = programme_of(period)
-    now = clock.now()
     place = standing(unit, clock.today(), programme)
     start = place.in_force.end if place.in_force and place.in_force.end else clock.today()
     eligibility = eligible_members(unit, programme, start)
     if period is None:
         reason: QuotaReason | None = QuotaReason.WINDOW_CLOSED
         return Preview(None, place, eligibility, reason, REASON_MESSAGES[QuotaReason.WINDOW_CLOSED])
+    window = _window(unit, period, place)
+    return Preview(period, place, eligibility, window.reason, window.message, window.remaining)
+
+
+@dataclass
+class Window:
+    """An open period and whether a unit may apply in it now."""
+
+    period: QuotaPeriod
+    reason: QuotaReason | None  # why the unit cannot apply now (Q-6), or None
+    message: str
+    remaining: int  # as it stands (Q-5)
+
+
+def window_for(unit: Unit) -> Window | None:
+    """For the unit's home page: the open period, if any, and whether the unit may apply now,
+    without reading its roster."""
+    period = current_period()
+    if period is None:
+        return None
+    return _window(unit, period, standing(unit, clock.today(), period.programme))
+
+
+def _window(unit: Unit, period: QuotaPeriod, place: Standing) -> Window:
+    """Q-2, Q-3, Q-4, Q-6 as of now: hours, the renewal range, once a year, quota left."""
     already = FreeShareApplication.objects.filter(
         programme=period.programme,
         unit=unit,
         status__in=[ApplicationStatus.GRANTED, ApplicationStatus.PARTIAL],
     ).exists()
-    request = Application("", unit.code, place.kind, place.current_end, 1, now)
+    request = Application("", unit.code, place.kind, place.current_end, 1, clock.now())
     reason = admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
     remaining = period.ledger_now().remaining
     if reason is None and remaining <= 0:
         reason = QuotaReason.QUOTA_EXHAUSTED
     message = period.rule().message(reason) if reason else "现在可以申请"
-    return Preview(period, place, eligibility, reason, message, remaining)
+    return Window(period, reason, message, remaining)
 
 
 @dataclass

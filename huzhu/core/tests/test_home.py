@@ -86,3 +86,32 @@ def test_coordinating_officer_home_counts_his_subtree_only(tree, people, login, 
     assert 'name="cover"' not in login(people.officer_a).get("/units/").content.decode()
     staff_home = login(people.registrar).get("/").content.decode()
     assert "<strong>2</strong><span>30日内到期、尚未续会的合同</span>" in staff_home
+
+
+def test_unit_officer_home_says_whether_his_unit_may_apply_in_the_open_window(
+    tree, people, login, settings
+):
+    from huzhu.quota.tests.test_pages import PERIOD_1, programme_2025, two_units_of_two
+
+    programme_2025(PERIOD_1)  # 3 places, 2025-02-28 .. 2025-03-21
+    two_units_of_two(tree, settings)  # a Monday at 10:00 in period 1
+    officer = login(people.officer_a)
+
+    def tile() -> str:
+        page = officer.get("/").content.decode()
+        found = re.search(r'data-testid="quota-window">([^<]*)<', page)
+        assert found, page
+        return found.group(1)
+
+    assert tile() == "第1期受理中（至 2025-03-21），剩余 3 个名额：现在可以申请"
+    settings.HUZHU_NOW = "2025-03-03T18:00:00+08:00"  # Q-2: after hours
+    assert (
+        tile() == "第1期受理中（至 2025-03-21），剩余 3 个名额：只能在工作日 09:00-17:00 提交申请"
+    )
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    officer.post(f"/units/{tree.unit_a.code}/free-shares/apply/")
+    assert tile() == "第1期受理中（至 2025-03-21）：本单位本年度已获得普惠名额，每年只能获得一次"
+    other = login(people.officer_b).get("/").content.decode()
+    assert "剩余 1 个名额：现在可以申请" in other  # unit B: what unit A left (Q-4)
+    settings.HUZHU_NOW = "2025-03-24T10:00:00+08:00"  # the window has closed
+    assert tile() == "申请市总工会赠送的份额"
