@@ -219,17 +219,20 @@ def apply_for_free_shares(
                 raise NotOnRoster(unknown)
             members = [m for m in members if m.code in wanted]
         reason = _admission(unit, period, place, members, arrived)
+        message = None
+        if reason is None and (message := participation_shortfall(unit, len(members))):
+            reason = QuotaReason.NOT_ELIGIBLE  # Q-6: not eligible by E-3
         if reason is None and period.opened and period.remaining <= 0:
             reason = QuotaReason.QUOTA_EXHAUSTED  # the channel is closed: no need to queue
         if reason is not None:
-            return _refuse(unit, period, actor, reason, len(members), place, arrived)
+            return _refuse(unit, period, actor, reason, len(members), place, arrived, message)
         return _grant(unit, period.pk, place, members, start, actor)
 
 
 def _admission(
     unit: Unit, period: QuotaPeriod, place: Standing, members: list[Member], moment: datetime
 ) -> QuotaReason | None:
-    """Q-2, Q-3, Q-6 and E-3: why the application cannot be considered, or None."""
+    """Q-2, Q-3, Q-6: why the application cannot be considered, or None."""
     already = FreeShareApplication.objects.filter(
         programme=period.programme,
         unit=unit,
@@ -238,12 +241,23 @@ def _admission(
     request = Application(
         "", unit.code, place.kind, place.current_end, max(len(members), 1), moment
     )
-    reason = admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
-    if reason is None and (
-        not members or len(members) < participation_needed(unit.member_count, current_plan())
-    ):
-        return QuotaReason.NOT_ELIGIBLE
-    return reason
+    return admit(period.rule(), request, unit_already_granted=already, table=holiday_table())
+
+
+def participation_shortfall(unit: Unit, members: int) -> str | None:
+    """E-3 (Q-6 not_eligible): why `members` eligible workers are too few for the unit to
+    apply, or None. Its own message: the period's not_eligible text speaks of renewal ranges,
+    and told a unit refused for too few workers to apply in another period."""
+    plan = current_plan()
+    needed = participation_needed(unit.member_count, plan)
+    if not members:
+        return "名册上没有可获赠普惠名额的职工（年龄、在职状态、每人每年一份、每人最多3份）"
+    if members < needed:
+        return (
+            f"可获赠的职工{members}人，少于本单位会员人数{unit.member_count}人的"
+            f"{plan.participation_percent}%（至少{needed}人，E-3）"
+        )
+    return None
 
 
 def _grant(
@@ -302,8 +316,10 @@ def _refuse(
     requested: int,
     place: Standing | None = None,
     receipt: datetime | None = None,
+    message: str | None = None,
 ) -> FreeShareApplication:
-    message = period.rule().message(reason) if period else REASON_MESSAGES[reason]
+    if message is None:
+        message = period.rule().message(reason) if period else REASON_MESSAGES[reason]
     application = FreeShareApplication.objects.create(
         programme=period.programme if period else None,
         period=period,

@@ -13,6 +13,7 @@ from huzhu.quota.actions import (
     Standing,
     eligible_members,
     paid_contracts,
+    participation_shortfall,
     standing,
 )
 from huzhu.quota.models import (
@@ -72,7 +73,10 @@ def preview(unit: Unit) -> Preview:
         reason: QuotaReason | None = QuotaReason.WINDOW_CLOSED
         return Preview(None, place, eligibility, reason, REASON_MESSAGES[QuotaReason.WINDOW_CLOSED])
     window = _window(unit, period, place)
-    return Preview(period, place, eligibility, window.reason, window.message, window.remaining)
+    reason, message = window.reason, window.message
+    if reason is None and (short := participation_shortfall(unit, len(eligibility.members))):
+        reason, message = QuotaReason.NOT_ELIGIBLE, short  # E-3, as the application would be
+    return Preview(period, place, eligibility, reason, message, window.remaining)
 
 
 @dataclass

@@ -103,7 +103,7 @@ def test_unit_officer_home_says_whether_his_unit_may_apply_in_the_open_window(
         assert found, page
         return found.group(1)
 
-    assert tile() == "第1期受理中（至 2025-03-21），剩余 3 个名额：现在可以申请"
+    assert tile() == "第1期受理中（至 2025-03-21），剩余 3 个名额：现在受理本单位的申请"
     settings.HUZHU_NOW = "2025-03-03T18:00:00+08:00"  # after hours
     assert (
         tile() == "第1期受理中（至 2025-03-21），剩余 3 个名额：只能在工作日 09:00-17:00 提交申请"
@@ -112,6 +112,6 @@ def test_unit_officer_home_says_whether_his_unit_may_apply_in_the_open_window(
     officer.post(f"/units/{tree.unit_a.code}/free-shares/apply/")
     assert tile() == "第1期受理中（至 2025-03-21）：本单位本年度已获得普惠名额，每年只能获得一次"
     other = login(people.officer_b).get("/").content.decode()
-    assert "剩余 1 个名额：现在可以申请" in other  # unit B: what unit A left
+    assert "剩余 1 个名额：现在受理本单位的申请" in other  # unit B: what unit A left
     settings.HUZHU_NOW = "2025-03-24T10:00:00+08:00"  # the window has closed
     assert tile() == "申请市总工会赠送的份额"

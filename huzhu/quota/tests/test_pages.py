@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from huzhu.accounts.auth import issue_token
 from huzhu.claims.tests.journeys import on, paid_contract
 from huzhu.members.actions import import_roster
+from huzhu.members.models import Member
 from huzhu.members.tests.rosters import person, xlsx
 from huzhu.quota.actions import load_programme
 from huzhu.quota.models import QuotaPeriod
@@ -209,3 +210,28 @@ def test_a_period_shows_what_it_rolls_over_before_its_first_application(
     settings.HUZHU_NOW = "2025-06-23T10:00:00+08:00"
     board = login(people.registrar).get("/quota/").content.decode()
     assert "未使用的 4 个名额退回年度预算（Q-5）" in board  # 6 − 2 granted in period 2
+
+
+def test_the_page_says_too_few_workers_before_the_unit_applies(tree, people, login, open_window):
+    """E-3: a unit whose eligible workers are under 70% of its union members is told so on the
+    page, with no button to press; before, the page said 可以申请 and the application was then
+    refused with the period's text about renewal ranges."""
+    tree.unit_a.member_count = 5  # two on the roster: at least 4 needed
+    tree.unit_a.save()
+    officer = login(people.officer_a)
+    page = officer.get(f"/units/{tree.unit_a.code}/free-shares/").content.decode()
+    assert "不能：可获赠的职工2人，少于本单位会员人数5人的70%（至少4人，E-3）" in page
+    assert "提交申请</button>" not in page
+    api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"})
+    answer = api.post(
+        "/api/v1/quota/applications", {"unit": tree.unit_a.code}, content_type="application/json"
+    ).json()
+    assert (answer["status"], answer["reason"]) == ("refused", "not_eligible")
+    assert "E-3" in answer["message"] and "续会单位" not in answer["message"]
+    tree.unit_b.member_count = 0
+    tree.unit_b.save()
+    for member in Member.objects.filter(memberships__unit=tree.unit_b):
+        member.status = "retired"
+        member.save(update_fields=["status"])
+    page = login(people.officer_b).get(f"/units/{tree.unit_b.code}/free-shares/").content.decode()
+    assert "不能：名册上没有可获赠普惠名额的职工" in page

@@ -82,7 +82,11 @@ def test_too_few_members_is_not_eligible_and_outside_the_window_is_closed(
     tree.unit_a.save()
     import_roster(tree.unit_a, xlsx([person(1), person(2)]), actor=None)
     settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
-    assert apply_for_free_shares(tree.unit_a, None, actor=None).reason == "not_eligible"
+    refused = apply_for_free_shares(tree.unit_a, None, actor=None)
+    assert refused.reason == "not_eligible"
+    # why, in E-3's words: the period's not_eligible text told the unit to apply in the period
+    # of its contract's end date
+    assert refused.message == "可获赠的职工2人，少于本单位会员人数10人的70%（至少7人，E-3）"
     settings.HUZHU_NOW = "2025-04-03T10:00:00+08:00"
     closed = apply_for_free_shares(tree.unit_a, None, actor=None)
     assert (closed.reason, closed.period) == ("window_closed", None)
