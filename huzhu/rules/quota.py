@@ -25,7 +25,7 @@ class QuotaReason(StrEnum):
 
 REASON_MESSAGES = {
     QuotaReason.WINDOW_CLOSED: "不在任何一期普惠名额的申请时间段内",
-    QuotaReason.OUTSIDE_HOURS: "只能在工作日 {hours} 提交申请",
+    QuotaReason.OUTSIDE_HOURS: "只能在{hours} 提交申请",
     QuotaReason.NOT_ELIGIBLE: (
         "续会单位应在现有合同终止日所属的期次申请（本期受理终止日为 {range}）"
     ),
@@ -67,8 +67,10 @@ class Period:
 
     def message(self, reason: QuotaReason) -> str:
         start, end = (t.strftime("%H:%M") for t in self.hours)
+        days = "工作日" if self.working_days_only else "每天"  # a setting of the period
         return REASON_MESSAGES[reason].format(
-            hours=f"{start}-{end}", range=f"{self.renewal_end_from} 至 {self.renewal_end_to}"
+            hours=f"{days} {start}-{end}",
+            range=f"{self.renewal_end_from} 至 {self.renewal_end_to}",
         )
 
 

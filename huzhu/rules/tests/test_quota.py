@@ -74,6 +74,13 @@ def test_make_up_working_day_is_open_and_settings_are_honoured():
     assert one([autumn], app(at="2025-10-02T10:00:00+08:00")).reason == QuotaReason.OUTSIDE_HOURS
     relaxed = period(working_days_only=False, hours=(time(8), time(20)))
     assert one([relaxed], app(at="2025-03-02T19:30:00+08:00")).reason is None
+    # the refusal names the period's own hours, and working days only where the period says so
+    assert one([autumn], app(at="2025-10-02T10:00:00+08:00")).message == (
+        "只能在工作日 09:00-17:00 提交申请"
+    )
+    assert one([relaxed], app(at="2025-03-02T20:00:00+08:00")).message == (
+        "只能在每天 08:00-20:00 提交申请"
+    )
 
 
 @pytest.mark.parametrize(
