@@ -262,6 +262,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: a session unused for 30 minutes ends (every request extends it).
 SESSION_COOKIE_AGE = int(os.environ.get("HUZHU_SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# ... which, in this store, moves the expiry of an unchanged session without rewriting it
+SESSION_ENGINE = "huzhu.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): only this origin's scripts and styles, nothing inline.

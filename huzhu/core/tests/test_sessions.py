@@ -1,0 +1,61 @@
+"""Sessions: every request moves the idle timeout on, and a request that changed nothing does
+not put back its old copy over what a concurrent request wrote (a lost flash message)."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from huzhu.core.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db
+
+
+def _started() -> str:
+    first = SessionStore()
+    first["_auth_user_id"] = "1"
+    first.create()
+    assert first.session_key is not None
+    return first.session_key
+
+
+def test_a_request_that_changed_nothing_keeps_what_another_wrote_meanwhile():
+    key = _started()
+    reading = SessionStore(key)  # request A (an htmx check) reads the session ...
+    assert reading["_auth_user_id"] == "1"
+    writing = SessionStore(key)  # ... request B (the form's submission) adds its message
+    writing["_messages"] = "已提交"
+    writing.save()
+    earlier = timezone.now() - timedelta(minutes=20)
+    Session.objects.filter(session_key=key).update(expire_date=earlier)
+    reading.save()  # ... and A, finishing last, changed nothing
+    assert SessionStore(key)["_messages"] == "已提交"
+    assert Session.objects.get(session_key=key).expire_date > earlier + timedelta(minutes=19)
+
+
+def test_a_changed_session_is_written_whole_and_an_ended_one_is_said_to_have_ended():
+    key = _started()
+    changing = SessionStore(key)
+    changing["otp_device_id"] = "otp_totp.totpdevice/7"
+    changing.save()
+    assert SessionStore(key)["otp_device_id"] == "otp_totp.totpdevice/7"
+    late = SessionStore(key)
+    assert late["_auth_user_id"] == "1"
+    SessionStore(key).delete()  # logged out in another tab
+    with pytest.raises(UpdateError):
+        late.save()
+
+
+def test_every_page_moves_the_idle_timeout_on(people, login):
+    assert settings.SESSION_ENGINE == "huzhu.core.sessions"
+    client = login(people.officer_a)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    soon = timezone.now() + timedelta(minutes=1)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert client.get("/").status_code == 200
+    moved = Session.objects.get(session_key=key).expire_date
+    assert moved > soon + timedelta(minutes=25)
+    assert SessionStore(key)["_auth_user_id"] == str(people.officer_a.pk)
