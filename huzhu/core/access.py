@@ -8,7 +8,7 @@ his unit only, ...) happens in each app's `access.py`, which answers 404 for oth
 
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -31,10 +31,23 @@ def _attach(rule: AccessRule, label: str) -> Callable[[View], View]:
     return decorate
 
 
+def to_login(request: HttpRequest) -> HttpResponse:
+    """The login page, coming back here afterwards. An htmx request (a search, the quota board's
+    polling after the session ended) sends the whole page there (HX-Redirect, back to the page
+    it came from): followed as a plain redirect, the login form was swapped into the table."""
+    if not request.headers.get("HX-Request"):
+        return redirect_to_login(request.get_full_path())
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    back = (page.path or "/") + (f"?{page.query}" if page.query else "")
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = f"{reverse('login')}?{urlencode({'next': back})}"
+    return response
+
+
 def _require(predicate: Callable[[Any], bool]) -> AccessRule:
     def rule(request: HttpRequest) -> HttpResponse | None:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return to_login(request)
         if not request.user.is_active or not predicate(request.user):
             raise PermissionDenied("您的角色无权访问此页面")
         return None

@@ -59,3 +59,31 @@ def test_every_page_moves_the_idle_timeout_on(people, login):
     moved = Session.objects.get(session_key=key).expire_date
     assert moved > soon + timedelta(minutes=25)
     assert SessionStore(key)["_auth_user_id"] == str(people.officer_a.pk)
+
+
+def test_the_boards_polling_does_not_keep_an_idle_session_alive(people, login):
+    """The quota board polls every 3 s with the background header: that is not activity, so a
+    board left open on an unattended computer no longer keeps it signed in for good."""
+    client = login(people.officer_a)
+    assert 'hx-headers=\'{"X-Huzhu-Background": "1"}\'' in client.get("/quota/").content.decode()
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    soon = timezone.now() + timedelta(minutes=1)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    poll = {"HX-Request": "true", "X-Huzhu-Background": "1"}
+    assert client.get("/quota/", headers=poll).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == soon
+    assert client.get("/quota/", headers={"HX-Request": "true"}).status_code == 200  # a click
+    assert Session.objects.get(session_key=key).expire_date > soon + timedelta(minutes=25)
+
+
+def test_an_htmx_request_after_the_session_ended_sends_the_page_to_the_login(people, login):
+    client = login(people.officer_a)
+    Session.objects.all().delete()  # the idle timeout passed
+    answer = client.get(
+        "/quota/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/quota/?year=2025"},
+    )
+    assert answer.status_code == 204 and answer.content == b""
+    assert answer["HX-Redirect"] == "/login/?next=%2Fquota%2F%3Fyear%3D2025"
+    plain = client.get("/quota/")
+    assert plain.status_code == 302 and plain["Location"].startswith("/login/?next=")
