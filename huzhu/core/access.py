@@ -31,7 +31,7 @@ def _attach(rule: AccessRule, label: str) -> Callable[[View], View]:
     return decorate
 
 
-def to_login(request: HttpRequest) -> HttpResponse:
+def _to_login(request: HttpRequest) -> HttpResponse:
     """The login page, coming back here afterwards. An htmx request (a search, the quota board's
     polling after the session ended) sends the whole page there (HX-Redirect, back to the page
     it came from): followed as a plain redirect, the login form was swapped into the table."""
@@ -47,7 +47,7 @@ def to_login(request: HttpRequest) -> HttpResponse:
 def _require(predicate: Callable[[Any], bool]) -> AccessRule:
     def rule(request: HttpRequest) -> HttpResponse | None:
         if not request.user.is_authenticated:
-            return to_login(request)
+            return _to_login(request)
         if not request.user.is_active or not predicate(request.user):
             raise PermissionDenied("您的角色无权访问此页面")
         return None
