@@ -27,7 +27,7 @@ from huzhu.members.models import Member, Membership
 from huzhu.organizations.models import Unit
 from huzhu.rules.dates import add_years, contract_end, paid_effective
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, Plan
-from huzhu.rules.roster import participation_needed, peak_shares
+from huzhu.rules.roster import participation_problem, peak_shares
 
 
 class ContractError(StepRefused):
@@ -147,12 +147,9 @@ def check_contract(
     plan = plan or current_plan()
     problems = []
     lines = list(contract.lines.select_related("member"))
-    needed = participation_needed(contract.unit.member_count, plan)
-    if contract.funding == Funding.PAID and len(lines) < needed:
-        problems.append(
-            f"入会人数{len(lines)}人，少于本单位会员人数{contract.unit.member_count}人的{plan.participation_percent}%"
-            f"（至少{needed}人，E-3）"
-        )
+    short = participation_problem(len(lines), contract.unit.member_count, "入会人数", plan)
+    if contract.funding == Funding.PAID and short:
+        problems.append(short)
     for line in lines:
         age = line.member.age_on(start)
         if not plan.min_age <= age <= plan.max_age:

@@ -34,7 +34,7 @@ from huzhu.rules.quota import (
     local_moment,
     open_ledger,
 )
-from huzhu.rules.roster import participation_needed, peak_shares
+from huzhu.rules.roster import participation_problem, peak_shares
 
 
 class QuotaError(ValueError):
@@ -248,16 +248,9 @@ def participation_shortfall(unit: Unit, members: int) -> str | None:
     """E-3 (Q-6 not_eligible): why `members` eligible workers are too few for the unit to
     apply, or None. Its own message: the period's not_eligible text speaks of renewal ranges,
     and told a unit refused for too few workers to apply in another period."""
-    plan = current_plan()
-    needed = participation_needed(unit.member_count, plan)
     if not members:
         return "名册上没有可获赠普惠名额的职工（年龄、在职状态、每人每年一份、每人最多3份）"
-    if members < needed:
-        return (
-            f"可获赠的职工{members}人，少于本单位会员人数{unit.member_count}人的"
-            f"{plan.participation_percent}%（至少{needed}人，E-3）"
-        )
-    return None
+    return participation_problem(members, unit.member_count, "可获赠的职工", current_plan())
 
 
 def _grant(

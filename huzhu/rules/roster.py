@@ -324,3 +324,17 @@ def participation_needed(member_count: int, plan: Plan = CRITICAL_ILLNESS_PLAN) 
     """E-3: the fewest members an enrolment must cover (the plan's share of union members)."""
     needed = Decimal(member_count) * plan.participation_threshold
     return int(needed.to_integral_value(rounding="ROUND_CEILING"))
+
+
+def participation_problem(
+    counted: int, member_count: int, what: str, plan: Plan = CRITICAL_ILLNESS_PLAN
+) -> str | None:
+    """E-3: why `counted` people (`what` they are, e.g. 入会人数) are too few for a unit of
+    `member_count` union members, or None."""
+    needed = participation_needed(member_count, plan)
+    if counted >= needed:
+        return None
+    return (
+        f"{what}{counted}人，少于本单位会员人数{member_count}人的{plan.participation_percent}%"
+        f"（至少{needed}人，E-3）"
+    )
