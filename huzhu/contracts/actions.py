@@ -239,12 +239,24 @@ def take_sequence(prefix: str, year: int) -> int:
     return int(rows.values_list("last", flat=True).get())
 
 
+FREE_PREFIX = "PB"
+
+
 def next_number(contract: Contract, effective: date) -> str:
     """K-2: B + series + yy + sequence (paid), PB + yy + sequence (free); unique per prefix and
     year, widening past 9999 instead of wrapping."""
     yy = effective.year % 100
-    prefix = "PB" if contract.funding == Funding.FREE else "B" + contract.unit.union.contract_series
-    return f"{prefix}{yy:02d}{take_sequence(prefix, yy):04d}"
+    prefix = (
+        FREE_PREFIX
+        if contract.funding == Funding.FREE
+        else "B" + contract.unit.union.contract_series
+    )
+    return contract_number(prefix, yy, take_sequence(prefix, yy))
+
+
+def contract_number(prefix: str, yy: int, sequence: int) -> str:
+    """K-2: the number itself, four digits at least."""
+    return f"{prefix}{yy:02d}{sequence:04d}"
 
 
 def cancel_contract(contract: Contract, *, actor: Any, reason: str) -> Contract:

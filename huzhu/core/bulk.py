@@ -3,7 +3,7 @@ executemany elsewhere), key look-ups sent as one text. Values given to `insert_r
 database-ready (encrypted text, JSON as text, dates); call inside the caller's transaction."""
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -159,6 +159,32 @@ def lookup_pks(
             cursor.execute(f"{head} IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
             found.extend(cursor.fetchall())
     return found
+
+
+def insert_statement(
+    obj: models.Model, *, computed: Mapping[str, str] | None = None
+) -> tuple[str, list[Any]]:
+    """`INSERT INTO table (columns) VALUES (…)` of one unsaved object and its parameters, each
+    value prepared as Django's own save prepares it (defaults already set on the object), for
+    writing several rows of different tables in one statement. `computed` gives SQL
+    expressions for some fields (a key returned by an earlier part of the same statement)."""
+    meta = obj._meta
+    quote = connection.ops.quote_name
+    computed = computed or {}
+    columns: list[str] = []
+    values: list[str] = []
+    params: list[Any] = []
+    for field in meta.local_concrete_fields:
+        if field.primary_key and getattr(obj, field.attname) is None:
+            continue  # the sequence gives it
+        columns.append(quote(field.column))
+        if field.name in computed:
+            values.append(computed[field.name])
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    table = quote(meta.db_table)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(values)})", params  # noqa: S608
 
 
 def _field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":

@@ -4,17 +4,24 @@ the period's row lock with the pure allocator of huzhu.rules.quota (SPEC §5).""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from huzhu.claims.engine import holiday_table
-from huzhu.contracts.actions import next_number
+from huzhu.contracts.actions import FREE_PREFIX, contract_number, next_number
 from huzhu.contracts.holdings import holdings_of
-from huzhu.contracts.models import Contract, ContractLine, ContractStatus, Funding
+from huzhu.contracts.models import (
+    Contract,
+    ContractLine,
+    ContractStatus,
+    Funding,
+    NumberSequence,
+)
 from huzhu.core import audit, clock
-from huzhu.core.bulk import insert_rows
+from huzhu.core.bulk import insert_rows, insert_statement, quoted_column, quoted_table
 from huzhu.core.models import AuditEntry
 from huzhu.core.product import current_plan
 from huzhu.members.models import Member, Membership
@@ -226,7 +233,7 @@ def apply_for_free_shares(
             reason = QuotaReason.QUOTA_EXHAUSTED  # the channel is closed: no need to queue
         if reason is not None:
             return _refuse(unit, period, actor, reason, len(members), place, arrived, message)
-        return _grant(unit, period.pk, place, members, start, actor)
+        return _grant(unit, period, place, members, start, actor)
 
 
 def _admission(
@@ -254,16 +261,25 @@ def participation_shortfall(unit: Unit, members: int) -> str | None:
 
 
 def _grant(
-    unit: Unit, period_pk: int, place: Standing, members: list[Member], start: date, actor: Any
+    unit: Unit,
+    current: QuotaPeriod,
+    place: Standing,
+    members: list[Member],
+    start: date,
+    actor: Any,
 ) -> FreeShareApplication:
     """The critical section: lock the period, take the receipt instant, grant, record."""
+    last = current.no == max(p.no for p in current.programme.periods.all())
+    if connection.vendor == "postgresql" and current.opened:
+        done = _grant_at_once(unit, current, place, members, start, actor, last=last)
+        if done is not None:
+            return done
     # FOR NO KEY UPDATE of the period row only: rows that merely reference the period or the
     # programme (refusals being recorded) do not wait for the grant, and cannot deadlock with it.
     locked = QuotaPeriod.objects.select_for_update(no_key=True, of=("self",))
-    period = locked.select_related("programme").get(pk=period_pk)
+    period = locked.select_related("programme").get(pk=current.pk)
     _open(period)
     receipt = clock.now()
-    last = period.no == max(p.no for p in period.programme.periods.all())
     status, count, ledger = grant(period.ledger(), len(members), last_period=last)
     if status == GrantStatus.REFUSED:
         return _refuse(
@@ -271,30 +287,116 @@ def _grant(
         )
     period.granted = ledger.granted
     period.save(update_fields=["granted"])
-    contract, contract_entry = _free_contract(unit, members[:count], start, actor)
-    application = FreeShareApplication.objects.create(
-        programme=period.programme,
-        period=period,
-        unit=unit,
-        submitted_by=_user(actor),
-        submitted_at=receipt,
-        kind=place.kind,
-        current_end=place.current_end,
-        requested=len(members),
-        status=status.value,
-        granted=count,
-        contract=contract,
-        message=f"获得 {count} 个名额，合同 {contract.contract_no}",
+    contract = _free_contract_draft(unit, count, start, actor)
+    contract.contract_no = next_number(contract, start)
+    contract.save()
+    # COPY: this runs under the period lock, and a unit of 10,000 workers held it 0.2 s longer
+    # through bulk_create
+    insert_rows(
+        ContractLine,
+        ["contract", "member", "shares"],
+        ((contract.pk, m.pk, 1) for m in members[:count]),
     )
-    after = {
-        "period": period.no,
-        "granted": count,
-        "contract": contract.contract_no,
-        "remaining": period.remaining,
-    }
-    entry = audit.build(actor, "quota.application.granted", application, after=after)
-    AuditEntry.objects.bulk_create([contract_entry, entry])
+    application = _granted_application(unit, period, place, len(members), status, contract)
+    application.submitted_at = receipt
+    application.save()
+    AuditEntry.objects.bulk_create(
+        [_free_contract_entry(contract, actor), _granted_entry(application, period, actor)]
+    )
     return application
+
+
+def _grant_at_once(
+    unit: Unit,
+    period: QuotaPeriod,
+    place: Standing,
+    members: list[Member],
+    start: date,
+    actor: Any,
+    *,
+    last: bool,
+) -> FreeShareApplication | None:
+    """The same grant in three round trips on PostgreSQL (Q-7 under a burst): one statement
+    locks and reads the period's row and the row of the year's PB numbers, the pure allocator
+    decides (Q-4), one statement writes the period, the number, the PB contract with its lines,
+    the application and both audit entries, and the commit ends the section. Through the ORM
+    the section made eleven round trips and held the period 6 ms alone and 13 ms in a burst,
+    while every other grant queued behind it. None when the year has no PB number yet (the
+    ORM path creates its row) or the period has not opened (the ORM path opens it, Q-5)."""
+    yy = start.year % 100
+    pt, st = quoted_table(QuotaPeriod), quoted_table(NumberSequence)
+    p, s = partial(quoted_column, QuotaPeriod), partial(quoted_column, NumberSequence)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.{p('quota')}, p.{p('rollover_in')}, p.{p('advance_deducted')}, "  # noqa: S608 (names from the models)
+            f"p.{p('granted')}, p.{p('opened')}, s.{s('last')} FROM {pt} p, {st} s "
+            f"WHERE p.{p('pk')} = %s AND s.{s('prefix')} = %s AND s.{s('year')} = %s "
+            "FOR NO KEY UPDATE OF p FOR UPDATE OF s",
+            [period.pk, FREE_PREFIX, yy],
+        )
+        row = cursor.fetchone()
+        if row is None or not row[4]:
+            return None
+        period.quota, period.rollover_in, period.advance_deducted, period.granted = row[:4]
+        receipt = clock.now()
+        status, count, ledger = grant(period.ledger(), len(members), last_period=last)
+        if status == GrantStatus.REFUSED:
+            return _refuse(
+                unit, period, actor, QuotaReason.QUOTA_EXHAUSTED, len(members), place, receipt
+            )
+        period.granted = ledger.granted
+        number = row[5] + 1
+        contract = _free_contract_draft(unit, count, start, actor)
+        contract.contract_no = contract_number(FREE_PREFIX, yy, number)
+        application = _granted_application(unit, period, place, len(members), status, contract)
+        application.submitted_at = receipt
+        entries = [
+            _free_contract_entry(contract, actor),
+            _granted_entry(application, period, actor),
+        ]
+        parts = [
+            (
+                f"UPDATE {pt} SET {p('granted')} = %s WHERE {p('pk')} = %s",  # noqa: S608
+                [period.granted, period.pk],
+            ),
+            (
+                f"UPDATE {st} SET {s('last')} = %s WHERE {s('prefix')} = %s AND {s('year')} = %s",  # noqa: S608
+                [number, FREE_PREFIX, yy],
+            ),
+            _inserted(contract),
+            _lines_of_new_contract([m.pk for m in members[:count]]),
+            _inserted(application, contract="(SELECT id FROM part2)"),
+            *(insert_statement(entry) for entry in entries),
+        ]
+        # data-modifying parts of one WITH all run, in one snapshot; the lines' and the
+        # application's keys to the new contract are checked at the statement's end
+        sql = "WITH " + ", ".join(f"part{i} AS ({text})" for i, (text, _) in enumerate(parts))
+        cursor.execute(
+            f"{sql} SELECT part2.id, part4.id FROM part2, part4",  # noqa: S608 (names from the models)
+            [value for _, values in parts for value in values],
+        )
+        contract.pk, application.pk = cursor.fetchone()
+    for saved in (contract, application, *entries):
+        saved._state.adding, saved._state.db = False, connection.alias
+    application.contract = contract  # the key the statement gave it
+    return application
+
+
+def _inserted(obj: Contract | FreeShareApplication, **computed: str) -> tuple[str, list[Any]]:
+    """The insert of `obj`, giving back its new key as `id`."""
+    text, values = insert_statement(obj, computed=computed)
+    return f"{text} RETURNING {quoted_column(type(obj), 'pk')} AS id", values
+
+
+def _lines_of_new_contract(member_keys: list[int]) -> tuple[str, list[Any]]:
+    """The lines (one share each) of the contract that part 2 of the statement inserts."""
+    line = partial(quoted_column, ContractLine)
+    return (
+        f"INSERT INTO {quoted_table(ContractLine)} "  # noqa: S608 (names from the models)
+        f"({line('contract')}, {line('member')}, {line('shares')}) "
+        "SELECT part2.id, member, 1 FROM part2, unnest(%s::bigint[]) AS member",
+        [member_keys],
+    )
 
 
 def _user(actor: Any) -> Any:
@@ -335,30 +437,64 @@ def _refuse(
     return application
 
 
-def _free_contract(
-    unit: Unit, members: list[Member], start: date, actor: Any
-) -> tuple[Contract, AuditEntry]:
-    """K-2, K-6: a PB contract, one share per granted member, active at once; its audit entry
-    is returned for the caller to write with its own."""
-    contract = Contract(
+def _free_contract_draft(unit: Unit, shares: int, start: date, actor: Any) -> Contract:
+    """K-2, K-6: a PB contract, one share per granted member, active at once; unsaved and not
+    yet numbered."""
+    return Contract(
         unit=unit,
         funding=Funding.FREE,
         status=ContractStatus.ACTIVE,
         effective=start,
         end=contract_end(start),
-        total_shares=len(members),
+        total_shares=shares,
         fee=Decimal("0.00"),
         created_by=_user(actor),
         confirmed_at=clock.now(),
         confirmed_by=_user(actor),
         submitted_at=clock.now(),
     )
-    contract.contract_no = next_number(contract, start)
-    contract.save()
-    # COPY: this runs under the period lock, and a unit of 10,000 workers held it 0.2 s longer
-    # through bulk_create
-    insert_rows(
-        ContractLine, ["contract", "member", "shares"], ((contract.pk, m.pk, 1) for m in members)
+
+
+def _granted_application(
+    unit: Unit,
+    period: QuotaPeriod,
+    place: Standing,
+    requested: int,
+    status: GrantStatus,
+    contract: Contract,
+) -> FreeShareApplication:
+    """The application's record of a grant (unsaved), with the numbered PB contract."""
+    return FreeShareApplication(
+        programme=period.programme,
+        period=period,
+        unit=unit,
+        submitted_by=contract.created_by,
+        kind=place.kind,
+        current_end=place.current_end,
+        requested=requested,
+        status=status.value,
+        granted=contract.total_shares,
+        contract=contract,
+        message=f"获得 {contract.total_shares} 个名额，合同 {contract.contract_no}",
     )
-    after = {"contract_no": contract.contract_no, "shares": len(members), "effective": str(start)}
-    return contract, audit.build(actor, "contracts.contract.granted_free", contract, after=after)
+
+
+def _free_contract_entry(contract: Contract, actor: Any) -> AuditEntry:
+    after = {
+        "contract_no": contract.contract_no,
+        "shares": contract.total_shares,
+        "effective": str(contract.effective),
+    }
+    return audit.build(actor, "contracts.contract.granted_free", contract, after=after)
+
+
+def _granted_entry(
+    application: FreeShareApplication, period: QuotaPeriod, actor: Any
+) -> AuditEntry:
+    after = {
+        "period": period.no,
+        "granted": application.granted,
+        "contract": application.contract.contract_no if application.contract else None,
+        "remaining": period.remaining,
+    }
+    return audit.build(actor, "quota.application.granted", application, after=after)

@@ -78,26 +78,33 @@ def test_roster_import_killed_midway_leaves_nothing(tree, monkeypatch):
     assert member_actions.import_roster(tree.unit_a, data, actor=None).saved  # and it recovers
 
 
-def test_free_share_grant_killed_midway_grants_nothing(tree, settings, monkeypatch):
+@pytest.mark.parametrize("first", [True, False], ids=["through the ORM", "in one statement"])
+def test_free_share_grant_killed_midway_grants_nothing(tree, settings, monkeypatch, first):
+    """The period's first grant opens it (Q-5) through the ORM; later grants are written by one
+    statement. Either is killed after its writes, before the commit."""
     window = Period(
         1, 10, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31)
     )
     quota.load_programme(2025, 7_000_000, [window], actor=None)
     on(settings, "2025-02-01")
-    tree.unit_a.member_count = 2
-    tree.unit_a.save()
+    for unit in (tree.unit_a, tree.unit_b):
+        unit.member_count = 2
+        unit.save()
     member_actions.import_roster(tree.unit_a, xlsx([person(1), person(2)]), actor=None)
+    member_actions.import_roster(tree.unit_b, xlsx([person(3), person(4)]), actor=None)
     settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
     QuotaPeriod.objects.update(hours_from=time(9), hours_to=time(17))
-    calls = killed_after(quota, "_free_contract", monkeypatch)
+    earlier = 0 if first else quota.apply_for_free_shares(tree.unit_b, None, actor=None).granted
+    assert earlier == (0 if first else 2)
+    calls = killed_after(quota, "_granted_application" if first else "_grant_at_once", monkeypatch)
     with pytest.raises(OperationalError):
         quota.apply_for_free_shares(tree.unit_a, None, actor=None)
     assert calls["n"] == 1  # the period's count and the PB contract were written, then lost
     reconnect()
     period = QuotaPeriod.objects.get()
-    assert period.granted == 0
-    assert not FreeShareApplication.objects.exists()
-    assert not Contract.objects.filter(funding="free").exists()
+    assert period.granted == earlier
+    assert not FreeShareApplication.objects.filter(unit=tree.unit_a).exists()
+    assert Contract.objects.filter(funding="free").count() == (0 if first else 1)
     monkeypatch.undo()
     assert quota.apply_for_free_shares(tree.unit_a, None, actor=None).granted == 2
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from huzhu.claims.tests.journeys import on, paid_contract
 from huzhu.contracts.models import Contract
@@ -15,8 +16,10 @@ from huzhu.members.actions import import_roster
 from huzhu.members.models import Member
 from huzhu.members.tests.rosters import person, resident_id, xlsx
 from huzhu.organizations.tests.factories import UnitFactory
+from huzhu.quota import actions
 from huzhu.quota.actions import apply_for_free_shares, eligible_members, load_programme
 from huzhu.quota.models import FreeShareApplication, Programme
+from huzhu.rules.dates import contract_end
 from huzhu.rules.quota import Period
 
 WINDOW = Period(1, 5, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
@@ -92,6 +95,86 @@ def test_too_few_members_is_not_eligible_and_outside_the_window_is_closed(
     assert (closed.reason, closed.period) == ("window_closed", None)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_a_grant_in_one_statement_writes_what_the_orm_writes(tree, people, settings, monkeypatch):
+    """On PostgreSQL an opened period's grant is written by one hand-made statement (Q-7 under
+    load); the first grant, which opens the period (Q-5), goes through the ORM. The third grant
+    is made to take the ORM path too, and both write the same rows."""
+    load_programme(
+        2025, 7_000_000, [WINDOW.__class__(**{**WINDOW.__dict__, "quota": 30}), LAST], actor=None
+    )
+    on(settings, "2025-02-01")
+    units = [UnitFactory(union=tree.lixia, member_count=2) for _ in range(3)]
+    for index, unit in enumerate(units):
+        import_roster(unit, xlsx([person(10 * index + 1), person(10 * index + 2)]), actor=None)
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    apply_for_free_shares(units[0], None, actor=people.registrar)
+    with CaptureQueriesContext(connection) as statements:
+        at_once = apply_for_free_shares(units[1], None, actor=people.registrar)
+    assert sum(q["sql"].startswith("WITH part0 AS (UPDATE") for q in statements) == 1
+    monkeypatch.setattr(actions, "_grant_at_once", lambda *args, **kwargs: None)
+    with CaptureQueriesContext(connection) as statements:
+        through_orm = apply_for_free_shares(units[2], None, actor=people.registrar)
+    assert not any(q["sql"].startswith("WITH") for q in statements)
+
+    def written(answer, number, remaining, names):
+        application = FreeShareApplication.objects.select_related("contract").get(pk=answer.pk)
+        contract = application.contract
+        assert answer.contract.pk == contract.pk and contract.contract_no == number
+        assert application.message == f"获得 2 个名额，合同 {number}"
+        lines = contract.lines.order_by("member__name").values_list("member__name", "shares")
+        assert list(lines) == [(name, 1) for name in names]
+        entries = AuditEntry.objects.filter(target_code__in=[number, application.code])
+        after = {entry.action: entry.after for entry in entries}
+        assert after == {
+            "contracts.contract.granted_free": {
+                "contract_no": number,
+                "shares": 2,
+                "effective": "2025-03-03",
+            },
+            "quota.application.granted": {
+                "period": 1,
+                "granted": 2,
+                "contract": number,
+                "remaining": remaining,
+            },
+        }
+
+        def row(obj, *identity):
+            fields = obj._meta.local_concrete_fields
+            return {f.name: getattr(obj, f.attname) for f in fields if f.name not in identity}
+
+        return (
+            row(application, "id", "code", "unit", "contract", "message"),
+            row(contract, "id", "code", "contract_no", "unit"),
+            sorted(
+                (row(e, "id", "target_code", "target_label", "after") for e in entries),
+                key=lambda r: r["action"],
+            ),
+        )
+
+    one = written(at_once, "PB250002", 26, ["职工11", "职工12"])
+    other = written(through_orm, "PB250003", 24, ["职工21", "职工22"])
+    assert one == other
+    application, contract, _ = one
+    assert (application["status"], application["granted"], application["requested"]) == (
+        "granted",
+        2,
+        2,
+    )
+    assert application["submitted_by"] == contract["created_by"] == people.registrar.pk
+    assert (contract["funding"], contract["status"], contract["total_shares"]) == (
+        "free",
+        "active",
+        2,
+    )
+    assert (contract["effective"], contract["end"]) == (
+        date(2025, 3, 3),
+        contract_end(date(2025, 3, 3)),
+    )
+    assert Programme.objects.get().periods.get(no=1).granted == 6
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
 def test_200_simultaneous_applications_never_over_grant(tree, settings):
@@ -133,6 +216,9 @@ def test_200_simultaneous_applications_never_over_grant(tree, settings):
     }
     members = Contract.objects.filter(funding="free").values_list("lines__member", flat=True)
     assert len(members) == len(set(members)) == 30
+    # K-2: the grants made in one statement number their contracts without gaps or twins
+    numbers = Contract.objects.filter(funding="free").values_list("contract_no", flat=True)
+    assert sorted(numbers) == [f"PB25{n:04d}" for n in range(1, 31)]
     assert Programme.objects.get().periods.get(no=1).granted == 30
     assert Member.objects.count() == 200
 
