@@ -96,7 +96,7 @@ def test_free_share_grant_killed_midway_grants_nothing(tree, settings, monkeypat
     QuotaPeriod.objects.update(hours_from=time(9), hours_to=time(17))
     earlier = 0 if first else quota.apply_for_free_shares(tree.unit_b, None, actor=None).granted
     assert earlier == (0 if first else 2)
-    calls = killed_after(quota, "_granted_application" if first else "_grant_at_once", monkeypatch)
+    calls = killed_after(quota, "insert_rows" if first else "_grant_at_once", monkeypatch)
     with pytest.raises(OperationalError):
         quota.apply_for_free_shares(tree.unit_a, None, actor=None)
     assert calls["n"] == 1  # the period's count and the PB contract were written, then lost

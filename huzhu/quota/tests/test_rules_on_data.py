@@ -111,7 +111,7 @@ def test_a_grant_in_one_statement_writes_what_the_orm_writes(tree, people, setti
     apply_for_free_shares(units[0], None, actor=people.registrar)
     with CaptureQueriesContext(connection) as statements:
         at_once = apply_for_free_shares(units[1], None, actor=people.registrar)
-    assert sum(q["sql"].startswith("WITH part0 AS (UPDATE") for q in statements) == 1
+    assert sum(q["sql"].startswith("WITH period_row AS (UPDATE") for q in statements) == 1
     monkeypatch.setattr(actions, "_grant_at_once", lambda *args, **kwargs: None)
     with CaptureQueriesContext(connection) as statements:
         through_orm = apply_for_free_shares(units[2], None, actor=people.registrar)
