@@ -32,15 +32,23 @@ def _attach(rule: AccessRule, label: str) -> Callable[[View], View]:
 
 
 def _to_login(request: HttpRequest) -> HttpResponse:
-    """The login page, coming back here afterwards. An htmx request (a search, the quota board's
-    polling after the session ended) sends the whole page there (HX-Redirect, back to the page
-    it came from): followed as a plain redirect, the login form was swapped into the table."""
+    """The login page, coming back here afterwards."""
+    return _send_to(request, "login")
+
+
+def _send_to(request: HttpRequest, page_name: str) -> HttpResponse:
+    """The page named `page_name` (the login, the code page), coming back here afterwards. An
+    htmx request (a search, the quota board's polling after the session ended or lost its
+    second factor) sends the whole page there (HX-Redirect, back to the page it came from):
+    followed as a plain redirect, the login form was swapped into the table."""
     if not request.headers.get("HX-Request"):
-        return redirect_to_login(request.get_full_path())
+        if page_name == "login":
+            return redirect_to_login(request.get_full_path())
+        return redirect(f"{reverse(page_name)}?{urlencode({'next': request.get_full_path()})}")
     page = urlsplit(request.headers.get("HX-Current-URL", ""))
     back = (page.path or "/") + (f"?{page.query}" if page.query else "")
     response = HttpResponse(status=204)
-    response["HX-Redirect"] = f"{reverse('login')}?{urlencode({'next': back})}"
+    response["HX-Redirect"] = f"{reverse(page_name)}?{urlencode({'next': back})}"
     return response
 
 
@@ -109,8 +117,7 @@ class AccessRuleMiddleware:
         if match is not None and "api" in match.namespaces:
             return None  # bearer tokens, checked by the API itself
         if _second_factor_missing(request, match):
-            target = reverse("second_factor")
-            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+            return _send_to(request, "second_factor")
         if match is not None and EXEMPT_NAMESPACES.intersection(match.namespaces):
             return None
         rule: AccessRule | None = getattr(view_func, "access_rule", None)

@@ -203,3 +203,19 @@ def test_templates_have_no_inline_script_style_or_handlers():
         if inline.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_an_htmx_request_without_the_second_factor_sends_the_page_to_the_code_page(people, login):
+    """An administrator resets a signed-in staff member's authenticator: the quota board's
+    next poll takes the whole page to the code page instead of swapping it into the board."""
+    client = login(people.registrar)
+    assert client.get("/quota/", headers={"HX-Request": "true"}).status_code == 200
+    TOTPDevice.objects.filter(user=people.registrar).delete()
+    answer = client.get(
+        "/quota/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/quota/?year=2025"},
+    )
+    assert answer.status_code == 204 and answer.content == b""
+    assert answer["HX-Redirect"] == "/account/2fa/?next=%2Fquota%2F%3Fyear%3D2025"
+    plain = client.get("/quota/")
+    assert plain.status_code == 302 and plain["Location"] == "/account/2fa/?next=%2Fquota%2F"
