@@ -208,7 +208,18 @@ def apply_for_free_shares(
     depend on the quota is checked first, without the period lock; only the grant itself runs
     under the lock, with the receipt instant taken there, so grants are exact under any load.
     `chosen` lists member codes (each must be on the roster: NotOnRoster); None means every
-    eligible member of the roster."""
+    eligible member of the roster. Listed members who cannot have a free share are left out,
+    and the answer's `left_out` names them with the reason: refusing the whole application
+    would cost the others their place in the queue, and these members could not have one."""
+    left_out: list[tuple[str, str]] = []
+    answer = _apply(unit, chosen, left_out, actor=actor)
+    answer.left_out = tuple(left_out)
+    return answer
+
+
+def _apply(
+    unit: Unit, chosen: list[str] | None, left_out: list[tuple[str, str]], *, actor: Any
+) -> FreeShareApplication:
     with transaction.atomic():
         Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)  # one application at a time
         arrived = clock.now()
@@ -226,6 +237,7 @@ def apply_for_free_shares(
             if unknown := sorted(wanted - listed):
                 raise NotOnRoster(unknown)
             members = [m for m in members if m.code in wanted]
+            left_out.extend((m.code, why) for m, why in eligibility.excluded if m.code in wanted)
         reason = _admission(unit, period, place, members, arrived)
         message = None
         if reason is None and (message := participation_shortfall(unit, len(members))):

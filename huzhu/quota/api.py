@@ -35,6 +35,11 @@ class ApplicationIn(Schema):
     )
 
 
+class LeftOut(Schema):
+    member: str = Field(description="职工编号")
+    reason: str = Field(description="不能获赠的原因（年龄、在职状态、每人每年一份、每人最多3份）")
+
+
 class ApplicationOut(Schema):
     status: str
     granted: int
@@ -42,6 +47,10 @@ class ApplicationOut(Schema):
     message: str
     contract_no: str | None
     period: int | None
+    left_out: list[LeftOut] = Field(
+        default_factory=list,
+        description="members 列表中不能获赠的职工：其余职工照常申请，这些职工未计入",
+    )
 
 
 @router.get("/quota/current", response=PeriodOut | None, summary="当前受理中的期次与剩余名额")
@@ -89,4 +98,5 @@ def apply(request: HttpRequest, body: ApplicationIn) -> ApplicationOut:
         message=application.message,
         contract_no=application.contract.contract_no if application.contract else None,
         period=application.period.no if application.period else None,
+        left_out=[LeftOut(member=code, reason=why) for code, why in application.left_out],
     )

@@ -166,6 +166,9 @@ class FreeShareApplication(models.Model):
         related_name="free_share_application",
     )
 
+    # the listed members an application left out, with why (set when it is decided, not stored)
+    left_out: tuple[tuple[str, str], ...] = ()
+
     class Meta:
         verbose_name = "普惠名额申请"
         verbose_name_plural = "普惠名额申请"

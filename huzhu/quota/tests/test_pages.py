@@ -11,7 +11,7 @@ from huzhu.accounts.auth import issue_token
 from huzhu.claims.tests.journeys import on, paid_contract
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member
-from huzhu.members.tests.rosters import person, xlsx
+from huzhu.members.tests.rosters import person, resident_id, xlsx
 from huzhu.quota.actions import load_programme
 from huzhu.quota.models import QuotaPeriod
 from huzhu.rules.quota import Period
@@ -126,7 +126,29 @@ def test_an_application_naming_a_worker_not_on_the_roster_records_nothing(
         {"unit": tree.unit_a.code, "members": [mine, also]},  # both: E-3 wants 70%
         content_type="application/json",
     ).json()
-    assert (granted["status"], granted["granted"]) == ("granted", 2)
+    assert (granted["status"], granted["granted"], granted["left_out"]) == ("granted", 2, [])
+
+
+def test_listed_members_who_cannot_have_a_free_share_are_named_and_left_out(tree, people, settings):
+    """The others keep their place in the queue; the answer says who was left out and why."""
+    programme_2025(PERIOD_1)
+    on(settings, "2025-02-01")
+    tree.unit_a.member_count = 2
+    tree.unit_a.save()
+    turning_61 = person(3, 身份证号码=resident_id("19640301", serial=3))  # 60 today
+    import_roster(tree.unit_a, xlsx([person(1), person(2), turning_61]), actor=None)
+    code = {m.name: m.code for m in Member.objects.all()}
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"})
+    answer = api.post(
+        "/api/v1/quota/applications",
+        {"unit": tree.unit_a.code, "members": [code["职工1"], code["职工3"], code["职工2"]]},
+        content_type="application/json",
+    ).json()
+    assert (answer["status"], answer["granted"]) == ("granted", 2), answer
+    assert answer["left_out"] == [
+        {"member": code["职工3"], "reason": "生效日 2025-03-03 时61周岁或已退休，不符合入会条件"}
+    ]
 
 
 def test_current_period_api(people, open_window):
