@@ -246,7 +246,7 @@ def _apply(
             reason = QuotaReason.QUOTA_EXHAUSTED  # the channel is closed: no need to queue
         if reason is not None:
             return _refuse(unit, period, actor, reason, len(members), place, arrived, message)
-        return _grant(unit, period, place, members, start, actor)
+        return _grant(_Asked(unit, place, members, start, actor), period)
 
 
 def _admission(
@@ -273,18 +273,23 @@ def participation_shortfall(unit: Unit, members: int) -> str | None:
     return participation_problem(members, unit.member_count, "可获赠的职工", current_plan())
 
 
-def _grant(
-    unit: Unit,
-    current: QuotaPeriod,
-    place: Standing,
-    members: list[Member],
-    start: date,
-    actor: Any,
-) -> FreeShareApplication:
+@dataclass
+class _Asked:
+    """An application admitted before the lock: the unit, its standing, the members asked
+    for (eligible, in roster order), the free contract's start (K-6) and who applies."""
+
+    unit: Unit
+    place: Standing
+    members: list[Member]
+    start: date
+    actor: Any
+
+
+def _grant(asked: _Asked, current: QuotaPeriod) -> FreeShareApplication:
     """The critical section: lock the period, take the receipt instant, grant, record."""
     last = current.no == max(p.no for p in current.programme.periods.all())
     if connection.vendor == "postgresql" and current.opened:
-        done = _grant_at_once(unit, current, place, members, start, actor, last=last)
+        done = _grant_at_once(asked, current, last=last)
         if done is not None:
             return done
     # FOR NO KEY UPDATE of the period row only: rows that merely reference the period or the
@@ -292,7 +297,7 @@ def _grant(
     locked = QuotaPeriod.objects.select_for_update(no_key=True, of=("self",))
     period = locked.select_related("programme").get(pk=current.pk)
     _open(period)
-    decided = _decide(unit, period, place, members, start, actor, last=last, number=next_number)
+    decided = _decide(asked, period, last=last, number=next_number)
     if isinstance(decided, FreeShareApplication):
         return decided
     period.save(update_fields=["granted"])
@@ -321,12 +326,8 @@ class _Decided:
 
 
 def _decide(
-    unit: Unit,
+    asked: _Asked,
     period: QuotaPeriod,
-    place: Standing,
-    members: list[Member],
-    start: date,
-    actor: Any,
     *,
     last: bool,
     number: Callable[[Contract, date], str],
@@ -334,11 +335,18 @@ def _decide(
     """Under the period's lock, with its row just read: the receipt instant, the pure
     allocator's answer (Q-4), and either the refusal (recorded) or the grant to write, with
     the period's count moved on."""
+    unit, start, actor = asked.unit, asked.start, asked.actor
     receipt = clock.now()
-    status, count, ledger = grant(period.ledger(), len(members), last_period=last)
+    status, count, ledger = grant(period.ledger(), len(asked.members), last_period=last)
     if status == GrantStatus.REFUSED:
         return _refuse(
-            unit, period, actor, QuotaReason.QUOTA_EXHAUSTED, len(members), place, receipt
+            unit,
+            period,
+            actor,
+            QuotaReason.QUOTA_EXHAUSTED,
+            len(asked.members),
+            asked.place,
+            receipt,
         )
     period.granted = ledger.granted
     contract = Contract(  # K-2, K-6: one share per granted member, active at once
@@ -361,9 +369,9 @@ def _decide(
         unit=unit,
         submitted_by=_user(actor),
         submitted_at=receipt,
-        kind=place.kind,
-        current_end=place.current_end,
-        requested=len(members),
+        kind=asked.place.kind,
+        current_end=asked.place.current_end,
+        requested=len(asked.members),
         status=status.value,
         granted=count,
         contract=contract,
@@ -380,18 +388,11 @@ def _decide(
         audit.build(actor, "contracts.contract.granted_free", contract, after=after),
         audit.build(actor, "quota.application.granted", application, after=granted),
     ]
-    return _Decided(contract, members[:count], application, entries)
+    return _Decided(contract, asked.members[:count], application, entries)
 
 
 def _grant_at_once(
-    unit: Unit,
-    period: QuotaPeriod,
-    place: Standing,
-    members: list[Member],
-    start: date,
-    actor: Any,
-    *,
-    last: bool,
+    asked: _Asked, period: QuotaPeriod, *, last: bool
 ) -> FreeShareApplication | None:
     """The same grant in three round trips on PostgreSQL (Q-7 under a burst): one statement
     locks and reads the period's row and the row of the year's PB numbers, the pure allocator
@@ -408,18 +409,18 @@ def _grant_at_once(
             f"p.{p('granted')}, p.{p('opened')}, s.{s('last')} FROM {pt} p, {st} s "
             f"WHERE p.{p('pk')} = %s AND s.{s('prefix')} = %s AND s.{s('year')} = %s "
             "FOR NO KEY UPDATE OF p FOR UPDATE OF s",
-            [period.pk, FREE_PREFIX, start.year % 100],
+            [period.pk, FREE_PREFIX, asked.start.year % 100],
         )
         row = cursor.fetchone()
         if row is None or not row[4]:
             return None
         period.quota, period.rollover_in, period.advance_deducted, period.granted = row[:4]
-        yy, taken = start.year % 100, row[5] + 1
+        yy, taken = asked.start.year % 100, row[5] + 1
 
         def number(contract: Contract, start: date) -> str:
             return contract_number(FREE_PREFIX, yy, taken)
 
-        decided = _decide(unit, period, place, members, start, actor, last=last, number=number)
+        decided = _decide(asked, period, last=last, number=number)
         if isinstance(decided, FreeShareApplication):
             return decided
         contract, application = decided.contract, decided.application
