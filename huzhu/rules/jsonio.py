@@ -62,7 +62,8 @@ def read_int(value: Any, field: str, low: int, high: int | None = None) -> int:
 
 
 def read_amount(value: Any, field: str) -> Decimal:
-    """Yuan as an exact decimal (P-1): a string or an integer ("900.00", 7000000), not negative."""
+    """Yuan as an exact decimal (P-1): a string or an integer ("900.00", 7000000), not negative,
+    to the cent at most (a benefit already paid of 900.005 would make the P-9 remainder round)."""
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
         raise bad(field, '应为金额，如 "900.00"')
     try:
@@ -73,6 +74,8 @@ def read_amount(value: Any, field: str) -> Decimal:
         raise bad(field, f"不是有效金额：{value}")
     if amount < 0:
         raise bad(field, f"金额不能为负数：{value}")
+    if int(amount.normalize().as_tuple().exponent) < -2:  # finite: the exponent is a number
+        raise bad(field, f"金额最多两位小数（元、角、分）：{value}")
     return amount
 
 

@@ -119,6 +119,20 @@ def test_good_case_is_read():
             ),
             "history[0].amount: 不是有效金额",
         ),
+        (
+            variant(
+                ["history"],
+                [
+                    {
+                        "contract_no": "B1",
+                        "type": "disability_accident",
+                        "event_date": "2022-05-01",
+                        "amount": "900.005",
+                    }
+                ],
+            ),
+            "history[0].amount: 金额最多两位小数",
+        ),
     ],
 )
 def test_malformed_case_names_the_field(text, field):

