@@ -3,7 +3,7 @@ configured database (PostgreSQL in the measurement), loads a programme whose win
 2,000 units with rosters, fires their applications from 64 concurrent clients on loopback, and in
 the same run measures the same server on a trivial authenticated endpoint (GET /api/v1/me, the
 floor). Prints one JSON line: applications per second, p50/p99 latency, floor requests per second,
-ratio, over-granted count.
+ratio, over-granted count, and the processor time per request of each side by process group.
 
     HUZHU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/huzhu \\
         .venv/bin/python -m bench.quota_burst [--units 2000] [--clients 64]
@@ -28,7 +28,13 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench.server import burst, p99, start  # noqa: E402
+from bench.server import (  # noqa: E402
+    burst,
+    p99,
+    processor_ms_per_request,
+    processor_seconds,
+    start,
+)
 from huzhu.accounts.auth import issue_token  # noqa: E402
 from huzhu.accounts.models import Role, User  # noqa: E402
 from huzhu.demo.loader import credit_code  # noqa: E402
@@ -90,14 +96,22 @@ def main() -> None:
     try:
         pairs = seed(args.units)
         server = start(PORT, args.workers, args.threads, HUZHU_NOW=NOW)
+        start_reading = processor_seconds()
         floor_seconds, _ = burst(
             PORT, args.clients, [("GET", "/api/v1/me", t, None) for _, t in pairs]
         )
+        middle_reading = processor_seconds()
         seconds, latencies = burst(
             PORT,
             args.clients,
             [("POST", "/api/v1/quota/applications", t, {"unit": c}) for c, t in pairs],
         )
+        processor = {
+            "floor": processor_ms_per_request(start_reading, middle_reading, len(pairs)),
+            "application": processor_ms_per_request(
+                middle_reading, processor_seconds(), len(pairs)
+            ),
+        }
         granted = sum(FreeShareApplication.objects.values_list("granted", flat=True))
         period = QuotaPeriod.objects.get()
         over = max(granted - max(period.effective_quota, 0), 0)
@@ -124,6 +138,7 @@ def main() -> None:
                 "ratio": round(rate / floor_rate, 2),
                 "granted": granted,
                 "over_granted": over,
+                "processor_ms_per_request": processor,
                 "target_ratio": 0.5,
             }
         )

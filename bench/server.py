@@ -90,6 +90,42 @@ def burst(port: int, clients: int, jobs: list[Job]) -> tuple[float, list[float]]
     return time.perf_counter() - started, sorted(latencies)
 
 
+def processor_seconds() -> dict[str, float]:
+    """Processor seconds used so far by each live process of this machine (Linux /proc), keyed
+    by pid and group: this benchmark (the clients), gunicorn, PostgreSQL, other."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as cmd:
+                fields, command = stat.read().rsplit(")", 1)[1].split(), cmd.read()
+        except OSError:  # ended meanwhile
+            continue
+        if int(pid) == os.getpid():
+            group = "clients"
+        elif b"gunicorn" in command:
+            group = "gunicorn"
+        elif b"postgres" in command:
+            group = "postgres"
+        else:
+            group = "other"
+        used[f"{group}:{pid}"] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return used
+
+
+def processor_ms_per_request(
+    before: dict[str, float], after: dict[str, float], requests: int
+) -> dict[str, float]:
+    """Milliseconds of processor time per request by group between two `processor_seconds`
+    readings (a process that ended in between is not counted)."""
+    groups: dict[str, float] = {}
+    for key, seconds in after.items():
+        group = key.split(":")[0]
+        groups[group] = groups.get(group, 0.0) + seconds - before.get(key, 0.0)
+    groups["total"] = sum(groups.values())
+    return {group: round(seconds * 1000 / requests, 2) for group, seconds in groups.items()}
+
+
 def p99(latencies: list[float]) -> float:
     return latencies[max(int(len(latencies) * 0.99) - 1, 0)]
 
