@@ -143,15 +143,17 @@ def eligible_members(
     ids = [m.member_id for m in roster]
     if lock:
         Member.objects.lock(ids)
-    already = (
-        set(
-            ContractLine.objects.filter(
-                member_id__in=ids, contract__free_share_application__programme=programme
-            ).values_list("member_id", flat=True)
+    # Q-1: the programme each of the members' contract lines was granted under, read from the
+    # members' side only. Filtered on the programme in SQL, the planner started from the
+    # programme's applications when it had no statistics for the programme yet (the first
+    # weeks of every year), and each application of a window's opening burst read every
+    # application before it.
+    already: set[int] = set()
+    if programme is not None:
+        granted_under = ContractLine.objects.filter(member_id__in=ids).values_list(
+            "member_id", "contract__free_share_application__programme_id"
         )
-        if programme
-        else set()
-    )
+        already = {member for member, granted in granted_under if granted == programme.pk}
     held = holdings_of(ids)
     window = (start, contract_end(start))
     plan = current_plan()
