@@ -303,7 +303,7 @@ def document_opened(claim: Claim, document: ClaimDocument, *, actor: Any) -> Non
 def steps(claim: Claim) -> models.QuerySet[AuditEntry]:
     """The claim's timeline: its steps in order, without the views of its documents."""
     entries = AuditEntry.objects.filter(target_code=claim.number).exclude(action=DOCUMENT_OPENED)
-    return entries.order_by("at", "pk")
+    return entries.select_related("actor").order_by("at", "pk")
 
 
 def _lock(claim: Claim, action: str, actor: Any) -> Claim:

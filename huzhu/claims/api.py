@@ -19,6 +19,7 @@ from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS
 from huzhu.core.api_errors import ApiError
+from huzhu.core.audit import actor_name
 from huzhu.core.audit_labels import action_label
 from huzhu.core.pagination import BoundedLimitOffset, Built
 from huzhu.core.uploaded import read_bounded
@@ -155,7 +156,7 @@ def _out(claim: Claim, user: User) -> ClaimOut:
         timeline=[
             StepOut(
                 at=s.at.isoformat(),
-                actor=s.actor_label,
+                actor=actor_name(s, user),
                 action=s.action,
                 label=action_label(s.action),
             )

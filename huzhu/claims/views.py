@@ -23,6 +23,7 @@ from huzhu.claims.twins import event_claims, flagged_twins, same_event
 from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
+from huzhu.core.audit import actor_name
 from huzhu.core.audit_labels import action_label
 from huzhu.core.downloads import file_response, pdf_response
 from huzhu.core.uploaded import read_bounded
@@ -154,7 +155,10 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_open": can_open_documents(user, claim),
         "statements": STATEMENTS,
         "missing": sum(d.required and not d.received for d in documents),
-        "timeline": [(entry, action_label(entry.action)) for entry in actions.steps(claim)],
+        "timeline": [
+            (entry, action_label(entry.action), actor_name(entry, user))
+            for entry in actions.steps(claim)
+        ],
         "deadline": deadline,
         "barred": timezone.localdate(claim.submitted_at) > deadline,
         "today": clock.today(),

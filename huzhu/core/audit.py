@@ -65,3 +65,17 @@ def record(
     entry = build(actor, action, target, before=before, after=after)
     entry.save()
     return entry
+
+
+def actor_name(entry: AuditEntry, viewer: Any) -> str:
+    """Who did it, as `viewer` may read it. Staff and administrators see the name and the
+    login (`actor_shown`); anyone else sees the association's staff as 互济会工作人员, since a
+    staff login is half of what signing in as that person takes, and other people by name."""
+    from huzhu.accounts.models import Role
+
+    staff = (Role.ADMIN, Role.STAFF)
+    if entry.actor is None or getattr(viewer, "role", None) in staff:
+        return entry.actor_shown
+    if entry.actor.role in staff:
+        return "互济会工作人员"
+    return entry.actor.display_name or entry.actor_label

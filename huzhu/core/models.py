@@ -85,6 +85,13 @@ class AuditEntry(models.Model):
         return action_label(self.action)
 
     @property
+    def actor_shown(self) -> str:
+        """Who, as staff and administrators read it: the name, with the login the entry keeps
+        (the name may change; the login is what the entry recorded)."""
+        name = getattr(self.actor, "display_name", "") if self.actor_id else ""
+        return f"{name}（{self.actor_label}）" if name else self.actor_label
+
+    @property
     def changes_for_display(self) -> list[tuple[str, Any, Any]]:
         """changed_fields with each field named by its Chinese label, and coded values (states,
         kinds, yes/no) by theirs."""

@@ -129,7 +129,7 @@ def _next_year_missing() -> int | None:
 
 @roles(Role.ADMIN, Role.STAFF)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.all()
+    entries = AuditEntry.objects.select_related("actor")
     action = request.GET.get("action", "").strip()
     target = request.GET.get("target", "").strip()
     actor = request.GET.get("actor", "").strip()

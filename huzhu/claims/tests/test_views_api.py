@@ -105,6 +105,22 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     assert claim.status == "archived"
     timeline = officer.get(f"/claims/{claim.number}/").content.decode()
     assert "救助金发放" in timeline and "材料归档" in timeline and "收到材料" in timeline
+    # who did each step: the unit sees the association's staff as such, not their logins
+    # (half of what signing in as them takes); staff see the name and the login
+    assert " · 互济会工作人员 · 材料归档</li>" in timeline
+    assert f" · {people.officer_a.display_name} · 提交申请</li>" in timeline
+    for member_of_staff in (people.registrar, people.reviewer, people.approver, people.cashier):
+        assert f"· {member_of_staff.username} ·" not in timeline
+    registrar = people.registrar
+    staff_view = login(registrar).get(f"/claims/{claim.number}/").content.decode()
+    assert f" · {registrar.display_name}（{registrar.username}） · 材料归档</li>" in staff_view
+    steps = api(people.officer_a).get(f"/api/v1/claims/{claim.number}").json()["timeline"]
+    assert (steps[0]["actor"], steps[-1]["actor"]) == (
+        people.officer_a.display_name,
+        "互济会工作人员",
+    )
+    audit_page = login(people.admin).get("/audit/").content.decode()
+    assert f"<td>{registrar.display_name}（{registrar.username}）</td>" in audit_page
 
 
 def test_strangers_cannot_see_download_or_act(enrolled, people, login):
