@@ -88,7 +88,7 @@ class AuditEntry(models.Model):
     def actor_shown(self) -> str:
         """Who, as staff and administrators read it: the name, with the login the entry keeps
         (the name may change; the login is what the entry recorded)."""
-        name = getattr(self.actor, "display_name", "") if self.actor_id else ""
+        name = self.actor.display_name if self.actor else ""
         return f"{name}（{self.actor_label}）" if name else self.actor_label
 
     @property

@@ -213,15 +213,6 @@ def apply_for_free_shares(
     eligible member of the roster. Listed members who cannot have a free share are left out,
     and the answer's `left_out` names them with the reason: refusing the whole application
     would cost the others their place in the queue, and these members could not have one."""
-    left_out: list[tuple[str, str]] = []
-    answer = _apply(unit, chosen, left_out, actor=actor)
-    answer.left_out = tuple(left_out)
-    return answer
-
-
-def _apply(
-    unit: Unit, chosen: list[str] | None, left_out: list[tuple[str, str]], *, actor: Any
-) -> FreeShareApplication:
     with transaction.atomic():
         Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)  # one application at a time
         arrived = clock.now()
@@ -233,22 +224,27 @@ def _apply(
         start = place.in_force.end if place.in_force and place.in_force.end else today  # K-6
         eligibility = eligible_members(unit, period.programme, start, lock=True)
         members = eligibility.members
+        left_out: tuple[tuple[str, str], ...] = ()  # listed, but cannot have one
         if chosen is not None:
             wanted = set(chosen)
             listed = {m.code for m in members} | {m.code for m, _ in eligibility.excluded}
             if unknown := sorted(wanted - listed):
                 raise NotOnRoster(unknown)
             members = [m for m in members if m.code in wanted]
-            left_out.extend((m.code, why) for m, why in eligibility.excluded if m.code in wanted)
+            left_out = tuple((m.code, why) for m, why in eligibility.excluded if m.code in wanted)
         reason = _admission(unit, period, place, members, arrived)
         message = None
         if reason is None and (message := participation_shortfall(unit, len(members))):
             reason = QuotaReason.NOT_ELIGIBLE  # Q-6: not eligible by E-3
         if reason is None and period.opened and period.remaining <= 0:
             reason = QuotaReason.QUOTA_EXHAUSTED  # the channel is closed: no need to queue
-        if reason is not None:
-            return _refuse(unit, period, actor, reason, len(members), place, arrived, message)
-        return _grant(_Asked(unit, place, members, start, actor), period)
+        answer = (
+            _refuse(unit, period, actor, reason, len(members), place, arrived, message)
+            if reason is not None
+            else _grant(_Asked(unit, place, members, start, actor), period)
+        )
+        answer.left_out = left_out
+        return answer
 
 
 def _admission(
