@@ -184,10 +184,12 @@ def _claims(
     rng.shuffle(members)
     for number, member in enumerate(members[: len(units) * 2]):
         kind, extra = KINDS[number % len(KINDS)]
-        contract = member.contract_lines.select_related("contract").order_by("?").first()
-        if contract is None or contract.contract.effective is None or contract.contract.end is None:
+        # drawn from the seeded generator, not the database's random(): the same load every time
+        lines = list(member.contract_lines.select_related("contract").order_by("pk"))
+        contract = rng.choice(lines).contract if lines else None
+        if contract is None or contract.effective is None or contract.end is None:
             continue
-        effective, end = contract.contract.effective, contract.contract.end
+        effective, end = contract.effective, contract.end
         event = effective + timedelta(days=rng.randint(40, 330))
         if event >= today - timedelta(days=40) or event > end:
             continue
