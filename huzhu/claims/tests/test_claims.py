@@ -1,5 +1,6 @@
 """Claims from intake to archive with a moving clock (SPEC §6), and their bad input."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -577,3 +578,143 @@ def file_with_documents_of(claim, people):
             claim, document.item, PDF, f"{document.item}.pdf", actor=people.registrar
         )
     return claim
+
+
+def test_a_claim_for_someone_on_no_units_roster_is_refused(people, covered):
+    """C-2: a claim is filed for the unit whose roster the worker is or was on; a record with
+    no place on any roster has no unit to file for it, and nothing is written."""
+    from huzhu.members.models import Membership
+
+    Membership.objects.filter(member=covered).delete()
+    before = ClaimFacts("accident_hospitalization", date(2022, 6, 1), circumstance="other")
+    with pytest.raises(actions.ClaimError, match="不在任何单位的名册上"):
+        actions.submit_claim(covered, before, actor=people.registrar)
+    assert not Claim.objects.exists()
+
+
+def test_a_leaver_whose_event_no_contract_covered_is_filed_for_by_his_last_unit(
+    tree, people, covered
+):
+    """C-2, P-12: after he left, an event outside every contract still has a filing unit (the
+    last one he was on); the engine then finds nothing in force."""
+    from huzhu.members.actions import leave_roster
+
+    leave_roster(tree.unit_a, covered, actor=people.officer_a, reason="离职")
+    before = ClaimFacts("accident_hospitalization", date(2022, 6, 1), circumstance="other")
+    claim = actions.submit_claim(covered, before, actor=people.registrar)
+    assert claim.unit == tree.unit_a
+    reviewed = through_review(file_with_documents_of(claim, people), people)
+    assert reviewed.proposed_amount == Decimal("0.00")
+    assert [d["reason"] for d in reviewed.decision["denials"]] == ["not_in_force"]
+
+
+def test_papers_of_a_registered_claim_are_refused_before_anything_is_stored(
+    people, covered, settings
+):
+    claim = file_with_documents(covered, ACCIDENT, people.officer_a)
+    actions.register_claim(claim, actor=people.registrar)
+    claim.refresh_from_db()
+    stored = sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+    item = claim.documents.first().item
+    with pytest.raises(actions.ClaimError, match="已登记的申请不能再更换材料"):
+        actions.attach_document(claim, item, PDF, "late.pdf", actor=people.officer_a)
+    assert sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()) == stored
+
+
+def test_a_statement_not_on_the_claims_checklist_cannot_be_confirmed(people, covered):
+    """C-3: the account of a work injury is asked only of a work injury or fall; a claim of
+    another circumstance has no such item to confirm, and nothing is recorded."""
+    from huzhu.claims.checklist import STATEMENTS
+
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
+    mine = set(claim.documents.values_list("item", flat=True))
+    other = sorted(STATEMENTS - mine)[0]
+    with pytest.raises(actions.ClaimError, match="没有这项材料"):
+        actions.confirm_statement(claim, other, actor=people.officer_a)
+    assert not AuditEntry.objects.filter(action="claims.document.confirmed").exists()
+
+
+def test_a_returned_claim_keeps_its_type(people, covered):
+    """C-4: a correction may not turn the claim into another type (another claim)."""
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
+    actions.return_claim(claim, actor=people.registrar, reason="请核对")
+    other = ClaimFacts("critical_illness", date(2023, 5, 23), disease="CI01")
+    with pytest.raises(actions.ClaimError, match="救助类型不能更改"):
+        actions.resubmit_claim(claim, other, actor=people.officer_a)
+    claim.refresh_from_db()
+    assert (claim.status, claim.kind) == ("returned", "accident_hospitalization")
+
+
+def test_a_corrected_trustee_id_number_is_audited_masked(tree, people, settings):
+    """C-4 and personal data: the correction of a trustee's ID number is audited, masked on
+    both sides; the full number is only in the claim's encrypted field."""
+    from huzhu.members.tests.rosters import resident_id
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-06-20", shares=1)
+    on(settings, "2023-10-27")
+    facts = death_facts("death_illness", date(2023, 9, 8))
+    claim = actions.submit_claim(Member.objects.get(), facts, actor=people.officer_a)
+    actions.return_claim(claim, actor=people.registrar, reason="受托人身份证号码有误")
+    old, new = facts.trustee_id_number, resident_id("19720505", serial=333)
+    actions.resubmit_claim(claim, replace(facts, trustee_id_number=new), actor=people.officer_a)
+    claim.refresh_from_db()
+    assert claim.trustee_id_number == new
+    entry = AuditEntry.objects.get(action="claims.claim.corrected")
+    assert entry.before["trustee_id_number"] == f"{old[:4]}{'*' * 10}{old[-4:]}"
+    assert entry.after["trustee_id_number"] == f"{new[:4]}{'*' * 10}{new[-4:]}"
+    assert new not in str(entry.after) and old not in str(entry.before)
+
+
+def test_a_circumstance_corrected_back_asks_for_its_papers_again(people, covered):
+    """C-3: items a correction stopped asking for are required again when a later correction
+    returns to the circumstance that needs them."""
+    work = replace(ACCIDENT, circumstance="work_or_fall")
+    claim = actions.submit_claim(covered, work, actor=people.officer_a)
+
+    def corrected_to(circumstance: str) -> dict[str, bool]:
+        actions.return_claim(claim, actor=people.registrar, reason="事故情形有误")
+        facts = replace(ACCIDENT, circumstance=circumstance)
+        actions.resubmit_claim(claim, facts, actor=people.officer_a)
+        return {d.item: d.required for d in claim.documents.all()}
+
+    first = {d.item: d.required for d in claim.documents.all()}
+    driving = corrected_to("driving")
+    dropped = {item for item, required in first.items() if required and not driving[item]}
+    assert dropped == {"accident_account"}  # the account of the injury, in the form
+    assert corrected_to("work_or_fall") == first | dict.fromkeys(
+        driving.keys() - first.keys(), False
+    )
+
+
+def test_a_rejection_needs_a_reason_and_a_second_person(people, covered):
+    """C-4: 不予救助 is a decision of the approver, with its reason, never by the reviewer."""
+    claim = through_review(file_with_documents(covered, ACCIDENT, people.officer_a), people)
+    with pytest.raises(actions.ClaimError, match="须说明理由"):
+        actions.reject_claim(claim, actor=people.approver, reason="  ")
+    both = people.reviewer
+    both.duty_approver = True
+    both.save()
+    with pytest.raises(actions.ClaimError, match="双人复核"):
+        actions.reject_claim(claim, actor=both, reason="材料不实")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REVIEWED
+    assert not AuditEntry.objects.filter(action="claims.claim.rejected").exists()
+
+
+def test_loading_another_year_leaves_a_provisional_due_date_alone(tree, people, settings):
+    """C-5: a due date that still reaches into an unpublished year stays provisional, and
+    unchanged (no audit entry), when some other year is loaded."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2026-06-01", shares=1)
+    on(settings, "2026-12-24")
+    claim = file_with_documents(
+        Member.objects.get(),
+        ClaimFacts("accident_hospitalization", date(2026, 12, 20), circumstance="other"),
+        people.officer_a,
+    )
+    approved = actions.approve_claim(through_review(claim, people), actor=people.approver)
+    due = (approved.due_date, approved.due_provisional)
+    assert due == (date(2027, 1, 7), True)
+    assert actions.load_holiday_year(2028, {date(2028, 1, 3): False}, actor=people.admin) == 0
+    approved.refresh_from_db()
+    assert (approved.due_date, approved.due_provisional) == due
+    assert not AuditEntry.objects.filter(action="claims.claim.due_recomputed").exists()

@@ -346,3 +346,42 @@ def test_an_active_contract_whose_effective_date_is_to_come_says_so(tree, people
     assert renewed.state_label == "已确认，2026-03-03 生效"
     settings.HUZHU_TODAY = "2026-03-03"
     assert renewed.state_label == "有效"
+
+
+def test_a_worker_past_60_on_the_day_the_fee_is_confirmed_blocks_the_confirmation(
+    tree, people, today, settings
+):
+    """E-5 on the effective date: the fee confirmed after his 61st birthday makes that day the
+    effective date (K-6), when he is no longer eligible; nothing changes."""
+    contract = enrolled(tree.unit_a, [person(1, birth="19640310")])
+    actions.submit_contract(contract, actor=None)  # on 2025-03-03 he is 60
+    settings.HUZHU_TODAY = "2025-03-12"
+    with pytest.raises(actions.ContractError, match="生效日 2025-03-12 时61周岁"):
+        actions.confirm_fee(contract, actor=people.registrar)
+    contract.refresh_from_db()
+    assert (contract.status, contract.contract_no) == (ContractStatus.SUBMITTED, None)
+
+
+def test_a_worker_who_retired_after_submission_blocks_the_confirmation(tree, people, today):
+    """E-5: in service on the effective date; one who retired (移出, 退休) after the unit sent
+    its enrolment is refused at the fee's confirmation, with his name."""
+    from huzhu.members.actions import leave_roster
+    from huzhu.members.models import Member
+
+    contract = enrolled(tree.unit_a, [person(1), person(2)])
+    actions.submit_contract(contract, actor=None)
+    worker = Member.objects.get(name="职工2")
+    leave_roster(tree.unit_a, worker, actor=people.officer_a, reason="退休")
+    with pytest.raises(actions.ContractError, match="职工2：已退休"):
+        actions.confirm_fee(contract, actor=people.registrar)
+    assert Contract.objects.get(pk=contract.pk).status == ContractStatus.SUBMITTED
+
+
+def test_only_an_active_contract_is_renewed(tree, today):
+    """K-5: 续会 continues a contract in force; a draft or a submitted one has nothing to
+    continue yet."""
+    contract = enrolled(tree.unit_a, [person(1)])
+    actions.submit_contract(contract, actor=None)
+    with pytest.raises(actions.ContractError, match="只有生效的合同可以续会"):
+        actions.start_renewal(contract, FACTS, actor=None)
+    assert Contract.objects.count() == 1

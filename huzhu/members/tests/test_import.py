@@ -89,6 +89,14 @@ def test_missing_and_wrong_headers(tree):
     assert nothing_written()
 
 
+def test_a_file_with_wrong_headers_has_no_workbook_for_callers_without_use_for_it(tree):
+    data = xlsx([person(1)[:3]], ["姓名", "身份证", "电话号码"])
+    report = run(tree.unit_a, data, annotate=False)
+    assert report.errors[0].code == "header_missing" and report.annotated is None
+    assert run(tree.unit_a, data).annotated is not None
+    assert nothing_written()
+
+
 def test_a_title_row_above_the_header_is_named(tree):
     report = run(tree.unit_a, xlsx([HEADER, person(1), person(2)], ["甲单位职工名册"]))
     assert [(e.row, e.code) for e in report.errors] == [(1, "header_not_first")]
@@ -268,6 +276,22 @@ def test_callers_without_use_for_the_annotated_workbook_skip_it(tree):
     assert [e.code for e in report.errors] == ["shares"] and report.annotated is None
     assert run(tree.unit_a, bad).annotated is not None
     assert nothing_written()
+
+
+def test_a_new_card_in_a_reimport_is_audited_masked(tree):
+    """E-4 and personal data: a re-imported row with another bank card changes the card; the
+    audit entry shows both cards masked, never in full."""
+    from huzhu.members.tests.rosters import bank_card
+    from huzhu.rules.identity import mask_card
+
+    run(tree.unit_a, xlsx([person(1)]))
+    old, new = bank_card(1), bank_card(99)
+    assert run(tree.unit_a, xlsx([person(1, 工商银行卡号=new)])).updated == 1
+    member = Member.objects.get()
+    assert member.bank_card == new
+    entry = AuditEntry.objects.get(action="members.member.updated", target_code=member.code)
+    assert (entry.before["bank_card"], entry.after["bank_card"]) == (mask_card(old), mask_card(new))
+    assert old not in str(entry.before) and new not in str(entry.after)
 
 
 def test_reimport_updates_and_moves_between_units(tree):

@@ -99,6 +99,18 @@ def test_bad_answers_are_named_and_change_nothing(tree, people, login, worker, c
     assert not AuditEntry.objects.filter(action="members.member.updated").exists()
 
 
+def test_the_action_refuses_answers_that_failed_their_checks(tree, people, worker):
+    """The action itself refuses a correction whose answers failed validation (callers other
+    than the page's form included): the message names the problem, nothing changes."""
+    changes = validate_changes(answers(mobile="1390000"))
+    assert changes.errors
+    with pytest.raises(ValueError, match=changes.errors[0].message):
+        actions.correct_member(tree.unit_a, worker, changes, actor=people.officer_a)
+    worker.refresh_from_db()
+    assert worker.mobile == person(1)[2]
+    assert not AuditEntry.objects.filter(action="members.member.updated").exists()
+
+
 def test_a_luhn_mismatch_is_saved_with_a_warning(tree, people, login, worker):
     card = bank_card(5)
     wrong = card[:-1] + str((int(card[-1]) + 1) % 10)

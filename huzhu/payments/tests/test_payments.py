@@ -184,6 +184,17 @@ def test_a_batch_not_yet_exported_can_be_withdrawn_and_its_claims_batched_again(
     assert again.payments.get().status == PaymentStatus.PENDING
 
 
+def test_a_withdrawn_batch_has_no_bank_file(approved, people):
+    """M-1: a batch withdrawn before its export is never exported, even once approved."""
+    batch = actions.approve_batch(
+        actions.create_batch([approved], actor=people.cashier), actor=people.approver
+    )
+    batch = actions.withdraw_batch(batch, actor=people.cashier, reason="金额有误")
+    with pytest.raises(actions.PaymentError, match="该批次已撤回，不能导出"):
+        actions.export_batch(batch, actor=people.cashier)
+    assert not AuditEntry.objects.filter(action="payments.batch.downloaded").exists()
+
+
 def test_an_exported_batch_cannot_be_withdrawn(approved, people):
     batch = actions.approve_batch(
         actions.create_batch([approved], actor=people.cashier), actor=people.approver

@@ -74,6 +74,30 @@ def test_bad_result_files_change_nothing(approved, people, rows, words):  # noqa
         actions.import_bank_results(batch, b"%PDF-1.4", actor=people.cashier)
 
 
+def test_result_dates_typed_as_spreadsheet_dates_are_read(approved, people):  # noqa: F811
+    """A bank's file whose 到账日期 is a date cell (or a date and time) is read as that day."""
+    batch = sent_batch([approved], people)
+    day = approved.approved_on
+    data = results_file([[approved.number, "成功", "ICBC002", day, None]])
+    assert actions.import_bank_results(batch, data, actor=people.cashier) == 1
+    assert batch.payments.get().paid_on == day
+
+
+def test_a_result_file_without_the_claim_and_result_columns_is_refused(
+    approved,  # noqa: F811
+    people,
+):
+    batch = sent_batch([approved], people)
+    book = Workbook()
+    book.worksheets[0].append(["申请编号", "状态"])
+    book.worksheets[0].append([approved.number, "成功"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(actions.PaymentError, match="“救助申请编号”和“结果”两列"):
+        actions.import_bank_results(batch, buffer.getvalue(), actor=people.cashier)
+    assert batch.payments.get().status == PaymentStatus.PENDING
+
+
 def test_payments_api_for_cashiers_only(approved, people):  # noqa: F811
     cashier = Client(headers={"Authorization": f"Bearer {issue_token(people.cashier, actor=None)}"})
     officer = Client(

@@ -95,6 +95,41 @@ def test_too_few_members_is_not_eligible_and_outside_the_window_is_closed(
     assert (closed.reason, closed.period) == ("window_closed", None)
 
 
+def test_a_year_whose_window_has_opened_is_not_replaced(tree, people, settings, programme):
+    """Q-5: once a period has opened its quota is in use; loading the year again is refused
+    and the periods stay as they were."""
+    on(settings, "2025-02-01")
+    import_roster(tree.unit_a, xlsx([person(1)]), actor=None)
+    tree.unit_a.member_count = 1
+    tree.unit_a.save()
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    assert apply_for_free_shares(tree.unit_a, None, actor=None).status == "granted"
+    other = WINDOW.__class__(**{**WINDOW.__dict__, "quota": 999})
+    with pytest.raises(actions.QuotaError, match="2025 年已有期次开始受理，不能再替换"):
+        load_programme(2025, 7_000_000, [other, LAST], actor=None)
+    assert Programme.objects.get().periods.get(no=1).quota == 5
+
+
+def test_a_free_contract_starting_next_year_is_numbered_in_that_year(tree, people, settings):
+    """K-2, K-6: a renewing unit's free contract starts on its contract's end date; when that
+    falls in the next year, its PB number is of that year, a sequence not yet begun (on
+    PostgreSQL the one-statement grant leaves such a grant to the ORM, which begins it)."""
+    reaching = WINDOW.__class__(**{**WINDOW.__dict__, "renewal_end_to": date(2026, 3, 31)})
+    load_programme(2025, 7_000_000, [reaching, LAST], actor=None)
+    paid_contract(settings, tree.unit_b, people.registrar, "2025-01-10", shares=1, index=2)
+    on(settings, "2025-02-01")
+    import_roster(tree.unit_a, xlsx([person(1)]), actor=None)
+    tree.unit_a.member_count = 1
+    tree.unit_a.save()
+    settings.HUZHU_NOW = "2025-03-03T10:00:00+08:00"
+    assert apply_for_free_shares(tree.unit_a, None, actor=None).contract.contract_no == "PB250001"
+    with CaptureQueriesContext(connection) as statements:
+        renewal = apply_for_free_shares(tree.unit_b, None, actor=None)
+    assert not any(q["sql"].startswith("WITH period_row") for q in statements)
+    assert (renewal.kind, renewal.contract.effective) == ("renewal", date(2026, 1, 10))
+    assert renewal.contract.contract_no == "PB260001"
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
 def test_a_grant_in_one_statement_writes_what_the_orm_writes(tree, people, settings, monkeypatch):
     """On PostgreSQL an opened period's grant is written by one hand-made statement (Q-7 under
