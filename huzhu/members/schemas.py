@@ -19,7 +19,10 @@ class ImportOut(Schema):
     updated: int
     left: int = Field(description="名册以文件为准（replace）时移出名册的人数")
     errors: list[IssueOut]
-    warnings: list[IssueOut]
+    warnings: list[IssueOut] = Field(
+        description="不影响导入的提示：code 为 id_region_unknown（身份证号码地区代码未识别）"
+        "或 card_luhn（银行卡号校验未通过，请与持卡人核对）"
+    )
 
 
 class CoverageOut(Schema):

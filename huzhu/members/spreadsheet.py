@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from huzhu.core import xlsx
-from huzhu.rules.roster import COLUMNS, SPECIAL_GROUPS, CellIssue
+from huzhu.rules.roster import COLUMNS, SPECIAL_GROUPS, WARNING_CODES, CellIssue
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -302,7 +302,7 @@ def _marked(
         row[column] = _styled(
             sheet,
             row[column],
-            fill=YELLOW if issue.code == "warning" else RED,
+            fill=YELLOW if issue.code in WARNING_CODES else RED,
             comment=Comment(issue.message, "huzhu") if notes else None,
         )
     row.append("；".join(i.message for i in found))

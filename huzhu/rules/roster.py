@@ -33,6 +33,8 @@ REQUIRED = ("name", "id_number", "mobile", "bank_card", "shares", "status")
 HEADER = {f: h for f, h, _ in COLUMNS}
 SPECIAL_GROUPS = ("劳模工匠", "困难职工", "农民工之星", "新就业形态劳动者", "海右人才")  # E-4
 STATUSES = {"在职": "in_service", "退休": "retired"}
+# issues that do not refuse a row (E-4): an unknown ID region code, a card failing Luhn
+WARNING_CODES = frozenset({"id_region_unknown", "card_luhn"})
 _TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
@@ -68,8 +70,8 @@ class RosterRow:
     def refuse(self, column: str, code: str, message: str) -> None:
         self.errors.append(CellIssue(self.row, HEADER.get(column, column), code, message))
 
-    def warn(self, column: str, message: str) -> None:
-        self.warnings.append(CellIssue(self.row, HEADER.get(column, column), "warning", message))
+    def warn(self, column: str, code: str, message: str) -> None:
+        self.warnings.append(CellIssue(self.row, HEADER.get(column, column), code, message))
 
 
 def _header_key(text: object) -> str:
@@ -217,8 +219,8 @@ def _id_number(
         result.refuse("id_number", exc.code, exc.message)
         return
     result.person = person
-    for warning in person.warnings:
-        result.warn("id_number", warning)
+    for warning in person.warnings:  # E-4: numbers keep the code of where they were issued
+        result.warn("id_number", "id_region_unknown", warning)
     age = age_on(person.birth_date, effective)
     if not plan.min_age <= age <= plan.max_age:  # E-5
         result.refuse(
@@ -252,8 +254,8 @@ def _bank_card(result: RosterRow, value: object, text: str) -> None:
     except RuleViolation as exc:
         result.refuse("bank_card", exc.code, exc.message)
         return
-    for warning in result.card.warnings:
-        result.warn("bank_card", warning)
+    for warning in result.card.warnings:  # E-4: some ICBC debit cards fail the Luhn check
+        result.warn("bank_card", "card_luhn", warning)
 
 
 def _shares(result: RosterRow, value: str, plan: Plan) -> None:
