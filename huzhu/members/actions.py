@@ -45,6 +45,7 @@ from huzhu.rules.roster import (
     STATUSES,
     CellIssue,
     RosterRow,
+    is_roster_header,
     mark_duplicates,
     match_headers,
     misplaced_header,
@@ -70,6 +71,7 @@ class ImportReport:
     left: int = 0  # taken off the unit's roster because the file (`replace`) does not list them
     saved: bool = False
     annotated: bytes | None = None
+    sheet: str = ""  # the worksheet read, when the workbook has several
 
     def as_json(self) -> dict[str, Any]:
         def issue(i: CellIssue) -> dict[str, Any]:
@@ -100,11 +102,11 @@ def check_roster(
     the check."""
     report = ImportReport()
     try:
-        table = read_table(data)
+        table = read_table(data, is_header=is_roster_header)
     except RosterFileError as exc:
         report.errors.append(CellIssue(0, "", exc.code, exc.message))
         return report, [], None
-    report.rows = len(table.rows)
+    report.rows, report.sheet = len(table.rows), table.sheet
     columns, header_issues = match_headers(table.header)
     if header_issues and (misplaced := misplaced_header(table.rows)) is not None:
         header_row, title = misplaced

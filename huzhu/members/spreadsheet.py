@@ -5,7 +5,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from huzhu.core import xlsx
-from huzhu.rules.roster import COLUMNS, SPECIAL_GROUPS, WARNING_CODES, CellIssue
+from huzhu.rules.roster import (
+    COLUMNS,
+    HEADER_SEARCH_ROWS,
+    SPECIAL_GROUPS,
+    WARNING_CODES,
+    CellIssue,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -42,6 +48,10 @@ class Table:
     rows: list[tuple[int, list[object]]]  # (row number as the user sees it, cells)
     merged_rows: set[int] = field(default_factory=set)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, 0-based column)
+    sheet: str = ""  # the worksheet read, in a workbook of several (else "")
+
+
+HeaderTest = Callable[[Sequence[object]], bool]  # whether a row is the table's header
 
 
 def cell_position(ref: str) -> tuple[int, int]:
@@ -56,7 +66,8 @@ def cell_position(ref: str) -> tuple[int, int]:
     return int(digits), column - 1
 
 
-def read_table(data: bytes) -> Table:
+def read_table(data: bytes, *, is_header: HeaderTest) -> Table:
+    """The table of an uploaded file; of a workbook, the worksheet `_pick_sheet` chooses."""
     if not data or not data.strip():
         raise RosterFileError("empty", "文件为空，请选择填写好的名册")
     if len(data) > MAX_BYTES:
@@ -66,7 +77,7 @@ def read_table(data: bytes) -> Table:
             "not_spreadsheet", "这是 PDF 文件，不是表格；请上传 Excel（xlsx）或 CSV 名册"
         )
     if data[:2] == b"PK" or data[:4] == b"\xd0\xcf\x11\xe0":
-        table = _read_workbook(data)
+        table = _read_workbook(data, is_header)
     else:
         table = _read_csv(data)
     if not table.rows and not table.header:
@@ -76,11 +87,10 @@ def read_table(data: bytes) -> Table:
     return table
 
 
-def _read_workbook(data: bytes) -> Table:
+def _read_workbook(data: bytes, is_header: HeaderTest) -> Table:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-        values = sheet.to_python(skip_empty_area=False)
+        index, sheet, values = _pick_sheet(book, is_header)
         merged = sheet.merged_cell_ranges or []
     except Exception as exc:  # calamine raises several types for broken files
         raise RosterFileError(
@@ -88,18 +98,51 @@ def _read_workbook(data: bytes) -> Table:
             "无法读取该文件：它不是有效的 Excel 表格（可能已损坏或只是改了扩展名）",
         ) from exc
     table = _table(values)
+    if len(book.sheet_names) > 1:
+        table.sheet = book.sheet_names[index]
     for (top, _), (bottom, _) in merged:
         table.merged_rows.update(range(top + 1, bottom + 2))
     if data[:2] == b"PK":
-        table.formulas = _formula_cells(data)
+        table.formulas = _formula_cells(data, index)
     return table
 
 
-def _formula_cells(data: bytes) -> set[tuple[int, int]]:
-    """Cells of the first worksheet that hold a formula (calamine reads only cached values)."""
+Values = list[list[Any]]
+
+
+def _pick_sheet(
+    book: python_calamine.CalamineWorkbook, is_header: HeaderTest
+) -> tuple[int, python_calamine.CalamineSheet, Values]:
+    """The worksheet to read: the first visible one with the table's header in its first rows,
+    else the first visible one with anything in it, else the first. Workbooks often open with
+    a sheet of instructions (填表说明) or an empty Sheet1 before the table; when only the first
+    sheet was read, such a file was refused as empty or as missing its header."""
+    shown = [
+        index
+        for index, meta in enumerate(book.sheets_metadata)
+        if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        and meta.visible == python_calamine.SheetVisibleEnum.Visible
+    ]
+    filled: tuple[int, python_calamine.CalamineSheet, Values] | None = None
+    for index in shown or [0]:
+        sheet = book.get_sheet_by_index(index)
+        values = sheet.to_python(skip_empty_area=False)
+        if any(is_header(row) for row in values[:HEADER_SEARCH_ROWS]):
+            return index, sheet, values
+        if filled is None and any(not _blank_row(row) for row in values):
+            filled = index, sheet, values
+    if filled is not None:
+        return filled
+    first = (shown or [0])[0]
+    sheet = book.get_sheet_by_index(first)
+    return first, sheet, sheet.to_python(skip_empty_area=False)
+
+
+def _formula_cells(data: bytes, index: int) -> set[tuple[int, int]]:
+    """Cells of worksheet `index` that hold a formula (calamine reads only cached values)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            name = _first_sheet_path(archive)
+            name = _sheet_path(archive, index)
             if name is None:
                 return set()
             xml = archive.read(name)
@@ -110,16 +153,17 @@ def _formula_cells(data: bytes) -> set[tuple[int, int]]:
     return {cell_position(m.decode()) for m in _FORMULA_CELL.findall(xml)}
 
 
-def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+def _sheet_path(archive: zipfile.ZipFile, index: int) -> str | None:
+    """The part of the workbook's sheet `index`, in the order of workbook.xml (calamine's)."""
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names:
         return None
     workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
     rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    sheet = re.search(r"<sheet\b[^>]*?r:id=\"([^\"]+)\"", workbook)
-    if sheet is None:
+    sheets = re.findall(r"<sheet\b[^>]*?r:id=\"([^\"]+)\"", workbook)
+    if index >= len(sheets):
         return None
-    wanted = f'Id="{sheet.group(1)}"'
+    wanted = f'Id="{sheets[index]}"'
     relation = next((r for r in re.findall(r"<Relationship\b[^>]*>", rels) if wanted in r), "")
     target = re.search(r'Target="([^"]+)"', relation)
     if target is None:

@@ -1,7 +1,7 @@
 """Every write to payments: batches, their export, results from the bank, re-issue (M-1, M-2)."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -301,7 +301,7 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
     """The bank's result file (回盘, xlsx or csv) for a batch: every row checked first, then
     all recorded in one transaction, or none. Returns the number of results recorded."""
     try:
-        table = read_table(data)
+        table = read_table(data, is_header=_is_result_header)
     except RosterFileError as exc:
         raise PaymentError(exc.message) from exc
     columns = {
@@ -348,6 +348,11 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
                 reason=values.get("reason", ""),
             )
     return len(parsed)
+
+
+def _is_result_header(cells: Sequence[object]) -> bool:
+    """Whether a row names at least two columns of the bank's result file (its header)."""
+    return sum(str(cell).strip() in RESULT_HEADERS for cell in cells) >= 2
 
 
 def _cell(cells: list[object], index: int) -> str:

@@ -104,6 +104,12 @@ def match_headers(header: Sequence[object]) -> tuple[dict[str, int], list[CellIs
     return found, issues
 
 
+def is_roster_header(cells: Sequence[object]) -> bool:
+    """Whether a row names at least two of the roster's columns: the header of a roster sheet
+    (a sheet of instructions names them one to a row, if at all)."""
+    return len(match_headers(cells)[0]) >= 2
+
+
 HEADER_SEARCH_ROWS = 5  # how far below row 1 a misplaced header is looked for
 
 

@@ -199,6 +199,65 @@ def test_the_same_person_twice(tree):
     assert "第2行" in error.message
 
 
+def workbook(*sheets: tuple[str, list[list], str]) -> bytes:
+    """A workbook of (title, rows, state) sheets, in that order."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    for title, rows, state in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+INSTRUCTIONS = [["填表说明"], ["列名", "说明"], ["姓名", "与身份证一致"], ["份数", "1至3"]]
+
+
+def test_the_roster_is_found_on_a_later_sheet(tree):
+    """A workbook that opens with a sheet of instructions or an empty Sheet1 is read from the
+    first visible sheet with the roster's header; a hidden sheet is never read."""
+    roster = [HEADER, person(1), person(2)]
+    hidden = [HEADER, person(3)]
+    data = workbook(
+        ("填表说明", INSTRUCTIONS, "visible"),
+        ("旧名册", hidden, "hidden"),
+        ("Sheet1", [], "visible"),
+        ("名册", roster, "visible"),
+    )
+    report = run(tree.unit_a, data)
+    assert report.saved and (report.rows, report.created, report.sheet) == (2, 2, "名册")
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["职工1", "职工2"]
+    # one sheet: nothing to name; no sheet with the header: the first with content is judged
+    assert run(tree.unit_b, xlsx([person(4)])).sheet == ""
+    refused = run(
+        tree.unit_b, workbook(("填表说明", INSTRUCTIONS, "visible"), ("空", [], "visible"))
+    )
+    assert refused.sheet == "填表说明" and refused.errors[0].code == "header_missing"
+
+
+def test_formulas_and_merged_cells_are_found_on_the_sheet_read(tree):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.worksheets[0].append(["填表说明"])
+    sheet = book.create_sheet("名册")
+    sheet.append(HEADER)
+    sheet.append(person(1))
+    sheet.append(person(2))
+    sheet["E3"] = "=1+1"
+    sheet.merge_cells("A2:B2")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = run(tree.unit_a, buffer.getvalue())
+    assert {(2, "merged"), (3, "formula")} <= {(e.row, e.code) for e in report.errors}
+    assert nothing_written()
+
+
 def test_merged_cells_and_formulas_are_refused(tree):
     from openpyxl import Workbook
 

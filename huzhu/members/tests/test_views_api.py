@@ -75,6 +75,22 @@ def test_officer_checks_then_imports_his_roster(tree, people, login, settled):
     assert "职工1" in page and person(1)[1] not in page
 
 
+def test_the_check_names_the_sheet_read_in_a_workbook_of_several(tree, people, login, settled):
+    from huzhu.members.tests.rosters import HEADER
+    from huzhu.members.tests.test_import import INSTRUCTIONS, workbook
+
+    data = workbook(
+        ("填表说明", INSTRUCTIONS, "visible"), ("2025年名册", [HEADER, person(1)], "visible")
+    )
+    checked = login(people.officer_a).post(
+        f"/units/{tree.unit_a.code}/roster/check/",
+        {"file": SimpleUploadedFile("名册.xlsx", data), "consent": "on"},
+        headers={"HX-Request": "true"},
+    )
+    body = checked.content.decode()
+    assert "可导入 1 行" in body and "读取的是“2025年名册”" in body
+
+
 def test_re_importing_says_a_pending_enrolment_keeps_its_roster(tree, people, login, settled):
     """K-1: a draft or submitted contract keeps the roster it was made from; the officer who
     imports again is told, so he can cancel and make it again from the new roster."""

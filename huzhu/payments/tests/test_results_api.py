@@ -83,6 +83,20 @@ def test_result_dates_typed_as_spreadsheet_dates_are_read(approved, people):  # 
     assert batch.payments.get().paid_on == day
 
 
+def test_results_on_a_later_sheet_are_read(approved, people):  # noqa: F811
+    """The bank's file may open with a summary sheet: the sheet with the header is read."""
+    batch = sent_batch([approved], people)
+    book = Workbook()
+    book.worksheets[0].append(["批次汇总", "1 笔"])
+    results = book.create_sheet("明细")
+    results.append(["救助申请编号", "结果", "银行流水号", "到账日期", "失败原因"])
+    results.append([approved.number, "成功", "ICBC003", str(approved.approved_on), None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert actions.import_bank_results(batch, buffer.getvalue(), actor=people.cashier) == 1
+    assert batch.payments.get().bank_ref == "ICBC003"
+
+
 def test_a_result_file_without_the_claim_and_result_columns_is_refused(
     approved,  # noqa: F811
     people,
