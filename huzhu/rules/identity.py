@@ -19,10 +19,12 @@ LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 
 
 def normalize(text: str) -> str:
-    """Full-width digits and letters to ASCII, spaces and dashes removed, upper case."""
+    """Full-width digits and letters to ASCII, spaces and dashes removed, upper case, and a
+    leading apostrophe dropped: Excel's mark for "keep this number as text", which people also
+    type into CSV files (where it stays part of the value)."""
     if text.isascii() and text.isalnum():  # the common case, already clean
         return text.upper()
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).upper()
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).lstrip("'").upper()
 
 
 def validate_credit_code(text: str) -> str:

@@ -175,6 +175,16 @@ def test_full_width_digits_spaces_and_lowercase_x_are_normalised(tree):
     assert Member.objects.get().mobile == "13905310000"
 
 
+def test_numbers_marked_as_text_with_an_apostrophe_in_a_csv_are_read(tree):
+    """Excel hides a leading apostrophe (its mark for text); in a CSV it stays in the value."""
+    number, card = resident_id(serial=7), "6222020200112233445"
+    row = person(1, 身份证号码="'" + number, 手机号码="'13905310000", 工商银行卡号="'" + card)
+    report = run(tree.unit_a, csv_bytes([row]))
+    assert report.errors == [] and report.saved
+    member = Member.objects.get()
+    assert (member.id_number, member.mobile, member.bank_card) == (number, "13905310000", card)
+
+
 def test_numbers_typed_as_numbers_are_refused(tree):
     row = person(1)
     row[1] = int(row[1][:-1] + "0") if row[1][-1] != "X" else 370102198506131230

@@ -14,6 +14,9 @@ VALID = "91370102MA3C4K7R5" + credit_code_check_char("91370102MA3C4K7R5")
 
 def test_normalize_folds_full_width_spaces_and_case():
     assert normalize("９１３７ ０１０２－ab") == "91370102AB"
+    # Excel's text mark, typed into a CSV (full width too, NFKC folds ＇ to ')
+    assert normalize("'13905310000") == normalize("＇13905310000") == "13905310000"
+    assert normalize(" '3701") == "3701" and normalize("37'01") == "37'01"
 
 
 def test_valid_credit_code_is_accepted_and_normalised():
