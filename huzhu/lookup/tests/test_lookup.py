@@ -100,6 +100,21 @@ def test_wrong_name_and_unknown_number_answer_alike(insured, app):
     assert "未查到" in html_wrong and "B0123" not in html_wrong
 
 
+def test_a_name_with_a_middle_dot_is_found_however_the_dot_is_typed(tree, people, settings):
+    """W-1: 阿依古丽·买买提 is registered with the ID card's dot (U+00B7); on a phone she types
+    •, ．, a full stop, a space or no dot at all. Another name is still another person."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=1)
+    member = Member.objects.get()
+    member.name = "阿依古丽·买买提"
+    member.save(update_fields=["name"])
+    typed_as = ("阿依古丽·买买提", "阿依古丽•买买提", "阿依古丽．买买提", "阿依古丽.买买提")
+    for i, typed in enumerate((*typed_as, "阿依古丽 买买提", "阿依古丽买买提")):
+        html = page(Client(REMOTE_ADDR=f"10.0.1.{i}"), member.id_number, typed).content.decode()
+        assert "B01230001" in html, typed  # (one address each: five quick look-ups is the limit)
+    other = page(Client(), member.id_number, "阿依古丽").content.decode()
+    assert "未查到" in other and "B01230001" not in other
+
+
 def test_waiting_days_left_in_the_first_30_days(tree, people, settings, app):
     paid_contract(settings, tree.unit_a, people.registrar, "2024-03-01", shares=1)
     me = Member.objects.get()

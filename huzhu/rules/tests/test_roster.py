@@ -51,6 +51,14 @@ def test_a_clean_row():
     assert result.person is not None and result.person.sex == "M"
 
 
+@pytest.mark.parametrize(
+    "typed", ["阿依古丽·买买提", "阿依古丽•买买提", "阿依古丽．买买提", "阿依古丽. 买买提"]
+)
+def test_a_names_middle_dot_is_the_id_cards_however_it_was_typed(typed):
+    result = row(name=typed)
+    assert result.ok and result.name == "阿依古丽\u00b7买买提"
+
+
 @pytest.mark.parametrize("name", ["1234", "王" * 31])
 def test_odd_names_are_refused(name):
     assert [e.code for e in row(name=name).errors] == ["name_format"]
