@@ -35,6 +35,7 @@ from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import DenialReason
 from huzhu.rules.dates import EARLIEST
 from huzhu.rules.identity import (
+    clean_name,
     mask_card,
     mask_id,
     normalize,
@@ -211,10 +212,11 @@ def filing_unit(member: Member, event_date: date) -> Unit | None:
 
 def _values(facts: ClaimFacts) -> dict[str, Any]:
     """The claim's columns: the known date defaults to the event date (P-11); the trustee's
-    numbers are kept as validated (full-width digits, spaces, dashes and a lowercase x
-    normalised), for the bank file (M-1) and for comparison."""
+    name as on the ID card and numbers as validated (full-width digits, spaces, dashes and a
+    lowercase x normalised), for the bank file (M-1) and for comparison."""
     return facts.__dict__ | {
         "known_date": facts.known_date or facts.event_date,
+        "trustee_name": clean_name(facts.trustee_name),
         "trustee_id_number": normalize(facts.trustee_id_number),
         "trustee_card": normalize(facts.trustee_card),
     }

@@ -12,6 +12,7 @@ from huzhu.rules.errors import RuleViolation
 from huzhu.rules.identity import (
     BankCard,
     ResidentId,
+    clean_name,
     normalize,
     validate_bank_card,
     validate_mobile,
@@ -194,16 +195,11 @@ def _details(
     _tags(result, texts["tags"])
 
 
-_BLANKS = re.compile(r"\s+")
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-# look-alikes of the middle dot that ID cards print in names such as 阿依古丽·买买提 (U+00B7)
-_DOTS = re.compile(r"[.\u2022\u2027\u2219\u22c5\u30fb\uff0e\uff65]")
 
 
 def _name(result: RosterRow, text: str) -> None:
-    """The name as on the ID card: blanks dropped, a look-alike of its middle dot made that dot
-    (the bank's file and the certificate carry the name as the roster gives it)."""
-    name = _DOTS.sub("\u00b7", _BLANKS.sub("", text))
+    name = clean_name(text)
     if not name.isprintable():  # e.g. "_x0000_" in the sheet's XML is read as a NUL
         result.refuse("name", "name_control", "姓名中含有不可见的控制字符，请删除后重新填写")
     elif name and (len(name) > 30 or not _LETTER.search(name)):

@@ -313,7 +313,8 @@ def test_the_cashier_sees_which_waiting_claims_are_late(approved, people, login,
 
 def test_a_trustees_numbers_typed_with_spaces_reach_the_bank_file_clean(tree, people, settings):
     """M-1: the trustee's card goes to the bank as digits only, however it was typed at intake
-    (spaces, full-width digits); his ID number likewise, with an upper-case X."""
+    (spaces, full-width digits); his ID number likewise, with an upper-case X; his name as on
+    his ID card (no blanks, the card's middle dot)."""
     paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
     on(settings, "2023-07-10")
     typed = " ".join([TRUSTEE_CARD[:4], TRUSTEE_CARD[4:8], "０" + TRUSTEE_CARD[9:]])
@@ -322,9 +323,11 @@ def test_a_trustees_numbers_typed_with_spaces_reach_the_bank_file_clean(tree, pe
         death_facts("death_illness", date(2023, 7, 1)),
         trustee_card=typed,
         trustee_id_number=number.lower(),
+        trustee_name=" 热依拉 • 买买提 ",
     )
     claim = approved_claim(Member.objects.get(), people, facts)
     assert (claim.trustee_card, claim.trustee_id_number) == (TRUSTEE_CARD, number.upper())
     batch = sent_batch([claim], people)
     sheet = load_workbook(io.BytesIO(actions.export_batch(batch, actor=people.cashier)))
     assert sheet.worksheets[0]["C2"].value == TRUSTEE_CARD
+    assert sheet.worksheets[0]["B2"].value == "热依拉\u00b7买买提"
