@@ -11,7 +11,7 @@ from huzhu.core.bulk import keys_in
 from huzhu.core.fields import EncryptedTextField
 from huzhu.organizations.models import Unit, opaque_code
 from huzhu.rules.dates import age_on
-from huzhu.rules.identity import mask_card, mask_id, normalize
+from huzhu.rules.identity import clean_name, mask_card, mask_id, normalize
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -60,13 +60,14 @@ class MemberQuerySet(models.QuerySet["Member"]):
 
     def search(self, text: str) -> "MemberQuerySet":
         """By the whole ID number (through its keyed hash: numbers are stored encrypted), by
-        member code, or by part of the name."""
+        member code, or by part of the name (cleaned as names are stored: no blanks, the ID
+        card's middle dot)."""
         key = normalize(text)
         if is_id_search(key):
             return self.by_id_number(key)
         if not key:
             return self
-        return self.filter(models.Q(name__contains=text.strip()) | models.Q(code=key))
+        return self.filter(models.Q(name__contains=clean_name(text)) | models.Q(code=key))
 
 
 class Member(models.Model):

@@ -173,6 +173,12 @@ def test_service_window_finds_a_member_by_id_number_or_name(approved, people, lo
     assert member in by_name.fields["member"].queryset
     nobody = staff.get("/claims/new/", {"q": "不存在的人"}).context["form"]
     assert not nobody.fields["member"].queryset.exists()
+    # typed with a blank or another middle dot than the one names are stored with
+    member.name = "热依拉·买买提"
+    member.save(update_fields=["name"])
+    for typed in ("热依拉•买买提", "热 依拉", "依拉．买"):
+        form = staff.get("/claims/new/", {"q": typed}).context["form"]
+        assert list(form.fields["member"].queryset) == [member], typed
 
 
 def test_a_time_barred_claim_is_shown_and_refused(tree, people, settings, login):
