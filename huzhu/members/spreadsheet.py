@@ -188,7 +188,14 @@ def _read_csv(data: bytes) -> Table:
             "not_spreadsheet", "无法读取该文件：它不是 Excel 或 CSV 表格，请使用下载的模板"
         )
     dialect = "excel-tab" if text.count("\t") > text.count(",") else "excel"
-    return _table(list(csv.reader(io.StringIO(text), dialect=dialect)))
+    try:  # newline="": the csv module's own line ends, a lone CR (older Mac exports) included
+        values = list(csv.reader(io.StringIO(text, newline=""), dialect=dialect))
+    except csv.Error as exc:  # e.g. a cell longer than the csv module allows (128 KB)
+        raise RosterFileError(
+            "not_spreadsheet",
+            "无法读取该 CSV 文件（格式有误或某一格内容过长），请用 Excel 另存为 xlsx 后上传",
+        ) from exc
+    return _table(values)
 
 
 def _table(values: Sequence[Sequence[object]]) -> Table:

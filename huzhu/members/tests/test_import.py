@@ -59,6 +59,17 @@ def test_csv_in_utf8_and_gbk(tree):
     assert Member.objects.count() == 2
 
 
+def test_csv_with_carriage_return_line_ends_or_an_overlong_cell(tree):
+    """Lines ended by a lone CR (older Mac exports) are lines; a cell beyond what the csv module
+    reads (128 KB) is a Chinese message, where both ended in a server error."""
+    old_mac = csv_bytes([person(1), person(2)]).replace(b"\n", b"\r")
+    assert run(tree.unit_a, old_mac).created == 2
+    overlong = csv_bytes([person(3, 人员类别="劳模工匠" * 40_000)])
+    report = run(tree.unit_b, overlong)
+    assert [e.code for e in report.errors] == ["not_spreadsheet"]
+    assert "内容过长" in report.errors[0].message and Member.objects.count() == 2
+
+
 def test_headers_in_any_order_and_extra_columns_ignored(tree):
     order = [6, 4, 0, 3, 1, 2, 5]
     header = [HEADER[i] for i in order] + ["备注"]
