@@ -1,7 +1,9 @@
-"""Real roster files for tests: xlsx written by openpyxl, csv as text."""
+"""Real roster files for tests: xlsx written by openpyxl, ods by hand, csv as text."""
 
 import io
 import random
+import zipfile
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
@@ -55,3 +57,44 @@ def xlsx(rows: list[list], header: list | None = None, *, text_cells: bool = Tru
 def csv_bytes(rows: list[list], header: list | None = None, encoding: str = "utf-8-sig") -> bytes:
     lines = [",".join(header or HEADER)] + [",".join(str(c) for c in r) for r in rows]
     return ("\n".join(lines) + "\n").encode(encoding)
+
+
+def ods(*sheets: tuple[str, list[list]]) -> bytes:
+    """An OpenDocument spreadsheet of (name, rows) sheets, every cell text, written by hand
+    (the project writes xlsx only): what LibreOffice or WPS saves as .ods."""
+
+    def table(name: str, rows: list[list]) -> str:
+        cells = (
+            "".join(
+                '<table:table-cell office:value-type="string">'
+                f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
+                for value in row
+            )
+            for row in rows
+        )
+        body = "".join(f"<table:table-row>{c}</table:table-row>" for c in cells)
+        return f'<table:table table:name="{escape(name)}">{body}</table:table>'
+
+    office = "urn:oasis:names:tc:opendocument:xmlns"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        f' xmlns:office="{office}:office:1.0" xmlns:table="{office}:table:1.0"'
+        f' xmlns:text="{office}:text:1.0" office:version="1.2"><office:body><office:spreadsheet>'
+        + "".join(table(name, rows) for name, rows in sheets)
+        + "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+        f' xmlns:manifest="{office}:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        mimetype = "application/vnd.oasis.opendocument.spreadsheet"
+        archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()

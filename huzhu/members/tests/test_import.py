@@ -261,6 +261,24 @@ def test_the_roster_is_found_on_a_later_sheet(tree):
     assert refused.sheet == "填表说明" and refused.errors[0].code == "header_missing"
 
 
+def test_xls_and_ods_rosters_are_read(tree):
+    """The older Excel format (a file Excel 97-2003 saved) and LibreOffice's or WPS's .ods, each
+    with a sheet of instructions before the roster."""
+    from pathlib import Path
+
+    from huzhu.members.tests.rosters import ods
+
+    old_excel = (Path(__file__).parent / "files" / "two_sheets.xls").read_bytes()
+    assert old_excel[:4] == b"\xd0\xcf\x11\xe0"  # the OLE file of Excel 97-2003
+    report = run(tree.unit_a, old_excel)
+    assert report.saved and (report.created, report.sheet) == (2, "名册")
+    office = ods(("填表说明", INSTRUCTIONS), ("名册", [HEADER, person(3), person(4, shares=3)]))
+    report = run(tree.unit_b, office)
+    assert report.saved and (report.created, report.sheet) == (2, "名册")
+    shares = Membership.objects.filter(unit=tree.unit_b).values_list("shares", flat=True)
+    assert sorted(shares) == [1, 3]
+
+
 def test_formulas_and_merged_cells_are_found_on_the_sheet_read(tree):
     from openpyxl import Workbook
 
