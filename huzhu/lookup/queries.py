@@ -2,7 +2,6 @@
 number and name together. A pair that does not match gives exactly the answer of a person
 without records, so nobody learns whether an ID number is registered."""
 
-import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -30,16 +29,12 @@ from huzhu.core.product import current_plan
 from huzhu.members.models import Member, id_hash
 from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import ContractFact, CoverEnd, share_groups
-from huzhu.rules.identity import mask_id, normalize
+from huzhu.rules.identity import clean_name, mask_id, normalize
 from huzhu.rules.product import BenefitType, Plan
 
 NOTHING_FOUND = (
     "未查到与该身份证号码和姓名相符的保障记录。如有疑问，请联系所在单位工会或互济会服务窗口。"
 )
-# what may differ between a name as typed and as registered: blanks, and the middle dot of names
-# such as 阿依古丽·买买提 in any of its look-alikes (ID cards print U+00B7; phone keyboards offer
-# •, ．, ・ or a plain full stop, and some leave it out)
-_NAME_SEPARATORS = re.compile(r"[\s.\u00b7\u2022\u2027\u2219\u22c5\u30fb]+")
 
 
 @dataclass
@@ -99,9 +94,9 @@ def same_name(given: str, stored: str) -> bool:
 
 
 def _name_key(name: str) -> str:
-    """A name as compared (W-1): full-width letters folded (NFKC, which also turns ．and ･
-    into . and ・), separators dropped."""
-    return _NAME_SEPARATORS.sub("", unicodedata.normalize("NFKC", name))
+    """A name as compared (W-1): full-width letters folded, cleaned as names are stored, and
+    without the middle dot of names such as 阿依古丽·买买提, which some leave out when typing."""
+    return clean_name(unicodedata.normalize("NFKC", name)).replace("\u00b7", "")
 
 
 def find_member(id_number: str, name: str) -> list[tuple[Any, ...]] | None:

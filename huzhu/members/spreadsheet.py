@@ -123,19 +123,19 @@ def _pick_sheet(
         if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
         and meta.visible == python_calamine.SheetVisibleEnum.Visible
     ]
-    filled: tuple[int, python_calamine.CalamineSheet, Values] | None = None
+    fallback: list[tuple[int, python_calamine.CalamineSheet, Values]] = []
     for index in shown or [0]:
         sheet = book.get_sheet_by_index(index)
         values = sheet.to_python(skip_empty_area=False)
         if any(is_header(row) for row in values[:HEADER_SEARCH_ROWS]):
             return index, sheet, values
-        if filled is None and any(not _blank_row(row) for row in values):
-            filled = index, sheet, values
-    if filled is not None:
-        return filled
-    first = (shown or [0])[0]
-    sheet = book.get_sheet_by_index(first)
-    return first, sheet, sheet.to_python(skip_empty_area=False)
+        if not fallback or (not _filled(fallback[0][2]) and _filled(values)):
+            fallback[:] = [(index, sheet, values)]
+    return fallback[0]
+
+
+def _filled(values: Values) -> bool:
+    return any(not _blank_row(row) for row in values)
 
 
 def _formula_cells(data: bytes, index: int) -> set[tuple[int, int]]:

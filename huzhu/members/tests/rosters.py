@@ -59,6 +59,23 @@ def csv_bytes(rows: list[list], header: list | None = None, encoding: str = "utf
     return ("\n".join(lines) + "\n").encode(encoding)
 
 
+def workbook(*sheets: tuple[str, list[list], str]) -> bytes:
+    """A workbook of (title, rows, state) sheets, in that order."""
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    for title, rows, state in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+INSTRUCTIONS = [["填表说明"], ["列名", "说明"], ["姓名", "与身份证一致"], ["份数", "1至3"]]
+
+
 def ods(*sheets: tuple[str, list[list]]) -> bytes:
     """An OpenDocument spreadsheet of (name, rows) sheets, every cell text, written by hand
     (the project writes xlsx only): what LibreOffice or WPS saves as .ods."""

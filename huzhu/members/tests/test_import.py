@@ -11,7 +11,16 @@ from openpyxl import load_workbook
 from huzhu.core.models import AuditEntry
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member, Membership
-from huzhu.members.tests.rosters import HEADER, csv_bytes, person, resident_id, xlsx
+from huzhu.members.tests.rosters import (
+    HEADER,
+    INSTRUCTIONS,
+    csv_bytes,
+    ods,
+    person,
+    resident_id,
+    workbook,
+    xlsx,
+)
 
 EFFECTIVE = date(2025, 3, 1)
 
@@ -220,25 +229,6 @@ def test_the_same_person_twice(tree):
     assert "第2行" in error.message
 
 
-def workbook(*sheets: tuple[str, list[list], str]) -> bytes:
-    """A workbook of (title, rows, state) sheets, in that order."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.worksheets[0])
-    for title, rows, state in sheets:
-        sheet = book.create_sheet(title)
-        sheet.sheet_state = state
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-INSTRUCTIONS = [["填表说明"], ["列名", "说明"], ["姓名", "与身份证一致"], ["份数", "1至3"]]
-
-
 def test_the_roster_is_found_on_a_later_sheet(tree):
     """A workbook that opens with a sheet of instructions or an empty Sheet1 is read from the
     first visible sheet with the roster's header; a hidden sheet is never read."""
@@ -265,8 +255,6 @@ def test_xls_and_ods_rosters_are_read(tree):
     """The older Excel format (a file Excel 97-2003 saved) and LibreOffice's or WPS's .ods, each
     with a sheet of instructions before the roster."""
     from pathlib import Path
-
-    from huzhu.members.tests.rosters import ods
 
     old_excel = (Path(__file__).parent / "files" / "two_sheets.xls").read_bytes()
     assert old_excel[:4] == b"\xd0\xcf\x11\xe0"  # the OLE file of Excel 97-2003

@@ -76,8 +76,7 @@ def test_officer_checks_then_imports_his_roster(tree, people, login, settled):
 
 
 def test_the_check_names_the_sheet_read_in_a_workbook_of_several(tree, people, login, settled):
-    from huzhu.members.tests.rosters import HEADER
-    from huzhu.members.tests.test_import import INSTRUCTIONS, workbook
+    from huzhu.members.tests.rosters import HEADER, INSTRUCTIONS, workbook
 
     data = workbook(
         ("填表说明", INSTRUCTIONS, "visible"), ("2025年名册", [HEADER, person(1)], "visible")
