@@ -22,7 +22,7 @@ def create_user(
     union: Union | None = None,
     unit: Unit | None = None,
 ) -> User:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         user = User(
             username=username,
             display_name=display_name,

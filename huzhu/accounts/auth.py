@@ -20,7 +20,7 @@ def issue_token(user: User, *, actor: Any, name: str = "", kind: str = ApiToken.
     """Create a token for `user` and return it; only its hash is kept. An app token (the union
     app's self-service look-up, SPEC W-1) can call the look-up routes and nothing else."""
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         token = ApiToken.objects.create(
             user=user, kind=kind, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
         )

@@ -84,7 +84,7 @@ def enrol(request: HttpRequest, user: User, code: str) -> str | None:
     problem = _check(device, code)
     if problem is not None:
         return problem
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])

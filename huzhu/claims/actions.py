@@ -173,7 +173,7 @@ def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
         problems.append("该职工不在本单位名册上，请由其所在单位或到互济会服务窗口申请")
     if problems or unit is None:
         raise ClaimError(problems)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         values = _values(facts)
         claim = Claim.objects.create(
             number=next_claim_number(today.year),
@@ -245,7 +245,7 @@ def attach_document(
     except uploads.UploadRefused as exc:
         raise ClaimError([str(exc)]) from exc
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             # the state again under the claim's lock: a registration may have come in between
             locked = Claim.objects.select_for_update().only("status").get(pk=claim.pk)
             if not locked.accepts_documents:
@@ -278,7 +278,7 @@ def confirm_statement(claim: Claim, item: str, *, actor: Any) -> ClaimDocument:
     account of a work injury, is confirmed as written; it has no paper of its own to upload."""
     if item not in STATEMENTS:
         raise ClaimError(["这项材料须上传文件"])
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = Claim.objects.select_for_update().only("status").get(pk=claim.pk)
         if not locked.accepts_documents:
             raise ClaimError(["已登记的申请不能再更换材料"])
@@ -334,7 +334,7 @@ def _move(
 
 
 def register_claim(claim: Claim, *, actor: Any) -> Claim:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(claim, "register", actor)
         missing = [d.label for d in locked.documents.filter(required=True, received=False)]
         if missing:
@@ -352,7 +352,7 @@ def _move_with_reason(
     """A step that needs a written reason, kept in `field` (300 characters)."""
     if not reason.strip():
         raise ClaimError([required])
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(claim, action, actor)
         before = _snapshot(locked)
         setattr(locked, field, reason.strip()[:300])
@@ -365,7 +365,7 @@ def resubmit_claim(claim: Claim, facts: ClaimFacts | None, *, actor: Any) -> Cla
     empty keeps the one on file. Changed facts are audited (numbers masked), and the checklist
     follows a changed accident circumstance (C-3): new items are added, items that no longer
     apply stop being required (their files stay)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(claim, "resubmit", actor)
         before = _snapshot(locked)
         fields: list[str] = []
@@ -456,7 +456,7 @@ def review_claim(
     claim: Claim, *, actor: Any, accept: bool, amount: Decimal | None = None, reason: str = ""
 ) -> Claim:
     """病案审核: the engine proposes; the reviewer accepts, or overrides with a written reason."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(claim, "review", actor)
         before = _snapshot(locked)
         decision, explained = engine.decide(locked)
@@ -478,7 +478,7 @@ def review_claim(
 
 def approve_claim(claim: Claim, *, actor: Any) -> Claim:
     """Four eyes (C-4): not the reviewer. Records the lines (history) and the due date (C-5)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(claim, "approve", actor)
         if locked.reviewed_by_id == getattr(actor, "pk", None):
             raise ClaimError(["审批人不能是本案的审核人（双人复核）"])
@@ -578,7 +578,7 @@ def withdraw_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
 def reject_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
     if not reason.strip():
         raise ClaimError(["不予救助须说明理由"])
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(claim, "reject", actor)
         if locked.reviewed_by_id == getattr(actor, "pk", None):
             raise ClaimError(["审批人不能是本案的审核人（双人复核）"])
@@ -590,7 +590,7 @@ def reject_claim(claim: Claim, *, actor: Any, reason: str) -> Claim:
 
 
 def archive_claim(claim: Claim, *, actor: Any) -> Claim:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(claim, "archive", actor)
         return _move(locked, "archive", actor, _snapshot(locked), [])
 
@@ -608,7 +608,7 @@ def load_holiday_year(
     number of claims whose due date changed."""
     if any(d.year != year for d in days):
         raise ClaimError([f"日期不属于 {year} 年"])
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         Holiday.objects.filter(day__year=year).delete()
         notes = notes or {}
         Holiday.objects.bulk_create(

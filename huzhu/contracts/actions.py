@@ -64,7 +64,7 @@ def create_enrolment(
         raise ContractError(["申请生效日不能早于今天"])
     if facts.requested_start is not None and facts.requested_start > add_years(clock.today(), 1):
         raise ContractError(["申请生效日不能晚于一年以后"])  # a typo (9999) broke the end date
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # one application at a time per unit: a second click must not make a second draft
         Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)
         if previous is not None:  # K-5: one renewal per contract
@@ -172,7 +172,7 @@ def check_contract(
 
 
 def submit_contract(contract: Contract, *, actor: Any) -> Contract:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(contract)
         if locked.status != ContractStatus.DRAFT:
             raise ContractError([f"合同当前状态为“{locked.state_label}”，不能提交"])
@@ -192,7 +192,7 @@ def submit_contract(contract: Contract, *, actor: Any) -> Contract:
 def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
     """Staff confirm the fee was received: the contract becomes active with its number and
     dates (K-2, K-4, K-6, P-3). The share cap is checked again under the lock."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(contract)
         if locked.status != ContractStatus.SUBMITTED:
             raise ContractError([f"合同当前状态为“{locked.state_label}”，不能确认会费"])
@@ -264,7 +264,7 @@ def cancel_contract(contract: Contract, *, actor: Any, reason: str) -> Contract:
     reason = reason.strip()
     if not reason:
         raise ContractError(["请填写撤销原因"])
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock(contract)
         if locked.status not in (ContractStatus.DRAFT, ContractStatus.SUBMITTED):
             raise ContractError(["生效的合同不能撤销或修改，如需更正请联系互济会"])

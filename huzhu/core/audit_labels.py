@@ -11,6 +11,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.user.2fa_enrolled": "启用二次验证",
     "accounts.token.created": "签发接口令牌",
     "core.field_key.rotated": "更换加密密钥",
+    "core.demo.loaded": "载入演示数据",
     "organizations.union.created": "新建工会组织",
     "organizations.unit.created": "登记单位",
     "organizations.unit.updated": "修改单位信息",

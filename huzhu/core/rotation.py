@@ -140,7 +140,7 @@ def _rotate_batch(column: Column, current: str, size: int, after: int = 0) -> tu
     table = connection.ops.quote_name(model._meta.db_table)
     value_column = connection.ops.quote_name(column_of(model, name))
     key = connection.ops.quote_name(column_of(model, "pk"))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # the stored (sealed) text itself: read through the field, it would arrive decrypted
         rows = list(
             _stale(column, current)

@@ -7,7 +7,6 @@ import io
 import random
 from dataclasses import dataclass
 
-from django.db import transaction
 from openpyxl import Workbook
 
 from huzhu.accounts.actions import create_user
@@ -20,7 +19,8 @@ from huzhu.contracts.actions import (
     submit_contract,
 )
 from huzhu.contracts.models import Contract
-from huzhu.core import clock
+from huzhu.core import audit, clock
+from huzhu.core.models import AuditEntry
 from huzhu.demo.history import load_history
 from huzhu.members.actions import import_roster
 from huzhu.organizations.actions import UnitFacts, create_union, create_unit
@@ -342,24 +342,39 @@ def _history_units(rng: random.Random, units: list[Unit]) -> list[Unit]:
     return chosen
 
 
+DEMO_LOADED = "core.demo.loaded"  # the audit entry of a finished load
+
+
+class DemoIncomplete(Exception):
+    """The demo data are there only in part: an earlier load stopped half-way."""
+
+
 def load(seed: int = 2025, *, history: bool = True) -> bool:
     """Load the demo data unless it is there already; True when it was loaded now. `history`
-    adds several years of enrolments, free shares, claims and payments (see demo/history.py)."""
+    adds several years of enrolments, free shares, claims and payments (see demo/history.py).
+
+    Every step is an action, and an action's transaction is the outermost one (STYLE): each
+    commits on its own, as in real use, so the load is not one transaction. Its last step
+    records that it finished; a load that stopped half-way is reported (DemoIncomplete) rather
+    than taken for demo data already there."""
     if Union.objects.filter(code=ROOT[0]).exists():
+        if not AuditEntry.objects.filter(action=DEMO_LOADED).exists():
+            raise DemoIncomplete
         return False
     rng = random.Random(seed)
-    with transaction.atomic():
-        unions = _load_tree()
-        units = _load_units(rng, unions)
-        _load_logins(unions, units)
-        _demo_devices()
-        _load_contracts(rng, unions)
-        _seed_calendar()
-        _load_programmes()
-        if history:
-            featured = load_history(rng, _history_units(rng, units), _roster_file)
-            if featured is not None:  # years of contracts and claims, one returned
-                _unit_officer("unit_c", "单位C经办人", featured)
+    unions = _load_tree()
+    units = _load_units(rng, unions)
+    _load_logins(unions, units)
+    _demo_devices()
+    _load_contracts(rng, unions)
+    _seed_calendar()
+    _load_programmes()
+    if history:
+        featured = load_history(rng, _history_units(rng, units), _roster_file)
+        if featured is not None:  # years of contracts and claims, one returned
+            _unit_officer("unit_c", "单位C经办人", featured)
+    root = Union.objects.get(code=ROOT[0])
+    audit.record(None, DEMO_LOADED, root, after={"seed": seed, "history": history})
     return True
 
 

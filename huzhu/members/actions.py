@@ -221,7 +221,7 @@ def import_roster(
         if dry_run or not good or (report.errors and not accept_valid):
             return report
         try:
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 report.created, report.updated = _save(unit, good, actor)
                 if replace:
                     report.left = _leave_unlisted(unit, good, actor)
@@ -484,7 +484,7 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
     recorded as retired (E-5: no longer eligible)."""
     if reason not in LEAVE_REASONS:
         raise ValueError(f"移出原因应为：{'、'.join(LEAVE_REASONS)}")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         place, worker = _locked_place(unit, member)
         place.left = clock.today()
         place.save(update_fields=["left"])
@@ -519,7 +519,7 @@ def correct_member(unit: Unit, member: Member, changes: RosterRow, *, actor: Any
     numbers; returns whether anything changed. Refusals raise ValueError in Chinese."""
     if changes.errors:
         raise ValueError("；".join(issue.message for issue in changes.errors))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         place, worker = _locked_place(unit, member)
         if changes.shares > place.shares:  # fewer shares cannot break the cap
             changes.digest = worker.id_hash

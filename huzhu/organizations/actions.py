@@ -25,7 +25,7 @@ class UnitFacts:
 def create_union(
     *, actor: Any, code: str, name: str, kind: str, parent: Union | None, series: str = "01"
 ) -> Union:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         union = Union(code=code, name=name, kind=kind, parent=parent, contract_series=series)
         union.path = (parent.path if parent else "/") + code + "/"
         union.save()
@@ -39,7 +39,7 @@ def create_union(
 
 
 def create_unit(facts: UnitFacts, *, actor: Any) -> Unit:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         now = clock.now()
         unit = Unit(created_at=now, updated_at=now, **facts.__dict__)
         unit.save()
@@ -54,7 +54,7 @@ def create_unit(facts: UnitFacts, *, actor: Any) -> Unit:
 
 def update_unit(unit: Unit, facts: UnitFacts, *, actor: Any) -> Unit:
     """Change a unit's record; an unchanged submission writes nothing and logs nothing."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = Unit.objects.select_for_update().get(pk=unit.pk)
         before = audit.snapshot(locked, Unit.AUDITED_FIELDS)
         for name, value in facts.__dict__.items():

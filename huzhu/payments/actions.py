@@ -76,7 +76,7 @@ def create_batch(claims_to_pay: Iterable[Claim], *, actor: Any) -> PaymentBatch:
 
 def approve_batch(batch: PaymentBatch, *, actor: Any) -> PaymentBatch:
     """A second person (an approver, not the cashier who built it) releases the batch."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.withdrawn_at is not None:
             raise PaymentError("该批次已撤回")
@@ -108,7 +108,7 @@ def withdraw_batch(batch: PaymentBatch, *, actor: Any, reason: str) -> PaymentBa
         isinstance(actor, User) and (actor.has_duty(Duty.CASHIER) or actor.has_duty(Duty.APPROVER))
     ):
         raise PermissionDenied("只有互济会出纳或审批人员可以撤回发放批次")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.withdrawn_at is not None:
             raise PaymentError("该批次已撤回")
@@ -174,7 +174,7 @@ def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
         sheet.column_dimensions[letter].width = width
     data = xlsx.save(book)
     digest = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.withdrawn_at is not None:  # withdrawn while the file was being built
             raise PaymentError("该批次已撤回，不能导出")
@@ -259,7 +259,7 @@ def reissue(claim: Claim, *, actor: Any, card: str = "") -> PaymentBatch:
             corrected = validate_bank_card(card).number
         except RuleViolation as exc:
             raise PaymentError(exc.message) from exc
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if corrected is not None:
             _correct_card(claim, corrected, actor)
         return create_batch([claim], actor=actor)
@@ -333,7 +333,7 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
             parsed.append((pending.pop(number), result == "成功", values, row_no))
     if problems:
         raise PaymentError("；".join(problems[:20]))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for payment, paid, values, row_no in parsed:
             try:
                 paid_on = date.fromisoformat(values.get("paid_on", "")[:10]) if paid else None

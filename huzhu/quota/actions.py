@@ -61,7 +61,7 @@ class NotOnRoster(QuotaError):
 
 def load_programme(year: int, budget: Decimal, periods: list[Period], *, actor: Any) -> Programme:
     """`huzhu quota-programme load`: a year and its periods (replaced while none has opened)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         programme, _ = Programme.objects.select_for_update().get_or_create(
             year=year, defaults={"budget": budget}
         )
@@ -213,7 +213,7 @@ def apply_for_free_shares(
     eligible member of the roster. Listed members who cannot have a free share are left out,
     and the answer's `left_out` names them with the reason: refusing the whole application
     would cost the others their place in the queue, and these members could not have one."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)  # one application at a time
         arrived = clock.now()
         period = _current_period(arrived)
