@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from huzhu.contracts import workflow
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import (
     Contract,
@@ -174,7 +175,7 @@ def check_contract(
 def submit_contract(contract: Contract, *, actor: Any) -> Contract:
     with transaction.atomic(durable=True):
         locked = _lock(contract)
-        if locked.status != ContractStatus.DRAFT:
+        if not workflow.allowed("submit", locked.status):  # K-4
             raise ContractError([f"合同当前状态为“{locked.state_label}”，不能提交"])
         problems = check_contract(locked, intended_start(locked, clock.today()))
         if problems:
@@ -194,7 +195,7 @@ def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
     dates (K-2, K-4, K-6, P-3). The share cap is checked again under the lock."""
     with transaction.atomic(durable=True):
         locked = _lock(contract)
-        if locked.status != ContractStatus.SUBMITTED:
+        if not workflow.allowed("confirm_fee", locked.status):  # K-4
             raise ContractError([f"合同当前状态为“{locked.state_label}”，不能确认会费"])
         # P-2 across contracts: two contracts of one member confirmed at the same moment would
         # each see only the other's submission (not binding) and both become active
@@ -266,8 +267,10 @@ def cancel_contract(contract: Contract, *, actor: Any, reason: str) -> Contract:
         raise ContractError(["请填写撤销原因"])
     with transaction.atomic(durable=True):
         locked = _lock(contract)
-        if locked.status not in (ContractStatus.DRAFT, ContractStatus.SUBMITTED):
+        if locked.status == ContractStatus.ACTIVE:  # K-4: never rewritten
             raise ContractError(["生效的合同不能撤销或修改，如需更正请联系互济会"])
+        if not workflow.allowed("cancel", locked.status):
+            raise ContractError([f"合同当前状态为“{locked.state_label}”，不能撤销"])
         before = _snapshot(locked)
         locked.status = ContractStatus.CANCELLED
         locked.cancelled_at, locked.cancel_reason = clock.now(), reason[:200]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from huzhu.accounts.models import user_of
-from huzhu.contracts import actions
+from huzhu.contracts import actions, workflow
 from huzhu.contracts.access import (
     can_apply,
     can_confirm_fee,
@@ -141,6 +141,7 @@ def contract_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "problems": problems,
         "can_apply": can_apply(user, contract.unit_id),
         "can_confirm": can_confirm_fee(user),
+        "steps": workflow.next_actions(contract.status),  # K-4
         "cancel_form": CancelForm(),
         "renewal": contract.renewals.exclude(status=ContractStatus.CANCELLED).first(),
     }

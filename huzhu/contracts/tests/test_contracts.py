@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from huzhu.contracts import actions
+from huzhu.contracts import actions, workflow
 from huzhu.contracts.models import Contract, ContractStatus, NumberSequence
 from huzhu.contracts.pdf import certificate
 from huzhu.core.models import AuditEntry
@@ -211,6 +211,19 @@ def test_only_drafts_and_submitted_can_be_cancelled(tree, people, today):
         actions.cancel_contract(contract, actor=None, reason="错了")
     other = enrolled(tree.unit_b, [person(2)])
     assert actions.cancel_contract(other, actor=None, reason="重复申请").status == "cancelled"
+    with pytest.raises(actions.ContractError, match="当前状态为“已撤销”，不能撤销"):
+        actions.cancel_contract(other, actor=None, reason="再撤一次")
+
+
+def test_the_contract_transition_table_is_complete():
+    """K-4: every state is where a contract starts, a step leads or time leads; only a draft
+    or a submitted contract takes a step (an active one expires by its end date)."""
+    reachable = {t.target for t in workflow.TRANSITIONS.values()} | set(workflow.STARTS)
+    assert reachable | set(workflow.BY_TIME.values()) == set(ContractStatus.values)
+    assert workflow.next_actions("draft") == ["submit", "cancel"]
+    assert workflow.next_actions("submitted") == ["confirm_fee", "cancel"]
+    for final in ("active", "cancelled", "expired"):
+        assert workflow.next_actions(final) == []
 
 
 def test_steps_out_of_order_are_refused(tree, people, today):

@@ -195,9 +195,19 @@ def test_enrol_submit_confirm_through_the_pages(tree, people, login, roster_a):
     created = officer.post(f"/units/{tree.unit_a.code}/enrol/", {"funding_source": "union_funds"})
     contract = Contract.objects.get()
     assert created["Location"] == f"/contracts/{contract.code}/"
+
+    def buttons(client, code: str) -> set[str]:  # the steps the page offers (K-4)
+        page = client.get(f"/contracts/{code}/").content.decode()
+        return {
+            b for b in ("提交申请", "确认已收会费", "撤销申请", "续会") if f">{b}</button>" in page
+        }
+
+    assert buttons(officer, contract.code) == {"提交申请", "撤销申请"}
     officer.post(f"/contracts/{contract.code}/submit/")
     assert officer.post(f"/contracts/{contract.code}/confirm-fee/").status_code == 403
+    assert buttons(officer, contract.code) == {"撤销申请"}
     staff = login(people.registrar)
+    assert buttons(staff, contract.code) == {"确认已收会费", "撤销申请"}  # staff at the window
     queue = staff.get("/contracts/?status=submitted").content.decode()
     assert "甲单位" in queue
     staff.post(f"/contracts/{contract.code}/confirm-fee/")
@@ -205,6 +215,8 @@ def test_enrol_submit_confirm_through_the_pages(tree, people, login, roster_a):
     assert contract.contract_no == "B01250001"
     detail = officer.get(f"/contracts/{contract.contract_no}/").content.decode()
     assert "有效" in detail and "2025-03-04 至 2026-03-03" in detail
+    assert buttons(officer, contract.contract_no) == {"续会"}
+    assert buttons(staff, contract.contract_no) == {"续会"}
     pdf = officer.get(f"/contracts/{contract.contract_no}/certificate.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert login(people.officer_b).get(f"/contracts/{contract.contract_no}/").status_code == 404
