@@ -15,6 +15,7 @@ from ninja.responses import Status
 from huzhu.accounts.models import User, user_of
 from huzhu.claims import actions, engine, uploads
 from huzhu.claims.access import can_file, get_claim_for, require_filer
+from huzhu.claims.facts import OPTIONAL_FACTS, ClaimFacts
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS
@@ -175,7 +176,7 @@ def create_claim(request: HttpRequest, body: ClaimIn) -> Status[ClaimOut]:
     if not can_file(user):
         raise PermissionDenied("只有基层工会经办人或互济会工作人员可以提交救助申请")
     member = get_member_for(user, body.member)
-    facts = actions.ClaimFacts(**body.dict(exclude={"member"}))
+    facts = ClaimFacts(**body.dict(exclude={"member"}))
     try:
         claim = actions.submit_claim(member, facts, actor=user)
     except actions.ClaimError as exc:
@@ -259,11 +260,11 @@ def resubmit(request: HttpRequest, number: str, body: CorrectionIn) -> ClaimOut:
     given = body.dict(exclude_unset=True)
     facts = None
     if given:
-        names = [f.name for f in fields(actions.ClaimFacts) if f.name != "kind"]
+        names = [f.name for f in fields(ClaimFacts) if f.name != "kind"]
         current = {name: getattr(claim, name) for name in names}
         # a field sent as null clears an optional date or grade; text fields cannot be null
-        text = {k: v for k, v in given.items() if v is not None or k in actions.OPTIONAL_FACTS}
-        facts = actions.ClaimFacts(kind=claim.kind, **(current | text))
+        text = {k: v for k, v in given.items() if v is not None or k in OPTIONAL_FACTS}
+        facts = ClaimFacts(kind=claim.kind, **(current | text))
     try:
         return _out(actions.resubmit_claim(claim, facts, actor=user), user)
     except actions.ClaimError as exc:

@@ -6,7 +6,7 @@ from django.db.models import Case, Value, When
 from django.forms.models import ModelChoiceIterator
 
 from huzhu.accounts.models import User
-from huzhu.claims.actions import OPTIONAL_FACTS, ClaimFacts
+from huzhu.claims.facts import OPTIONAL_FACTS, ClaimFacts
 from huzhu.claims.models import KIND_CHOICES, Circumstance, Claim
 from huzhu.members.models import Member, MemberQuerySet
 from huzhu.rules.identity import mask_card, mask_id

@@ -15,8 +15,9 @@ from django.test import override_settings
 
 from huzhu.accounts.models import User
 from huzhu.claims import actions as claims
-from huzhu.claims.actions import ClaimError, ClaimFacts
+from huzhu.claims.actions import ClaimError
 from huzhu.claims.engine import holiday_table
+from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.contracts.actions import (
     ContractError,

@@ -49,7 +49,7 @@ def reviewed_claim(member: Member, people, facts=None):
     """`member`'s claim (by default an accident hospitalisation on 2023-05-23) filed by unit A's
     officer with every required document, registered and reviewed (engine accepted)."""
     from huzhu.claims import actions as claims
-    from huzhu.claims.actions import ClaimFacts
+    from huzhu.claims.facts import ClaimFacts
 
     facts = facts or ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
     claim = claims.submit_claim(member, facts, actor=people.officer_a)
@@ -72,7 +72,7 @@ TRUSTEE_CARD = "6222020200112233445"
 def death_facts(kind: str, day: date, **more: object):
     """A death (`kind` death_illness or death_accident) on `day`, the benefit to his spouse
     李娜 as trustee (C-2), paid to TRUSTEE_CARD."""
-    from huzhu.claims.actions import ClaimFacts
+    from huzhu.claims.facts import ClaimFacts
 
     return ClaimFacts(
         kind,

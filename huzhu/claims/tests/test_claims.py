@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from huzhu.claims import actions
-from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.models import Claim, ClaimLine, ClaimStatus
 from huzhu.claims.tests.journeys import (
     PDF,

@@ -11,6 +11,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from huzhu.accounts.auth import issue_token
+from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.models import Claim
 from huzhu.claims.tests.journeys import PDF, death_facts, on, paid_contract
 from huzhu.core.models import AuditEntry
@@ -555,7 +556,7 @@ def test_denials_are_named_in_words_on_the_claim_page(tree, people, settings, lo
     on(settings, "2023-07-10")
     claim = actions.submit_claim(
         Member.objects.get(),
-        actions.ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
+        ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other"),
         actor=None,
     )
     for document in claim.documents.filter(required=True):

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from huzhu.claims import actions as claims
-from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.tests.journeys import PDF, on, paid_contract
 from huzhu.core import backup, crypto
 from huzhu.members.models import Member

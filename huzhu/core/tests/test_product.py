@@ -12,7 +12,7 @@ from django.test import Client
 from huzhu import settings as settings_module
 from huzhu.claims import actions as claims
 from huzhu.claims import engine
-from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.tests.journeys import death_facts, on, paid_contract
 from huzhu.contracts import actions as contracts
 from huzhu.contracts.models import Contract, ContractStatus

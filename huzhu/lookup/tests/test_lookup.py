@@ -10,7 +10,7 @@ from django.test import Client
 
 from huzhu.accounts.auth import issue_token
 from huzhu.accounts.models import ApiToken
-from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.tests.journeys import (
     approved_claim,
     free_contract,

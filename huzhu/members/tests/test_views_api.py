@@ -617,7 +617,7 @@ def test_member_page_and_api_say_which_cover_a_critical_illness_ended(
     critical illness ended; his other contract is untouched."""
     from datetime import date
 
-    from huzhu.claims.actions import ClaimFacts
+    from huzhu.claims.facts import ClaimFacts
     from huzhu.claims.tests.journeys import approved_claim, free_contract, on, paid_contract
 
     paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=2)

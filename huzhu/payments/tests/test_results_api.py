@@ -183,7 +183,7 @@ def test_service_window_finds_a_member_by_id_number_or_name(approved, people, lo
 
 def test_a_time_barred_claim_is_shown_and_refused(tree, people, settings, login):
     from huzhu.claims import actions as claims
-    from huzhu.claims.actions import ClaimFacts
+    from huzhu.claims.facts import ClaimFacts
     from huzhu.claims.tests.journeys import PDF, on, paid_contract
     from huzhu.members.models import Member
 

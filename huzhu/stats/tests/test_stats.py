@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from huzhu.claims.actions import ClaimFacts
+from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.members.models import Member
 from huzhu.payments import actions as payments
