@@ -345,21 +345,14 @@ def _history_units(rng: random.Random, units: list[Unit]) -> list[Unit]:
 DEMO_LOADED = "core.demo.loaded"  # the audit entry of a finished load
 
 
-class DemoIncomplete(Exception):
-    """The demo data are there only in part: an earlier load stopped half-way."""
-
-
 def load(seed: int = 2025, *, history: bool = True) -> bool:
     """Load the demo data unless it is there already; True when it was loaded now. `history`
     adds several years of enrolments, free shares, claims and payments (see demo/history.py).
 
-    Every step is an action, and an action's transaction is the outermost one (STYLE): each
-    commits on its own, as in real use, so the load is not one transaction. Its last step
-    records that it finished; a load that stopped half-way is reported (DemoIncomplete) rather
-    than taken for demo data already there."""
+    The steps are the live system's actions, and an action's transaction is the outermost one
+    (STYLE): each commits on its own, as in real use, so the load is not one transaction. Its
+    last step records that it finished (`finished`)."""
     if Union.objects.filter(code=ROOT[0]).exists():
-        if not AuditEntry.objects.filter(action=DEMO_LOADED).exists():
-            raise DemoIncomplete
         return False
     rng = random.Random(seed)
     unions = _load_tree()
@@ -376,6 +369,13 @@ def load(seed: int = 2025, *, history: bool = True) -> bool:
     root = Union.objects.get(code=ROOT[0])
     audit.record(None, DEMO_LOADED, root, after={"seed": seed, "history": history})
     return True
+
+
+def finished() -> bool:
+    """Whether a load ran to its end. Not so after a load that stopped half-way, nor for a
+    database loaded before loads were recorded, nor for one whose union tree was not made
+    by the demo."""
+    return AuditEntry.objects.filter(action=DEMO_LOADED).exists()
 
 
 def _demo_devices() -> None:

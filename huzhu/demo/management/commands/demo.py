@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from huzhu.demo import loader
 
@@ -11,15 +11,14 @@ class Command(BaseCommand):
     help = "载入演示数据（只载入一次）并列出演示账号"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            loaded = loader.load()
-        except loader.DemoIncomplete as exc:
-            raise CommandError(
-                "数据库中的演示数据不完整（上次载入中途停止）：请删除 var/huzhu.sqlite3"
-                "（或清空 HUZHU_DATABASE_URL 所指的数据库）后重新运行 make run"
-            ) from exc
-        if loaded:
+        if loader.load():
             self.stdout.write("演示数据已载入：济南市各级工会与约200家单位。")
+        elif not loader.finished():
+            self.stdout.write(
+                "数据库中已有工会组织，未载入演示数据。没有演示数据载入完成的记录："
+                "如果上次载入中途停止，演示数据可能不完整，"
+                "可删除 var/huzhu.sqlite3 后重新运行 make run。"
+            )
         else:
             self.stdout.write("演示数据已存在，未重复载入。")
         self.stdout.write(f"演示账号（密码均为 {loader.DEMO_PASSWORD}）：")
