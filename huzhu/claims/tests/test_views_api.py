@@ -96,6 +96,9 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     login(people.approver).post(f"/payments/batches/{code}/approve/")
     sheet = load_workbook(io.BytesIO(cashier.get(f"/payments/batches/{code}/export.xlsx").content))
     assert sheet.worksheets[0]["E2"].value == claim.number
+    # the bank's result file may come back as xlsx, xls or csv: the file picker offers all three
+    batch_page = cashier.get(f"/payments/batches/{code}/").content.decode()
+    assert 'name="file" accept=".xlsx,.xls,.csv" required' in batch_page
     on(settings, "2023-07-20")
     cashier.post(
         f"/payments/batches/{code}/{claim.number}/result/",
