@@ -34,6 +34,8 @@ REQUIRED = ("name", "id_number", "mobile", "bank_card", "shares", "status")
 HEADER = {f: h for f, h, _ in COLUMNS}
 SPECIAL_GROUPS = ("劳模工匠", "困难职工", "农民工之星", "新就业形态劳动者", "海右人才")  # E-4
 STATUSES = {"在职": "in_service", "退休": "retired"}
+# what HR spreadsheets also write (E-5: 在职在岗); the template and the export use STATUSES
+STATUS_ALIASES = {"在岗": "in_service", "在职在岗": "in_service", "已退休": "retired"}
 # issues that do not refuse a row (E-4): an unknown ID region code, a card failing Luhn
 WARNING_CODES = frozenset({"id_region_unknown", "card_luhn"})
 _TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -277,7 +279,7 @@ def _shares(result: RosterRow, value: str, plan: Plan) -> None:
 def _status(result: RosterRow, text: str) -> None:
     if not text:
         return
-    status = STATUSES.get(text)
+    status = STATUSES.get(text) or STATUS_ALIASES.get(text)
     if status is None:
         result.refuse("status", "status", f"在职状态应填“在职”或“退休”，当前为“{text}”")
     elif status == "retired":  # E-5

@@ -138,12 +138,19 @@ def test_check_character_needs_17_digits():
         ({"shares": "两"}, "份数", "shares"),
         ({"status": "离职"}, "在职状态", "status"),
         ({"status": "退休"}, "在职状态", "retired"),
+        ({"status": "已退休"}, "在职状态", "retired"),
         ({"tags": "劳模工匠,先进"}, "人员类别", "tags"),
     ],
 )
 def test_each_bad_cell_is_named(cells, column, code):
     result = row(**cells)
     assert [(e.row, e.column, e.code) for e in result.errors] == [(2, column, code)]
+
+
+@pytest.mark.parametrize("text", ["在职", "在岗", "在职在岗", " 在岗 "])
+def test_in_service_as_hr_spreadsheets_write_it(text):
+    result = row(status=text)
+    assert result.ok and result.status == "in_service"
 
 
 def test_warnings_for_unknown_region_and_luhn():
