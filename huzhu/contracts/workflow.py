@@ -16,13 +16,12 @@ from huzhu.contracts.models import ContractStatus as S
 class Transition:
     sources: frozenset[str]
     target: str
-    label: str
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(frozenset({S.DRAFT}), S.SUBMITTED, "提交申请"),
-    "confirm_fee": Transition(frozenset({S.SUBMITTED}), S.ACTIVE, "确认会费"),
-    "cancel": Transition(frozenset({S.DRAFT, S.SUBMITTED}), S.CANCELLED, "撤销申请"),
+    "submit": Transition(frozenset({S.DRAFT}), S.SUBMITTED),
+    "confirm_fee": Transition(frozenset({S.SUBMITTED}), S.ACTIVE),
+    "cancel": Transition(frozenset({S.DRAFT, S.SUBMITTED}), S.CANCELLED),
 }
 
 # the states a contract is created in: an enrolment or a renewal, a free grant (K-4)
