@@ -9,6 +9,7 @@ from huzhu.accounts.models import User
 from huzhu.claims.models import Claim
 from huzhu.contracts.models import Contract
 from huzhu.core import clock
+from huzhu.core.models import AuditEntry
 from huzhu.demo import loader
 from huzhu.members.models import Member
 from huzhu.organizations.models import Union, Unit
@@ -45,6 +46,8 @@ def test_demo_loads_jinan_tree_units_and_logins_once(db, capsys):
     assert members > 100
 
     assert loader.finished()
+    done = AuditEntry.objects.get(action=loader.DEMO_LOADED)
+    assert done.changes_for_display == [("含历年演示数据", None, "是"), ("随机种子", None, 2025)]
     call_command("demo")
     assert "演示数据已存在，未重复载入" in capsys.readouterr().out
     assert Unit.objects.count() == len(units)
