@@ -18,13 +18,24 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 
 
+def visible(text: str) -> str:
+    """Text without its invisible format characters (Unicode Cf): zero-width spaces, byte-order
+    marks, and the direction marks that a number copied out of a contacts or chat app brings
+    along (U+202D 13905310000 U+202C). Unseen, they made a correct number "19 digits" or a name
+    one the user could not correct. Control characters (Cc) are kept, to be refused."""
+    if text.isprintable():  # the common case: nothing to drop
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def normalize(text: str) -> str:
-    """Full-width digits and letters to ASCII, spaces and dashes removed, upper case, and a
-    leading apostrophe dropped: Excel's mark for "keep this number as text", which people also
-    type into CSV files (where it stays part of the value)."""
+    """Full-width digits and letters to ASCII, invisible format characters, spaces and dashes
+    removed, upper case, and a leading apostrophe dropped: Excel's mark for "keep this number
+    as text", which people also type into CSV files (where it stays part of the value)."""
     if text.isascii() and text.isalnum():  # the common case, already clean
         return text.upper()
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).lstrip("'").upper()
+    folded = visible(unicodedata.normalize("NFKC", text or ""))
+    return _SPACES.sub("", folded).lstrip("'").upper()
 
 
 _BLANKS = re.compile(r"\s+")
@@ -33,9 +44,10 @@ _DOTS = re.compile(r"[.\u2022\u2027\u2219\u22c5\u30fb\uff0e\uff65]")
 
 
 def clean_name(text: str) -> str:
-    """A person's name as on the ID card: blanks dropped, a look-alike of its middle dot made
-    that dot (the bank's file and the certificates carry names as stored)."""
-    return _DOTS.sub("\u00b7", _BLANKS.sub("", text))
+    """A person's name as on the ID card: blanks and invisible format characters dropped, a
+    look-alike of its middle dot made that dot (the bank's file and the certificates carry
+    names as stored)."""
+    return _DOTS.sub("\u00b7", _BLANKS.sub("", visible(text)))
 
 
 def validate_credit_code(text: str) -> str:

@@ -19,6 +19,12 @@ def test_normalize_folds_full_width_spaces_and_case():
     assert normalize(" '3701") == "3701" and normalize("37'01") == "37'01"
 
 
+@pytest.mark.parametrize("mark", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u202d", "\u00ad"])
+def test_normalize_drops_invisible_format_characters_and_keeps_control_ones(mark):
+    assert normalize(f"{mark}'1390531{mark}0000{mark}") == "13905310000"
+    assert normalize("1390531\x000000") == "1390531\x000000"  # refused later, as it is
+
+
 def test_valid_credit_code_is_accepted_and_normalised():
     messy = " " + VALID[:9].lower() + " " + VALID[9:] + "\u3000"
     assert validate_credit_code(messy) == VALID
