@@ -8,7 +8,7 @@ from huzhu.accounts.models import User
 from huzhu.organizations.actions import UnitFacts
 from huzhu.organizations.models import Union, Unit
 from huzhu.rules.errors import RuleViolation
-from huzhu.rules.identity import validate_credit_code, validate_phone
+from huzhu.rules.identity import validate_credit_code, validate_phone, visible
 
 
 class UnitForm(forms.Form):
@@ -32,8 +32,13 @@ class UnitForm(forms.Form):
         self.fields["union"].queryset = Union.objects.for_user(user)  # type: ignore[attr-defined]
         self.fields["union"].empty_label = "请选择上级工会"  # type: ignore[attr-defined]
 
+    # text copied from a web page can carry zero-width characters: a unit so named would not
+    # be found by the name typed
     def clean_name(self) -> str:
-        return str(self.cleaned_data["name"]).strip()
+        return visible(str(self.cleaned_data["name"])).strip()
+
+    def clean_contact_name(self) -> str:
+        return visible(str(self.cleaned_data["contact_name"])).strip()
 
     def clean_credit_code(self) -> str:
         try:

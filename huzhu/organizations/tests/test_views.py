@@ -105,6 +105,16 @@ def test_staff_create_unit_saves_and_audits(tree, people, login):
     assert entry.after["union"] == "lixia"
 
 
+def test_zero_width_characters_copied_from_a_web_page_are_dropped(tree, people, login):
+    data = _form(tree)
+    code = data["credit_code"]
+    data |= {"name": "济南新\u200b登记有限公司", "credit_code": f"\u200b{code[:9]}\ufeff{code[9:]}"}
+    data["contact_name"] = "李\u200b娜"
+    assert login(people.registrar).post("/units/new/", data).status_code == 302
+    unit = Unit.objects.get(credit_code=code)
+    assert (unit.name, unit.contact_name) == ("济南新登记有限公司", "李娜")
+
+
 def test_duplicate_credit_code_is_refused(tree, people, login):
     response = login(people.registrar).post(
         "/units/new/", _form(tree, credit_code=tree.unit_b.credit_code)
