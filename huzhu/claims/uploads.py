@@ -31,10 +31,19 @@ class Stored:
     sha256: str
 
 
+# ISO media brands of HEIF pictures, the default format of iPhone photos
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+
+
 def sniff(data: bytes) -> tuple[str, str]:
     for magic, content_type, extension in SIGNATURES:
         if data.startswith(magic):
             return content_type, extension
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:  # a phone's photo of the paper
+        raise UploadRefused(
+            "这是手机拍摄的 HEIC 格式照片，不能直接上传：请截图后上传，"
+            "或在手机“设置—相机—格式”中选择“兼容性最佳”后重新拍摄"
+        )
     raise UploadRefused("只接受 PDF、JPG、PNG 文件（按文件内容判断，改扩展名无效）")
 
 

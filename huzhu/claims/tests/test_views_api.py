@@ -57,6 +57,14 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
         follow=True,
     )
     assert "只接受 PDF、JPG、PNG" in bad.content.decode()
+    # an iPhone's photo (HEIC): the page says what it is and how to send it
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)
+    photo = officer.post(
+        f"/claims/{claim.number}/documents/application_form/",
+        {"file": SimpleUploadedFile("IMG_0001.HEIC", heic)},
+        follow=True,
+    ).content.decode()
+    assert "HEIC 格式照片" in photo and "兼容性最佳" in photo
     shown = officer.get(f"/claims/{claim.number}/documents/application_form/file")
     assert shown.content == PDF and shown["Content-Type"] == "application/pdf"
     assert shown["Content-Security-Policy"].startswith("sandbox")
