@@ -158,7 +158,7 @@ def _unit_names(rng: random.Random, code: str, count: int) -> list[str]:
 
 def _load_tree() -> dict[str, Union]:
     root = create_union(actor=None, code=ROOT[0], name=ROOT[1], kind=ROOT[2], parent=None)
-    unions = {}
+    unions = {root.code: root}
     for index, (code, name, kind, _) in enumerate(COORDINATING, start=1):
         unions[code] = create_union(
             actor=None, code=code, name=name, kind=kind, parent=root, series=f"{index:02d}"
@@ -366,8 +366,7 @@ def load(seed: int = 2025, *, history: bool = True) -> bool:
         featured = load_history(rng, _history_units(rng, units), _roster_file)
         if featured is not None:  # years of contracts and claims, one returned
             _unit_officer("unit_c", "单位C经办人", featured)
-    root = Union.objects.get(code=ROOT[0])
-    audit.record(None, DEMO_LOADED, root, after={"seed": seed, "history": history})
+    audit.record(None, DEMO_LOADED, unions[ROOT[0]], after={"seed": seed, "history": history})
     return True
 
 
