@@ -16,7 +16,8 @@ from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.core import audit, clock, xlsx
 from huzhu.members.models import Member, card_hash
 from huzhu.members.spreadsheet import RosterFileError, read_table
-from huzhu.payments.models import PURPOSE, Payment, PaymentBatch, PaymentStatus
+from huzhu.payments.models import PURPOSE, BatchState, Payment, PaymentBatch, PaymentStatus
+from huzhu.payments.workflow import RESULTS_IN, batch_allows, payment_allows
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.identity import mask_card, validate_bank_card
 from huzhu.rules.money import ZERO, money
@@ -78,10 +79,7 @@ def approve_batch(batch: PaymentBatch, *, actor: Any) -> PaymentBatch:
     """A second person (an approver, not the cashier who built it) releases the batch."""
     with transaction.atomic(durable=True):
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.withdrawn_at is not None:
-            raise PaymentError("该批次已撤回")
-        if locked.approved_by_id is not None:
-            raise PaymentError("该批次已审批")
+        _check_step(locked, "approve")
         if not (isinstance(actor, User) and actor.has_duty(Duty.APPROVER)):
             raise PermissionDenied("只有互济会审批人员可以审批发放批次")
         if locked.created_by_id == actor.pk:
@@ -110,10 +108,7 @@ def withdraw_batch(batch: PaymentBatch, *, actor: Any, reason: str) -> PaymentBa
         raise PermissionDenied("只有互济会出纳或审批人员可以撤回发放批次")
     with transaction.atomic(durable=True):
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.withdrawn_at is not None:
-            raise PaymentError("该批次已撤回")
-        if locked.file_sha256:
-            raise PaymentError("银行文件已导出，不能撤回；请按银行回盘登记每笔结果")
+        _check_step(locked, "withdraw")
         # every payment is still pending: bank results need an exported file
         payments = list(locked.payments.select_for_update().select_related("claim"))
         locked.payments.update(status=PaymentStatus.WITHDRAWN)
@@ -134,14 +129,29 @@ def withdraw_batch(batch: PaymentBatch, *, actor: Any, reason: str) -> PaymentBa
     return locked
 
 
+# why a batch refuses a step, by step and the batch's state (`payments.workflow`)
+REFUSALS = {
+    ("approve", BatchState.APPROVED): "该批次已审批",
+    ("approve", BatchState.EXPORTED): "该批次已审批",
+    ("approve", BatchState.WITHDRAWN): "该批次已撤回",
+    ("export", BatchState.CREATED): "批次须先经审批人员审批，才能导出给银行",
+    ("export", BatchState.WITHDRAWN): "该批次已撤回，不能导出",
+    ("withdraw", BatchState.EXPORTED): "银行文件已导出，不能撤回；请按银行回盘登记每笔结果",
+    ("withdraw", BatchState.WITHDRAWN): "该批次已撤回",
+}
+
+
+def _check_step(batch: PaymentBatch, action: str) -> None:
+    state = batch.state
+    if not batch_allows(action, state):
+        raise PaymentError(REFUSALS[action, state])
+
+
 def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
     """The xlsx for ICBC bulk payment (M-1): card numbers as text cells, amounts with two
     decimals, a total row. Only an approved batch is exported; the first export fixes the
     file's hash; every download is logged. A withdrawn batch has no file."""
-    if batch.withdrawn_at is not None:
-        raise PaymentError("该批次已撤回，不能导出")
-    if batch.approved_by_id is None:
-        raise PaymentError("批次须先经审批人员审批，才能导出给银行")
+    _check_step(batch, "export")
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = "批量代发"
@@ -176,8 +186,7 @@ def export_batch(batch: PaymentBatch, *, actor: Any) -> bytes:
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic(durable=True):
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.withdrawn_at is not None:  # withdrawn while the file was being built
-            raise PaymentError("该批次已撤回，不能导出")
+        _check_step(locked, "export")  # withdrawn while the file was being built?
         if not locked.file_sha256:
             locked.file_sha256 = digest
             locked.save(update_fields=["file_sha256"])
@@ -203,9 +212,9 @@ def record_result(
             .select_related("claim", "batch")
             .get(pk=payment.pk)
         )
-        if locked.status != PaymentStatus.PENDING:
+        if not payment_allows("record_paid" if paid else "record_failed", locked.status):
             raise PaymentError(f"该笔已是“{locked.get_status_display()}”，不能再登记结果")
-        if not locked.batch.file_sha256:
+        if locked.batch.state not in RESULTS_IN:
             raise PaymentError("该批次的银行文件尚未导出（须先经审批），不能登记银行结果")
         before = {"status": locked.status}
         if paid:

@@ -13,7 +13,7 @@ from huzhu.claims.models import Claim
 from huzhu.core.api_errors import ApiError
 from huzhu.core.downloads import xlsx_response
 from huzhu.payments import actions
-from huzhu.payments.models import Payment, PaymentBatch, get_batch
+from huzhu.payments.models import BatchState, Payment, PaymentBatch, get_batch
 
 router = Router(tags=["救助金发放"])
 
@@ -35,6 +35,10 @@ class PaymentOut(Schema):
 
 class BatchOut(Schema):
     id: str
+    state: BatchState = Field(
+        description="批次状态（payments.workflow）：created 待审批，approved 待导出银行文件，"
+        "exported 银行文件已导出（按回盘登记结果），withdrawn 已撤回"
+    )
     approved: bool
     withdrawn: bool
     withdraw_reason: str
@@ -81,6 +85,7 @@ def _batch(batch: PaymentBatch) -> BatchOut:
     payments = batch.payments.select_related("claim").order_by("pk")
     return BatchOut(
         id=batch.code,
+        state=batch.state,
         approved=batch.approved_by_id is not None,
         withdrawn=batch.withdrawn_at is not None,
         withdraw_reason=batch.withdraw_reason,

@@ -54,26 +54,34 @@ class PaymentBatch(models.Model):
     def audit_code(self) -> str:
         return self.code
 
+    @property
+    def state(self) -> "BatchState":
+        """Where the batch stands in its workflow (`payments.workflow`), read from what was
+        done to it: each step keeps who and when, so no state column can disagree with them."""
+        if self.withdrawn_at is not None:
+            return BatchState.WITHDRAWN
+        if self.approved_by_id is None:
+            return BatchState.CREATED
+        return BatchState.EXPORTED if self.file_sha256 else BatchState.APPROVED
+
     def stage(self, pending: int, failed: int) -> str:
         """Where the batch stands, for the cashier's list (M-1, M-2): `pending` and `failed`
         are its payments still waiting for the bank and those the bank refused."""
-        if self.withdrawn_at is not None:
-            return "已撤回"
-        if self.approved_by_id is None:
-            return "待审批"
-        if not self.file_sha256:
-            return "待导出银行文件"
+        state = self.state
+        if state is not BatchState.EXPORTED:
+            return state.label
         if pending:
             return f"待登记银行结果（{pending} 笔）"
         if failed:
             return f"已办结，{failed} 笔发放失败"
         return "已办结"
 
-    @property
-    def withdrawable(self) -> bool:
-        """Before its file went to the bank a batch can be taken back (M-1): its claims wait
-        for a new batch. Once exported, only the bank's results end its payments."""
-        return self.withdrawn_at is None and not self.file_sha256
+
+class BatchState(models.TextChoices):
+    CREATED = "created", "待审批"
+    APPROVED = "approved", "待导出银行文件"
+    EXPORTED = "exported", "银行文件已导出"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 class PaymentStatus(models.TextChoices):

@@ -18,6 +18,7 @@ from huzhu.core.uploaded import read_bounded
 from huzhu.members import spreadsheet
 from huzhu.payments import actions
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus, get_batch
+from huzhu.payments.workflow import RESULTS_IN, batch_steps
 
 
 @staff_duty("cashier")
@@ -64,13 +65,15 @@ def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
     batch = get_batch(code)
     payments = batch.payments.select_related("claim").order_by("pk")
     user = user_of(request)
+    steps = batch_steps(batch.state)
     context = {
         "batch": batch,
         "payments": payments,
         "is_cashier": user.has_duty("cashier"),
-        "can_approve": user.has_duty("approver")
-        and batch.approved_by_id is None
-        and batch.withdrawn_at is None,
+        "can_approve": user.has_duty("approver") and "approve" in steps,
+        "can_export": user.has_duty("cashier") and "export" in steps,
+        "can_withdraw": "withdraw" in steps,
+        "results_open": batch.state in RESULTS_IN,
         "today": clock.today(),
     }
     return render(request, "payments/batch_detail.html", context)

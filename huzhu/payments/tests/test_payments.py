@@ -25,8 +25,8 @@ from huzhu.claims.tests.journeys import (
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member, card_hash
 from huzhu.members.tests.rosters import resident_id
-from huzhu.payments import actions
-from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus
+from huzhu.payments import actions, workflow
+from huzhu.payments.models import BatchState, Payment, PaymentBatch, PaymentStatus
 from huzhu.payments.views import BATCHES_PAGE_SIZE
 
 
@@ -199,10 +199,12 @@ def test_an_exported_batch_cannot_be_withdrawn(approved, people):
     batch = actions.approve_batch(
         actions.create_batch([approved], actor=people.cashier), actor=people.approver
     )
-    assert batch.withdrawable
+    assert batch.state == BatchState.APPROVED
+    assert workflow.batch_allows("withdraw", batch.state)
     actions.export_batch(batch, actor=people.cashier)
-    batch.refresh_from_db()
-    assert not batch.withdrawable
+    exported = PaymentBatch.objects.get(pk=batch.pk)
+    assert exported.state == BatchState.EXPORTED
+    assert not workflow.batch_allows("withdraw", exported.state)
     with pytest.raises(actions.PaymentError, match="已导出"):
         actions.withdraw_batch(batch, actor=people.approver, reason="太晚了")
     assert batch.payments.get().status == PaymentStatus.PENDING
@@ -213,6 +215,57 @@ def _failed(claim, people):
     actions.record_result(
         batch.payments.get(), actor=people.cashier, paid=False, reason="户名与卡号不符"
     )
+
+
+def test_the_payment_transition_tables_are_complete():
+    """Every state is a start or the target of a step, and the final ones have no step."""
+    tables = (
+        (workflow.BATCH_TRANSITIONS, workflow.BATCH_STARTS, BatchState),
+        (workflow.PAYMENT_TRANSITIONS, workflow.PAYMENT_STARTS, PaymentStatus),
+    )
+    for transitions, starts, states in tables:
+        reachable = {t.target for t in transitions.values()} | set(starts)
+        assert reachable == set(states.values)
+        assert all(t.sources <= set(states.values) for t in transitions.values())
+    assert workflow.batch_steps(BatchState.CREATED) == ["approve", "withdraw"]
+    assert workflow.batch_steps(BatchState.APPROVED) == ["export", "withdraw"]
+    assert workflow.batch_steps(BatchState.EXPORTED) == ["export"]
+    assert workflow.batch_steps(BatchState.WITHDRAWN) == []
+    refused = {
+        (name, state)
+        for name, t in workflow.BATCH_TRANSITIONS.items()
+        for state in BatchState.values
+        if state not in t.sources
+    }
+    assert refused == set(actions.REFUSALS)  # each refusal says why in words
+    for final in (PaymentStatus.PAID, PaymentStatus.FAILED, PaymentStatus.WITHDRAWN):
+        assert not workflow.payment_steps(final)
+    assert workflow.payment_steps(PaymentStatus.PENDING) == [
+        "record_paid",
+        "record_failed",
+        "withdraw",
+    ]
+
+
+def test_a_batch_page_offers_the_steps_its_state_allows(approved, people, login):
+    """The batch page's buttons follow the transition table, per state and duty."""
+    batch = actions.create_batch([approved], actor=people.cashier)
+    cashier, approver = login(people.cashier), login(people.approver)
+
+    def offered(client: Client) -> set[str]:
+        html = client.get(f"/payments/batches/{batch.code}/").content.decode()
+        names = {"审批批次": "approve", "下载工商银行批量代发文件": "export"}
+        names |= {"撤回批次": "withdraw", "导入回盘": "results"}
+        return {step for text, step in names.items() if text in html}
+
+    assert offered(cashier) == {"withdraw"}
+    assert offered(approver) == {"approve", "withdraw"}
+    batch = actions.approve_batch(batch, actor=people.approver)
+    assert offered(cashier) == {"export", "withdraw"}
+    assert offered(approver) == {"withdraw"}
+    actions.export_batch(batch, actor=people.cashier)
+    assert offered(cashier) == {"export", "results"}
+    assert offered(approver) == set()
 
 
 def test_a_trustees_card_is_corrected_with_the_reissue(tree, people, settings):

@@ -129,7 +129,9 @@ def test_payments_api_for_cashiers_only(approved, people):  # noqa: F811
     approver = Client(
         headers={"Authorization": f"Bearer {issue_token(people.approver, actor=None)}"}
     )
-    assert approver.post(f"/api/v1/payment-batches/{batch}/approve").json()["approved"] is True
+    assert created.json()["state"] == "created"
+    released = approver.post(f"/api/v1/payment-batches/{batch}/approve").json()
+    assert released["approved"] is True and released["state"] == "approved"
     export = cashier.get(f"/api/v1/payment-batches/{batch}/export")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     payment = created.json()["payments"][0]["id"]
@@ -222,6 +224,7 @@ def test_withdrawing_a_batch_over_the_api(approved, people):  # noqa: F811
     assert cashier.post(url, {"reason": ""}, content_type="application/json").status_code == 422
     done = cashier.post(url, {"reason": "选错了申请"}, content_type="application/json")
     assert done.status_code == 200 and done.json()["withdrawn"] is True
+    assert done.json()["state"] == "withdrawn"
     assert done.json()["payments"][0]["status"] == "withdrawn"
     again = cashier.post(url, {"reason": "再撤一次"}, content_type="application/json")
     assert again.status_code == 409 and "已撤回" in again.json()["error"]["message"]
