@@ -1,6 +1,7 @@
 """Every write to payments: batches, their export, results from the bank, re-issue (M-1, M-2)."""
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -344,10 +345,12 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
         raise PaymentError("；".join(problems[:20]))
     with transaction.atomic(durable=True):
         for payment, paid, values, row_no in parsed:
-            try:
-                paid_on = date.fromisoformat(values.get("paid_on", "")[:10]) if paid else None
-            except ValueError as exc:
-                raise PaymentError(f"第{row_no}行：到账日期应为 YYYY-MM-DD") from exc
+            paid_on = read_day(values.get("paid_on", "")) if paid else None
+            if paid and paid_on is None:
+                raise PaymentError(
+                    f"第{row_no}行：到账日期“{values.get('paid_on', '')}”无法识别，"
+                    "应为 YYYY-MM-DD（如 2026-11-30）"
+                )
             record_result(
                 payment,
                 actor=actor,
@@ -357,6 +360,28 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
                 reason=values.get("reason", ""),
             )
     return len(parsed)
+
+
+# a day as banks and spreadsheets write it in text: 2026-11-30, 2026/11/30, 2026.11.30 or
+# 2026年11月30日, with or without leading zeros, maybe followed by the time; or 20261130
+_DAY = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"|(\d{4})(\d{2})(\d{2})"
+)
+
+
+def read_day(text: str) -> date | None:
+    """The 到账日期 of a result row, or None when it is not a day written year first (a
+    day-first 20/07/2023 could be read two ways and is not guessed)."""
+    match = _DAY.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups() if part is not None)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _is_result_header(cells: Sequence[object]) -> bool:

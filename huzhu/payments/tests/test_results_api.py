@@ -47,7 +47,7 @@ def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
         ([["JZ0000", "成功", "R", "2023-07-20", None]], "不是本批次"),
         ([["{number}", "ok", "R", "2023-07-20", None]], "成功”或“失败"),
         ([["{number}", "成功", "", "2023-07-20", None]], "流水号"),
-        ([["{number}", "成功", "R", "20/07/2023", None]], "YYYY-MM-DD"),
+        ([["{number}", "成功", "R", "20/07/2023", None]], "“20/07/2023”无法识别，应为 YYYY-MM-DD"),
         ([["{number}", "失败", "", None, None]], "原因"),
         # "_x0000_" in the sheet's XML is read as a NUL, which PostgreSQL cannot store
         ([["{number}", "失败", "", None, "卡号_x0000_错误"]], "控制字符"),
@@ -81,6 +81,34 @@ def test_result_dates_typed_as_spreadsheet_dates_are_read(approved, people):  # 
     data = results_file([[approved.number, "成功", "ICBC002", day, None]])
     assert actions.import_bank_results(batch, data, actor=people.cashier) == 1
     assert batch.payments.get().paid_on == day
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{d:%Y/%m/%d}",
+        "{d.year}/{d.month}/{d.day}",
+        "{d:%Y.%m.%d}",
+        "{d.year}年{d.month}月{d.day}日",
+        "{d:%Y%m%d}",
+        " {d:%Y-%m-%d} 14:05:09 ",
+        "{d.year}-{d.month}-{d.day}",
+        "{d:%Y-%m-%d}T14:05:09.250000",
+    ],
+)
+def test_result_dates_typed_as_banks_write_them_are_read(approved, people, written):  # noqa: F811
+    """A 到账日期 typed as text the way Chinese spreadsheets and bank files write days (year
+    first, with slashes, dots or 年月日, without leading zeros, with the time) is that day."""
+    batch = sent_batch([approved], people)
+    day = approved.approved_on
+    data = results_file([[approved.number, "成功", "ICBC004", written.format(d=day), None]])
+    assert actions.import_bank_results(batch, data, actor=people.cashier) == 1
+    assert batch.payments.get().paid_on == day
+
+
+@pytest.mark.parametrize("written", ["20/07/2023", "2023-02-30", "2023/13/01", "2023-07", "明天"])
+def test_result_dates_that_are_no_day_are_refused_with_the_text(written):
+    assert actions.read_day(written) is None
 
 
 def test_results_on_a_later_sheet_are_read(approved, people):  # noqa: F811
