@@ -10,6 +10,7 @@ and never to be resubmitted, would otherwise wait for good].
 from dataclasses import dataclass
 
 from huzhu.claims.models import ClaimStatus as S
+from huzhu.core.workflow import allows, steps
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,8 @@ STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items(
 
 
 def allowed(action: str, status: str) -> bool:
-    transition = TRANSITIONS.get(action)
-    return transition is not None and status in transition.sources
+    return allows(TRANSITIONS, action, status)
 
 
 def next_actions(status: str) -> list[str]:
-    return [name for name, t in TRANSITIONS.items() if status in t.sources]
+    return steps(TRANSITIONS, status)

@@ -7,16 +7,8 @@ a step: a contract reads as expired the day after its end date (`effective_statu
 without a nightly job, so no action writes it.
 """
 
-from dataclasses import dataclass
-
 from huzhu.contracts.models import ContractStatus as S
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-
+from huzhu.core.workflow import Transition, allows, steps
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(frozenset({S.DRAFT}), S.SUBMITTED),
@@ -31,9 +23,8 @@ BY_TIME = {S.ACTIVE: S.EXPIRED}
 
 
 def allowed(action: str, status: str) -> bool:
-    transition = TRANSITIONS.get(action)
-    return transition is not None and status in transition.sources
+    return allows(TRANSITIONS, action, status)
 
 
 def next_actions(status: str) -> list[str]:
-    return [name for name, t in TRANSITIONS.items() if status in t.sources]
+    return steps(TRANSITIONS, status)

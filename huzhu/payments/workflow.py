@@ -12,17 +12,9 @@ A batch keeps no state column: each step records who and when (`approved_by`, `f
 `withdrawn_at`), and `PaymentBatch.state` reads the state from them.
 """
 
-from dataclasses import dataclass
-
+from huzhu.core.workflow import Transition, allows, steps
 from huzhu.payments.models import BatchState as B
 from huzhu.payments.models import PaymentStatus as P
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-
 
 BATCH_TRANSITIONS: dict[str, Transition] = {
     "approve": Transition(frozenset({B.CREATED}), B.APPROVED),
@@ -43,18 +35,16 @@ RESULTS_IN = frozenset({B.EXPORTED})
 
 
 def batch_allows(action: str, state: str) -> bool:
-    transition = BATCH_TRANSITIONS.get(action)
-    return transition is not None and state in transition.sources
+    return allows(BATCH_TRANSITIONS, action, state)
 
 
 def payment_allows(action: str, status: str) -> bool:
-    transition = PAYMENT_TRANSITIONS.get(action)
-    return transition is not None and status in transition.sources
+    return allows(PAYMENT_TRANSITIONS, action, status)
 
 
 def batch_steps(state: str) -> list[str]:
-    return [name for name, t in BATCH_TRANSITIONS.items() if state in t.sources]
+    return steps(BATCH_TRANSITIONS, state)
 
 
 def payment_steps(status: str) -> list[str]:
-    return [name for name, t in PAYMENT_TRANSITIONS.items() if status in t.sources]
+    return steps(PAYMENT_TRANSITIONS, status)
