@@ -307,6 +307,18 @@ RESULT_HEADERS = {
 }
 
 
+# the 结果 of a row: 成功 or 失败, or as banks' return files word them (exact words only: a
+# 未成功 must never read as paid)
+RESULT_WORDS = {
+    word: paid
+    for paid, words in (
+        (True, ("成功", "交易成功", "处理成功", "代发成功", "入账成功", "已入账")),
+        (False, ("失败", "交易失败", "处理失败", "代发失败", "入账失败")),
+    )
+    for word in words
+}
+
+
 def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
     """The bank's result file (回盘, xlsx or csv) for a batch: every row checked first, then
     all recorded in one transaction, or none. Returns the number of results recorded."""
@@ -336,11 +348,11 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
             problems.append(f"第{row_no}行：{number} 与第{seen[number]}行重复，每笔只能有一个结果")
         elif number not in pending:
             problems.append(f"第{row_no}行：{number or '（空）'} 不是本批次待处理的发放")
-        elif result not in ("成功", "失败"):
+        elif result not in RESULT_WORDS:
             problems.append(f"第{row_no}行：结果应填“成功”或“失败”")
         else:
             seen[number] = row_no
-            parsed.append((pending.pop(number), result == "成功", values, row_no))
+            parsed.append((pending.pop(number), RESULT_WORDS[result], values, row_no))
     if problems:
         raise PaymentError("；".join(problems[:20]))
     with transaction.atomic(durable=True):

@@ -46,6 +46,7 @@ def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
     [
         ([["JZ0000", "成功", "R", "2023-07-20", None]], "不是本批次"),
         ([["{number}", "ok", "R", "2023-07-20", None]], "成功”或“失败"),
+        ([["{number}", "未成功", "R", "2023-07-20", None]], "成功”或“失败"),
         ([["{number}", "成功", "", "2023-07-20", None]], "流水号"),
         ([["{number}", "成功", "R", "20/07/2023", None]], "“20/07/2023”无法识别，应为 YYYY-MM-DD"),
         ([["{number}", "失败", "", None, None]], "原因"),
@@ -104,6 +105,14 @@ def test_result_dates_typed_as_banks_write_them_are_read(approved, people, writt
     data = results_file([[approved.number, "成功", "ICBC004", written.format(d=day), None]])
     assert actions.import_bank_results(batch, data, actor=people.cashier) == 1
     assert batch.payments.get().paid_on == day
+
+
+@pytest.mark.parametrize(("word", "status"), [("交易成功", "paid"), ("代发失败", "failed")])
+def test_results_worded_as_banks_word_them_are_read(approved, people, word, status):  # noqa: F811
+    batch = sent_batch([approved], people)
+    row = [approved.number, word, "ICBC005", str(approved.approved_on), "户名不符"]
+    assert actions.import_bank_results(batch, results_file([row]), actor=people.cashier) == 1
+    assert batch.payments.get().status == status
 
 
 @pytest.mark.parametrize("written", ["20/07/2023", "2023-02-30", "2023/13/01", "2023-07", "明天"])
