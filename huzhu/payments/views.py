@@ -63,12 +63,16 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 @staff_duty("cashier", "approver")
 def batch_detail(request: HttpRequest, code: str) -> HttpResponse:
     batch = get_batch(code)
-    payments = batch.payments.select_related("claim").order_by("pk")
+    payments = list(batch.payments.select_related("claim").order_by("pk"))
     user = user_of(request)
     steps = batch_steps(batch.state)
+    pending = sum(p.status == PaymentStatus.PENDING for p in payments)
+    failed = sum(p.status == PaymentStatus.FAILED for p in payments)
     context = {
         "batch": batch,
         "payments": payments,
+        "stage": batch.stage(pending, failed),
+        "pending": pending,
         "is_cashier": user.has_duty("cashier"),
         "can_approve": user.has_duty("approver") and "approve" in steps,
         "can_export": user.has_duty("cashier") and "export" in steps,

@@ -252,20 +252,21 @@ def test_a_batch_page_offers_the_steps_its_state_allows(approved, people, login)
     batch = actions.create_batch([approved], actor=people.cashier)
     cashier, approver = login(people.cashier), login(people.approver)
 
-    def offered(client: Client) -> set[str]:
+    def offered(client: Client, stage: str) -> set[str]:
         html = client.get(f"/payments/batches/{batch.code}/").content.decode()
+        assert re.search(rf'data-testid="batch-stage">{re.escape(stage)}</span>', html)
         names = {"审批批次": "approve", "下载工商银行批量代发文件": "export"}
         names |= {"撤回批次": "withdraw", "导入回盘": "results"}
         return {step for text, step in names.items() if text in html}
 
-    assert offered(cashier) == {"withdraw"}
-    assert offered(approver) == {"approve", "withdraw"}
+    assert offered(cashier, "待审批") == {"withdraw"}
+    assert offered(approver, "待审批") == {"approve", "withdraw"}
     batch = actions.approve_batch(batch, actor=people.approver)
-    assert offered(cashier) == {"export", "withdraw"}
-    assert offered(approver) == {"withdraw"}
+    assert offered(cashier, "待导出银行文件") == {"export", "withdraw"}
+    assert offered(approver, "待导出银行文件") == {"withdraw"}
     actions.export_batch(batch, actor=people.cashier)
-    assert offered(cashier) == {"export", "results"}
-    assert offered(approver) == set()
+    assert offered(cashier, "待登记银行结果（1 笔）") == {"export", "results"}
+    assert offered(approver, "待登记银行结果（1 笔）") == set()
 
 
 def test_a_trustees_card_is_corrected_with_the_reissue(tree, people, settings):
@@ -305,7 +306,8 @@ def test_a_members_card_is_corrected_with_the_reissue_over_the_api(approved, peo
 
 def _stage_of(page: str, code: str) -> str:
     """The status cell of batch `code` on the cashier's list."""
-    row = re.search(rf">{code}</a></td>(?:<td[^>]*>[^<]*</td>)*?<td>([^<]*)</td></tr>", page)
+    stage = r'<span class="status[^"]*" data-testid="batch-stage">([^<]*)</span>'
+    row = re.search(rf">{code}</a></td>(?:<td[^>]*>[^<]*</td>)*?<td>{stage}\s*</td></tr>", page)
     assert row is not None, code
     return row.group(1)
 
