@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import QuerySet
 
 from huzhu.accounts.models import Role, User
 from huzhu.claims import engine, uploads
@@ -23,6 +24,7 @@ from huzhu.claims.models import (
     Holiday,
     HolidayYear,
 )
+from huzhu.claims.register import register_workbook
 from huzhu.claims.twins import same_event
 from huzhu.claims.workflow import TRANSITIONS, allowed
 from huzhu.contracts.actions import take_sequence
@@ -492,6 +494,21 @@ def mark_paid(claim: Claim, *, actor: Any) -> Claim:
     """Called by the payments app when the bank confirms the payment (M-2)."""
     locked = _lock(claim, "pay", actor)
     return _move(locked, "pay", actor, _snapshot(locked), [])
+
+
+def export_register(claims: QuerySet[Claim], *, actor: User, filters: str) -> bytes:
+    """The claim register (救助申请台账) of a list page. It names members and their illnesses
+    (personal and medical data), so it is audited with the claims it holds and the list's
+    filters, as a roster export is."""
+    data, numbers = register_workbook(claims)
+    with transaction.atomic(durable=True):
+        audit.record(
+            actor,
+            "claims.register.exported",
+            actor,
+            after={"rows": len(numbers), "filter": filters, "claims": numbers},
+        )
+    return data
 
 
 def load_holiday_year(

@@ -13,6 +13,7 @@ from huzhu.core import clock
 from huzhu.core.fields import EncryptedTextField
 from huzhu.members.models import Member
 from huzhu.organizations.models import Unit
+from huzhu.rules.identity import normalize
 from huzhu.rules.product import BENEFIT_LABELS, DISEASES
 
 if TYPE_CHECKING:
@@ -49,6 +50,14 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         if user.sees_all_organizations:
             return self.all()
         return self.filter(unit__in=Unit.objects.for_user(user))
+
+    def search(self, text: str) -> "ClaimQuerySet":
+        """By claim number, or by the insured member: the whole ID number (through its keyed
+        hash), the member code or part of the name."""
+        if not normalize(text):
+            return self
+        member = Member.objects.search(text).values("pk")
+        return self.filter(models.Q(number=normalize(text)) | models.Q(member__in=member))
 
 
 class Claim(models.Model):

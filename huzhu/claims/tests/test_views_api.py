@@ -3,7 +3,9 @@
 import io
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,9 +13,11 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from huzhu.accounts.auth import issue_token
+from huzhu.claims import actions
 from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.models import Claim
-from huzhu.claims.tests.journeys import PDF, death_facts, on, paid_contract
+from huzhu.claims.tests.journeys import PDF, approved_claim, death_facts, on, paid_contract
+from huzhu.core.downloads import XLSX
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 from huzhu.rules.product import BenefitType
@@ -751,3 +755,98 @@ def test_the_claim_form_lists_a_short_list_and_finds_the_rest(enrolled, people, 
     assert f'<option value="{last.pk}"' in found and "member-list-cut" not in found
     answer = file_claim(staff, last)  # the fourth member: never in the short list
     assert answer.status_code == 302 and Claim.objects.get().member == last
+
+
+def test_the_claim_list_finds_claims_by_number_member_or_id_within_its_scope(
+    tree, people, login, settings
+):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    paid_contract(settings, tree.unit_b, people.registrar, "2022-07-08", shares=1, index=2)
+    on(settings, "2023-07-10")
+    mine = Member.objects.get(memberships__unit=tree.unit_a)
+    theirs = Member.objects.get(memberships__unit=tree.unit_b)
+    first = approved_claim(mine, people)
+    later = ClaimFacts("accident_hospitalization", date(2023, 6, 20), circumstance="other")
+    second = actions.submit_claim(mine, later, actor=people.officer_a)
+    other = actions.submit_claim(theirs, later, actor=people.officer_b)
+    staff, officer = login(people.registrar), login(people.officer_a)
+
+    def listed(client: Client, **form: str) -> set[str]:
+        html = client.post("/claims/", form).content.decode()
+        return set(re.findall(r">(JZ\d{10})</a>", html))
+
+    both = {first.number, second.number}
+    assert listed(staff, q=f" {first.number.lower()} ") == {first.number}
+    assert listed(staff, q=mine.name) == both
+    assert listed(staff, q=str(mine.id_number)) == both  # through its keyed hash
+    assert listed(staff, q=mine.code) == both
+    assert listed(staff, q=mine.name, view="approved") == {first.number}
+    assert listed(staff, q=other.number) == {other.number}
+    assert listed(staff, q="") == both | {other.number}
+    assert listed(officer, q=other.number) == set()  # another unit's claim: not found
+    assert listed(officer, q=str(theirs.id_number)) == set()
+    assert (
+        "没有符合“查无此人”的救助申请" in staff.post("/claims/", {"q": "查无此人"}).content.decode()
+    )
+
+
+def test_the_claim_lists_pages_keep_a_name_search_but_never_an_id_number(enrolled, people, login):
+    unit = enrolled.current_membership.unit
+    for i in range(31):
+        Claim.objects.create(
+            number=f"JZ2023{i:06d}",
+            member=enrolled,
+            unit=unit,
+            kind="accident_hospitalization",
+            event_date=date(2023, 5, 1) + timedelta(days=i),
+            known_date=date(2023, 5, 1) + timedelta(days=i),
+        )
+    staff = login(people.registrar)
+    by_name = staff.post("/claims/", {"q": enrolled.name, "view": "submitted"}).content.decode()
+    assert f'href="?view=submitted&q={quote(enrolled.name)}&page=2"' in by_name
+    by_id = staff.post("/claims/", {"q": str(enrolled.id_number)}).content.decode()
+    assert (
+        'href="?view=&page=2"' in by_id and str(enrolled.id_number) not in by_id.split("<table")[1]
+    )
+
+
+def test_the_claim_register_is_exported_as_listed_and_audited_without_id_numbers(
+    tree, people, login, settings
+):
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    paid_contract(settings, tree.unit_b, people.registrar, "2022-07-08", shares=1, index=2)
+    on(settings, "2023-07-10")
+    mine = Member.objects.get(memberships__unit=tree.unit_a)
+    theirs = Member.objects.get(memberships__unit=tree.unit_b)
+    first = approved_claim(mine, people)
+    later = ClaimFacts("critical_illness", date(2023, 6, 20), disease="CI05")
+    second = actions.submit_claim(mine, later, actor=people.officer_a)
+    actions.submit_claim(theirs, later, actor=people.officer_b)
+    staff = login(people.registrar)
+
+    response = staff.post("/claims/", {"q": str(mine.id_number), "export": "1"})
+    assert response["Content-Type"] == XLSX
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("申请编号", "被保障人", "会员编号", "申请单位", "救助类型")
+    found = {row[0]: row for row in rows[1:]}
+    assert set(found) == {first.number, second.number}
+    paid = found[first.number]
+    assert (paid[1], paid[3], paid[8]) == (mine.name, tree.unit_a.name, "已审批，待发放")
+    assert Decimal(str(paid[9])) == first.amount and paid[10].date() == first.approved_on
+    assert paid[6].date() == first.event_date and paid[11].date() == first.due_date
+    assert found[second.number][5].startswith("CI05")
+    cells = " ".join(str(cell) for row in rows for cell in row)
+    assert str(mine.id_number) not in cells and str(mine.bank_card) not in cells
+
+    entry = AuditEntry.objects.get(action="claims.register.exported")
+    assert entry.actor == people.registrar and entry.after["rows"] == 2
+    assert set(entry.after["claims"]) == {first.number, second.number}
+    assert entry.after["filter"] == "查找：身份证号码（不记录）"
+    assert str(mine.id_number) not in str(entry.after)
+
+    officer = login(people.officer_a).post("/claims/", {"view": "submitted", "export": "1"})
+    rows = list(load_workbook(io.BytesIO(officer.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [second.number]  # his unit's, in the chosen state
+    latest = AuditEntry.objects.filter(action="claims.register.exported").latest("pk")
+    assert latest.actor == people.officer_a and latest.after["filter"] == "已提交"
