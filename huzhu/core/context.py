@@ -21,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.sees_all_organizations or user.role == "union_officer":
         items.append(("organizations:union_list", "工会组织"))
     items.append(("organizations:unit_list", "单位" if user.role != "unit_officer" else "本单位"))
+    if user.role != "unit_officer":  # a unit officer finds his workers on his roster
+        items.append(("members:search", "职工"))
     items.append(("contracts:list", "保障合同"))
     items.append(("claims:list", "救助申请"))
     items.append(("quota:board", "普惠名额"))

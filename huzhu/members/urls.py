@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/<str:code>/roster/report/<str:token>.xlsx", views.roster_report, name="report"),
     path("units/<str:code>/roster/<str:member>/leave/", views.roster_leave, name="roster_leave"),
     path("units/<str:code>/roster/<str:member>/edit/", views.roster_edit, name="roster_edit"),
+    path("members/", views.member_search, name="search"),
     path("members/<str:code>/", views.member_detail, name="member_detail"),
     path("members/<str:code>/reveal/<str:what>/", views.reveal, name="reveal"),
     path("privacy-notice/", views.privacy_notice, name="privacy_notice"),

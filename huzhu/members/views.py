@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -232,6 +233,31 @@ def roster_report(request: HttpRequest, code: str, token: str) -> HttpResponse:
         messages.error(request, "校验结果已失效，请重新上传")
         return redirect("members:roster", code=unit.code)
     return xlsx_response(data, "名册校验结果.xlsx")
+
+
+MEMBERS_PAGE_SIZE = 50
+
+
+@authenticated
+def member_search(request: HttpRequest) -> HttpResponse:
+    """The members in the user's scope (a unit officer his unit's, current and past), found by
+    whole ID number, member code or part of the name: the service window's first step. The
+    form posts (an ID number stays out of the URL); page links carry a name."""
+    user = user_of(request)
+    query = request.POST.get("q", "") if request.method == "POST" else request.GET.get("q", "")
+    found = Member.objects.for_user(user).search(query) if query.strip() else Member.objects.none()
+    # each member's place on a roster today, with its unit: one query for the page
+    places = Membership.objects.filter(left__isnull=True).select_related("unit")
+    current = Prefetch("memberships", queryset=places, to_attr="current_places")
+    page = Paginator(
+        found.prefetch_related(current).order_by("name", "pk"), MEMBERS_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "pager_params": {} if is_id_search(query) else {"q": query},
+    }
+    return render(request, "members/member_search.html", context)
 
 
 @authenticated

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -631,3 +632,38 @@ def test_member_page_and_api_say_which_cover_a_critical_illness_ended(
     body = api(people.officer_a).get(f"/api/v1/members/{member.code}").json()
     ended = {c["contract_no"]: (c["cover_ended"], c["cover_ended_on"]) for c in body["coverage"]}
     assert ended == {"B01230001": ("all", "2023-06-01"), "PB240001": ("", None)}
+
+
+def test_staff_find_a_member_by_id_number_name_or_code_and_strangers_find_nothing(
+    roster_a, tree, people, login
+):
+    import_roster(tree.unit_b, xlsx([person(3)]), actor=None)
+    other = Member.objects.get(name="职工3")
+
+    def found(client: Client, query: str) -> list[str]:
+        html = client.post("/members/", {"q": query}).content.decode()
+        return sorted(set(re.findall(r'href="/members/(M\w+)/">', html)))
+
+    staff = login(people.registrar)
+    number = str(roster_a.id_number)
+    assert found(staff, number) == [roster_a.code]  # through its keyed hash
+    assert found(staff, f" {number[:6]} {number[6:14]} {number[14:].lower()} ") == [roster_a.code]
+    assert found(staff, roster_a.code) == [roster_a.code]
+    assert len(found(staff, "职工")) == 3  # part of the name, every unit
+    page = staff.post("/members/", {"q": number}).content.decode()
+    assert roster_a.masked_id in page and number not in page.split("<table")[1]
+    assert tree.unit_a.name in page
+    # a coordinating officer sees his subtree, a unit officer his unit, and nothing else
+    assert len(found(login(people.union_officer), "职工")) == 2
+    assert found(login(people.union_officer), str(other.id_number)) == []
+    assert found(login(people.officer_b), number) == []
+    assert found(login(people.officer_b), "职工") == [other.code]
+    assert found(staff, "查无此人") == []
+    assert "没有找到“查无此人”" in staff.post("/members/", {"q": "查无此人"}).content.decode()
+    assert "完整的18位身份证号码" in staff.get("/members/").content.decode()  # no search yet
+
+
+def test_the_member_search_is_in_the_menu_of_staff_and_coordinating_officers(people, login):
+    assert 'href="/members/"' in login(people.registrar).get("/").content.decode()
+    assert 'href="/members/"' in login(people.union_officer).get("/").content.decode()
+    assert 'href="/members/"' not in login(people.officer_a).get("/").content.decode()
