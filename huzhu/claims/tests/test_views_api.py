@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
@@ -757,18 +758,30 @@ def test_the_claim_form_lists_a_short_list_and_finds_the_rest(enrolled, people, 
     assert answer.status_code == 302 and Claim.objects.get().member == last
 
 
-def test_the_claim_list_finds_claims_by_number_member_or_id_within_its_scope(
-    tree, people, login, settings
-):
+@pytest.fixture
+def claims_ab(tree, people, settings) -> SimpleNamespace:
+    """Unit A's member with an approved claim and a submitted one (a critical illness), and
+    unit B's member with the same illness submitted."""
     paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
     paid_contract(settings, tree.unit_b, people.registrar, "2022-07-08", shares=1, index=2)
     on(settings, "2023-07-10")
     mine = Member.objects.get(memberships__unit=tree.unit_a)
     theirs = Member.objects.get(memberships__unit=tree.unit_b)
-    first = approved_claim(mine, people)
-    later = ClaimFacts("accident_hospitalization", date(2023, 6, 20), circumstance="other")
-    second = actions.submit_claim(mine, later, actor=people.officer_a)
-    other = actions.submit_claim(theirs, later, actor=people.officer_b)
+    later = ClaimFacts("critical_illness", date(2023, 6, 20), disease="CI05")
+    return SimpleNamespace(
+        mine=mine,
+        theirs=theirs,
+        first=approved_claim(mine, people),
+        second=actions.submit_claim(mine, later, actor=people.officer_a),
+        other=actions.submit_claim(theirs, later, actor=people.officer_b),
+    )
+
+
+def test_the_claim_list_finds_claims_by_number_member_or_id_within_its_scope(
+    claims_ab, people, login
+):
+    mine, theirs = claims_ab.mine, claims_ab.theirs
+    first, second, other = claims_ab.first, claims_ab.second, claims_ab.other
     staff, officer = login(people.registrar), login(people.officer_a)
 
     def listed(client: Client, **form: str) -> set[str]:
@@ -811,17 +824,9 @@ def test_the_claim_lists_pages_keep_a_name_search_but_never_an_id_number(enrolle
 
 
 def test_the_claim_register_is_exported_as_listed_and_audited_without_id_numbers(
-    tree, people, login, settings
+    claims_ab, tree, people, login
 ):
-    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
-    paid_contract(settings, tree.unit_b, people.registrar, "2022-07-08", shares=1, index=2)
-    on(settings, "2023-07-10")
-    mine = Member.objects.get(memberships__unit=tree.unit_a)
-    theirs = Member.objects.get(memberships__unit=tree.unit_b)
-    first = approved_claim(mine, people)
-    later = ClaimFacts("critical_illness", date(2023, 6, 20), disease="CI05")
-    second = actions.submit_claim(mine, later, actor=people.officer_a)
-    actions.submit_claim(theirs, later, actor=people.officer_b)
+    mine, first, second = claims_ab.mine, claims_ab.first, claims_ab.second
     staff = login(people.registrar)
 
     response = staff.post("/claims/", {"q": str(mine.id_number), "export": "1"})
