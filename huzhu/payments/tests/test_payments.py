@@ -267,6 +267,8 @@ def test_a_batch_page_offers_the_steps_its_state_allows(approved, people, login)
     actions.export_batch(batch, actor=people.cashier)
     assert offered(cashier, "待登记银行结果（1 笔）") == {"export", "results"}
     assert offered(approver, "待登记银行结果（1 笔）") == set()
+    actions.record_result(batch.payments.get(), actor=people.cashier, paid=False, reason="销户")
+    assert offered(cashier, "已办结，1 笔发放失败") == {"export"}  # no result is left to import
 
 
 def test_a_trustees_card_is_corrected_with_the_reissue(tree, people, settings):
