@@ -55,6 +55,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "view": view,
         "query": query,
         "pager_params": {"view": view} | ({} if is_id_search(query) else {"q": query}),
+        # the state buttons keep a name search (never an ID number: it stays out of URLs)
+        "kept_query": "" if is_id_search(query) else query.strip(),
         "statuses": ClaimStatus.choices,
         "today": today,
         "can_file": can_file(user),

@@ -817,7 +817,9 @@ def test_the_claim_lists_pages_keep_a_name_search_but_never_an_id_number(enrolle
     staff = login(people.registrar)
     by_name = staff.post("/claims/", {"q": enrolled.name, "view": "submitted"}).content.decode()
     assert f'href="?view=submitted&q={quote(enrolled.name)}&page=2"' in by_name
+    assert f'href="?view=approved&q={quote(enrolled.name)}"' in by_name  # the state buttons
     by_id = staff.post("/claims/", {"q": str(enrolled.id_number)}).content.decode()
+    assert 'href="?view=approved"' in by_id
     assert (
         'href="?view=&page=2"' in by_id and str(enrolled.id_number) not in by_id.split("<table")[1]
     )
