@@ -298,13 +298,16 @@ def _correct_card(claim: Claim, number: str, actor: Any) -> None:
     )
 
 
-RESULT_HEADERS = {
-    "救助申请编号": "claim",
-    "结果": "result",
-    "银行流水号": "bank_ref",
-    "到账日期": "paid_on",
-    "失败原因": "reason",
+# the columns of the bank's result file, by the names we give them and the names return files
+# give them (a bank often sends back our file with its own result columns)
+RESULT_COLUMNS = {
+    "claim": ("救助申请编号",),
+    "result": ("结果", "处理结果", "交易结果"),
+    "bank_ref": ("银行流水号", "交易流水号", "流水号"),
+    "paid_on": ("到账日期", "入账日期"),
+    "reason": ("失败原因", "失败描述"),
 }
+RESULT_HEADERS = {name: field for field, names in RESULT_COLUMNS.items() for name in names}
 
 
 # the 结果 of a row: 成功 or 失败, or as banks' return files word them (exact words only: a
@@ -326,13 +329,7 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
         table = read_table(data, is_header=_is_result_header)
     except RosterFileError as exc:
         raise PaymentError(exc.message) from exc
-    columns = {
-        RESULT_HEADERS[str(h).strip()]: i
-        for i, h in enumerate(table.header)
-        if str(h).strip() in RESULT_HEADERS
-    }
-    if not {"claim", "result"} <= set(columns):
-        raise PaymentError("回盘文件须有“救助申请编号”和“结果”两列")
+    columns = _result_columns(table.header)
     pending = {
         p.claim.number: p
         for p in batch.payments.select_related("claim").filter(status=PaymentStatus.PENDING)
@@ -394,6 +391,25 @@ def read_day(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def _result_columns(header: Sequence[object]) -> dict[str, int]:
+    """Where each column of the result file is; the file is refused without the claim and
+    result columns, or with two columns for one thing (which of them would count?)."""
+    columns: dict[str, int] = {}
+    for index, text in enumerate(str(h).strip() for h in header):
+        field = RESULT_HEADERS.get(text)
+        if field is None:
+            continue
+        if field in columns:
+            first = str(header[columns[field]]).strip()
+            raise PaymentError(
+                f"回盘文件有两列都是“{RESULT_COLUMNS[field][0]}”（{first}、{text}），请只保留一列"
+            )
+        columns[field] = index
+    if not {"claim", "result"} <= set(columns):
+        raise PaymentError("回盘文件须有“救助申请编号”和“结果”两列")
+    return columns
 
 
 def _is_result_header(cells: Sequence[object]) -> bool:

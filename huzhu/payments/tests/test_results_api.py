@@ -115,6 +115,42 @@ def test_results_worded_as_banks_word_them_are_read(approved, people, word, stat
     assert batch.payments.get().status == status
 
 
+def test_a_return_file_with_the_banks_column_names_is_read(approved, people):  # noqa: F811
+    """A bank that sends back our file with its own result columns (处理结果, 交易流水号,
+    入账日期, 失败描述) beside ours is read."""
+    batch = sent_batch([approved], people)
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(
+        ["序号", "收款人姓名", "救助申请编号", "处理结果", "交易流水号", "入账日期", "失败描述"]
+    )
+    sheet.append(
+        [1, "职工1", approved.number, "交易成功", "ICBC006", str(approved.approved_on), ""]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert actions.import_bank_results(batch, buffer.getvalue(), actor=people.cashier) == 1
+    payment = batch.payments.get()
+    assert (payment.status, payment.bank_ref, payment.paid_on) == (
+        "paid",
+        "ICBC006",
+        approved.approved_on,
+    )
+
+
+def test_a_return_file_with_two_columns_for_one_thing_is_refused(approved, people):  # noqa: F811
+    batch = sent_batch([approved], people)
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(["救助申请编号", "结果", "处理结果", "银行流水号", "到账日期"])
+    sheet.append([approved.number, "成功", "失败", "R", str(approved.approved_on)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(actions.PaymentError, match="两列都是“结果”（结果、处理结果）"):
+        actions.import_bank_results(batch, buffer.getvalue(), actor=people.cashier)
+    assert batch.payments.get().status == PaymentStatus.PENDING
+
+
 @pytest.mark.parametrize("written", ["20/07/2023", "2023-02-30", "2023/13/01", "2023-07", "明天"])
 def test_result_dates_that_are_no_day_are_refused_with_the_text(written):
     assert actions.read_day(written) is None
