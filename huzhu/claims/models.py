@@ -54,10 +54,11 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
     def search(self, text: str) -> "ClaimQuerySet":
         """By claim number, or by the insured member: the whole ID number (through its keyed
         hash), the member code or part of the name."""
-        if not normalize(text):
+        key = normalize(text)
+        if not key:
             return self
         member = Member.objects.search(text).values("pk")
-        return self.filter(models.Q(number=normalize(text)) | models.Q(member__in=member))
+        return self.filter(models.Q(number=key) | models.Q(member__in=member))
 
 
 class Claim(models.Model):

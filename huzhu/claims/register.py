@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -32,6 +31,7 @@ COLUMNS = (
     ("到账日期", 11),
 )
 DAY = "yyyy-mm-dd"
+BOLD = Font(bold=True)
 
 
 def register_workbook(claims: QuerySet[Claim]) -> tuple[bytes, list[str]]:
@@ -41,10 +41,7 @@ def register_workbook(claims: QuerySet[Claim]) -> tuple[bytes, list[str]]:
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    header = [WriteOnlyCell(sheet, value=title) for title, _ in COLUMNS]
-    for cell in header:
-        cell.font = Font(bold=True)
-    sheet.append(header)
+    sheet.append([xlsx.styled(sheet, title, font=BOLD) for title, _ in COLUMNS])
     numbers: list[str] = []
     for row in _rows(claims):
         numbers.append(str(row[0]))
@@ -84,7 +81,5 @@ def _formatted(sheet: object, value: object) -> object:
     """Days as date cells shown as 2026-11-30 (Excel sorts and filters them as days), amounts
     with their two decimals."""
     if isinstance(value, date | Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DAY if isinstance(value, date) else "0.00"
-        return cell
+        return xlsx.styled(sheet, value, number_format=DAY if isinstance(value, date) else "0.00")
     return value

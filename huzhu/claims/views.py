@@ -27,7 +27,7 @@ from huzhu.core.audit import actor_name
 from huzhu.core.audit_labels import action_label
 from huzhu.core.downloads import file_response, pdf_response, xlsx_response
 from huzhu.core.uploaded import read_bounded
-from huzhu.members.models import is_id_search
+from huzhu.members.models import is_id_search, search_params
 from huzhu.rules.adjudication import REASON_LABELS, time_bar_deadline
 from huzhu.rules.product import DISEASES
 
@@ -54,9 +54,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "twins": flagged_twins(list(page.object_list)),  # C-6
         "view": view,
         "query": query,
-        "pager_params": {"view": view} | ({} if is_id_search(query) else {"q": query}),
+        "pager_params": {"view": view} | search_params(query),
         # the state buttons keep a name search (never an ID number: it stays out of URLs)
-        "kept_query": "" if is_id_search(query) else query.strip(),
+        "kept_query": search_params(query).get("q", "").strip(),
         "statuses": ClaimStatus.choices,
         "today": today,
         "can_file": can_file(user),

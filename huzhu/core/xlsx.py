@@ -35,6 +35,14 @@ def cells(sheet: Any, values: Iterable[object]) -> list[object]:
     return row
 
 
+def styled(sheet: Any, value: object, **style: Any) -> Cell:
+    """A cell for a write-only sheet with `style` set (font, number_format, alignment …)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
 def save(book: Workbook) -> bytes:
     """The workbook's bytes, every formula-looking value stored as text."""
     for sheet in book.worksheets:

@@ -40,6 +40,12 @@ def is_id_search(text: str) -> bool:
     return len(normalize(text)) == 18
 
 
+def search_params(text: str) -> dict[str, str]:
+    """What a page's links (pages, filters) may carry of a search: a name or a code, never a
+    whole ID number, nor an empty search."""
+    return {} if is_id_search(text) or not text.strip() else {"q": text}
+
+
 class MemberQuerySet(models.QuerySet["Member"]):
     def for_user(self, user: "User") -> "MemberQuerySet":
         """Staff: all; coordinating officer: members of units in his subtree; unit officer:

@@ -11,7 +11,6 @@ from typing import Any
 
 import python_calamine
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -267,7 +266,7 @@ def roster_workbook(rows: Iterable[Sequence[str]]) -> bytes:
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append([_styled(sheet, header, font=BOLD) for _, header, _ in COLUMNS])
+    sheet.append([xlsx.styled(sheet, header, font=BOLD) for _, header, _ in COLUMNS])
     for name, number, mobile, card, *rest in rows:
         # the long numbers as text cells: a number typed over one in Excel stays text too
         # (styling every cell took twice as long)
@@ -280,7 +279,7 @@ def roster_workbook(rows: Iterable[Sequence[str]]) -> bytes:
 
 
 def _as_text(sheet: Any, value: str) -> Cell:
-    return _styled(sheet, value, number_format="@")
+    return xlsx.styled(sheet, value, number_format="@")
 
 
 def annotated_workbook(
@@ -301,7 +300,9 @@ def annotated_workbook(
     header = [_text(v) for v in table.header] + [None] * (width - len(table.header))
     reasons = by_row.get(1)
     header.append("；".join(i.message for i in reasons) if reasons else "错误原因")
-    sheet.append(xlsx.cells(sheet, [_styled(sheet, v, font=BOLD, alignment=WRAP) for v in header]))
+    sheet.append(
+        xlsx.cells(sheet, [xlsx.styled(sheet, v, font=BOLD, alignment=WRAP) for v in header])
+    )
     next_row, notes = 2, MAX_NOTES
     for row_no, cells in table.rows:
         for _ in range(row_no - next_row):  # blank rows of the upload stay blank
@@ -325,13 +326,6 @@ WRAP = Alignment(wrap_text=True)
 MAX_NOTES = 1000
 
 
-def _styled(sheet: Any, value: object, **style: Any) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
 def _marked(
     sheet: Any,
     values: list[object],
@@ -350,7 +344,7 @@ def _marked(
         if column is not None:
             marks[column] = issue
     for column, issue in marks.items():
-        row[column] = _styled(
+        row[column] = xlsx.styled(
             sheet,
             row[column],
             fill=YELLOW if issue.code in WARNING_CODES else RED,

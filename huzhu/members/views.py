@@ -26,7 +26,7 @@ from huzhu.members.access import (
     require_roster_manager,
 )
 from huzhu.members.forms import MemberEditForm, RosterUploadForm
-from huzhu.members.models import NOTICE_VERSION, Member, Membership, is_id_search
+from huzhu.members.models import NOTICE_VERSION, Member, Membership, search_params
 from huzhu.members.spreadsheet import template_workbook
 from huzhu.organizations.access import get_unit_for
 from huzhu.organizations.models import Unit
@@ -49,7 +49,7 @@ def roster(request: HtmxHttpRequest, code: str) -> HttpResponse:
         found.select_related("member").order_by("member__name", "pk"), ROSTER_PAGE_SIZE
     ).get_page(request.GET.get("page"))
     context = {
-        "pager_params": {} if is_id_search(query) or not query.strip() else {"q": query},
+        "pager_params": search_params(query),
         "unit": unit,
         "page": page,
         "total": rows.count() if query.strip() else page.paginator.count,
@@ -255,7 +255,7 @@ def member_search(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "query": query,
-        "pager_params": {} if is_id_search(query) else {"q": query},
+        "pager_params": search_params(query),
     }
     return render(request, "members/member_search.html", context)
 
