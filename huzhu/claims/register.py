@@ -3,14 +3,10 @@ association's staff keep. Names and illnesses, no ID or card numbers."""
 
 import io
 from collections.abc import Iterator
-from datetime import date
-from decimal import Decimal
 
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from huzhu.claims.models import Claim
 from huzhu.core import xlsx
@@ -30,22 +26,16 @@ COLUMNS = (
     ("应发放日", 11),
     ("到账日期", 11),
 )
-DAY = "yyyy-mm-dd"
-BOLD = Font(bold=True)
 
 
 def register_workbook(claims: QuerySet[Claim]) -> tuple[bytes, list[str]]:
     """The workbook of `claims` in their list order, and the claim numbers it holds."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("救助申请台账")
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([xlsx.styled(sheet, title, font=BOLD) for title, _ in COLUMNS])
+    sheet = xlsx.table_sheet(book, "救助申请台账", COLUMNS)
     numbers: list[str] = []
     for row in _rows(claims):
         numbers.append(str(row[0]))
-        sheet.append(xlsx.cells(sheet, [_formatted(sheet, value) for value in row]))
+        sheet.append(xlsx.cells(sheet, [xlsx.typed(sheet, value) for value in row]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue(), numbers
@@ -75,11 +65,3 @@ def _rows(claims: QuerySet[Claim]) -> Iterator[list[object]]:
             f"{due:%Y-%m-%d}（暂定）" if due and claim.due_provisional else due,
             claim.paid_on,
         ]
-
-
-def _formatted(sheet: object, value: object) -> object:
-    """Days as date cells shown as 2026-11-30 (Excel sorts and filters them as days), amounts
-    with their two decimals."""
-    if isinstance(value, date | Decimal):
-        return xlsx.styled(sheet, value, number_format=DAY if isinstance(value, date) else "0.00")
-    return value

@@ -6,11 +6,15 @@ workbook goes through `save` (or, written row by row, through `cells`)."""
 
 import io
 from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA = "f"
 TEXT = "s"
@@ -41,6 +45,33 @@ def styled(sheet: Any, value: object, **style: Any) -> Cell:
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
+
+
+DAY = "yyyy-mm-dd"
+BOLD = Font(bold=True)
+
+
+def table_sheet(book: Workbook, title: str, columns: Iterable[tuple[str, int]]) -> Any:
+    """A write-only workbook's sheet with a bold header row of (title, width) columns that
+    stays in view while the rows scroll."""
+    sheet = book.create_sheet(title)
+    header = []
+    for index, (name, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+        header.append(styled(sheet, name, font=BOLD))
+    sheet.freeze_panes = "A2"
+    sheet.append(header)
+    return sheet
+
+
+def typed(sheet: Any, value: object) -> object:
+    """A value for a write-only sheet: days as date cells shown as 2026-11-30 (Excel sorts and
+    filters them as days), amounts with their two decimals, anything else as it is."""
+    if isinstance(value, date):
+        return styled(sheet, value, number_format=DAY)
+    if isinstance(value, Decimal):
+        return styled(sheet, value, number_format="0.00")
+    return value
 
 
 def save(book: Workbook) -> bytes:

@@ -262,11 +262,8 @@ def roster_workbook(rows: Iterable[Sequence[str]]) -> bytes:
     """A unit's roster in the template's columns, every cell text, to be edited and uploaded
     again. Written row by row (openpyxl's write-only mode), so a large unit's roster stays cheap."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("名册")
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([xlsx.styled(sheet, header, font=BOLD) for _, header, _ in COLUMNS])
+    headers = [header for _, header, _ in COLUMNS]
+    sheet = xlsx.table_sheet(book, "名册", zip(headers, WIDTHS, strict=True))
     for name, number, mobile, card, *rest in rows:
         # the long numbers as text cells: a number typed over one in Excel stays text too
         # (styling every cell took twice as long)
