@@ -1,5 +1,6 @@
 """Contracts (保障合同, SPEC §4): one unit's roster for one enrolment, numbered on activation."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
@@ -13,6 +14,7 @@ from huzhu.core import clock
 from huzhu.members.models import Member
 from huzhu.organizations.models import Unit, opaque_code
 from huzhu.rules.dates import renewed_in_time
+from huzhu.rules.identity import normalize
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -23,6 +25,9 @@ def new_contract_code() -> str:
 
 
 RENEWAL_NOTICE_DAYS = 30  # contracts ending this soon without a renewal are listed (K-5)
+
+# the start of a contract number (K-2): B + series + year + sequence, PB + year + sequence
+NUMBER_PREFIX = re.compile(r"P?B\d*")
 
 
 class Funding(models.TextChoices):
@@ -68,6 +73,21 @@ class ContractQuerySet(models.QuerySet["Contract"]):
         if state == ContractStatus.ACTIVE:
             return self.filter(status=ContractStatus.ACTIVE).exclude(past)
         return self.filter(status=state)
+
+    def search(self, text: str) -> "ContractQuerySet":
+        """Contracts found by their number (a prefix such as PB25 lists a year's free
+        contracts) or by their unit: part of its name, its code or credit code."""
+        text = text.strip()
+        if not text:
+            return self
+        compact = normalize(text)  # full-width, spaces and case as people type them
+        by_number = Q(contract_no__startswith=compact) if NUMBER_PREFIX.fullmatch(compact) else Q()
+        return self.filter(
+            by_number
+            | Q(unit__name__icontains=text)
+            | Q(unit__code__iexact=compact)
+            | Q(unit__credit_code=compact)
+        )
 
     def expiring(self, day: date, days: int = RENEWAL_NOTICE_DAYS) -> "ContractQuerySet":
         """Paid contracts in force whose end date is at most `days` away and that no renewal

@@ -1,15 +1,16 @@
 """Contract pages: list and staff queue, enrolment, detail with its actions, certificate."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from huzhu.accounts.models import user_of
-from huzhu.contracts import actions, workflow
+from huzhu.contracts import actions, register, workflow
 from huzhu.contracts.access import (
     can_apply,
     can_confirm_fee,
@@ -18,9 +19,9 @@ from huzhu.contracts.access import (
     require_fee_confirmer,
 )
 from huzhu.contracts.forms import CancelForm, EnrolmentForm
-from huzhu.contracts.models import RENEWAL_NOTICE_DAYS, Contract, ContractStatus
+from huzhu.contracts.models import RENEWAL_NOTICE_DAYS, Contract, ContractStatus, Funding
 from huzhu.contracts.pdf import certificate
-from huzhu.core import clock, xlsx
+from huzhu.core import clock
 from huzhu.core.access import authenticated
 from huzhu.core.downloads import pdf_response, xlsx_response
 from huzhu.core.product import current_plan
@@ -40,56 +41,40 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         .annotate(people=Count("lines"))
         .order_by("-created_at")
     )
-    status = request.GET.get("status", "")
+    status, funding = request.GET.get("status", ""), request.GET.get("funding", "")
+    query = request.GET.get("q", "")
+    contracts = contracts.search(query)
+    if funding in Funding.values:
+        contracts = contracts.filter(funding=funding)
     today = clock.today()
     if status in ContractStatus.values:  # the status as read today (K-4)
         contracts = contracts.in_state(status, today)
     elif status == EXPIRING:
         contracts = contracts.expiring(today).order_by("end")
-        if request.GET.get("format") == "xlsx":
-            return _renewals_due(contracts)
+    if request.GET.get("format") == "xlsx":
+        if status == EXPIRING:
+            return xlsx_response(
+                register.renewals_due_workbook(contracts), "即将到期未续会的合同.xlsx"
+            )
+        return xlsx_response(
+            register.register_workbook(contracts), f"保障合同台账-{today:%Y%m%d}.xlsx"
+        )
     page = Paginator(contracts, 30).get_page(request.GET.get("page"))
     statuses = [*ContractStatus.choices, (EXPIRING, f"{RENEWAL_NOTICE_DAYS}日内到期未续会")]
-    return render(
-        request,
-        "contracts/contract_list.html",
-        {"page": page, "status": status, "statuses": statuses, "expiring": EXPIRING},
-    )
-
-
-RENEWALS_DUE_HEADER = [
-    "合同单号",
-    "单位名称",
-    "上级工会",
-    "终止日",
-    "人数",
-    "份数",
-    "联系人",
-    "联系电话",
-]
-
-
-def _renewals_due(contracts: QuerySet[Contract]) -> HttpResponse:
-    """The units to remind of 续会 (K-5), with whom to call: for coordinating unions."""
-    book = Workbook()
-    sheet = book.worksheets[0]
-    sheet.title = "即将到期未续会"
-    sheet.append(RENEWALS_DUE_HEADER)
-    for c in contracts.select_related("unit__union"):
-        unit = c.unit
-        sheet.append(
-            [
-                c.contract_no,
-                unit.name,
-                unit.union.name,
-                c.end,
-                c.people,  # type: ignore[attr-defined]
-                c.total_shares,
-                unit.contact_name,
-                unit.contact_phone,
-            ]
-        )
-    return xlsx_response(xlsx.save(book), "即将到期未续会的合同.xlsx")
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": statuses,
+        "expiring": EXPIRING,
+        "funding": funding,
+        "fundings": Funding.choices,
+        "query": query,
+        # the export takes what the list shows: its filters and search, every page
+        "export": urlencode(
+            {"q": query.strip(), "funding": funding, "status": status, "format": "xlsx"}
+        ),
+    }
+    return render(request, "contracts/contract_list.html", context)
 
 
 @authenticated
