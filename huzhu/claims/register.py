@@ -1,12 +1,10 @@
 """The claim register (救助申请台账): the claims a list page shows, as the spreadsheet the
 association's staff keep. Names and illnesses, no ID or card numbers."""
 
-import io
 from collections.abc import Iterator
 
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
 
 from huzhu.claims.models import Claim
 from huzhu.core import xlsx
@@ -30,15 +28,14 @@ COLUMNS = (
 
 def register_workbook(claims: QuerySet[Claim]) -> tuple[bytes, list[str]]:
     """The workbook of `claims` in their list order, and the claim numbers it holds."""
-    book = Workbook(write_only=True)
-    sheet = xlsx.table_sheet(book, "救助申请台账", COLUMNS)
     numbers: list[str] = []
-    for row in _rows(claims):
-        numbers.append(str(row[0]))
-        sheet.append(xlsx.cells(sheet, [xlsx.typed(sheet, value) for value in row]))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), numbers
+
+    def noted(rows: Iterator[list[object]]) -> Iterator[list[object]]:
+        for row in rows:
+            numbers.append(str(row[0]))
+            yield row
+
+    return xlsx.table_workbook("救助申请台账", COLUMNS, noted(_rows(claims))), numbers
 
 
 def _rows(claims: QuerySet[Claim]) -> Iterator[list[object]]:

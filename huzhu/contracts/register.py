@@ -2,11 +2,9 @@
 to renew soon with whom to call (K-5). Units and figures only, no member's data. Both take the
 list's query set, which counts each contract's people (`people`)."""
 
-import io
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
 
 from huzhu.contracts.models import Contract
 from huzhu.core import xlsx
@@ -41,24 +39,14 @@ RENEWALS_DUE_COLUMNS = (
 
 def register_workbook(contracts: QuerySet[Contract]) -> bytes:
     """The register of `contracts` in their list order, each status as read today (K-4)."""
-    return _workbook("保障合同台账", COLUMNS, _register_rows(contracts))
+    return xlsx.table_workbook("保障合同台账", COLUMNS, _register_rows(contracts))
 
 
 def renewals_due_workbook(contracts: QuerySet[Contract]) -> bytes:
     """The contracts to renew soon, with the unit's contact (for coordinating unions, K-5)."""
-    return _workbook("即将到期未续会", RENEWALS_DUE_COLUMNS, _renewals_due_rows(contracts))
-
-
-def _workbook(
-    title: str, columns: tuple[tuple[str, int], ...], rows: Iterator[list[object]]
-) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = xlsx.table_sheet(book, title, columns)
-    for row in rows:
-        sheet.append(xlsx.cells(sheet, [xlsx.typed(sheet, value) for value in row]))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.table_workbook(
+        "即将到期未续会", RENEWALS_DUE_COLUMNS, _renewals_due_rows(contracts)
+    )
 
 
 def _renewals_due_rows(contracts: QuerySet[Contract]) -> Iterator[list[object]]:

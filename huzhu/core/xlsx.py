@@ -64,6 +64,20 @@ def table_sheet(book: Workbook, title: str, columns: Iterable[tuple[str, int]]) 
     return sheet
 
 
+def table_workbook(
+    title: str, columns: Iterable[tuple[str, int]], rows: Iterable[Iterable[object]]
+) -> bytes:
+    """A one-sheet workbook of `rows` under a `table_sheet` header, written row by row (a
+    year's register stays cheap), days and amounts as `typed` cells."""
+    book = Workbook(write_only=True)
+    sheet = table_sheet(book, title, columns)
+    for row in rows:
+        sheet.append(cells(sheet, [typed(sheet, value) for value in row]))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def typed(sheet: Any, value: object) -> object:
     """A value for a write-only sheet: days as date cells shown as 2026-11-30 (Excel sorts and
     filters them as days), amounts with their two decimals, anything else as it is."""
