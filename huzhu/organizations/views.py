@@ -1,5 +1,7 @@
 """Pages for unions and units, scoped by role (SPEC E-1, E-2)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -11,8 +13,9 @@ from huzhu.accounts.models import user_of
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
+from huzhu.core.downloads import xlsx_response
 from huzhu.core.types import HtmxHttpRequest
-from huzhu.organizations import actions
+from huzhu.organizations import actions, register
 from huzhu.organizations.access import can_edit_units, get_union_for, get_unit_for
 from huzhu.organizations.forms import UnitForm
 from huzhu.organizations.models import Union, Unit
@@ -38,6 +41,10 @@ def unit_list(request: HtmxHttpRequest) -> HttpResponse:
     if cover in COVER:  # a contract in force or confirmed to start, as read today (K-4)
         held = Contract.objects.in_state(ContractStatus.ACTIVE, clock.today()).values("unit")
         units = units.filter(pk__in=held) if cover == "covered" else units.exclude(pk__in=held)
+    if request.GET.get("format") == "xlsx":
+        today = clock.today()
+        workbook = register.unit_workbook(units, today)
+        return xlsx_response(workbook, f"单位名录-{today:%Y%m%d}.xlsx")
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -47,6 +54,10 @@ def unit_list(request: HtmxHttpRequest) -> HttpResponse:
         "covers": COVER,
         "unions": Union.objects.for_user(user),
         "can_edit": can_edit_units(user),
+        # the export takes what the list shows: its filters and search, every page
+        "export": urlencode(
+            {"q": query.strip(), "union": union_code, "cover": cover, "format": "xlsx"}
+        ),
     }
     template = "organizations/_unit_rows.html" if request.htmx else "organizations/unit_list.html"
     return render(request, template, context)

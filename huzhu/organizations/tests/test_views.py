@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from huzhu.core.models import AuditEntry
@@ -185,3 +187,48 @@ def test_union_pages_are_scoped(tree, people, login):
     assert officer.get("/unions/shizhong/").status_code == 404
     assert officer.get("/unions/lixia_street/").status_code == 200
     assert login(people.officer_a).get("/unions/").status_code == 403
+
+
+def _directory(client, query: str) -> list[tuple[object, ...]]:
+    from openpyxl import load_workbook
+
+    answer = client.get(f"/units/?{query}&format=xlsx")
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(answer.content))["单位名录"].iter_rows(values_only=True))
+
+
+def test_unit_directory_exports_the_filtered_list_with_contacts_and_contracts_held(
+    tree, people, login, settings
+):
+    from huzhu.claims.tests.journeys import on, paid_contract
+    from huzhu.organizations.register import COLUMNS
+
+    contract = paid_contract(settings, tree.unit_a, people.registrar, "2025-03-03", shares=1)
+    on(settings, "2025-06-02")
+    staff = login(people.registrar)
+    rows = _directory(staff, "")
+    assert rows[0] == tuple(title for title, _ in COLUMNS)
+    by_name = {row[1]: row for row in rows[1:]}
+    assert set(by_name) == {"甲单位", "甲二单位", "乙单位"}
+    unit_a = by_name["甲单位"]
+    assert unit_a[0] == tree.unit_a.code
+    assert unit_a[2:7] == (
+        tree.unit_a.credit_code,
+        "历下区总工会",
+        1,
+        tree.unit_a.contact_name,
+        tree.unit_a.contact_phone,
+    )
+    assert unit_a[8] == contract.contract_no and unit_a[9].date() == contract.end
+    assert by_name["乙单位"][8:] == (None, None)  # no contract: empty cells
+    # the search and filters hold for the export, and so does the account's scope
+    assert {row[1] for row in _directory(staff, "cover=none")[1:]} == {"乙单位", "甲二单位"}
+    assert [row[1] for row in _directory(staff, "q=乙")[1:]] == ["乙单位"]
+    district = login(people.union_officer)
+    assert {row[1] for row in _directory(district, "cover=none")[1:]} == {"甲二单位"}
+    page = district.get("/units/?cover=none").content.decode()
+    assert "cover=none&amp;format=xlsx" in page and "共 1 家" in page
+    # a year on, unit A's contract has ended: it is listed among the units without one
+    on(settings, "2026-03-04")
+    rows = _directory(login(people.registrar), "cover=none")
+    assert {row[1] for row in rows[1:]} == {"乙单位", "甲单位", "甲二单位"}
