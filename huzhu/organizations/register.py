@@ -10,18 +10,34 @@ from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import xlsx
 from huzhu.organizations.models import Unit
 
-COLUMNS = (
-    ("单位编号", 10),
+# a unit's columns in every list of units taken away (this directory, the free-share reminders)
+UNIT_COLUMNS = (
     ("单位名称", 30),
     ("统一社会信用代码", 21),
     ("上级工会", 20),
     ("会员人数", 9),
     ("联系人", 10),
     ("联系电话", 14),
+)
+COLUMNS = (
+    ("单位编号", 10),
+    *UNIT_COLUMNS,
     ("地址", 30),
     ("有效合同", 22),
     ("合同终止日", 11),
 )
+
+
+def unit_cells(unit: Unit) -> list[object]:
+    """The unit in UNIT_COLUMNS (its union selected with it)."""
+    return [
+        unit.name,
+        unit.credit_code,
+        unit.union.name,
+        unit.member_count,
+        unit.contact_name,
+        unit.contact_phone,
+    ]
 
 
 def unit_workbook(units: QuerySet[Unit], today: date) -> bytes:
@@ -42,12 +58,7 @@ def _rows(units: QuerySet[Unit], today: date) -> Iterator[list[object]]:
         contracts = held.get(unit.pk, [])
         yield [
             unit.code,
-            unit.name,
-            unit.credit_code,
-            unit.union.name,
-            unit.member_count,
-            unit.contact_name,
-            unit.contact_phone,
+            *unit_cells(unit),
             unit.address,
             "、".join(number for number, _ in contracts),
             max((end for _, end in contracts), default=None),

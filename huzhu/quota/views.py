@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from huzhu.accounts.models import Role, user_of
 from huzhu.contracts.access import require_applicant
@@ -14,6 +13,7 @@ from huzhu.core.downloads import xlsx_response
 from huzhu.core.types import HtmxHttpRequest
 from huzhu.organizations.access import get_unit_for
 from huzhu.organizations.models import Unit
+from huzhu.organizations.register import UNIT_COLUMNS, unit_cells
 from huzhu.quota import actions, queries
 from huzhu.quota.models import FreeShareApplication
 
@@ -81,34 +81,9 @@ def pending_units(request: HttpRequest) -> HttpResponse:
     return render(request, "quota/pending.html", context)
 
 
+PENDING_COLUMNS = (*UNIT_COLUMNS, ("类别", 8), ("可申请期次", 30))
+
+
 def _xlsx(rows: list[queries.PendingUnit], title: str) -> HttpResponse:
-    book = Workbook()
-    sheet = book.worksheets[0]
-    sheet.title = title
-    sheet.append(
-        [
-            "单位名称",
-            "统一社会信用代码",
-            "上级工会",
-            "会员人数",
-            "联系人",
-            "联系电话",
-            "类别",
-            "可申请期次",
-        ]
-    )
-    for row in rows:
-        unit = row.unit
-        sheet.append(
-            [
-                unit.name,
-                unit.credit_code,
-                unit.union.name,
-                unit.member_count,
-                unit.contact_name,
-                unit.contact_phone,
-                row.standing_label,
-                row.when,
-            ]
-        )
-    return xlsx_response(xlsx.save(book), f"{title}.xlsx")
+    lines = ([*unit_cells(row.unit), row.standing_label, row.when] for row in rows)
+    return xlsx_response(xlsx.table_workbook(title, PENDING_COLUMNS, lines), f"{title}.xlsx")
