@@ -1,12 +1,16 @@
 """Home page per role, the audit log for staff, and the Chinese error pages."""
 
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 
 from huzhu.accounts.models import Role, User, user_of
 from huzhu.claims.engine import holiday_table
@@ -139,6 +143,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(target_code=target)
     if actor:
         entries = entries.filter(actor_label=actor)
+    since, until = (request.GET.get(key, "").strip() for key in ("since", "until"))
+    first, last = _day(since), _day(until)
+    if first:  # from the start of that day in China
+        entries = entries.filter(at__gte=_midnight(first))
+    if last:  # through the end of that day
+        entries = entries.filter(at__lt=_midnight(last + timedelta(days=1)))
+    wrong = next((text for text, day in ((since, first), (until, last)) if text and not day), "")
+    if wrong:
+        messages.error(
+            request, f"日期“{wrong}”无法识别，请按 2026-11-30 的格式填写；未按该日期筛选"
+        )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     groups = action_groups()
     offered = {prefix for prefix, _, _ in groups} | {c for _, _, items in groups for c, _ in items}
@@ -150,10 +165,24 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "action": action,
             "target": target,
             "actor": actor,
+            "since": since,
+            "until": until,
             "groups": groups,
             "action_offered": not action or action in offered,  # else kept as typed in the URL
         },
     )
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _midnight(day: date) -> datetime:
+    """The first instant of `day` in the scheme's time zone (China)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -181,3 +183,25 @@ def test_every_action_the_code_records_has_a_name():
     codes |= {f"members.member.{what}_revealed" for what in ("id_number", "bank_card")}
     assert len(codes) > 30
     assert [code for code in sorted(codes) if action_label(code) == code] == []
+
+
+def test_the_audit_page_finds_entries_by_day_in_china(people, login, settings):
+    """The date range reads days as the staff live them (UTC+8): an entry at 00:30 on the 30th
+    in Jinan is on the 30th, though it was still the 29th in UTC."""
+    settings.HUZHU_NOW = "2026-11-29T23:30:00+08:00"
+    audit.record(people.registrar, "payments.batch.approved", people.registrar)
+    settings.HUZHU_NOW = "2026-11-30T00:30:00+08:00"
+    audit.record(people.registrar, "payments.batch.downloaded", people.registrar)
+    staff = login(people.reviewer)
+
+    def found(query: str) -> set[str]:
+        body = staff.get(f"/audit/?action=payments.&{query}").content.decode()
+        return set(re.findall(r"<code>(payments\.batch\.[a-z]+)</code>", body))
+
+    assert found("") == {"payments.batch.approved", "payments.batch.downloaded"}
+    assert found("since=2026-11-30&until=2026-11-30") == {"payments.batch.downloaded"}
+    assert found("until=2026-11-29") == {"payments.batch.approved"}
+    assert found("since=2026-12-01") == set()
+    body = staff.get("/audit/?since=2026-11-31").content.decode()
+    assert "日期“2026-11-31”无法识别，请按 2026-11-30 的格式填写；未按该日期筛选" in body
+    assert 'name="since" value="2026-11-31"' in body
