@@ -205,6 +205,8 @@ def test_unit_directory_exports_the_filtered_list_with_contacts_and_contracts_he
 
     contract = paid_contract(settings, tree.unit_a, people.registrar, "2025-03-03", shares=1)
     on(settings, "2025-06-02")
+    tree.unit_b.contact_name = '=HYPERLINK("http://x.example","张三")'  # typed into a form
+    tree.unit_b.save()
     staff = login(people.registrar)
     rows = _directory(staff, "")
     assert rows[0] == tuple(title for title, _ in COLUMNS)
@@ -221,6 +223,11 @@ def test_unit_directory_exports_the_filtered_list_with_contacts_and_contracts_he
     )
     assert unit_a[8] == contract.contract_no and unit_a[9].date() == contract.end
     assert by_name["乙单位"][8:] == (None, None)  # no contract: empty cells
+    from openpyxl import load_workbook
+
+    answer = staff.get("/units/?q=乙&format=xlsx")
+    contact = load_workbook(io.BytesIO(answer.content))["单位名录"]["F2"]
+    assert (contact.value, contact.data_type) == (tree.unit_b.contact_name, "s")  # not a formula
     # the search and filters hold for the export, and so does the account's scope
     assert {row[1] for row in _directory(staff, "cover=none")[1:]} == {"乙单位", "甲二单位"}
     assert [row[1] for row in _directory(staff, "q=乙")[1:]] == ["乙单位"]
