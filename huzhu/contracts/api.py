@@ -11,7 +11,7 @@ from ninja.responses import Status
 from huzhu.accounts.models import user_of
 from huzhu.contracts import actions
 from huzhu.contracts.access import get_contract_for, require_applicant, require_fee_confirmer
-from huzhu.contracts.models import Contract, ContractStatus
+from huzhu.contracts.models import Contract, ContractStatus, Funding
 from huzhu.contracts.schemas import (
     CancelIn,
     ContractIn,
@@ -66,11 +66,17 @@ def _out(contract: Contract) -> ContractOut:
 @router.get("/contracts", response=list[ContractSummaryOut], summary="可见的合同列表（新的在前）")
 @paginate(BoundedLimitOffset)
 def list_contracts(
-    request: HttpRequest, unit: str = "", status: ContractStatus | None = None
+    request: HttpRequest,
+    unit: str = "",
+    status: ContractStatus | None = None,
+    funding: Funding | None = None,
+    q: str = "",
 ) -> Built[ContractSummaryOut]:
     """Contracts the token's account may see, newest first, without their rosters (each
     contract's own answer has them); `unit` limits to one unit, `status` to a state as read
-    today (an active contract past its end date is `expired`, K-4)."""
+    today (an active contract past its end date is `expired`, K-4), `funding` to paid or free
+    contracts, and `q` finds them as the contract list does: by number or its start (PB25),
+    or by the unit's name, code or credit code."""
     user = user_of(request)
     contracts = (
         Contract.objects.for_user(user)
@@ -82,6 +88,9 @@ def list_contracts(
         contracts = contracts.filter(unit=get_unit_for(user, unit))
     if status is not None:
         contracts = contracts.in_state(status, clock.today())
+    if funding is not None:
+        contracts = contracts.filter(funding=funding)
+    contracts = contracts.search(q[:100])
     return Built(contracts, lambda c: ContractSummaryOut(**_listed(c, c.people)))
 
 

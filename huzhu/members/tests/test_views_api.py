@@ -323,6 +323,24 @@ def test_api_lists_contracts_scoped_with_their_state_as_read_today(
         api(people.officer_b).get("/api/v1/contracts", {"unit": tree.unit_a.code}).status_code
         == 404
     )
+    # found as the contract list finds them: by number as typed, its start, or the unit
+    found = {
+        query: staff.get("/api/v1/contracts", {"q": query}).json()["count"]
+        for query in ("b0125 0001", "Ｂ０１２５", "PB25", "甲", tree.unit_a.credit_code, "乙")
+    }
+    assert found == {
+        "b0125 0001": 1,
+        "Ｂ０１２５": 1,
+        "PB25": 0,
+        "甲": 1,
+        tree.unit_a.credit_code: 1,
+        "乙": 0,
+    }
+    assert staff.get("/api/v1/contracts", {"funding": "paid"}).json()["count"] == 1
+    assert staff.get("/api/v1/contracts", {"funding": "free"}).json()["count"] == 0
+    assert api(people.officer_b).get("/api/v1/contracts", {"q": "B0125"}).json()["count"] == 0
+    wrong = staff.get("/api/v1/contracts", {"funding": "gift"})
+    assert wrong.status_code == 422 and "funding" in wrong.content.decode()
     assert officer.get("/api/v1/contracts", {"status": "draft"}).json()["count"] == 0
     bad = officer.get("/api/v1/contracts", {"status": "valid"})
     assert bad.status_code == 422
