@@ -82,12 +82,7 @@ class ContractQuerySet(models.QuerySet["Contract"]):
             return self
         compact = normalize(text)  # full-width, spaces and case as people type them
         by_number = Q(contract_no__startswith=compact) if NUMBER_PREFIX.fullmatch(compact) else Q()
-        return self.filter(
-            by_number
-            | Q(unit__name__icontains=text)
-            | Q(unit__code__iexact=compact)
-            | Q(unit__credit_code=compact)
-        )
+        return self.filter(by_number | Q(unit__in=Unit.objects.search(text)))
 
     def expiring(self, day: date, days: int = RENEWAL_NOTICE_DAYS) -> "ContractQuerySet":
         """Paid contracts in force whose end date is at most `days` away and that no renewal

@@ -24,6 +24,20 @@ def now() -> datetime:
     return timezone.now()
 
 
+def parse_day(text: str) -> date | None:
+    """A day typed into a form or a link (2026-11-30), or None when there is none or it is no
+    day (2026-11-31)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def start_of(day: date) -> datetime:
+    """The first instant of `day` in China Standard Time."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def today() -> date:
     """The business date in China Standard Time (HUZHU_NOW wins over HUZHU_TODAY)."""
     day = str(getattr(settings, "HUZHU_TODAY", "") or "")

@@ -1,6 +1,6 @@
 """Home page per role, the audit log for staff, and the Chinese error pages."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone
 
 from huzhu.accounts.models import Role, User, user_of
 from huzhu.claims.engine import holiday_table
@@ -144,11 +143,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if actor:
         entries = entries.filter(actor_label=actor)
     since, until = (request.GET.get(key, "").strip() for key in ("since", "until"))
-    first, last = _day(since), _day(until)
+    first, last = clock.parse_day(since), clock.parse_day(until)
     if first:  # from the start of that day in China
-        entries = entries.filter(at__gte=_midnight(first))
+        entries = entries.filter(at__gte=clock.start_of(first))
     if last:  # through the end of that day
-        entries = entries.filter(at__lt=_midnight(last + timedelta(days=1)))
+        entries = entries.filter(at__lt=clock.start_of(last + timedelta(days=1)))
     wrong = next((text for text, day in ((since, first), (until, last)) if text and not day), "")
     if wrong:
         messages.error(
@@ -171,18 +170,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "action_offered": not action or action in offered,  # else kept as typed in the URL
         },
     )
-
-
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _midnight(day: date) -> datetime:
-    """The first instant of `day` in the scheme's time zone (China)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -180,7 +180,7 @@ def roster_import(request: HttpRequest, code: str) -> HttpResponse:
     if data is None:
         messages.error(request, "上传的文件已失效或已在导入中，请刷新名册查看结果或重新选择文件")
         return redirect("members:roster", code=unit.code)
-    effective = _date(request.POST.get("effective", ""))
+    effective = clock.parse_day(request.POST.get("effective", ""))
     report = actions.import_roster(
         unit,
         data,
@@ -216,13 +216,6 @@ def _note_pending(request: HttpRequest, unit: Unit, change: str) -> None:
             f"（{contract.state_label}）的名册是生成时的名册，"
             f"不随{change}变化；如需按新名册办理，请撤销该申请后重新生成",
         )
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 @authenticated

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.db import models
 
 from huzhu.core import clock
+from huzhu.rules.identity import normalize
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -109,10 +110,11 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         text = text.strip()
         if not text:
             return self
+        code = normalize(text)  # full-width, spaces and case as people type them
         return self.filter(
             models.Q(name__icontains=text)
-            | models.Q(credit_code__iexact=text.upper())
-            | models.Q(code__iexact=text)
+            | models.Q(credit_code__iexact=code)
+            | models.Q(code__iexact=code)
         )
 
 
