@@ -1,5 +1,6 @@
 """Contract pages: list and staff queue, enrolment, detail with its actions, certificate."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +20,13 @@ from huzhu.contracts.access import (
     require_fee_confirmer,
 )
 from huzhu.contracts.forms import CancelForm, EnrolmentForm
-from huzhu.contracts.models import RENEWAL_NOTICE_DAYS, Contract, ContractStatus, Funding
+from huzhu.contracts.models import (
+    RENEWAL_NOTICE_DAYS,
+    Contract,
+    ContractQuerySet,
+    ContractStatus,
+    Funding,
+)
 from huzhu.contracts.pdf import certificate
 from huzhu.core import clock
 from huzhu.core.access import authenticated
@@ -41,24 +48,11 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         .annotate(people=Count("lines"))
         .order_by("-created_at")
     )
-    status, funding = request.GET.get("status", ""), request.GET.get("funding", "")
-    query = request.GET.get("q", "")
-    contracts = contracts.search(query)
-    if funding in Funding.values:
-        contracts = contracts.filter(funding=funding)
+    status, funding, query = (request.GET.get(key, "") for key in ("status", "funding", "q"))
     today = clock.today()
-    if status in ContractStatus.values:  # the status as read today (K-4)
-        contracts = contracts.in_state(status, today)
-    elif status == EXPIRING:
-        contracts = contracts.expiring(today).order_by("end")
+    contracts = _filtered(contracts.search(query), status, funding, today)
     if request.GET.get("format") == "xlsx":
-        if status == EXPIRING:
-            return xlsx_response(
-                register.renewals_due_workbook(contracts), "即将到期未续会的合同.xlsx"
-            )
-        return xlsx_response(
-            register.register_workbook(contracts), f"保障合同台账-{today:%Y%m%d}.xlsx"
-        )
+        return _export(contracts, status, today)
     page = Paginator(contracts, 30).get_page(request.GET.get("page"))
     statuses = [*ContractStatus.choices, (EXPIRING, f"{RENEWAL_NOTICE_DAYS}日内到期未续会")]
     context = {
@@ -75,6 +69,28 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "contracts/contract_list.html", context)
+
+
+def _filtered(
+    contracts: ContractQuerySet, status: str, funding: str, today: date
+) -> ContractQuerySet:
+    """The list's type filter and its status filter: the status as read today (K-4), or the
+    contracts due for 续会 soonest first (K-5). A value the list does not offer is ignored."""
+    if funding in Funding.values:
+        contracts = contracts.filter(funding=funding)
+    if status in ContractStatus.values:
+        return contracts.in_state(status, today)
+    if status == EXPIRING:
+        return contracts.expiring(today).order_by("end")
+    return contracts
+
+
+def _export(contracts: ContractQuerySet, status: str, today: date) -> HttpResponse:
+    """Every contract the list holds: the units to remind of 续会 with their contacts (K-5),
+    or the contract register."""
+    if status == EXPIRING:
+        return xlsx_response(register.renewals_due_workbook(contracts), "即将到期未续会的合同.xlsx")
+    return xlsx_response(register.register_workbook(contracts), f"保障合同台账-{today:%Y%m%d}.xlsx")
 
 
 @authenticated

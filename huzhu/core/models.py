@@ -1,5 +1,6 @@
 """AuditEntry: the append-only log of every state change (brief, non-negotiable 6)."""
 
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -17,6 +18,24 @@ class AppendOnlyError(RuntimeError):
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def matching(
+        self, *, action: str = "", target: str = "", actor: str = ""
+    ) -> "AuditEntryQuerySet":
+        """The audit page's filters, each left out when empty: an action code or its prefix
+        (``claims.`` for every claim step), an object's code and an actor's login, exactly."""
+        entries = self.filter(action__startswith=action) if action else self
+        if target:
+            entries = entries.filter(target_code=target)
+        return entries.filter(actor_label=actor) if actor else entries
+
+    def between(self, first: date | None, last: date | None) -> "AuditEntryQuerySet":
+        """Entries from the start of day `first` through the end of day `last`, days in China
+        (an entry at 00:30 on the 30th is on the 30th, though UTC still says the 29th)."""
+        entries = self.filter(at__gte=clock.start_of(first)) if first else self
+        if last:
+            entries = entries.filter(at__lt=clock.start_of(last + timedelta(days=1)))
+        return entries
+
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("审计日志只能追加，不能修改")
 

@@ -1,7 +1,5 @@
 """Home page per role, the audit log for staff, and the Chinese error pages."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -130,46 +128,32 @@ def _next_year_missing() -> int | None:
     return today.year + 1
 
 
+AUDIT_FILTERS = ("action", "target", "actor", "since", "until")  # the audit page's fields
+
+
 @roles(Role.ADMIN, Role.STAFF)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.select_related("actor")
-    action = request.GET.get("action", "").strip()
-    target = request.GET.get("target", "").strip()
-    actor = request.GET.get("actor", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
-    if target:
-        entries = entries.filter(target_code=target)
-    if actor:
-        entries = entries.filter(actor_label=actor)
-    since, until = (request.GET.get(key, "").strip() for key in ("since", "until"))
+    typed = {key: request.GET.get(key, "").strip() for key in AUDIT_FILTERS}
+    action, since, until = typed["action"], typed["since"], typed["until"]
     first, last = clock.parse_day(since), clock.parse_day(until)
-    if first:  # from the start of that day in China
-        entries = entries.filter(at__gte=clock.start_of(first))
-    if last:  # through the end of that day
-        entries = entries.filter(at__lt=clock.start_of(last + timedelta(days=1)))
+    entries = (
+        AuditEntry.objects.select_related("actor")
+        .matching(action=action, target=typed["target"], actor=typed["actor"])
+        .between(first, last)
+    )
     wrong = next((text for text, day in ((since, first), (until, last)) if text and not day), "")
     if wrong:
         messages.error(
             request, f"日期“{wrong}”无法识别，请按 2026-11-30 的格式填写；未按该日期筛选"
         )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     groups = action_groups()
     offered = {prefix for prefix, _, _ in groups} | {c for _, _, items in groups for c, _ in items}
-    return render(
-        request,
-        "core/audit_list.html",
-        {
-            "page": page,
-            "action": action,
-            "target": target,
-            "actor": actor,
-            "since": since,
-            "until": until,
-            "groups": groups,
-            "action_offered": not action or action in offered,  # else kept as typed in the URL
-        },
-    )
+    context = typed | {
+        "page": Paginator(entries, 50).get_page(request.GET.get("page")),
+        "groups": groups,
+        "action_offered": not action or action in offered,  # else kept as typed in the URL
+    }
+    return render(request, "core/audit_list.html", context)
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
