@@ -142,9 +142,10 @@ def intended_start(contract: Contract, on: date) -> date:
 def check_contract(
     contract: Contract, start: date, *, confirming: bool = False, plan: Plan | None = None
 ) -> list[str]:
-    """E-3 participation, E-5 age on the effective date, P-2 the 3-share cap on any day. On
-    submission other submitted contracts count too (to refuse early); on confirmation only
-    active ones bind, so of two competing submissions the first confirmed wins."""
+    """E-3 participation, E-5 age on the effective date, E-4 consent not withdrawn, P-2 the
+    3-share cap on any day. On submission other submitted contracts count too (to refuse
+    early); on confirmation only active ones bind, so of two competing submissions the first
+    confirmed wins."""
     plan = plan or current_plan()
     problems = []
     lines = list(contract.lines.select_related("member"))
@@ -159,6 +160,8 @@ def check_contract(
             )
         if line.member.status != "in_service":
             problems.append(f"{line.member.name}：已退休，不符合入会条件（E-5）")
+        if line.member.consent_withdrawn:  # E-4: no processing of his data without consent
+            problems.append(f"{line.member.name}：已撤回个人信息处理同意，不能入会（E-4）")
     held = holdings_of(
         [line.member_id for line in lines], exclude_contract=contract.pk, active_only=confirming
     )

@@ -63,6 +63,7 @@ KEY_LABELS = {
     "budget": "预算（元）",
     "claim": "救助申请",
     "claims": "救助申请",
+    "consent": "个人信息同意",
     "contract": "合同",
     "contract_no": "合同单号",
     "count": "笔数",

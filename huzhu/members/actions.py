@@ -23,6 +23,7 @@ from huzhu.core.bulk import (
 )
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import (
+    CONSENT_WITHDRAWN,
     NOTICE_VERSION,
     Member,
     Membership,
@@ -474,14 +475,18 @@ def _place_on_roster(
     return moves, join
 
 
-LEAVE_REASONS = ("离职", "退休", "调出本单位", "去世", "其他")
+WITHDRAWS_CONSENT = "撤回个人信息同意"
+LEAVE_REASONS = ("离职", "退休", "调出本单位", "去世", WITHDRAWS_CONSENT, "其他")
 
 
 def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Membership:
     """A worker leaves the unit's roster today (K-5: a renewal's roster is today's roster, so a
     leaver is not carried into it). His contracts are not touched: cover already paid for runs
     to its end (K-4), and claims for events in it can still be filed (P-12). One who retires is
-    recorded as retired (E-5: no longer eligible)."""
+    recorded as retired (E-5: no longer eligible). One who withdraws his consent to the
+    processing of his data (E-4, PIPL art. 29) has the withdrawal recorded with the day: he is in
+    no enrolment, renewal or free-share application from then on, until a roster upload confirms
+    a fresh consent."""
     if reason not in LEAVE_REASONS:
         raise ValueError(f"移出原因应为：{'、'.join(LEAVE_REASONS)}")
     with transaction.atomic(durable=True):
@@ -493,6 +498,11 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
             worker.status = Member.Status.RETIRED
             worker.save(update_fields=["status"])
         after = {"unit": None, "reason": reason, "status": worker.status}
+        if reason == WITHDRAWS_CONSENT:
+            before["consent"] = f"{worker.consent_date:%Y-%m-%d} {worker.consent_method}"
+            worker.consent_date, worker.consent_method = clock.today(), CONSENT_WITHDRAWN
+            worker.save(update_fields=["consent_date", "consent_method"])
+            after["consent"] = f"{worker.consent_date:%Y-%m-%d} {CONSENT_WITHDRAWN}"
         audit.record(actor, "members.member.left", worker, before=before, after=after)
     return place
 

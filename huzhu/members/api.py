@@ -96,6 +96,7 @@ def get_member(request: HttpRequest, code: str) -> MemberOut:
         tags=list(member.tags),
         consent_version=member.consent_version,
         consent_date=member.consent_date,
+        consent_withdrawn=member.consent_withdrawn,
         unit=current.unit.code if current else None,
         coverage=[_coverage(line, ended) for line in lines],
     )

@@ -20,6 +20,9 @@ ID_PURPOSE = "id_number"
 CARD_PURPOSE = "bank_card"
 # The privacy notice the unit collects each worker's separate consent to (PIPL art. 29, E-4).
 NOTICE_VERSION = "2025-01"
+# A worker may withdraw that consent (the notice says so): recorded as the member's last consent
+# event, with the day; a later roster upload confirms a fresh consent and replaces it.
+CONSENT_WITHDRAWN = "职工撤回同意（经单位工会）"
 
 
 def new_member_code() -> str:
@@ -127,6 +130,10 @@ class Member(models.Model):
     @property
     def audit_code(self) -> str:
         return self.code
+
+    @property
+    def consent_withdrawn(self) -> bool:
+        return self.consent_method == CONSENT_WITHDRAWN
 
     @property
     def masked_id(self) -> str:

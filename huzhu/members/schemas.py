@@ -52,6 +52,9 @@ class MemberOut(Schema):
     tags: list[str]
     consent_version: str
     consent_date: date
+    consent_withdrawn: bool = Field(
+        description="职工已撤回个人信息处理同意（consent_date 为撤回日）；重新上传名册前不能入会"
+    )
     unit: str | None
     coverage: list[CoverageOut]
 

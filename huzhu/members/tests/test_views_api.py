@@ -594,6 +594,42 @@ def test_a_leaver_is_taken_off_the_roster_and_out_of_the_renewal(tree, people, l
     assert Member.objects.get(pk=retiring.pk).status == "retired"  # E-5
 
 
+def test_a_worker_who_withdraws_consent_leaves_with_the_withdrawal_recorded(
+    tree, people, login, settled
+):
+    """E-4: the privacy notice lets a worker withdraw his consent. He leaves the roster, the
+    withdrawal is his consent record (audited), staff see it, and an enrolment already
+    submitted with him is not confirmed; a later upload confirms a fresh consent."""
+    from huzhu.contracts import actions as contracts
+    from huzhu.core import clock
+
+    tree.unit_a.member_count = 2
+    tree.unit_a.save()
+    assert import_roster(tree.unit_a, xlsx([person(1), person(2)]), actor=None).saved
+    draft = contracts.create_enrolment(
+        tree.unit_a, contracts.EnrolmentFacts("personal"), actor=None
+    )
+    contracts.submit_contract(draft, actor=None)
+    worker = Member.objects.get(name="职工2")
+    given = worker.consent_method
+    url = f"/units/{tree.unit_a.code}/roster/{worker.code}/leave/"
+    login(people.officer_a).post(url, {"reason": "撤回个人信息同意"})
+    worker.refresh_from_db()
+    assert worker.consent_withdrawn and worker.consent_date == clock.today()
+    assert worker.memberships.get().left == clock.today()
+    entry = AuditEntry.objects.get(action="members.member.left", target_code=worker.code)
+    assert entry.before["consent"].endswith(given)
+    assert entry.after["consent"] == f"{clock.today():%Y-%m-%d} {worker.consent_method}"
+    page = login(people.registrar).get(f"/members/{worker.code}/").content.decode()
+    assert f"{clock.today():%Y-%m-%d} 已撤回同意" in page
+    assert api(people.registrar).get(f"/api/v1/members/{worker.code}").json()["consent_withdrawn"]
+    with pytest.raises(contracts.ContractError, match="职工2：已撤回个人信息处理同意"):
+        contracts.confirm_fee(draft, actor=people.registrar)
+    assert import_roster(tree.unit_a, xlsx([person(1), person(2)]), actor=None).saved
+    worker.refresh_from_db()
+    assert not worker.consent_withdrawn and worker.consent_method == given
+
+
 def test_the_page_offers_to_take_off_the_workers_the_file_leaves_out(tree, people, login, settled):
     client = login(people.officer_a)
     assert import_roster(tree.unit_a, xlsx([person(1), person(2), person(3)]), actor=None).saved
