@@ -111,25 +111,27 @@ def claim_new(request: HttpRequest) -> HttpResponse:
             for problem in exc.problems:
                 form.add_error(None, problem)
         else:
-            deadline = time_bar_deadline(claim.known_date)
-            messages.success(
-                request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}"
-            )
-            if engine.unpayable(claim) is not None:  # C-4: said before papers are gathered
-                messages.warning(
-                    request,
-                    "按目前的合同和救助记录，规则引擎预判本申请不予给付，原因见申请页面；"
-                    "最终以病案审核为准",
-                )
-            twins = same_event(claim)
-            if twins:  # C-6: said at once, and flagged on the claim's page
-                numbers = "、".join(t.number for t in twins)
-                messages.warning(
-                    request, f"该职工同一事件已有救助申请 {numbers}，不会重复给付（C-6）"
-                )
+            _announce(request, claim)
             return redirect("claims:detail", number=claim.number)
     context = {"form": form, "search": search, "diseases": DISEASE_LIST}
     return render(request, "claims/claim_form.html", context)
+
+
+def _announce(request: HttpRequest, claim: Claim) -> None:
+    """What the filer learns at once: the claim's number and time bar (P-11), and whether the
+    rules engine already sees nothing payable (C-4) or the same event filed before (C-6)."""
+    deadline = time_bar_deadline(claim.known_date)
+    messages.success(request, f"已提交，申请编号 {claim.number}；请上传材料。救助时效至 {deadline}")
+    if engine.unpayable(claim) is not None:  # C-4: said before papers are gathered
+        messages.warning(
+            request,
+            "按目前的合同和救助记录，规则引擎预判本申请不予给付，原因见申请页面；"
+            "最终以病案审核为准",
+        )
+    twins = same_event(claim)
+    if twins:  # C-6: said at once, and flagged on the claim's page
+        numbers = "、".join(t.number for t in twins)
+        messages.warning(request, f"该职工同一事件已有救助申请 {numbers}，不会重复给付（C-6）")
 
 
 @authenticated
