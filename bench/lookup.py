@@ -33,7 +33,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.server import Job, burst, p99, paced, start  # noqa: E402
-from huzhu.accounts.auth import issue_token  # noqa: E402
+from huzhu.accounts.actions import issue_token  # noqa: E402
 from huzhu.accounts.models import ApiToken, Role, User  # noqa: E402
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus  # noqa: E402
 from huzhu.core import clock, crypto  # noqa: E402

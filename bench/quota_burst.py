@@ -35,7 +35,7 @@ from bench.server import (  # noqa: E402
     processor_seconds,
     start,
 )
-from huzhu.accounts.auth import issue_token  # noqa: E402
+from huzhu.accounts.actions import issue_token  # noqa: E402
 from huzhu.accounts.models import Role, User  # noqa: E402
 from huzhu.demo.loader import credit_code  # noqa: E402
 from huzhu.members.actions import import_roster  # noqa: E402

@@ -30,7 +30,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.server import start  # noqa: E402
 from bench.server import status as call  # noqa: E402
-from huzhu.accounts.auth import issue_token  # noqa: E402
+from huzhu.accounts.actions import issue_token  # noqa: E402
 from huzhu.accounts.models import ApiToken, User  # noqa: E402
 from huzhu.claims.models import Claim  # noqa: E402
 from huzhu.contracts.models import Contract  # noqa: E402

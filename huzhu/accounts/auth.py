@@ -1,36 +1,15 @@
-"""Bearer-token authentication of /api/v1 and token issuing."""
+"""Bearer-token authentication of /api/v1 (tokens are issued by `actions.issue_token`)."""
 
-import secrets
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from huzhu.accounts.models import ApiToken, User
-from huzhu.core import audit, clock
+from huzhu.core import clock
 from huzhu.core.bulk import quoted_column, quoted_table
-
-TOKEN_PREFIX = "hz_"  # noqa: S105 (a public marker, not a secret)
-
-
-def issue_token(user: User, *, actor: Any, name: str = "", kind: str = ApiToken.Kind.USER) -> str:
-    """Create a token for `user` and return it; only its hash is kept. An app token (the union
-    app's self-service look-up, SPEC W-1) can call the look-up routes and nothing else."""
-    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic(durable=True):
-        token = ApiToken.objects.create(
-            user=user, kind=kind, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key)
-        )
-        audit.record(
-            actor,
-            "accounts.token.created",
-            token,
-            after={"user": user.username, "kind": token.kind, "name": name},
-        )
-    return key
 
 
 def _token(key: str, kind: str) -> ApiToken | None:

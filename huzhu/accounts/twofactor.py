@@ -8,13 +8,12 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from huzhu.accounts import actions
 from huzhu.accounts.models import Role, User
-from huzhu.core import audit
 
 ROLES_2FA = (Role.STAFF, Role.ADMIN)
 DEVICE_NAME = "身份验证器"
@@ -84,10 +83,6 @@ def enrol(request: HttpRequest, user: User, code: str) -> str | None:
     problem = _check(device, code)
     if problem is not None:
         return problem
-    with transaction.atomic(durable=True):
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit.record(user, "accounts.user.2fa_enrolled", user, after={"device": device.name})
+    actions.confirm_authenticator(user, device)
     otp_login(request, device)
     return None

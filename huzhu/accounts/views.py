@@ -8,14 +8,12 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from huzhu.accounts import twofactor
+from huzhu.accounts import actions, twofactor
 from huzhu.accounts.models import user_of
-from huzhu.core import audit
 from huzhu.core.access import authenticated, public
 
 login = public(
@@ -59,9 +57,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():  # the new password and its audit entry, or neither
-            form.save()
-            audit.record(user, "accounts.user.password_changed", user)
+        actions.change_password(user, form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
         messages.success(request, "密码已修改")
         return redirect("home")

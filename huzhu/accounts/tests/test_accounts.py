@@ -86,7 +86,7 @@ def test_api_without_valid_token_is_401_json(db, header):
 
 
 def test_revoked_token_and_inactive_user_are_refused(people):
-    from huzhu.accounts.auth import issue_token
+    from huzhu.accounts.actions import issue_token
 
     token = issue_token(people.officer_a, actor=None)
     client = Client(headers={"Authorization": f"Bearer {token}"})
@@ -100,7 +100,7 @@ def test_revoked_token_and_inactive_user_are_refused(people):
 
 
 def test_staff_me_lists_duties(people):
-    from huzhu.accounts.auth import issue_token
+    from huzhu.accounts.actions import issue_token
 
     token = issue_token(people.approver, actor=None)
     me = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/me").json()

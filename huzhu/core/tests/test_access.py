@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
 from huzhu import urls as root_urls
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.core.access import EXEMPT_NAMESPACES, public
 from huzhu.lookup.models import Throttle
 from huzhu.organizations.models import Unit

@@ -5,7 +5,7 @@ import re
 
 from django.test import Client
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.claims.models import Claim
 from huzhu.quota.models import FreeShareApplication
 

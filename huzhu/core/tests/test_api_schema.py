@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.accounts.models import ApiToken, Duty, Role
 from huzhu.accounts.tests.factories import UserFactory
 from huzhu.api import api

@@ -203,7 +203,7 @@ def test_uploads_over_http_never_answer_500(tree, people, login, batch, data, pr
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
-    from huzhu.accounts.auth import issue_token
+    from huzhu.accounts.actions import issue_token
 
     body = prefix + data
     officer = login(people.officer_a)

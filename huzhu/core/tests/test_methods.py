@@ -2,7 +2,7 @@
 into the address bar) answers 405 with a Chinese page, not an empty response; the API answers
 in its JSON error shape, not django-ninja's English plain text."""
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 
 
 def test_a_submit_step_opened_as_a_page_explains_itself(people, login):

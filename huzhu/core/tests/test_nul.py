@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.test import Client
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.accounts.models import ApiToken
 from huzhu.core.nul import MESSAGE
 from huzhu.lookup.models import Throttle

@@ -12,7 +12,7 @@ import requests
 import schemathesis
 from ninja import Schema
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.api import api
 from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.accounts.models import Role
 from huzhu.accounts.tests.factories import UserFactory
 from huzhu.claims.tests.journeys import approved_claim, on, paid_contract

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.accounts.models import ApiToken
 from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.tests.journeys import (

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from openpyxl import load_workbook
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.contracts.models import Contract
 from huzhu.core.models import AuditEntry
 from huzhu.members.actions import import_roster

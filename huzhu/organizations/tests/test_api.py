@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 
 
 def api_client(user) -> Client:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from openpyxl import load_workbook
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.claims.tests.journeys import (
     TRUSTEE_CARD,

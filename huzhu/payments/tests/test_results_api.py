@@ -8,7 +8,7 @@ from django.test import Client
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.claims.models import ClaimStatus
 from huzhu.claims.pdf import application_form, payment_notice, power_of_attorney
 from huzhu.claims.tests.journeys import sent_batch

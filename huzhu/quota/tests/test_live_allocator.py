@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.accounts.models import Role
 from huzhu.accounts.tests.factories import UserFactory
 from huzhu.contracts.models import Contract, ContractLine

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from huzhu.accounts.auth import issue_token
+from huzhu.accounts.actions import issue_token
 from huzhu.claims.tests.journeys import on, paid_contract
 from huzhu.members.actions import import_roster
 from huzhu.members.models import Member
