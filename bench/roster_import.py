@@ -36,7 +36,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from huzhu.demo.loader import credit_code  # noqa: E402
-from huzhu.members.actions import check_roster, import_roster  # noqa: E402
+from huzhu.members.actions import import_roster  # noqa: E402
+from huzhu.members.checks import check_roster  # noqa: E402
 from huzhu.members.tests.rosters import HEADER, bank_card, resident_id  # noqa: E402
 from huzhu.organizations.models import Union, UnionKind, Unit  # noqa: E402
 

@@ -18,7 +18,7 @@ from huzhu.core.access import authenticated, public
 from huzhu.core.downloads import xlsx_response
 from huzhu.core.types import HtmxHttpRequest
 from huzhu.core.uploaded import read_bounded
-from huzhu.members import actions, imports, spreadsheet
+from huzhu.members import actions, checks, imports, spreadsheet
 from huzhu.members.access import (
     can_manage_roster,
     can_reveal,
@@ -157,8 +157,8 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
     # the day the import will check for too: a unit whose contract is in force renews on its
     # end date (K-5, K-6); checked for today, ages and the share cap could pass here and fail
     # at the import, or the other way round
-    effective: date = form.cleaned_data["effective"] or actions.default_start(unit)
-    report, rows, _ = actions.check_roster(data, effective=effective, unit=unit)
+    effective: date = form.cleaned_data["effective"] or checks.default_start(unit)
+    report, rows, _ = checks.check_roster(data, effective=effective, unit=unit)
     token = imports.keep(unit, data, report.annotated)
     context = {
         "unit": unit,
@@ -166,7 +166,7 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "token": token,
         "effective": effective,
         # the unit's workers the file leaves out: offered to take off the roster (K-5)
-        "absent": 0 if report.errors else actions.absent_from(unit, rows),
+        "absent": 0 if report.errors else checks.absent_from(unit, rows),
     }
     return render(request, "members/_check.html", context)
 

@@ -7,7 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
 from huzhu.core import xlsx
-from huzhu.members.actions import check_roster
+from huzhu.members.checks import check_roster
 from huzhu.members.models import Member
 from huzhu.members.tests.rosters import csv_bytes, person
 from huzhu.payments import actions as payments

@@ -437,17 +437,17 @@ def test_dry_run_writes_nothing(tree):
 def test_member_registered_by_another_import_meanwhile_changes_nothing(tree, monkeypatch):
     """Between the check (outside the transaction) and the save, another import registers one
     of the file's people: the save is refused whole with a Chinese message."""
-    from huzhu.members import actions
+    from huzhu.members import checks
 
-    checked = actions._check_share_cap
+    checked = checks.check_share_cap
     other = xlsx([person(2)])
 
     def other_import_finishes_first(rows, effective, unit):
         checked(rows, effective, unit)
-        monkeypatch.setattr(actions, "_check_share_cap", checked)
+        monkeypatch.setattr(checks, "check_share_cap", checked)
         import_roster(tree.unit_b, other, actor=None, effective=EFFECTIVE)
 
-    monkeypatch.setattr(actions, "_check_share_cap", other_import_finishes_first)
+    monkeypatch.setattr(checks, "check_share_cap", other_import_finishes_first)
     report = run(tree.unit_a, xlsx([person(1), person(2)]))
     assert not report.saved
     assert [e.code for e in report.errors] == ["conflict"]

@@ -7,7 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from huzhu.core.models import AuditEntry
-from huzhu.members.actions import check_roster, import_roster
+from huzhu.members.actions import import_roster
+from huzhu.members.checks import check_roster
 from huzhu.members.models import Member
 from huzhu.members.tests.rosters import HEADER, person, xlsx
 
