@@ -269,13 +269,9 @@ def decide_benefit(
     plan: Plan = CRITICAL_ILLNESS_PLAN,
 ) -> Decision:
     """The benefit for one claim of one member, explained line by line (SPEC appendix A)."""
-    deadline = time_bar_deadline(claim.known_date, plan)
-    if claim.submitted_date > deadline:  # P-11
-        message = (
-            f"自知道事件之日 {claim.known_date} 起两年内（至 {deadline}）未提出申请，"
-            f"{claim.submitted_date} 提交已超过救助时效"
-        )
-        return Decision((), (Denial(None, 0, DenialReason.TIME_BARRED, message),), ())
+    barred = _time_bar(claim, plan)  # P-11, for the whole claim
+    if barred is not None:
+        return Decision((), (barred,), ())
 
     kind = claim.kind
     critical = kind is BenefitType.CRITICAL_ILLNESS
@@ -308,26 +304,9 @@ def decide_benefit(
         shares_counted += allowed
         if allowed < contract.shares:
             mine = _trim(mine, allowed)
-            denials.append(
-                Denial(
-                    number,
-                    contract.shares - allowed,
-                    DenialReason.SHARE_CAP,
-                    f"每人同一日最多{plan.max_shares}份有效，合同 {number} 超出的"
-                    f"{contract.shares - allowed}份不予救助",
-                )
-            )
-        payable = 0
-        refused: dict[DenialReason, tuple[int, str]] = {}
-        for group in mine:
-            reason, message = _group_refusal(group, contract, claim, waiting_days, illness)
-            if reason is None:
-                payable += group.count
-            else:
-                count = refused[reason][0] if reason in refused else 0
-                refused[reason] = (count + group.count, message)
-        if refused:
-            denials.extend(Denial(number, n, r, m) for r, (n, m) in refused.items())
+            denials.append(_over_cap(contract, allowed, plan))
+        payable, refused = _test_groups(mine, contract, claim, waiting_days, illness)
+        denials.extend(refused.values())
         paid_here = False
         if payable:
             continued = any(g.start != contract.effective for g in mine)
@@ -341,6 +320,50 @@ def decide_benefit(
             ends.append(number)
     total = money(sum((line.amount for line in lines), ZERO)) if lines else ZERO
     return Decision(tuple(lines), tuple(denials), tuple(ends), total)
+
+
+def _time_bar(claim: ClaimFact, plan: Plan) -> Denial | None:
+    """P-11: the whole claim's denial when it came more than two years after the event was known."""
+    deadline = time_bar_deadline(claim.known_date, plan)
+    if claim.submitted_date <= deadline:
+        return None
+    message = (
+        f"自知道事件之日 {claim.known_date} 起两年内（至 {deadline}）未提出申请，"
+        f"{claim.submitted_date} 提交已超过救助时效"
+    )
+    return Denial(None, 0, DenialReason.TIME_BARRED, message)
+
+
+def _over_cap(contract: ContractFact, allowed: int, plan: Plan) -> Denial:
+    """P-2: the shares of a contract beyond the member's third."""
+    number, over = contract.contract_no, contract.shares - allowed
+    return Denial(
+        number,
+        over,
+        DenialReason.SHARE_CAP,
+        f"每人同一日最多{plan.max_shares}份有效，合同 {number} 超出的{over}份不予救助",
+    )
+
+
+def _test_groups(
+    groups: Iterable[ShareGroup],
+    contract: ContractFact,
+    claim: ClaimFact,
+    waiting_days: int,
+    illness: bool,
+) -> tuple[int, dict[DenialReason, Denial]]:
+    """The per-group tests of one contract's counted shares: how many may pay, and one denial
+    per reason with the shares it refuses (groups refused for the same reason add up)."""
+    payable = 0
+    refused: dict[DenialReason, Denial] = {}
+    for group in groups:
+        reason, message = _group_refusal(group, contract, claim, waiting_days, illness)
+        if reason is None:
+            payable += group.count
+            continue
+        earlier = refused[reason].shares if reason in refused else 0
+        refused[reason] = Denial(contract.contract_no, earlier + group.count, reason, message)
+    return payable, refused
 
 
 def _not_in_force(contract: ContractFact, claim: ClaimFact) -> Denial:
