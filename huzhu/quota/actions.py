@@ -347,19 +347,7 @@ def _decide(
             receipt,
         )
     period.granted = ledger.granted
-    contract = Contract(  # K-2, K-6: one share per granted member, active at once
-        unit=unit,
-        funding=Funding.FREE,
-        status=ContractStatus.ACTIVE,
-        effective=start,
-        end=contract_end(start),
-        total_shares=count,
-        fee=Decimal("0.00"),
-        created_by=_user(actor),
-        confirmed_at=clock.now(),
-        confirmed_by=_user(actor),
-        submitted_at=clock.now(),
-    )
+    contract = _free_contract(unit, start, count, actor)
     contract.contract_no = number(contract, start)
     application = FreeShareApplication(
         programme=period.programme,
@@ -387,6 +375,25 @@ def _decide(
         audit.build(actor, "quota.application.granted", application, after=granted),
     ]
     return _Decided(contract, asked.members[:count], application, entries)
+
+
+def _free_contract(unit: Unit, start: date, shares: int, actor: Any) -> Contract:
+    """K-2, K-6: the PB contract of a grant, one share per granted member, active at once and
+    free (K-3); numbered by the caller."""
+    user, now = _user(actor), clock.now()
+    return Contract(
+        unit=unit,
+        funding=Funding.FREE,
+        status=ContractStatus.ACTIVE,
+        effective=start,
+        end=contract_end(start),
+        total_shares=shares,
+        fee=Decimal("0.00"),
+        created_by=user,
+        confirmed_at=now,
+        confirmed_by=user,
+        submitted_at=now,
+    )
 
 
 def _grant_at_once(
