@@ -20,7 +20,7 @@ from huzhu.claims.checklist import STATEMENTS
 from huzhu.claims.forms import ClaimForm, CorrectionForm
 from huzhu.claims.models import Claim, ClaimQuerySet, ClaimStatus
 from huzhu.claims.twins import event_claims, flagged_twins, same_event
-from huzhu.claims.workflow import TRANSITIONS, next_actions
+from huzhu.claims.workflow import TRANSITIONS, Transition, next_actions
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
 from huzhu.core.audit import actor_name
@@ -169,17 +169,12 @@ def claim_same_event(request: HttpRequest) -> HttpResponse:
 def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
     user = user_of(request)
     claim = get_claim_for(user, number)
-    available = [
-        (name, TRANSITIONS[name])
-        for name in next_actions(claim.status)
-        if name != "pay" and _may(user, TRANSITIONS[name].duty, claim)
-    ]
     deadline = time_bar_deadline(claim.known_date)
     documents = list(claim.documents.order_by("pk"))
     context = {
         "claim": claim,
         "documents": documents,
-        "available": available,
+        "available": _available(user, claim),
         "can_upload": can_file(user, claim) and claim.accepts_documents,
         "can_open": can_open_documents(user, claim),
         "statements": STATEMENTS,
@@ -192,18 +187,30 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "barred": timezone.localdate(claim.submitted_at) > deadline,
         "today": clock.today(),
         "same_event": same_event(claim),  # C-6: the flag of a second claim
-        # C-4: the reviewer sees what the engine proposes before deciding (nothing is written;
-        # the review computes it again and records it)
-        "proposal": (
-            _labelled(engine.decide(claim)[1])
-            if claim.status == ClaimStatus.REGISTERED and user.has_duty("reviewer")
-            else None
-        ),
+        "proposal": _proposal(user, claim),
         "decision": _labelled(claim.decision) if claim.decision else None,
         "unpayable": _unpayable(user, claim),
         "staff": user.role == Role.STAFF,
     }
     return render(request, "claims/claim_detail.html", context)
+
+
+def _available(user: User, claim: Claim) -> list[tuple[str, Transition]]:
+    """The workflow steps (C-4) this user may take on the claim now, payment aside (a batch
+    pays it)."""
+    return [
+        (name, TRANSITIONS[name])
+        for name in next_actions(claim.status)
+        if name != "pay" and _may(user, TRANSITIONS[name].duty, claim)
+    ]
+
+
+def _proposal(user: User, claim: Claim) -> dict[str, Any] | None:
+    """C-4: what the engine proposes, for a reviewer before he decides (nothing is written; the
+    review computes it again and records it)."""
+    if claim.status != ClaimStatus.REGISTERED or not user.has_duty("reviewer"):
+        return None
+    return _labelled(engine.decide(claim)[1])
 
 
 def _unpayable(user: User, claim: Claim) -> dict[str, Any] | None:
