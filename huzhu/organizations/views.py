@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from huzhu.accounts.models import user_of
+from huzhu.accounts.models import User, user_of
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
@@ -18,7 +18,7 @@ from huzhu.core.types import HtmxHttpRequest
 from huzhu.organizations import actions, register
 from huzhu.organizations.access import can_edit_units, get_union_for, get_unit_for
 from huzhu.organizations.forms import UnitForm
-from huzhu.organizations.models import Union, Unit
+from huzhu.organizations.models import Union, Unit, UnitQuerySet
 
 PAGE_SIZE = 25
 COVER = {"covered": "有有效合同", "none": "无有效合同"}  # the unit list's filter
@@ -32,15 +32,9 @@ CODE_TAKEN = "该统一社会信用代码刚被另一单位登记，未保存；
 def unit_list(request: HtmxHttpRequest) -> HttpResponse:
     user = user_of(request)
     query = request.GET.get("q", "")
-    units = Unit.objects.for_user(user).select_related("union").search(query)
     union_code = request.GET.get("union", "")
-    if union_code:
-        union = get_union_for(user, union_code)
-        units = units.filter(union__path__startswith=union.path)
     cover = request.GET.get("cover", "")
-    if cover in COVER:  # a contract in force or confirmed to start, as read today (K-4)
-        held = Contract.objects.in_state(ContractStatus.ACTIVE, clock.today()).values("unit")
-        units = units.filter(pk__in=held) if cover == "covered" else units.exclude(pk__in=held)
+    units = _filtered(Unit.objects.for_user(user), user, query, union_code, cover)
     if request.GET.get("format") == "xlsx":
         today = clock.today()
         workbook = register.unit_workbook(units, today)
@@ -61,6 +55,20 @@ def unit_list(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "organizations/_unit_rows.html" if request.htmx else "organizations/unit_list.html"
     return render(request, template, context)
+
+
+def _filtered(
+    units: UnitQuerySet, user: User, query: str, union_code: str, cover: str
+) -> UnitQuerySet:
+    """The units the list shows: the search, one union's subtree, with or without cover."""
+    units = units.select_related("union").search(query)
+    if union_code:
+        union = get_union_for(user, union_code)
+        units = units.filter(union__path__startswith=union.path)
+    if cover in COVER:  # a contract in force or confirmed to start, as read today (K-4)
+        held = Contract.objects.in_state(ContractStatus.ACTIVE, clock.today()).values("unit")
+        units = units.filter(pk__in=held) if cover == "covered" else units.exclude(pk__in=held)
+    return units
 
 
 @authenticated
