@@ -120,29 +120,36 @@ def roster_edit(request: HttpRequest, code: str, member: str) -> HttpResponse:
         "tags": worker.tags,
     }
     form = MemberEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = validate_changes(form.cells())
-        for issue in changes.errors:
-            form.add_error(EDIT_FIELDS.get(issue.column), issue.message)
-        if not changes.errors:
-            try:
-                changed = actions.correct_member(unit, worker, changes, actor=user)
-            except ValueError as exc:
-                form.add_error(None, str(exc))
-            else:
-                if changed:
-                    messages.success(request, f"{changes.name} 的信息已保存")
-                    for warning in changes.warnings:
-                        messages.warning(request, warning.message)
-                    _note_pending(request, unit, "本次修改")
-                else:
-                    messages.info(request, "信息没有变化，未作修改")
-                return redirect("members:member_detail", code=worker.code)
+    if request.method == "POST" and form.is_valid() and _corrected(request, unit, worker, form):
+        return redirect("members:member_detail", code=worker.code)
     context = {"form": form, "unit": unit, "member": worker}
     return render(request, "members/member_edit.html", context)
 
 
 EDIT_FIELDS = {HEADER[name]: name for name in EDITABLE}  # a refusal's column → its form field
+
+
+def _corrected(request: HttpRequest, unit: Unit, worker: Member, form: MemberEditForm) -> bool:
+    """Check the form's values as a roster row and save them; whether that is done (the
+    refusals are on the form otherwise)."""
+    changes = validate_changes(form.cells())
+    for issue in changes.errors:
+        form.add_error(EDIT_FIELDS.get(issue.column), issue.message)
+    if changes.errors:
+        return False
+    try:
+        changed = actions.correct_member(unit, worker, changes, actor=user_of(request))
+    except ValueError as exc:
+        form.add_error(None, str(exc))
+        return False
+    if not changed:
+        messages.info(request, "信息没有变化，未作修改")
+        return True
+    messages.success(request, f"{changes.name} 的信息已保存")
+    for warning in changes.warnings:
+        messages.warning(request, warning.message)
+    _note_pending(request, unit, "本次修改")
+    return True
 
 
 @authenticated
