@@ -72,6 +72,11 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     # the engine's proposal is on the page before the reviewer decides (C-4)
     proposal = page.locator("table").nth(1).inner_text()
     assert "规则引擎建议（待病案审核）" in page.content() and "15000.00" in proposal
+    # on a phone the review's choice, amount and reason wrap below each other (in one row
+    # they made the page twice as wide as the screen)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("button", name="病案审核").click()
     page.get_by_role("heading", name="规则引擎裁定（病案审核）").wait_for()
     text = page.locator("table").nth(1).inner_text()
