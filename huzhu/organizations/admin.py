@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from huzhu.core.admin import ReadOnlyAdmin
 from huzhu.core.admin_audit import AuditedModelAdmin
 from huzhu.organizations.models import Union, Unit
 
@@ -23,19 +24,10 @@ class UnionAdmin(AuditedModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class UnitAdmin(ReadOnlyAdmin):
     """Read-only here: units are registered and edited on the app's pages, which validate the
     credit code and audit each change."""
 
     list_display = ("name", "code", "credit_code", "union", "member_count")
     search_fields = ("name", "code", "credit_code")
     list_filter = ("union__kind",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
