@@ -95,6 +95,24 @@ def check_roster(
         )
         report.refused = report.rows
         return report, [], table
+    rows = _checked_rows(table, columns, start, today, unit)
+    for row in rows:
+        report.errors.extend(row.errors)
+        report.warnings.extend(row.warnings)
+    report.accepted = sum(r.ok for r in rows)
+    report.refused = report.rows - report.accepted
+    if report.errors and annotate:  # the file to fix; warnings alone are listed, not annotated
+        report.annotated = annotated_workbook(
+            table, columns, [*report.errors, *report.warnings], HEADER
+        )
+    return report, rows, table
+
+
+def _checked_rows(
+    table: Table, columns: dict[str, int], start: date, today: date, unit: Unit | None
+) -> list[RosterRow]:
+    """Every row checked (E-4, E-5), then the file's duplicates, then the 3-share cap against
+    the contracts held (P-2)."""
     rows = []
     for row_no, cells in table.rows:
         values = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
@@ -107,16 +125,7 @@ def check_roster(
         if row.person is not None:
             row.digest = id_hash(row.person.number)
     check_share_cap(rows, start, unit)
-    for row in rows:
-        report.errors.extend(row.errors)
-        report.warnings.extend(row.warnings)
-    report.accepted = sum(r.ok for r in rows)
-    report.refused = report.rows - report.accepted
-    if report.errors and annotate:  # the file to fix; warnings alone are listed, not annotated
-        report.annotated = annotated_workbook(
-            table, columns, [*report.errors, *report.warnings], HEADER
-        )
-    return report, rows, table
+    return rows
 
 
 def _file_problems(row: RosterRow, table: Table, columns: dict[str, int]) -> None:
