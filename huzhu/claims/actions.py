@@ -121,6 +121,17 @@ def _snapshot(claim: Claim) -> dict[str, Any]:
     return audit.snapshot(claim, Claim.AUDITED_FIELDS)
 
 
+UPLOAD_FIELDS = [
+    "file_path",
+    "content_type",
+    "size",
+    "sha256",
+    "original_name",
+    "uploaded_at",
+    "received",
+]
+
+
 def attach_document(
     claim: Claim, item: str, data: bytes, name: str, *, actor: Any
 ) -> ClaimDocument:
@@ -151,7 +162,7 @@ def attach_document(
             document.size, document.sha256 = stored.size, stored.sha256
             document.original_name, document.uploaded_at = name, clock.now()
             document.received = True
-            document.save()
+            document.save(update_fields=UPLOAD_FIELDS)
             after = {"item": item, "file": name, "sha256": stored.sha256}
             audit.record(
                 actor,

@@ -1,5 +1,6 @@
 """Claims from intake to archive with a moving clock (SPEC §6), and their bad input."""
 
+import hashlib
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -21,7 +22,7 @@ from huzhu.claims.tests.journeys import (
     sent_batch,
 )
 from huzhu.claims.workflow import TRANSITIONS, next_actions
-from huzhu.core import crypto
+from huzhu.core import clock, crypto
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
 
@@ -453,6 +454,21 @@ def test_holidays_seed_copies_the_library_years(db):
     assert HolidayYear.objects.filter(year=2025).exists()
     with pytest.raises(CommandError, match="没有 2031 年"):
         call_command("holidays", "seed", "2031")
+
+
+def test_an_upload_is_kept_with_its_name_type_size_hash_and_time(people, settings, covered):
+    """What the claim page lists of an upload is what the upload stored (C-3)."""
+    settings.HUZHU_NOW = "2023-07-10T10:15:00+08:00"
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
+    actions.attach_document(claim, "member_id", PNG, "身份证\x07.png", actor=people.officer_a)
+    stored = claim.documents.get(item="member_id")
+    assert (stored.original_name, stored.content_type, stored.size) == (
+        "身份证.png",
+        "image/png",
+        len(PNG),
+    )
+    assert stored.sha256 == hashlib.sha256(PNG).hexdigest()
+    assert stored.uploaded_at == clock.now() and stored.received and stored.file_path
 
 
 def test_documents_are_sealed_on_disk_and_a_replaced_file_is_deleted(
