@@ -38,6 +38,13 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             super().delete_model(request, obj)
             audit.record(request.user, f"{obj._meta.label_lower}.deleted", target, before=before)
 
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        """The list's “delete selected” deletes in one statement unless told otherwise: each row
+        goes through delete_model, so each is audited (and its model's hooks run)."""
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
 
 class _Target:
     """Wraps a model for audit.record when it has no audit_code of its own."""

@@ -1,3 +1,6 @@
+from datetime import date
+
+from huzhu.claims.models import Holiday
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
 
@@ -61,3 +64,18 @@ def test_non_admin_cannot_enter_admin(people, login):
     response = login(people.registrar).get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_deleting_selected_rows_in_the_admin_audits_each_one(people, login):
+    """The admin's “delete selected” action skips delete_model: every row it deletes is still
+    audited, as one deleted on its own page is (brief rule 6)."""
+    days = [Holiday.objects.create(day=date(2027, 1, d), note="元旦") for d in (1, 2)]
+    response = login(people.admin).post(
+        "/admin/claims/holiday/",
+        {"action": "delete_selected", "_selected_action": [d.pk for d in days], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Holiday.objects.exists()
+    entries = AuditEntry.objects.filter(action="claims.holiday.deleted")
+    assert sorted(e.before["day"] for e in entries) == ["2027-01-01", "2027-01-02"]
+    assert {e.actor for e in entries} == {people.admin}
