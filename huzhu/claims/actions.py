@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from huzhu.accounts.models import Role, User
 from huzhu.claims import engine, uploads
@@ -525,8 +525,8 @@ def export_register(claims: QuerySet[Claim], *, actor: User, filters: str) -> by
 def load_holiday_year(
     year: int, days: dict[date, bool], *, actor: Any, notes: dict[date, str] | None = None
 ) -> int:
-    """An admin loads a year's calendar (C-5): provisional due dates are recomputed. Returns the
-    number of claims whose due date changed."""
+    """An admin loads a year's calendar (C-5): due dates that reach into the year, and the
+    provisional ones, are recomputed. Returns the number of claims whose due date changed."""
     if any(d.year != year for d in days):
         raise ClaimError([f"日期不属于 {year} 年"])
     with transaction.atomic(durable=True):
@@ -535,27 +535,32 @@ def load_holiday_year(
         Holiday.objects.bulk_create(
             Holiday(day=d, working=w, note=notes.get(d, "")) for d, w in sorted(days.items())
         )
-        engine.forget_holidays()
         record, _ = HolidayYear.objects.update_or_create(
             year=year, defaults={"loaded_at": clock.now()}
         )
         audit.record(actor, "claims.holiday_year.loaded", record, after={"days": len(days)})
-        table = engine.holiday_table()
-        changed = 0
-        for claim in Claim.objects.select_for_update().filter(
-            due_provisional=True, approved_on__isnull=False
-        ):
+        return recompute_due_dates(date(year, 1, 1), date(year, 12, 31), actor=actor)
+
+
+def recompute_due_dates(first: date, last: date, *, actor: Any) -> int:
+    """C-5 after the calendar changed on days first..last (a year loaded, a day corrected in the
+    admin): every due date whose ten working days reach into those days, and every provisional
+    one, follows the calendar as it now is. Returns the number of claims whose due date
+    changed; each change is audited."""
+    engine.forget_holidays()
+    table = engine.holiday_table()
+    changed = 0
+    with transaction.atomic():
+        spans = Q(approved_on__lt=last, due_date__gte=first) | Q(due_provisional=True)
+        for claim in Claim.objects.select_for_update().filter(spans, approved_on__isnull=False):
             due = add_working_days(claim.approved_on, PAYMENT_WORKING_DAYS, table)  # type: ignore[arg-type]
             if (due.day, due.provisional) != (claim.due_date, claim.due_provisional):
                 before = _snapshot(claim)
                 claim.due_date, claim.due_provisional = due.day, due.provisional
                 claim.save(update_fields=["due_date", "due_provisional"])
+                after = _snapshot(claim)
                 audit.record(
-                    actor,
-                    "claims.claim.due_recomputed",
-                    claim,
-                    before=before,
-                    after=_snapshot(claim),
+                    actor, "claims.claim.due_recomputed", claim, before=before, after=after
                 )
                 changed += 1
     return changed

@@ -1,31 +1,53 @@
+from datetime import date
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from huzhu.claims.engine import forget_holidays
+from huzhu.claims.actions import recompute_due_dates
 from huzhu.claims.models import Holiday, HolidayYear
 from huzhu.core.admin_audit import AuditedModelAdmin
 
 
+def _recomputed(request: HttpRequest, first: date, last: date) -> None:
+    """C-5: due dates follow a corrected calendar at once, as after `huzhu holidays load`."""
+    changed = recompute_due_dates(first, last, actor=request.user)
+    if changed:
+        messages.info(request, f"已按调整后的日历重新计算 {changed} 件申请的应发放日期")
+
+
 @admin.register(Holiday)
 class HolidayAdmin(AuditedModelAdmin):
-    """Single-day corrections; a whole year is loaded with `huzhu holidays load`, which also
-    recomputes provisional due dates."""
+    """Single-day corrections; a whole year is loaded with `huzhu holidays load`. Either way the
+    due dates the change reaches are recomputed."""
 
     list_display = ("day", "working", "note")
     list_filter = ("working",)
     date_hierarchy = "day"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        moved_from = Holiday.objects.get(pk=obj.pk).day if change else obj.day
         super().save_model(request, obj, form, change)
-        forget_holidays()
+        _recomputed(request, min(moved_from, obj.day), max(moved_from, obj.day))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)
-        forget_holidays()
+        _recomputed(request, obj.day, obj.day)
 
 
 @admin.register(HolidayYear)
 class HolidayYearAdmin(AuditedModelAdmin):
+    """A year listed here is fully described by the corrections (its other days Monday-Friday),
+    so listing or unlisting one changes due dates too."""
+
     list_display = ("year", "loaded_at")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        moved_from = HolidayYear.objects.get(pk=obj.pk).year if change else obj.year
+        super().save_model(request, obj, form, change)
+        first, last = sorted((moved_from, obj.year))
+        _recomputed(request, date(first, 1, 1), date(last, 12, 31))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        _recomputed(request, date(obj.year, 1, 1), date(obj.year, 12, 31))

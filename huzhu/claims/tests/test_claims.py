@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from huzhu.claims import actions
 from huzhu.claims.facts import ClaimFacts
-from huzhu.claims.models import Claim, ClaimLine, ClaimStatus
+from huzhu.claims.models import Claim, ClaimLine, ClaimStatus, Holiday
 from huzhu.claims.tests.journeys import (
     PDF,
     PNG,
@@ -392,18 +392,24 @@ def test_uploads_are_checked_by_content_and_size(people, settings, covered):
     assert document.original_name == "申请表.pdf"
 
 
-def test_due_date_in_an_unknown_year_is_provisional_until_the_year_is_loaded(
-    tree, people, settings
-):
+def approved_on(tree, people, settings, day: str, accident: date) -> Claim:
+    """Unit A's member, covered since 2026-06-01, has an accident; his claim is approved on
+    `day`: due after ten working days (C-5)."""
     paid_contract(settings, tree.unit_a, people.registrar, "2026-06-01", shares=1)
-    on(settings, "2026-12-24")
+    on(settings, day)
     claim = file_with_documents(
         Member.objects.get(),
-        ClaimFacts("accident_hospitalization", date(2026, 12, 20), circumstance="other"),
+        ClaimFacts("accident_hospitalization", accident, circumstance="other"),
         people.officer_a,
     )
     through_review(claim, people)
-    approved = actions.approve_claim(claim, actor=people.approver)
+    return actions.approve_claim(claim, actor=people.approver)
+
+
+def test_due_date_in_an_unknown_year_is_provisional_until_the_year_is_loaded(
+    tree, people, settings
+):
+    approved = approved_on(tree, people, settings, "2026-12-24", date(2026, 12, 20))
     assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 7), True)
     # another year's calendar leaves it alone: still provisional, not recomputed or audited
     assert actions.load_holiday_year(2028, {date(2028, 1, 3): False}, actor=people.admin) == 0
@@ -414,6 +420,59 @@ def test_due_date_in_an_unknown_year_is_provisional_until_the_year_is_loaded(
     approved.refresh_from_db()
     assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 9), False)
     assert approved.overdue_on(date(2027, 1, 11)) and not approved.overdue_on(date(2027, 1, 9))
+
+
+def test_a_day_corrected_in_the_admin_moves_the_due_dates_it_reaches(tree, people, settings, login):
+    approved = approved_on(tree, people, settings, "2026-12-24", date(2026, 12, 20))
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 7), True)
+    admin = login(people.admin)
+    added = admin.post(
+        "/admin/claims/holiday/add/",
+        {"day": "2027-01-01", "working": "", "note": "元旦"},
+        follow=True,
+    )
+    assert "重新计算 1 件申请的应发放日期" in added.content.decode()
+    approved.refresh_from_db()  # one working day fewer in its ten: a day later, still provisional
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 8), True)
+    entry = AuditEntry.objects.get(action="claims.claim.due_recomputed")
+    assert entry.actor == people.admin
+    assert (entry.before["due_date"], entry.after["due_date"]) == ("2027-01-07", "2027-01-08")
+    # a day beyond its ten working days changes nothing
+    later = {"day": "2027-03-01", "working": "", "note": "x"}
+    assert admin.post("/admin/claims/holiday/add/", later).status_code == 302
+    approved.refresh_from_db()
+    assert approved.due_date == date(2027, 1, 8)
+    assert AuditEntry.objects.filter(action="claims.claim.due_recomputed").count() == 1
+    # the year listed as fully described: no longer provisional
+    listed = {"year": "2027", "loaded_at_0": "2026-12-24", "loaded_at_1": "10:00:00"}
+    assert admin.post("/admin/claims/holidayyear/add/", listed).status_code == 302
+    approved.refresh_from_db()
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 8), False)
+    # the correction deleted from the list: back to ten weekdays
+    new_year = Holiday.objects.get(day=date(2027, 1, 1))
+    deleted = admin.post(
+        "/admin/claims/holiday/",
+        {"action": "delete_selected", "_selected_action": [new_year.pk], "post": "yes"},
+    )
+    assert deleted.status_code == 302
+    approved.refresh_from_db()
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 7), False)
+
+
+def test_loading_a_year_again_moves_due_dates_it_reaches_even_when_not_provisional(
+    tree, people, settings
+):
+    from huzhu.rules.workdays import library_calendar
+
+    approved = approved_on(tree, people, settings, "2026-09-15", date(2026, 9, 10))
+    # Sunday 20 September worked, 25 September (中秋节) off
+    assert (approved.due_date, approved.due_provisional) == (date(2026, 9, 29), False)
+    days = {day: working for day, (working, _) in library_calendar(2026).items()}
+    assert actions.load_holiday_year(2026, days, actor=people.admin) == 0  # the same calendar
+    days[date(2026, 9, 28)] = False  # a day off announced later
+    assert actions.load_holiday_year(2026, days, actor=people.admin) == 1
+    approved.refresh_from_db()
+    assert (approved.due_date, approved.due_provisional) == (date(2026, 9, 30), False)
 
 
 def test_the_transition_table_is_complete():
