@@ -30,6 +30,31 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             after = audit.snapshot(obj, fields)
             audit.record(request.user, action, _Target(obj), before=before, after=after)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Rows edited inline on the parent's page (a programme's periods) are audited as the
+        parent is: created, changed fields before and after, deleted."""
+        with transaction.atomic():
+            stored = {  # the forms have already written the new values into their instances
+                row.instance.pk: type(row.instance).objects.get(pk=row.instance.pk)
+                for row in formset.forms
+                if row.instance.pk is not None and row.has_changed()
+            }
+            deleted = [(_Target(row.instance), row.instance.pk) for row in formset.deleted_forms]
+            super().save_formset(request, form, formset, change)
+            for obj in formset.new_objects:
+                self._record(request, _Target(obj), "created", after=_values(obj))
+            for obj, names in formset.changed_objects:
+                fields = [n for n in names if n not in SECRET_FIELDS]
+                before = audit.snapshot(stored[obj.pk], fields)
+                after = audit.snapshot(obj, fields)
+                self._record(request, _Target(obj), "updated", before=before, after=after)
+            for target, pk in deleted:
+                self._record(request, target, "deleted", before=_values(stored[pk]))
+
+    def _record(self, request: HttpRequest, target: "_Target", verb: str, **change: Any) -> None:
+        action = f"{target._meta.label_lower}.{verb}"
+        audit.record(request.user, action, target, **change)
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             fields = [f.name for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS]
@@ -44,6 +69,11 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)
+
+
+def _values(obj: models.Model) -> dict[str, Any]:
+    names = [f.name for f in obj._meta.concrete_fields if not f.primary_key]
+    return audit.snapshot(obj, [n for n in names if n not in SECRET_FIELDS])
 
 
 class _Target:

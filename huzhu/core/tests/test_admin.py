@@ -1,8 +1,11 @@
 from datetime import date
+from html.parser import HTMLParser
 
 from huzhu.claims.models import Holiday
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
+from huzhu.quota.actions import load_programme
+from huzhu.rules.quota import Period
 
 
 def test_admin_creating_a_union_builds_its_path_and_is_audited(tree, people, login):
@@ -79,3 +82,74 @@ def test_deleting_selected_rows_in_the_admin_audits_each_one(people, login):
     entries = AuditEntry.objects.filter(action="claims.holiday.deleted")
     assert sorted(e.before["day"] for e in entries) == ["2027-01-01", "2027-01-02"]
     assert {e.actor for e in entries} == {people.admin}
+
+
+class _Form(HTMLParser):
+    """The values a browser would post from a page's form (inputs, selects, textareas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        name = a.get("name") or ""
+        if tag == "input" and name and a.get("type") not in {"submit", "checkbox"}:
+            self.data[name] = a.get("value") or ""
+        elif tag == "input" and name and "checked" in a:
+            self.data[name] = "on"
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def test_admin_edits_of_a_programmes_periods_are_audited(people, login):
+    """A period is edited inline on its programme's page: its quota, window and hours are
+    configuration whose changes are audited like the programme's own (brief rule 6)."""
+    first = Period(1, 5, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
+    last = Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30))
+    programme = load_programme(2025, 7_000_000, [first, last], actor=None)
+    client = login(people.admin)
+    url = f"/admin/quota/programme/{programme.pk}/change/"
+    form = _Form()
+    form.feed(client.get(url).content.decode())
+    quota = next(k for k in form.data if k.startswith("periods-0-") and k.endswith("-quota"))
+    assert form.data[quota] == "5"
+    form.data[quota] = "8"
+    response = client.post(url, form.data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert programme.periods.get(no=1).quota == 8
+    entry = AuditEntry.objects.get(action="quota.quotaperiod.updated")
+    assert (entry.before, entry.after, entry.actor) == ({"quota": 5}, {"quota": 8}, people.admin)
+
+    # the second period deleted and a new one added on the same page
+    form = _Form()
+    form.feed(client.get(url).content.decode())
+    second = {k[len("periods-1-") :]: v for k, v in form.data.items() if k.startswith("periods-1-")}
+    form.data["periods-1-DELETE"] = "on"
+    added = second | {"id": "", "no": "3", "quota": "7"}
+    form.data |= {f"periods-2-{k}": v for k, v in added.items()}
+    form.data["periods-TOTAL_FORMS"] = "3"
+    response = client.post(url, form.data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert sorted(programme.periods.values_list("no", "quota")) == [(1, 8), (3, 7)]
+    deleted = AuditEntry.objects.get(action="quota.quotaperiod.deleted")
+    assert (deleted.before["no"], deleted.before["quota"], deleted.after) == (2, 5, None)
+    created = AuditEntry.objects.get(action="quota.quotaperiod.created")
+    assert (created.before, created.after["no"], created.after["quota"]) == (None, 3, 7)
