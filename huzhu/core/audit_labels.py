@@ -8,6 +8,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.user.created": "新建用户",
     "accounts.user.updated": "修改用户",
     "accounts.user.password_changed": "修改密码",
+    "accounts.user.password_reset": "管理员重设密码",
     "accounts.user.2fa_enrolled": "启用二次验证",
     "accounts.token.created": "签发接口令牌",
     "core.field_key.rotated": "更换加密密钥",

@@ -153,3 +153,21 @@ def test_admin_edits_of_a_programmes_periods_are_audited(people, login):
     assert (deleted.before["no"], deleted.before["quota"], deleted.after) == (2, 5, None)
     created = AuditEntry.objects.get(action="quota.quotaperiod.created")
     assert (created.before, created.after["no"], created.after["quota"]) == (None, 3, 7)
+
+
+def test_an_administrator_setting_a_users_password_is_audited(people, login):
+    """The admin's own password page saves past save_model: the reset is still audited, with
+    no trace of the password, and the old password stops working."""
+    client = login(people.admin)
+    url = f"/admin/accounts/user/{people.officer_a.pk}/password/"
+    new = "Huzhu-reset-2026"
+    refused = client.post(url, {"usable_password": "true", "password1": new, "password2": "x"})
+    assert refused.status_code == 200
+    assert not AuditEntry.objects.filter(action="accounts.user.password_reset").exists()
+    done = client.post(url, {"usable_password": "true", "password1": new, "password2": new})
+    assert done.status_code == 302
+    entry = AuditEntry.objects.get(action="accounts.user.password_reset")
+    assert (entry.actor, entry.target_code) == (people.admin, people.officer_a.username)
+    assert new not in str(entry.before) + str(entry.after)
+    people.officer_a.refresh_from_db()
+    assert people.officer_a.check_password(new)
