@@ -1,10 +1,14 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from huzhu.accounts.models import ApiToken, User
 from huzhu.core import audit
@@ -57,3 +61,51 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
 class ApiTokenAdmin(AuditedModelAdmin):
     list_display = ("prefix", "user", "kind", "name", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+
+
+# Access is by role and duty (accounts.models), never by Django's groups: a group could only
+# mislead, and its edits would not be audited. The libraries' own admin pages of second
+# factors and lock-outs are replaced by the ones below (their apps come first in
+# INSTALLED_APPS, so they are registered by now).
+admin.site.unregister([Group, TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog])
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(AuditedModelAdmin):
+    """Second factors: an administrator can only reset one (delete it, audited; the user enrols
+    again at his next login). Adding, editing, and the library's pages that show a device's
+    secret as text or QR code are closed: with them an administrator could sign in as anyone
+    whose password he can set."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    search_fields = ("user__username", "user__display_name")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AuditedModelAdmin, AccessAttemptAdmin):  # type: ignore[misc]
+    """Deleting a lock-out's attempts lets the account sign in again: audited."""
+
+
+class _ReadOnlyLog:
+    """The login history each user reads at /account/logins/: kept, not deleted here."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(_ReadOnlyLog, AccessLogAdmin):  # type: ignore[misc]
+    pass
+
+
+@admin.register(AccessFailureLog)
+class FailedLoginLogAdmin(_ReadOnlyLog, AccessFailureLogAdmin):  # type: ignore[misc]
+    pass

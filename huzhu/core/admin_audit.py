@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from huzhu.core import audit
 
-SECRET_FIELDS = frozenset({"password", "key_hash"})
+SECRET_FIELDS = frozenset({"password", "key_hash", "key"})  # key: a second factor's secret
 
 
 class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

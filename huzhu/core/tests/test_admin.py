@@ -171,3 +171,40 @@ def test_an_administrator_setting_a_users_password_is_audited(people, login):
     assert new not in str(entry.before) + str(entry.after)
     people.officer_a.refresh_from_db()
     assert people.officer_a.check_password(new)
+
+
+def test_an_administrator_can_reset_a_second_factor_but_never_read_its_secret(people, login):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    login(people.registrar)  # enrols the registrar's authenticator
+    device = TOTPDevice.objects.get(user=people.registrar, confirmed=True)
+    client = login(people.admin)
+    base = "/admin/otp_totp/totpdevice/"
+    page = client.get(f"{base}{device.pk}/change/")
+    assert page.status_code == 200 and device.key not in page.content.decode()
+    assert client.get(f"{base}{device.pk}/config/").status_code != 200
+    assert client.get(f"{base}{device.pk}/qrcode/").status_code != 200
+    assert client.get(f"{base}add/").status_code == 403
+    assert client.post(f"{base}{device.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    entry = AuditEntry.objects.get(action="otp_totp.totpdevice.deleted")
+    assert entry.actor == people.admin and entry.before["user"] == "registrar"
+    assert "key" not in entry.before and device.key not in str(entry.before)
+
+
+def test_unlocking_an_account_is_audited_and_the_login_history_is_kept(people, login):
+    from axes.models import AccessAttempt, AccessLog
+
+    attempt = AccessAttempt.objects.create(
+        username="officer_a", ip_address="10.0.0.9", failures_since_start=5, user_agent="x"
+    )
+    client = login(people.admin)
+    history = AccessLog.objects.filter(username="admin").first()
+    assert history is not None
+    delete = f"/admin/axes/accessattempt/{attempt.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    entry = AuditEntry.objects.get(action="axes.accessattempt.deleted")
+    assert (entry.actor, entry.before["username"]) == (people.admin, "officer_a")
+    client.post(f"/admin/axes/accesslog/{history.pk}/delete/", {"post": "yes"})
+    assert AccessLog.objects.filter(pk=history.pk).exists()
+    assert client.get("/admin/auth/group/").status_code == 404
