@@ -59,8 +59,16 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedModelAdmin):
+    """Tokens are issued by `huzhu create-token` (the token shown once); here an administrator
+    names or revokes one. Its owner and kind stay as issued: moved to another account, a token
+    would carry that account's rights."""
+
     list_display = ("prefix", "user", "kind", "name", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    fields = ("prefix", "user", "kind", "name", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "user", "kind", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 # Access is by role and duty (accounts.models), never by Django's groups: a group could only

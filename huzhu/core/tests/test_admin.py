@@ -208,3 +208,28 @@ def test_unlocking_an_account_is_audited_and_the_login_history_is_kept(people, l
     client.post(f"/admin/axes/accesslog/{history.pk}/delete/", {"post": "yes"})
     assert AccessLog.objects.filter(pk=history.pk).exists()
     assert client.get("/admin/auth/group/").status_code == 404
+
+
+def test_tokens_are_issued_by_the_command_and_only_named_or_revoked_in_the_admin(people, login):
+    from huzhu.accounts.actions import issue_token
+    from huzhu.accounts.models import ApiToken
+
+    issue_token(people.officer_a, actor=None)
+    token = ApiToken.objects.get()
+    client = login(people.admin)
+    assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+    form = _Form()
+    url = f"/admin/accounts/apitoken/{token.pk}/change/"
+    form.feed(client.get(url).content.decode())
+    assert "user" not in form.data and "kind" not in form.data  # shown, not editable
+    form.data |= {"revoked_at_0": "2026-12-01", "revoked_at_1": "10:00:00"}
+    form.data |= {"user": str(people.admin.pk), "kind": "app"}  # ignored if sent anyway
+    assert client.post(url, form.data).status_code == 302
+    token.refresh_from_db()
+    assert (token.user, token.kind, token.revoked_at is not None) == (
+        people.officer_a,
+        "user",
+        True,
+    )
+    entry = AuditEntry.objects.get(action="accounts.apitoken.updated")
+    assert entry.before == {"revoked_at": None} and entry.after["revoked_at"]
