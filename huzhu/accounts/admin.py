@@ -5,41 +5,62 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UsernameField
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from huzhu.accounts.models import ApiToken, User
+from huzhu.accounts.models import ApiToken, Role, User
 from huzhu.core import audit
 from huzhu.core.admin_audit import AuditedModelAdmin
+
+ROLE_AND_SCOPE = (
+    "role",
+    "display_name",
+    "phone",
+    "union",
+    "unit",
+    "duty_registrar",
+    "duty_reviewer",
+    "duty_approver",
+    "duty_cashier",
+)
+
+
+class NewUserForm(AdminUserCreationForm):
+    """A new login names its role and scope on the same page (a unit officer without a unit
+    is refused with the constraint's message, not stored)."""
+
+    class Meta:
+        model = User
+        fields = ("username", *ROLE_AND_SCOPE)
+        field_classes: ClassVar[dict[str, type]] = {"username": UsernameField}
 
 
 @admin.register(User)
 class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
+    """Users and their role, scope and duties. Django's staff and superuser flags follow the
+    role (an administrator has both, nobody else either), so the admin opens to administrators
+    only, and only after their second factor; groups and permissions are not used."""
+
     list_display = ("username", "display_name", "role", "union", "unit", "is_active")
     list_filter = ("role", "is_active", "duty_registrar", "duty_reviewer", "duty_approver")
     search_fields = ("username", "display_name")
     fieldsets = (
-        *UserAdmin.fieldsets,  # type: ignore[misc]
-        (
-            "角色与范围",
-            {
-                "fields": (
-                    "role",
-                    "display_name",
-                    "phone",
-                    "union",
-                    "unit",
-                    "duty_registrar",
-                    "duty_reviewer",
-                    "duty_approver",
-                    "duty_cashier",
-                )
-            },
-        ),
+        (None, {"fields": ("username", "password")}),
+        ("角色与范围", {"fields": ROLE_AND_SCOPE}),
+        ("状态", {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    add_form = NewUserForm
+    add_fieldsets = (
+        (None, {"fields": ("username", "usable_password", "password1", "password2")}),
+        ("角色与范围", {"fields": ROLE_AND_SCOPE}),
     )
     autocomplete_fields: ClassVar[list[str]] = ["union", "unit"]
+
+    def before_save(self, obj: Any, change: bool) -> None:
+        obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

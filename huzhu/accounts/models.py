@@ -60,10 +60,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(role="union_officer") | models.Q(union__isnull=False),
                 name="union_officer_has_union",
+                violation_error_message="上级工会经办人须选择所属上级工会",
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="unit_officer") | models.Q(unit__isnull=False),
                 name="unit_officer_has_unit",
+                violation_error_message="基层工会经办人须选择所属单位",
             ),
         ]
 

@@ -1,6 +1,7 @@
 from datetime import date
 from html.parser import HTMLParser
 
+from huzhu.accounts.models import User
 from huzhu.claims.models import Holiday
 from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
@@ -233,3 +234,50 @@ def test_tokens_are_issued_by_the_command_and_only_named_or_revoked_in_the_admin
     )
     entry = AuditEntry.objects.get(action="accounts.apitoken.updated")
     assert entry.before == {"revoked_at": None} and entry.after["revoked_at"]
+
+
+def test_an_administrator_adds_a_user_with_role_and_scope_in_the_admin(tree, people, login):
+    """The add page asked for a name and password only, and the new login (a unit officer by
+    default, with no unit) broke a constraint: a server error. Now role and scope are on it."""
+    client = login(people.admin)
+    login_data = {"usable_password": "true", "password1": "Huzhu-new-2026x"}
+    login_data["password2"] = login_data["password1"]
+    refused = client.post(
+        "/admin/accounts/user/add/", {"username": "newbie", "role": "unit_officer"} | login_data
+    )
+    assert refused.status_code == 200
+    assert "基层工会经办人须选择所属单位" in refused.content.decode()
+    assert not User.objects.filter(username="newbie").exists()
+    chosen = {"username": "newbie", "role": "unit_officer", "unit": tree.unit_a.pk}
+    added = client.post(
+        "/admin/accounts/user/add/", chosen | {"display_name": "新经办人"} | login_data
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    user = User.objects.get(username="newbie")
+    assert (user.unit, user.display_name, user.is_staff, user.is_superuser) == (
+        tree.unit_a,
+        "新经办人",
+        False,
+        False,
+    )
+    assert user.check_password(login_data["password1"])
+    entry = AuditEntry.objects.get(action="accounts.user.created", target_code="newbie")
+    assert entry.actor == people.admin and entry.after["unit"] == tree.unit_a.code
+
+
+def test_the_admins_staff_and_superuser_flags_follow_the_role(tree, people, login):
+    """A unit officer ticked as staff and superuser would have entered the admin without a
+    second factor (it is asked by role): the flags are not offered and follow the role."""
+    client = login(people.admin)
+    url = f"/admin/accounts/user/{people.officer_a.pk}/change/"
+    form = _Form()
+    form.feed(client.get(url).content.decode())
+    assert "is_staff" not in form.data and "is_superuser" not in form.data
+    form.data |= {"is_staff": "on", "is_superuser": "on"}
+    assert client.post(url, form.data).status_code == 302
+    people.officer_a.refresh_from_db()
+    assert not people.officer_a.is_staff and not people.officer_a.is_superuser
+    form.data |= {"role": "admin", "unit": ""}
+    assert client.post(url, form.data).status_code == 302
+    people.officer_a.refresh_from_db()
+    assert people.officer_a.is_staff and people.officer_a.is_superuser
