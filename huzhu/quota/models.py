@@ -6,6 +6,7 @@ from datetime import time
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from huzhu.contracts.models import Contract
@@ -63,6 +64,19 @@ class QuotaPeriod(models.Model):
     @property
     def audit_code(self) -> str:
         return f"{self.programme.year}-{self.no}"
+
+    def clean(self) -> None:
+        """The checks of a programme file's period (Q-2), for an administrator's edit."""
+        problems = {}
+        if None not in (self.opens, self.closes) and self.closes < self.opens:
+            problems["closes"] = "申请截止日不能早于开始日"
+        if None not in (self.hours_from, self.hours_to) and self.hours_to <= self.hours_from:
+            problems["hours_to"] = "每日结束时间应晚于开始时间"
+        ends = (self.renewal_end_from, self.renewal_end_to)
+        if None not in ends and self.renewal_end_to < self.renewal_end_from:
+            problems["renewal_end_to"] = "续会终止日范围的结束日不能早于开始日"
+        if problems:
+            raise ValidationError(problems)
 
     def rule(self) -> Period:
         return Period(

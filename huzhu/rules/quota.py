@@ -5,7 +5,7 @@ The live system keeps one `PeriodLedger` per period (a locked row) and calls `ad
 `grant` for each application as it arrives; `allocate` replays a whole year in receipt order.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
@@ -134,6 +134,16 @@ def find_period(periods: Sequence[Period], moment: datetime) -> Period | None:
     """Q-3: the period whose application window contains the receipt date."""
     day = local_moment(moment).date()
     return next((p for p in periods if p.contains_day(day)), None)
+
+
+def overlapping(periods: Iterable[Period]) -> tuple[Period, Period] | None:
+    """Q-3: an application belongs to the one period whose window holds its day, so in the
+    order of their numbers each period's window opens after the previous one closes. The first
+    pair that does not, if any."""
+    ordered = sorted(periods, key=lambda p: p.no)
+    return next(
+        ((a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b.opens <= a.closes), None
+    )
 
 
 def open_ledger(period: Period, previous: PeriodLedger | None) -> PeriodLedger:

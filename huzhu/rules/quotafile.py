@@ -13,7 +13,14 @@ from huzhu.rules.jsonio import (
     read_text,
     required,
 )
-from huzhu.rules.quota import Application, Period, YearResult, allocate, local_moment
+from huzhu.rules.quota import (
+    Application,
+    Period,
+    YearResult,
+    allocate,
+    local_moment,
+    overlapping,
+)
 from huzhu.rules.workdays import NO_OVERRIDES, HolidayTable
 
 
@@ -55,10 +62,9 @@ def read_periods(raw: Any) -> list[Period]:
     numbers = [p.no for p in periods]
     if len(set(numbers)) != len(numbers):
         raise bad("periods", "期次编号重复")
-    ordered = sorted(periods, key=lambda p: p.no)
-    for before, after in zip(ordered, ordered[1:], strict=False):
-        if after.opens <= before.closes:
-            raise bad("periods", f"第{after.no}期的申请时间与第{before.no}期重叠")
+    pair = overlapping(periods)
+    if pair is not None:
+        raise bad("periods", f"第{pair[1].no}期的申请时间与第{pair[0].no}期重叠")
     return periods
 
 

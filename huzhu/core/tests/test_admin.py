@@ -281,3 +281,26 @@ def test_the_admins_staff_and_superuser_flags_follow_the_role(tree, people, logi
     assert client.post(url, form.data).status_code == 302
     people.officer_a.refresh_from_db()
     assert people.officer_a.is_staff and people.officer_a.is_superuser
+
+
+def test_periods_edited_in_the_admin_are_checked_as_a_programme_file_is(people, login):
+    first = Period(1, 5, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
+    last = Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30))
+    programme = load_programme(2025, 7_000_000, [first, last], actor=None)
+    client = login(people.admin)
+    url = f"/admin/quota/programme/{programme.pk}/change/"
+    page = _Form()
+    page.feed(client.get(url).content.decode())
+    for changes, message in [
+        ({"periods-0-closes": "2025-02-01"}, "申请截止日不能早于开始日"),
+        ({"periods-0-hours_to": "08:00:00"}, "每日结束时间应晚于开始时间"),
+        ({"periods-1-renewal_end_to": "2024-12-31"}, "续会终止日范围的结束日不能早于开始日"),
+        ({"periods-1-opens": "2025-03-21"}, "第2期的申请时间与第1期重叠"),
+    ]:
+        response = client.post(url, page.data | changes)
+        assert response.status_code == 200 and message in response.content.decode(), changes
+    assert sorted(programme.periods.values_list("no", "opens", "closes", "hours_to")) == [
+        (1, first.opens, first.closes, first.hours[1]),
+        (2, last.opens, last.closes, last.hours[1]),
+    ]
+    assert not AuditEntry.objects.filter(action__startswith="quota.quotaperiod").exists()
