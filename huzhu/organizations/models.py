@@ -3,6 +3,7 @@
 import secrets
 from typing import TYPE_CHECKING, ClassVar
 
+from django.core.validators import RegexValidator
 from django.db import models
 
 from huzhu.core import clock
@@ -68,7 +69,12 @@ class Union(models.Model):
     )
     path = models.CharField(max_length=400, db_index=True, editable=False)
     # K-2: the 2-digit series in paid contract numbers is a setting per coordinating union.
-    contract_series = models.CharField("合同号系列", max_length=2, default="01")
+    contract_series = models.CharField(
+        "合同号系列",
+        max_length=2,
+        default="01",
+        validators=[RegexValidator(r"^[0-9]{2}\Z", "合同号系列应为两位数字，如 01（K-2）")],
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     objects: ClassVar[UnionQuerySet] = UnionQuerySet.as_manager()  # type: ignore[assignment]

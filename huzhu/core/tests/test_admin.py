@@ -30,6 +30,21 @@ def test_admin_creating_a_union_builds_its_path_and_is_audited(tree, people, log
     assert entry.after["contract_series"] == "31"
 
 
+def test_a_unions_contract_series_is_two_digits(tree, people, login):
+    """K-2: paid contract numbers are B + the 2-digit series + year + sequence."""
+    data = {"code": "x1", "name": "新工会", "kind": "district", "parent": tree.lixia.pk}
+    data |= {"sort_order": "0"}
+    client = login(people.admin)
+    for series in ("1", "AB", "1a"):
+        response = client.post(
+            "/admin/organizations/union/add/", data | {"contract_series": series}
+        )
+        assert "合同号系列应为两位数字" in response.content.decode(), series
+    assert not Union.objects.filter(code="x1").exists()
+    ok = client.post("/admin/organizations/union/add/", data | {"contract_series": "07"})
+    assert ok.status_code == 302 and Union.objects.get(code="x1").contract_series == "07"
+
+
 def test_admin_changes_to_a_user_are_audited(people, login):
     client = login(people.admin)
     page = client.get(f"/admin/accounts/user/{people.officer_a.pk}/change/")
