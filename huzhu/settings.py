@@ -116,9 +116,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "axes",
+    "huzhu.accounts.apps.LockoutConfig",  # django-axes, with Chinese names
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "huzhu.accounts.apps.AuthenticatorConfig",  # django-otp's TOTP devices
     "csp",
     "chartjs",  # Chart.js for the statistics page, served as a static file
     "ninja",

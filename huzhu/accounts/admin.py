@@ -106,10 +106,29 @@ class AuthenticatorAdmin(AuditedModelAdmin):
     secret as text or QR code are closed: with them an administrator could sign in as anyone
     whose password he can set."""
 
-    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
-    list_filter = ("confirmed",)
-    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_display = ("owner", "device_name", "in_use", "enrolled", "last_used")
+    fields = readonly_fields = list_display
     search_fields = ("user__username", "user__display_name")
+
+    @admin.display(description="用户", ordering="user__username")
+    def owner(self, device: TOTPDevice) -> str:
+        return f"{device.user}（{device.user.username}）"
+
+    @admin.display(description="名称")
+    def device_name(self, device: TOTPDevice) -> str:
+        return str(device.name)
+
+    @admin.display(description="已启用", boolean=True)
+    def in_use(self, device: TOTPDevice) -> bool:
+        return bool(device.confirmed)
+
+    @admin.display(description="启用时间", ordering="created_at")
+    def enrolled(self, device: TOTPDevice) -> Any:
+        return device.created_at
+
+    @admin.display(description="最近使用", ordering="last_used_at")
+    def last_used(self, device: TOTPDevice) -> Any:
+        return device.last_used_at
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

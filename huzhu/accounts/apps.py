@@ -1,7 +1,10 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPConfig
 
 
 class AccountsConfig(AppConfig):
+    default = True  # this module also holds the login libraries' configs below
     name = "huzhu.accounts"
     label = "accounts"
     verbose_name = "账户与角色"
@@ -11,3 +14,15 @@ class AccountsConfig(AppConfig):
         from huzhu.core.audit_labels import register
 
         register(choices={"duties": {d.value: str(d.label) for d in Duty}})
+
+
+class LockoutConfig(AxesConfig):  # type: ignore[misc]
+    """django-axes under a Chinese heading in the admin (its strings: this app's locale)."""
+
+    verbose_name = "登录锁定与登录记录"
+
+
+class AuthenticatorConfig(TOTPConfig):  # type: ignore[misc]
+    """django-otp's TOTP devices under a Chinese heading in the admin."""
+
+    verbose_name = "二次验证"

@@ -198,6 +198,7 @@ def test_an_administrator_can_reset_a_second_factor_but_never_read_its_secret(pe
     base = "/admin/otp_totp/totpdevice/"
     page = client.get(f"{base}{device.pk}/change/")
     assert page.status_code == 200 and device.key not in page.content.decode()
+    assert "启用时间" in page.content.decode() and "Created at" not in page.content.decode()
     assert client.get(f"{base}{device.pk}/config/").status_code != 200
     assert client.get(f"{base}{device.pk}/qrcode/").status_code != 200
     assert client.get(f"{base}add/").status_code == 403
@@ -319,3 +320,10 @@ def test_periods_edited_in_the_admin_are_checked_as_a_programme_file_is(people, 
         (2, last.opens, last.closes, last.hours[1]),
     ]
     assert not AuditEntry.objects.filter(action__startswith="quota.quotaperiod").exists()
+
+
+def test_the_admins_pages_of_the_login_libraries_are_in_chinese(people, login):
+    index = login(people.admin).get("/admin/").content.decode()
+    for name in ("登录锁定与登录记录", "登录锁定", "登录失败记录", "登录记录", "二次验证"):
+        assert name in index, name
+    assert "Access attempts" not in index and "OTP_TOTP" not in index
