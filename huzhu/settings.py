@@ -118,7 +118,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "huzhu.accounts.apps.LockoutConfig",  # django-axes, with Chinese names
     "django_otp",
-    "huzhu.accounts.apps.AuthenticatorConfig",  # django-otp's TOTP devices
+    "django_otp.plugins.otp_totp",
     "csp",
     "chartjs",  # Chart.js for the statistics page, served as a static file
     "ninja",

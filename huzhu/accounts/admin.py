@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from huzhu.accounts.models import ApiToken, Role, User
+from huzhu.accounts.models import ApiToken, Authenticator, Role, User
 from huzhu.core import audit
 from huzhu.core.admin_audit import AuditedModelAdmin
 
@@ -99,7 +99,7 @@ class ApiTokenAdmin(AuditedModelAdmin):
 admin.site.unregister([Group, TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog])
 
 
-@admin.register(TOTPDevice)
+@admin.register(Authenticator)
 class AuthenticatorAdmin(AuditedModelAdmin):
     """Second factors: an administrator can only reset one (delete it, audited; the user enrols
     again at his next login). Adding, editing, and the library's pages that show a device's

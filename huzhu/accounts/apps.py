@@ -1,10 +1,9 @@
 from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
-from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPConfig
 
 
 class AccountsConfig(AppConfig):
-    default = True  # this module also holds the login libraries' configs below
+    default = True  # this module also holds django-axes's config below
     name = "huzhu.accounts"
     label = "accounts"
     verbose_name = "账户与角色"
@@ -20,9 +19,3 @@ class LockoutConfig(AxesConfig):  # type: ignore[misc]
     """django-axes under a Chinese heading in the admin (its strings: this app's locale)."""
 
     verbose_name = "登录锁定与登录记录"
-
-
-class AuthenticatorConfig(TOTPConfig):  # type: ignore[misc]
-    """django-otp's TOTP devices under a Chinese heading in the admin."""
-
-    verbose_name = "二次验证"

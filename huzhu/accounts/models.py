@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from huzhu.core import clock
 
@@ -136,3 +137,17 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Authenticator(TOTPDevice):  # type: ignore[misc]
+    """A user's TOTP authenticator (django-otp's device) under its Chinese name, for the admin,
+    where an administrator can only reset one."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "身份验证器"
+        verbose_name_plural = "身份验证器"
+
+    @property
+    def audit_code(self) -> str:
+        return str(self.user.username)

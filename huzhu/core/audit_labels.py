@@ -10,7 +10,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.user.password_changed": "修改密码",
     "accounts.user.password_reset": "管理员重设密码",
     "accounts.user.2fa_enrolled": "启用二次验证",
-    "otp_totp.totpdevice.deleted": "重置二次验证（删除身份验证器）",
+    "accounts.authenticator.deleted": "重置二次验证（删除身份验证器）",
     "axes.accessattempt.deleted": "解除登录锁定",
     "accounts.token.created": "签发接口令牌",
     "core.field_key.rotated": "更换加密密钥",

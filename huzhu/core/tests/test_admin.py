@@ -195,7 +195,7 @@ def test_an_administrator_can_reset_a_second_factor_but_never_read_its_secret(pe
     login(people.registrar)  # enrols the registrar's authenticator
     device = TOTPDevice.objects.get(user=people.registrar, confirmed=True)
     client = login(people.admin)
-    base = "/admin/otp_totp/totpdevice/"
+    base = "/admin/accounts/authenticator/"
     page = client.get(f"{base}{device.pk}/change/")
     assert page.status_code == 200 and device.key not in page.content.decode()
     assert "启用时间" in page.content.decode() and "Created at" not in page.content.decode()
@@ -204,8 +204,9 @@ def test_an_administrator_can_reset_a_second_factor_but_never_read_its_secret(pe
     assert client.get(f"{base}add/").status_code == 403
     assert client.post(f"{base}{device.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
-    entry = AuditEntry.objects.get(action="otp_totp.totpdevice.deleted")
+    entry = AuditEntry.objects.get(action="accounts.authenticator.deleted")
     assert entry.actor == people.admin and entry.before["user"] == "registrar"
+    assert entry.target_code == "registrar"
     assert "key" not in entry.before and device.key not in str(entry.before)
 
 
@@ -324,6 +325,6 @@ def test_periods_edited_in_the_admin_are_checked_as_a_programme_file_is(people, 
 
 def test_the_admins_pages_of_the_login_libraries_are_in_chinese(people, login):
     index = login(people.admin).get("/admin/").content.decode()
-    for name in ("登录锁定与登录记录", "登录锁定", "登录失败记录", "登录记录", "二次验证"):
+    for name in ("登录锁定与登录记录", "登录锁定", "登录失败记录", "登录记录", "身份验证器"):
         assert name in index, name
-    assert "Access attempts" not in index and "OTP_TOTP" not in index
+    assert "Access attempts" not in index and "TOTP" not in index
