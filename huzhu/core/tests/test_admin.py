@@ -328,3 +328,4 @@ def test_the_admins_pages_of_the_login_libraries_are_in_chinese(people, login):
     for name in ("登录锁定与登录记录", "登录锁定", "登录失败记录", "登录记录", "身份验证器"):
         assert name in index, name
     assert "Access attempts" not in index and "TOTP" not in index
+    assert 'rel="icon"' in index  # the app's icon, not a request for /favicon.ico
