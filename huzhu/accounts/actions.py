@@ -18,7 +18,7 @@ def create_user(
     *,
     actor: Any,
     username: str,
-    password: str,
+    password: str | None,
     role: Role,
     display_name: str = "",
     duties: tuple[Duty, ...] = (),

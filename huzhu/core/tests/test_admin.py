@@ -329,3 +329,17 @@ def test_the_admins_pages_of_the_login_libraries_are_in_chinese(people, login):
         assert name in index, name
     assert "Access attempts" not in index and "TOTP" not in index
     assert 'rel="icon"' in index  # the app's icon, not a request for /favicon.ico
+
+
+def test_createsuperuser_makes_an_audited_administrator(db, monkeypatch):
+    """The first administrator of a new installation: Django's command left the role at a unit
+    officer without a unit, which the database refused."""
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Huzhu-admin-2026x")
+    call_command("createsuperuser", interactive=False, username="boss", verbosity=0)
+    boss = User.objects.get(username="boss")
+    assert (boss.role, boss.is_staff, boss.is_superuser) == ("admin", True, True)
+    assert boss.check_password("Huzhu-admin-2026x")
+    entry = AuditEntry.objects.get(action="accounts.user.created", target_code="boss")
+    assert entry.actor is None and entry.after["role"] == "admin"
