@@ -135,16 +135,24 @@ class _Form(HTMLParser):
             self.data[self._textarea] += data
 
 
-def test_admin_edits_of_a_programmes_periods_are_audited(people, login):
-    """A period is edited inline on its programme's page: its quota, window and hours are
-    configuration whose changes are audited like the programme's own (brief rule 6)."""
-    first = Period(1, 5, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
-    last = Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30))
-    programme = load_programme(2025, 7_000_000, [first, last], actor=None)
+FIRST = Period(1, 5, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
+LAST = Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30))
+
+
+def _programme_page(people, login):
+    """A 2025 programme of two periods and its admin page, read as the administrator."""
+    programme = load_programme(2025, 7_000_000, [FIRST, LAST], actor=None)
     client = login(people.admin)
     url = f"/admin/quota/programme/{programme.pk}/change/"
     form = _Form()
     form.feed(client.get(url).content.decode())
+    return programme, client, url, form
+
+
+def test_admin_edits_of_a_programmes_periods_are_audited(people, login):
+    """A period is edited inline on its programme's page: its quota, window and hours are
+    configuration whose changes are audited like the programme's own (brief rule 6)."""
+    programme, client, url, form = _programme_page(people, login)
     quota = next(k for k in form.data if k.startswith("periods-0-") and k.endswith("-quota"))
     assert form.data[quota] == "5"
     form.data[quota] = "8"
@@ -301,13 +309,7 @@ def test_the_admins_staff_and_superuser_flags_follow_the_role(tree, people, logi
 
 
 def test_periods_edited_in_the_admin_are_checked_as_a_programme_file_is(people, login):
-    first = Period(1, 5, date(2025, 2, 28), date(2025, 3, 21), date(2024, 11, 1), date(2025, 3, 31))
-    last = Period(2, 5, date(2025, 5, 30), date(2025, 6, 20), date(2025, 1, 1), date(2025, 6, 30))
-    programme = load_programme(2025, 7_000_000, [first, last], actor=None)
-    client = login(people.admin)
-    url = f"/admin/quota/programme/{programme.pk}/change/"
-    page = _Form()
-    page.feed(client.get(url).content.decode())
+    programme, client, url, page = _programme_page(people, login)
     for changes, message in [
         ({"periods-0-closes": "2025-02-01"}, "申请截止日不能早于开始日"),
         ({"periods-0-hours_to": "08:00:00"}, "每日结束时间应晚于开始时间"),
@@ -317,8 +319,8 @@ def test_periods_edited_in_the_admin_are_checked_as_a_programme_file_is(people, 
         response = client.post(url, page.data | changes)
         assert response.status_code == 200 and message in response.content.decode(), changes
     assert sorted(programme.periods.values_list("no", "opens", "closes", "hours_to")) == [
-        (1, first.opens, first.closes, first.hours[1]),
-        (2, last.opens, last.closes, last.hours[1]),
+        (1, FIRST.opens, FIRST.closes, FIRST.hours[1]),
+        (2, LAST.opens, LAST.closes, LAST.hours[1]),
     ]
     assert not AuditEntry.objects.filter(action__startswith="quota.quotaperiod").exists()
 
