@@ -55,6 +55,7 @@ APP_LABELS = {
     "quota": "普惠名额",
     "claims": "救助申请",
     "payments": "救助金发放",
+    "axes": "登录锁定",
 }
 
 # admin edits are recorded as "<app>.<model>.<verb>" (huzhu.core.admin_audit)

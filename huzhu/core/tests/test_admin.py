@@ -231,6 +231,8 @@ def test_unlocking_an_account_is_audited_and_the_login_history_is_kept(people, l
     assert client.post(delete, {"post": "yes"}).status_code == 302
     entry = AuditEntry.objects.get(action="axes.accessattempt.deleted")
     assert (entry.actor, entry.before["username"]) == (people.admin, "officer_a")
+    audit_page = client.get("/audit/?action=axes.").content.decode()
+    assert "解除登录锁定" in audit_page and '<optgroup label="登录锁定">' in audit_page
     client.post(f"/admin/axes/accesslog/{history.pk}/delete/", {"post": "yes"})
     assert AccessLog.objects.filter(pk=history.pk).exists()
     assert client.get("/admin/auth/group/").status_code == 404
