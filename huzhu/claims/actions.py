@@ -407,7 +407,7 @@ def approve_claim(claim: Claim, *, actor: Any) -> Claim:
             )
         before = _snapshot(locked)
         today = clock.today()
-        due = add_working_days(today, PAYMENT_WORKING_DAYS, engine.holiday_table())
+        due = add_working_days(today, PAYMENT_WORKING_DAYS, engine.holiday_table(fresh=True))
         locked.approved_by, locked.approved_on = actor, today
         locked.due_date, locked.due_provisional = due.day, due.provisional
         _record_lines(locked, paying=True)

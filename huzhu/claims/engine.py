@@ -112,11 +112,13 @@ _CACHE: dict[str, tuple[float, HolidayTable]] = {}
 CACHE_SECONDS = 60.0
 
 
-def holiday_table() -> HolidayTable:
+def holiday_table(*, fresh: bool = False) -> HolidayTable:
     """The editable calendar, kept for a minute per process (it changes a few times a year);
-    changes made through huzhu clear it at once in the process that makes them."""
+    changes made through huzhu clear it at once in the process that makes them. `fresh` reads
+    it now: an approval fixes a due date, which a correction made a moment ago in another
+    process must reach (the correction recomputes only the claims approved before it)."""
     cached = _CACHE.get("table")
-    if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+    if not fresh and cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
     days = dict(Holiday.objects.values_list("day", "working"))
     years = frozenset(HolidayYear.objects.values_list("year", flat=True))

@@ -459,6 +459,18 @@ def test_a_day_corrected_in_the_admin_moves_the_due_dates_it_reaches(tree, peopl
     assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 7), False)
 
 
+def test_an_approval_reads_the_calendar_as_it_is_now(tree, people, settings):
+    """Each server process keeps the calendar a minute; an approval reads it afresh, so a day
+    corrected a moment ago in another process (here: written past this process's cache) counts
+    for the due date."""
+    from huzhu.claims import engine
+
+    engine.holiday_table()  # this process's copy, from before the correction
+    Holiday.objects.create(day=date(2027, 1, 1), working=False, note="元旦")
+    approved = approved_on(tree, people, settings, "2026-12-24", date(2026, 12, 20))
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 8), True)
+
+
 def test_loading_a_year_again_moves_due_dates_it_reaches_even_when_not_provisional(
     tree, people, settings
 ):
