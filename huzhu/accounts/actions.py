@@ -32,10 +32,9 @@ def create_user(
             role=role,
             union=union,
             unit=unit,
-            is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
             **{f"duty_{d.value}": True for d in duties},
         )
+        user.follow_role()
         user.set_password(password)
         user.save()
         after = audit.snapshot(user, AUDITED) | {"duties": [d.value for d in duties]}

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from huzhu.accounts.models import ApiToken, Authenticator, Role, User
+from huzhu.accounts.models import ApiToken, Authenticator, User
 from huzhu.core import audit
 from huzhu.core.admin_audit import AuditedModelAdmin
 
@@ -60,7 +60,7 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
     autocomplete_fields: ClassVar[list[str]] = ["union", "unit"]
 
     def before_save(self, obj: Any, change: bool) -> None:
-        obj.is_staff = obj.is_superuser = obj.role == Role.ADMIN
+        obj.follow_role()
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

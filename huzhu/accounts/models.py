@@ -98,6 +98,11 @@ class User(AbstractUser):
     def audit_code(self) -> str:
         return self.username
 
+    def follow_role(self) -> None:
+        """Django's staff and superuser flags open the admin: an administrator has both, nobody
+        else either (the second factor is asked by role)."""
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+
     @property
     def sees_all_organizations(self) -> bool:
         return self.role in (Role.ADMIN, Role.STAFF)

@@ -547,8 +547,7 @@ def recompute_due_dates(first: date, last: date, *, actor: Any) -> int:
     admin): every due date whose ten working days reach into those days, and every provisional
     one, follows the calendar as it now is. Returns the number of claims whose due date
     changed; each change is audited."""
-    engine.forget_holidays()
-    table = engine.holiday_table()
+    table = engine.holiday_table(fresh=True)
     changed = 0
     with transaction.atomic():
         spans = Q(approved_on__lt=last, due_date__gte=first) | Q(due_provisional=True)

@@ -26,7 +26,7 @@ class HolidayAdmin(AuditedModelAdmin):
     date_hierarchy = "day"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        moved_from = Holiday.objects.get(pk=obj.pk).day if change else obj.day
+        moved_from = form.initial.get("day", obj.day)  # a corrected day may have been moved
         super().save_model(request, obj, form, change)
         _recomputed(request, min(moved_from, obj.day), max(moved_from, obj.day))
 
@@ -43,7 +43,7 @@ class HolidayYearAdmin(AuditedModelAdmin):
     list_display = ("year", "loaded_at")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        moved_from = HolidayYear.objects.get(pk=obj.pk).year if change else obj.year
+        moved_from = form.initial.get("year", obj.year)
         super().save_model(request, obj, form, change)
         first, last = sorted((moved_from, obj.year))
         _recomputed(request, date(first, 1, 1), date(last, 12, 31))

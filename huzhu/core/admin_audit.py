@@ -21,14 +21,13 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         fields = self._fields(obj, form)
-        label = obj._meta.label_lower
         with transaction.atomic():
             before = audit.snapshot(type(obj).objects.get(pk=obj.pk), fields) if change else None
             self.before_save(obj, change)
             super().save_model(request, obj, form, change)
-            action = f"{label}.{'updated' if change else 'created'}"
             after = audit.snapshot(obj, fields)
-            audit.record(request.user, action, _Target(obj), before=before, after=after)
+            verb = "updated" if change else "created"
+            self._record(request, _Target(obj), verb, before=before, after=after)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Rows edited inline on the parent's page (a programme's periods) are audited as the
@@ -57,11 +56,9 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            fields = [f.name for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS]
-            target = _Target(obj)
-            before = audit.snapshot(obj, fields)
+            target, before = _Target(obj), _values(obj)
             super().delete_model(request, obj)
-            audit.record(request.user, f"{obj._meta.label_lower}.deleted", target, before=before)
+            self._record(request, target, "deleted", before=before)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         """The list's “delete selected” deletes in one statement unless told otherwise: each row
@@ -72,8 +69,9 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 def _values(obj: models.Model) -> dict[str, Any]:
-    names = [f.name for f in obj._meta.concrete_fields if not f.primary_key]
-    return audit.snapshot(obj, [n for n in names if n not in SECRET_FIELDS])
+    """A whole row for the audit (a created or deleted one), secrets left out."""
+    names = [f.name for f in obj._meta.concrete_fields if f.name not in SECRET_FIELDS]
+    return audit.snapshot(obj, names)
 
 
 class _Target:
