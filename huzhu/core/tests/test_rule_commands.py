@@ -1,22 +1,27 @@
 """The rules' commands as a user runs them: real processes, exit codes, one-line errors."""
 
 import json
+import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from huzhu.claims.actions import load_holiday_year
+
 CASES = Path(__file__).resolve().parents[2] / "rules" / "tests" / "cases"
 SEED_1 = CASES / "adjudication" / "seed_case1_uremia_three_shares.json"
 
 
-def run(*args, stdin=""):
+def run(*args, stdin="", env=None):
     return subprocess.run(
         [sys.executable, "-m", "huzhu", *args],
         input=stdin,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -59,6 +64,51 @@ def test_quota_simulate_and_workdays_commands(capsys):
     assert capsys.readouterr().out.strip() == "2025-10-16"
     call_command("workdays", "add", "2026-12-25", "10")
     assert capsys.readouterr().out.strip() == "2027-01-08 provisional"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workdays_and_quota_simulate_count_on_the_loaded_calendar(tmp_path, capsys):
+    """C-5, Q-2: a year chinesecalendar does not know counts on the calendar loaded for it, as
+    an approval's due date and the live allocator do; before, both commands ignored it."""
+    window = {
+        "no": 1,
+        "quota": 10,
+        "opens": "2027-01-04",
+        "closes": "2027-01-08",
+        "renewal_end_from": "2027-01-01",
+        "renewal_end_to": "2027-03-31",
+    }
+    asks = [
+        {"id": "holiday", "unit": "U1", "kind": "new", "current_end": None, "members": 3,
+         "submitted_at": "2027-01-04T10:00:00+08:00"},
+        {"id": "workday", "unit": "U2", "kind": "new", "current_end": None, "members": 3,
+         "submitted_at": "2027-01-05T10:00:00+08:00"},
+    ]  # fmt: skip
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"periods": [window], "applications": asks}))
+
+    def simulated():
+        call_command("quota-simulate", str(case))
+        answers = json.loads(capsys.readouterr().out)["applications"]
+        return [(a["status"], a["reason"]) for a in answers]
+
+    call_command("workdays", "add", "2026-12-25", "10")
+    assert capsys.readouterr().out.strip() == "2027-01-08 provisional"
+    assert simulated() == [("granted", None), ("granted", None)]
+    # 2027 (an example): 1-4 January off, Saturday 9 January a make-up working day
+    days = {date(2027, 1, 1): False, date(2027, 1, 4): False, date(2027, 1, 9): True}
+    load_holiday_year(2027, days, actor=None)
+    call_command("workdays", "add", "2026-12-25", "10")
+    assert capsys.readouterr().out.strip() == "2027-01-11"  # 4 in 2026, 5-9 and 11 January
+    assert simulated() == [("refused", "outside_hours"), ("granted", None)]  # Q-6
+
+
+def test_workdays_without_a_database_counts_on_chinesecalendar(tmp_path):
+    """A machine with no migrated database (nothing loaded) still answers, quietly."""
+    env = {k: v for k, v in os.environ.items() if k != "HUZHU_DATABASE_URL"}
+    env["HUZHU_VAR_DIR"] = str(tmp_path)
+    result = run("workdays", "add", "2025-09-26", "10", env=env)
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "2025-10-16", "")
 
 
 @pytest.mark.parametrize(

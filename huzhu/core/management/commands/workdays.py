@@ -1,10 +1,12 @@
-"""`huzhu workdays add DATE N`: the N-th working day after DATE on the Chinese calendar,
-followed by ` provisional` when a year without calendar data was involved (SPEC C-5)."""
+"""`huzhu workdays add DATE N`: the N-th working day after DATE on the Chinese calendar (with
+the years loaded into the holiday table), followed by ` provisional` when a year without calendar
+data was involved (SPEC C-5)."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from huzhu.core.management.calendar import configured_calendar
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.jsonio import read_date
 from huzhu.rules.workdays import add_working_days
@@ -26,4 +28,4 @@ class Command(BaseCommand):
             raise CommandError(exc.message, returncode=2) from exc
         if not options["n"].isdigit():
             raise CommandError(f"N: 应为非负整数，当前为 {options['n']}", returncode=2)
-        self.stdout.write(str(add_working_days(start, int(options["n"]))))
+        self.stdout.write(str(add_working_days(start, int(options["n"]), configured_calendar())))
