@@ -12,6 +12,8 @@ from types import MappingProxyType
 
 import chinese_calendar
 
+from huzhu.rules.jsonio import bad, parse_json, read_date, read_object
+
 
 @dataclass(frozen=True)
 class HolidayTable:
@@ -94,4 +96,24 @@ def library_calendar(year: int) -> dict[date, tuple[bool, str]]:
         for day, name in source.items():
             if day.year == year and (working or day.weekday() < 5):
                 days[day] = (working, HOLIDAY_NAMES.get(str(name), str(name)))
+    return days
+
+
+def read_calendar(text: str, year: int) -> dict[date, bool]:
+    """A year's official arrangements as `huzhu holidays load` reads them (C-5):
+    {"2027-01-01": false, "2027-02-06": true}, false a day off, true a make-up working day.
+    Strict, each error one Chinese message naming the day: the string "false" is not false
+    (it would have made New Year's Day a working day), and an empty file would mark the year
+    as known with no holiday at all."""
+    days: dict[date, bool] = {}
+    for key, value in read_object(parse_json(text), "文件").items():
+        day = read_date(key, key)
+        if day.year != year:
+            raise bad(key, f"日期不属于 {year} 年")
+        if not isinstance(value, bool):
+            shown = f'"{value}"' if isinstance(value, str) else "null" if value is None else value
+            raise bad(key, f"应为 true（调休上班）或 false（放假），当前为 {shown}")
+        days[day] = value
+    if not days:
+        raise bad("文件", f"没有任何日期：应列出 {year} 年的放假日（false）与调休上班日（true）")
     return days

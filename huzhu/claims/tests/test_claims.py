@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from huzhu.claims import actions
+from huzhu.claims import actions, engine
 from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.models import Claim, ClaimLine, ClaimStatus, Holiday
 from huzhu.claims.tests.journeys import (
@@ -463,8 +463,6 @@ def test_an_approval_reads_the_calendar_as_it_is_now(tree, people, settings):
     """Each server process keeps the calendar a minute; an approval reads it afresh, so a day
     corrected a moment ago in another process (here: written past this process's cache) counts
     for the due date."""
-    from huzhu.claims import engine
-
     engine.holiday_table()  # this process's copy, from before the correction
     Holiday.objects.create(day=date(2027, 1, 1), working=False, note="元旦")
     approved = approved_on(tree, people, settings, "2026-12-24", date(2026, 12, 20))
@@ -511,6 +509,16 @@ def test_holidays_command_and_the_staff_warning(tree, people, login, settings, t
 
     with pytest.raises(CommandError, match="不属于 2027"):
         call_command("holidays", "load", "2027", str(bad))
+    # "false" in quotes is not false: before, it loaded New Year's Day as a working day
+    quoted = tmp_path / "quoted.json"
+    quoted.write_text('{"2027-01-01": "false", "2027-01-02": false}')
+    with pytest.raises(CommandError, match="未载入：2027-01-01: 应为 true") as caught:
+        call_command("holidays", "load", "2027", str(quoted))
+    assert caught.value.returncode == 2
+    assert engine.holiday_table(fresh=True).days == {
+        date(2027, 1, 1): False,
+        date(2027, 2, 6): True,
+    }
 
 
 def test_holidays_seed_copies_the_library_years(db):

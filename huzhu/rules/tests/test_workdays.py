@@ -3,11 +3,13 @@ from types import MappingProxyType
 
 import pytest
 
+from huzhu.rules.errors import RuleViolation
 from huzhu.rules.workdays import (
     HolidayTable,
     add_working_days,
     calendar_known,
     is_working_day,
+    read_calendar,
     working_day,
 )
 
@@ -81,3 +83,30 @@ def test_library_calendar_lists_weekday_holidays_and_make_up_days():
         days=MappingProxyType({d: w for d, (w, _) in days.items()}), years=frozenset({2025})
     )
     assert add_working_days(date(2025, 9, 26), 10, table).day == date(2025, 10, 16)
+
+
+def test_read_calendar_takes_days_off_and_make_up_days():
+    text = '{"2027-01-01": false, "2027-02-06": true}'
+    assert read_calendar(text, 2027) == {date(2027, 1, 1): False, date(2027, 2, 6): True}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            '{"2027-01-01": "false"}',
+            '2027-01-01: 应为 true（调休上班）或 false（放假），当前为 "false"',
+        ),
+        ('{"2027-01-01": 0}', "2027-01-01: 应为 true（调休上班）或 false（放假），当前为 0"),
+        ('{"2027-01-01": null}', "当前为 null"),
+        ('{"2027-13-01": false}', "2027-13-01: 不是有效的 YYYY-MM-DD 日期"),
+        ('{"2028-01-01": false}', "2028-01-01: 日期不属于 2027 年"),
+        ("{}", "文件: 没有任何日期"),
+        ('["2027-01-01"]', "文件: 应为 JSON 对象"),
+        ('{"2027-01-01": false', "JSON 格式错误"),
+    ],
+)
+def test_read_calendar_refuses_what_it_cannot_be_sure_of(text, words):
+    with pytest.raises(RuleViolation) as caught:
+        read_calendar(text, 2027)
+    assert words in caught.value.message

@@ -1,21 +1,20 @@
 """`huzhu holidays load YEAR FILE.json`: load a year's official calendar ({"2027-01-01": false,
-"2027-02-06": true, ...}: false = day off, true = make-up working day); provisional due dates
-are recomputed (SPEC C-5)."""
+"2027-02-06": true, ...}: false = day off, true = make-up working day); the due dates it
+reaches, and the provisional ones, are recomputed (SPEC C-5)."""
 
-import json
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from huzhu.claims.actions import ClaimError, load_holiday_year
+from huzhu.claims.actions import load_holiday_year
 from huzhu.core.management.arguments import YEAR
 from huzhu.core.management.jsoncommand import read_input
-from huzhu.rules.workdays import library_calendar
+from huzhu.rules.errors import RuleViolation
+from huzhu.rules.workdays import library_calendar, read_calendar
 
 
 class Command(BaseCommand):
-    help = "载入某年的法定节假日与调休安排，并重算暂定的应发放日"
+    help = "载入某年的法定节假日与调休安排，并重算受影响的应发放日"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -31,11 +30,10 @@ class Command(BaseCommand):
                 self._seed(year)
             return
         try:
-            raw = json.loads(read_input(options["file"]))
-            days = {date.fromisoformat(k): bool(v) for k, v in raw.items()}
-            changed = load_holiday_year(options["year"], days, actor=None)
-        except (ValueError, AttributeError, ClaimError) as exc:
-            raise CommandError(f"文件格式不正确：{exc}", returncode=2) from exc
+            days = read_calendar(read_input(options["file"]), options["year"])
+        except RuleViolation as exc:
+            raise CommandError(f"文件格式不正确，未载入：{exc.message}", returncode=2) from exc
+        changed = load_holiday_year(options["year"], days, actor=None)
         self.stdout.write(
             f"已载入 {options['year']} 年 {len(days)} 天的安排，重算 {changed} 件申请的应发放日"
         )
