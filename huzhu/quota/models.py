@@ -72,6 +72,14 @@ class QuotaPeriod(models.Model):
             problems["closes"] = "申请截止日不能早于开始日"
         if None not in (self.hours_from, self.hours_to) and self.hours_to <= self.hours_from:
             problems["hours_to"] = "每日结束时间应晚于开始时间"
+        try:
+            year = self.programme.year
+        except Programme.DoesNotExist:  # a period not yet given its programme
+            year = None
+        for key in ("opens", "closes"):
+            day = getattr(self, key)
+            if None not in (year, day) and day.year != year:
+                problems[key] = f"申请期应在 {year} 年内"  # see quota-programme's within_year
         ends = (self.renewal_end_from, self.renewal_end_to)
         if None not in ends and self.renewal_end_to < self.renewal_end_from:
             problems["renewal_end_to"] = "续会终止日范围的结束日不能早于开始日"

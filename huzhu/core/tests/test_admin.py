@@ -317,9 +317,13 @@ def test_periods_edited_in_the_admin_are_checked_as_a_programme_file_is(people, 
         ({"periods-0-hours_to": "08:00:00"}, "每日结束时间应晚于开始时间"),
         ({"periods-1-renewal_end_to": "2024-12-31"}, "续会终止日范围的结束日不能早于开始日"),
         ({"periods-1-opens": "2025-03-21"}, "第2期的申请时间与第1期重叠"),
+        ({"periods-1-closes": "2026-01-05"}, "申请期应在 2025 年内"),
+        ({"year": "2026"}, "申请期应在 2026 年内"),  # the programme's own year moved
     ]:
         response = client.post(url, page.data | changes)
         assert response.status_code == 200 and message in response.content.decode(), changes
+    programme.refresh_from_db()
+    assert programme.year == 2025
     assert sorted(programme.periods.values_list("no", "opens", "closes", "hours_to")) == [
         (1, FIRST.opens, FIRST.closes, FIRST.hours[1]),
         (2, LAST.opens, LAST.closes, LAST.hours[1]),

@@ -134,10 +134,10 @@ def test_quota_simulate_bad_file_exits_2(tmp_path):
     assert caught.value.returncode == 2
 
 
-def programme_file(tmp_path, budget):
+def programme_file(tmp_path, budget, year=2025):
     periods = json.loads((CASES / "quota" / "example_year.json").read_text())["periods"]
     path = tmp_path / "programme.json"
-    path.write_text(json.dumps({"year": 2025, "budget": budget, "periods": periods}))
+    path.write_text(json.dumps({"year": year, "budget": budget, "periods": periods}))
     return path
 
 
@@ -169,6 +169,20 @@ def test_quota_programme_load_refuses_a_bad_budget_in_chinese(tmp_path, budget, 
         call_command("quota-programme", "load", str(programme_file(tmp_path, budget)))
     assert caught.value.returncode == 2
     assert str(caught.value).startswith("budget: ") and words in str(caught.value)
+    assert not Programme.objects.exists()
+
+
+@pytest.mark.django_db
+def test_quota_programme_load_refuses_windows_outside_its_year(tmp_path):
+    """Q-2, Q-3: 2025's windows loaded as 2026 would be a second open period beside 2025's own."""
+    from huzhu.quota.models import Programme
+
+    with pytest.raises(CommandError) as caught:
+        call_command("quota-programme", "load", str(programme_file(tmp_path, "7000000", 2026)))
+    assert (caught.value.returncode, str(caught.value)) == (
+        2,
+        "periods[0].opens: 申请期应在 2026 年内，当前为 2025-02-28",
+    )
     assert not Programme.objects.exists()
 
 

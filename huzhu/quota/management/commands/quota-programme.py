@@ -10,6 +10,7 @@ from huzhu.core.management.jsoncommand import read_input
 from huzhu.quota.actions import QuotaError, load_programme
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.jsonio import bad, parse_json, read_amount, read_int, read_object, required
+from huzhu.rules.quota import Period
 from huzhu.rules.quotafile import read_periods
 
 BUDGET_LIMIT = Decimal("1e12")  # the column holds 12 digits before the point
@@ -21,6 +22,16 @@ def read_budget(value: object) -> Decimal:
     if budget >= BUDGET_LIMIT:
         raise bad("budget", f"应为不超过 12 位整数、最多两位小数的金额：{value}")
     return budget
+
+
+def within_year(periods: list[Period], year: int) -> None:
+    """Q-2: a programme year's windows lie in that year (renewal ranges may reach outside it).
+    A window in another year would be open at the same time as that year's own, and Q-3
+    (once per programme year) would count the unit's grant against the wrong year."""
+    for i, period in enumerate(periods):
+        for key, day in (("opens", period.opens), ("closes", period.closes)):
+            if day.year != year:
+                raise bad(f"periods[{i}].{key}", f"申请期应在 {year} 年内，当前为 {day}")
 
 
 class Command(BaseCommand):
@@ -37,6 +48,7 @@ class Command(BaseCommand):
             year = read_int(required(data, "year", "(根)"), "year", 2000, 2100)
             budget = read_budget(required(data, "budget", "(根)"))
             periods = read_periods(required(data, "periods", "(根)"))
+            within_year(periods, year)
             programme = load_programme(year, budget, periods, actor=None)
         except (RuleViolation, QuotaError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
