@@ -2,10 +2,11 @@
 environment variables; secrets that are unset are generated once into var/ (git-ignored)."""
 
 import base64
+import logging
 import os
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -22,11 +23,42 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HUZHU_VAR_DIR", BASE_DIR / "var"))
 
 
+def _refused(name: str, text: str, expected: str = "") -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"{name}={text!r} 不是有效的取值{expected}（见 README 的“配置”一节）"
+    )
+
+
+def _setting(name: str, default: str, parse: Callable[[str], _T], ok: Callable[[_T], bool]) -> _T:
+    """A setting from the environment, refused at start-up when out of range: a typo stops
+    the start instead of meeting the first request (or, for a flag, quietly turning it off)."""
+    text = os.environ.get(name, "").strip() or default
+    try:
+        value = parse(text)
+        valid = ok(value)
+    except (ValueError, ArithmeticError):  # a NaN compares with an InvalidOperation
+        valid = False
+    if not valid:
+        raise _refused(name, text)
+    return value
+
+
 def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """true/false (also 1/0, yes/no, on/off). Anything else stops the start: a mistyped
+    HUZHU_REQUIRE_2FA=ture used to read as false and turn the second factor off."""
+    text = os.environ.get(name, "").strip()
+    if not text:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if text.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if text.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise _refused(name, text, "：应为 true 或 false")
+
+
+def _whole(name: str, default: int, low: int) -> int:
+    """A whole number of at least `low` (seconds, minutes, attempts)."""
+    return _setting(name, str(default), int, lambda v: v >= low)
 
 
 def _secret(name: str, filename: str, make: str) -> str:
@@ -62,9 +94,14 @@ ALLOWED_HOSTS = [
 
 def _limit(name: str, default: str) -> tuple[int, int]:
     """A rate limit "COUNT/SECONDS" from HUZHU_LOOKUP_LIMIT_<NAME>; COUNT 0 turns it off."""
-    text = os.environ.get(f"HUZHU_LOOKUP_LIMIT_{name.upper()}", default)
-    count, _, seconds = text.partition("/")
-    return int(count), int(seconds or 60)
+
+    def parse(text: str) -> tuple[int, int]:
+        count, _, seconds = text.partition("/")
+        return int(count), int(seconds or 60)
+
+    return _setting(
+        f"HUZHU_LOOKUP_LIMIT_{name.upper()}", default, parse, lambda v: min(v) >= 0 and v[1] > 0
+    )
 
 
 # Self-service look-up limits (SPEC W-2): per client address, per ID number, per app token.
@@ -73,19 +110,6 @@ LOOKUP_LIMITS = {
     "id_number": _limit("id_number", "10/3600"),
     "app": _limit("app", "600/60"),
 }
-
-
-def _setting(name: str, default: str, parse: Callable[[str], _T], ok: Callable[[_T], bool]) -> _T:
-    """A product setting from the environment, refused at start-up when out of range."""
-    text = os.environ.get(name, "").strip() or default
-    try:
-        value = parse(text)
-        valid = ok(value)
-    except (ValueError, ArithmeticError):  # a NaN compares with an InvalidOperation
-        valid = False
-    if not valid:
-        raise ImproperlyConfigured(f"{name}={text!r} 不是有效的取值（见 README 的“配置”一节）")
-    return value
 
 
 # The rulebook's settings and [interpretation] clauses (huzhu/core/product.py): E-3's 70%
@@ -103,8 +127,19 @@ RENEWAL_WAIVES_WAITING = _env_bool("HUZHU_RENEWAL_WAIVES_WAITING", True)
 DEATH_ILLNESS_WAITING_DAYS = _death_illness_waiting_days()
 # Reverse proxies whose X-Forwarded-For names the client (huzhu/core/clients.py).
 TRUSTED_PROXIES = parse_proxies(os.environ.get("HUZHU_TRUSTED_PROXIES", ""))
-HUZHU_TODAY = os.environ.get("HUZHU_TODAY", "")
-HUZHU_NOW = os.environ.get("HUZHU_NOW", "")
+
+
+def _clock(name: str, parse: Callable[[str], object]) -> str:
+    """HUZHU_TODAY / HUZHU_NOW, read by huzhu.core.clock: checked here, as a bad one (2025-3-1)
+    failed every request that asked the time."""
+    text = os.environ.get(name, "").strip()
+    if text:
+        _setting(name, text, parse, lambda _: True)
+    return text
+
+
+HUZHU_TODAY = _clock("HUZHU_TODAY", date.fromisoformat)
+HUZHU_NOW = _clock("HUZHU_NOW", datetime.fromisoformat)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -179,7 +214,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("HUZHU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'huzhu.sqlite3'}",
-        conn_max_age=int(os.environ.get("HUZHU_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=_whole("HUZHU_DB_CONN_MAX_AGE", 60, 0),
         # a kept connection is tested before a request uses it, so a database restart costs
         # no request an error
         conn_health_checks=True,
@@ -203,8 +238,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lock-out (django-axes): 5 failures for one account from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("HUZHU_LOGIN_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HUZHU_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = _whole("HUZHU_LOGIN_FAILURES", 5, 1)
+AXES_COOLOFF_TIME = timedelta(minutes=_whole("HUZHU_LOCKOUT_MINUTES", 15, 1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "huzhu.core.clients.client_address"  # the look-up limit's address
 AXES_RESET_ON_SUCCESS = True
@@ -261,7 +296,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: a session unused for 30 minutes ends (every request extends it).
-SESSION_COOKIE_AGE = int(os.environ.get("HUZHU_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = _whole("HUZHU_SESSION_IDLE_MINUTES", 30, 1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 # ... which, in this store, moves the expiry of an unchanged session without rewriting it
 SESSION_ENGINE = "huzhu.core.sessions"
@@ -292,5 +327,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("HUZHU_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": _setting(
+            "HUZHU_LOG_LEVEL", "WARNING", str.upper, lambda v: v in logging.getLevelNamesMapping()
+        ),
+    },
 }

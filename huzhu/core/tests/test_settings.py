@@ -1,0 +1,81 @@
+"""The environment as the `huzhu` command reads it at start-up: a value it cannot take stops the
+start with one Chinese line naming the variable, where a typo used to reach the first request
+(HUZHU_TODAY), a traceback (the numbers), or quietly turn a flag off
+(HUZHU_REQUIRE_2FA=ture read as false)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+SHOW = (
+    "from django.conf import settings as s; print(s.REQUIRE_2FA, s.HTTPS, s.HUZHU_TODAY, "
+    "s.LOOKUP_LIMITS['client'], s.AXES_FAILURE_LIMIT, s.SESSION_COOKIE_AGE, "
+    "s.LOGGING['root']['level'])"
+)
+
+
+def huzhu(tmp_path, *args, **variables):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUZHU_")}
+    env |= {"HUZHU_VAR_DIR": str(tmp_path)} | variables
+    return subprocess.run(
+        [sys.executable, "-m", "huzhu", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("HUZHU_REQUIRE_2FA", "ture"),
+        ("HUZHU_HTTPS", "yes please"),
+        ("HUZHU_TODAY", "2025-3-1"),
+        ("HUZHU_NOW", "soon"),
+        ("HUZHU_LOOKUP_LIMIT_CLIENT", "5/0"),
+        ("HUZHU_LOOKUP_LIMIT_ID_NUMBER", "ten/3600"),
+        ("HUZHU_LOGIN_FAILURES", "0"),
+        ("HUZHU_LOCKOUT_MINUTES", "a quarter"),
+        ("HUZHU_SESSION_IDLE_MINUTES", "-5"),
+        ("HUZHU_DB_CONN_MAX_AGE", "forever"),
+        ("HUZHU_LOG_LEVEL", "loud"),
+    ],
+)
+def test_a_value_the_app_cannot_take_stops_the_start_in_one_line(tmp_path, name, text):
+    result = huzhu(tmp_path, "check", **{name: text})
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"配置错误：{name}={text!r} 不是有效的取值")
+    assert len(result.stderr.strip().splitlines()) == 1  # no traceback
+
+
+def test_the_values_it_can_take_are_read(tmp_path):
+    result = huzhu(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW,
+        HUZHU_REQUIRE_2FA="off",
+        HUZHU_HTTPS="",
+        HUZHU_TODAY="2025-03-01",
+        HUZHU_LOOKUP_LIMIT_CLIENT="3/",
+        HUZHU_LOGIN_FAILURES="3",
+        HUZHU_SESSION_IDLE_MINUTES="10",
+        HUZHU_LOG_LEVEL="info",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "False",
+        "2025-03-01",
+        "(3,",
+        "60)",
+        "3",
+        "600",
+        "INFO",
+    ]
