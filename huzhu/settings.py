@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from huzhu.core.clients import parse_proxies
+from huzhu.core.crypto import FieldKeyError, key_id_for
 
 _T = TypeVar("_T")
 
@@ -83,6 +84,25 @@ FIELD_KEY = _secret(
 FIELD_KEY_PREVIOUS = os.environ.get("HUZHU_FIELD_KEY_PREVIOUS", "")
 # The key of the look-up hashes; unset, the oldest field key serves (see huzhu/core/crypto.py).
 HASH_KEY = os.environ.get("HUZHU_HASH_KEY", "")
+
+
+def _check_keys() -> None:
+    """Each configured key must be one, or the first page showing a masked number failed (and
+    its message named HUZHU_FIELD_KEY whichever key was wrong). The key is never printed."""
+    named = [("HUZHU_FIELD_KEY", FIELD_KEY), ("HUZHU_HASH_KEY", HASH_KEY)]
+    named += [("HUZHU_FIELD_KEY_PREVIOUS", k) for k in FIELD_KEY_PREVIOUS.split(",")]
+    for name, text in named:
+        if not text.strip() and name != "HUZHU_FIELD_KEY":
+            continue
+        try:
+            key_id_for(text)
+        except FieldKeyError:
+            raise ImproperlyConfigured(
+                f"{name} 中有无效的密钥：应为 32 字节随机数的 base64 编码（见 README 的“配置”一节）"
+            ) from None
+
+
+_check_keys()
 DEBUG = _env_bool("HUZHU_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()

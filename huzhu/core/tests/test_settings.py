@@ -79,3 +79,27 @@ def test_the_values_it_can_take_are_read(tmp_path):
         "600",
         "INFO",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("HUZHU_FIELD_KEY", "not-a-key"),
+        ("HUZHU_FIELD_KEY_PREVIOUS", "c2hvcnQ="),  # base64 of 5 bytes
+        ("HUZHU_HASH_KEY", "%%%"),
+    ],
+)
+def test_a_bad_key_stops_the_start_and_is_not_printed(tmp_path, name, text):
+    """Before, the app started and the first page showing a masked number failed."""
+    result = huzhu(tmp_path, "check", **{name: text})
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"配置错误：{name} 中有无效的密钥：应为 32 字节随机数的 base64 编码"
+        "（见 README 的“配置”一节）"
+    )
+
+
+def test_previous_keys_may_end_with_a_comma(tmp_path):
+    key = "A" * 43 + "="  # 32 bytes of base64
+    result = huzhu(tmp_path, "check", HUZHU_FIELD_KEY=key, HUZHU_FIELD_KEY_PREVIOUS=f"{key},")
+    assert (result.returncode, result.stderr) == (0, "")
