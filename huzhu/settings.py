@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -231,15 +231,34 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("HUZHU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'huzhu.sqlite3'}",
-        conn_max_age=_whole("HUZHU_DB_CONN_MAX_AGE", 60, 0),
-        # a kept connection is tested before a request uses it, so a database restart costs
-        # no request an error
-        conn_health_checks=True,
-    )
-}
+
+def _database() -> dict[str, Any]:
+    """PostgreSQL, or SQLite: the two the app is built and tested on (its allocator's row locks
+    and its imports' COPY are PostgreSQL's). Another scheme, or a typo in one, stops the start
+    with its name only: the URL may hold a password."""
+    url = os.environ.get("HUZHU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'huzhu.sqlite3'}"
+    engines = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+    try:
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=_whole("HUZHU_DB_CONN_MAX_AGE", 60, 0),
+            # a kept connection is tested before a request uses it, so a database restart
+            # costs no request an error
+            conn_health_checks=True,
+        )
+    except (ValueError, dj_database_url.UnknownSchemeError):
+        config = {}
+    if config.get("ENGINE") not in engines:
+        scheme, found, _ = url.partition("://")
+        what = f" 的数据库类型 {scheme!r} 不受支持" if found else " 不是数据库地址"
+        raise ImproperlyConfigured(
+            f"HUZHU_DATABASE_URL{what}：应为 "
+            "postgres://用户@主机:端口/库名 或 sqlite:///文件路径（见 README 的“配置”一节）"
+        )
+    return dict(config)
+
+
+DATABASES = {"default": _database()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

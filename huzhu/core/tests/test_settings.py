@@ -103,3 +103,20 @@ def test_previous_keys_may_end_with_a_comma(tmp_path):
     key = "A" * 43 + "="  # 32 bytes of base64
     result = huzhu(tmp_path, "check", HUZHU_FIELD_KEY=key, HUZHU_FIELD_KEY_PREVIOUS=f"{key},")
     assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("mysql://huzhu:secret@127.0.0.1/huzhu", " 的数据库类型 'mysql' 不受支持"),
+        ("postgress://huzhu:secret@127.0.0.1/huzhu", " 的数据库类型 'postgress' 不受支持"),
+        ("postgres//huzhu:secret@127.0.0.1/huzhu", " 不是数据库地址"),
+    ],
+)
+def test_a_database_the_app_is_not_built_for_stops_the_start(tmp_path, url, words):
+    """PostgreSQL or SQLite; before, a typo in the scheme was a library's traceback and MySQL
+    failed at its driver. The URL's password is not printed."""
+    result = huzhu(tmp_path, "check", HUZHU_DATABASE_URL=url)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"配置错误：HUZHU_DATABASE_URL{words}：应为 postgres://")
+    assert "secret" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
