@@ -167,15 +167,31 @@ class Report:
         return self.counts == self.expected and self.sample_ok
 
 
+MANIFEST_KEYS = frozenset(("created_at", "engine", "key_id", "counts", "sample", "database"))
+
+
 def read_manifest(archive: Path) -> dict[str, Any]:
+    """The manifest of a backup archive, checked before anything is restored: a file that is
+    not one of our archives, or one whose manifest or database is missing, is refused with a
+    Chinese message (tarfile's own was several lines of English)."""
+    foreign = "不是本系统的备份文件"
     try:
         with tarfile.open(archive) as tar:
-            member = tar.extractfile(MANIFEST)
+            names = set(tar.getnames())
+            member = tar.extractfile(MANIFEST) if MANIFEST in names else None
             if member is None:
-                raise BackupError("备份文件中没有清单（manifest.json），不是本系统的备份")
-            manifest: dict[str, Any] = json.loads(member.read().decode())
-    except (tarfile.TarError, OSError, KeyError, ValueError) as exc:
-        raise BackupError(f"无法读取备份文件：{exc}") from exc
+                raise BackupError(f"无法读取备份文件：{foreign}（其中没有清单 manifest.json）")
+            manifest = json.loads(member.read().decode())
+    except tarfile.TarError as exc:
+        raise BackupError(f"无法读取备份文件：{foreign}（不是 tar 归档或已损坏）") from exc
+    except OSError as exc:
+        raise BackupError(f"无法读取备份文件：{exc.strerror or exc}") from exc
+    except ValueError as exc:  # not UTF-8, not JSON
+        raise BackupError("无法读取备份文件：其中的清单 manifest.json 已损坏") from exc
+    if not isinstance(manifest, dict) or not manifest.keys() >= MANIFEST_KEYS:
+        raise BackupError(f"无法读取备份文件：{foreign}（清单 manifest.json 不完整）")
+    if manifest["database"] not in names:
+        raise BackupError(f"无法读取备份文件：其中缺少数据库文件 {manifest['database']}")
     return manifest
 
 
@@ -210,7 +226,7 @@ def _pg_restore(dump: Path, target: Target) -> None:
             [
                 _tool("pg_restore"),
                 "--no-owner",
-                "--exit-on-error",
+                "--single-transaction",  # a failure leaves the new database empty, not half full
                 f"--dbname={_pg_url(target.settings)}",
                 str(dump),
             ],
@@ -228,6 +244,8 @@ def _sqlite_restore(source_file: Path, target: Target) -> None:
     destination = sqlite3.connect(str(target.settings["NAME"]))
     try:
         source.backup(destination)
+    except sqlite3.Error as exc:
+        raise BackupError(f"备份中的数据库文件无法恢复：{exc}") from exc
     finally:
         source.close()
         destination.close()

@@ -4,7 +4,12 @@ sample of decrypted numbers compared, uploaded documents back byte for byte."""
 
 import base64
 import hashlib
+import io
+import json
 import os
+import sqlite3
+import subprocess
+import sys
 import tarfile
 from datetime import date
 from pathlib import Path
@@ -94,6 +99,86 @@ def test_restore_refuses_an_unknown_key_and_a_broken_archive(
     broken.write_bytes(b"not a tar file")
     with pytest.raises(backup.BackupError, match="无法读取备份文件"):
         backup.read_manifest(broken)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
+def test_a_failed_postgresql_restore_leaves_nothing_behind(data, tmp_path, fresh_target):
+    """pg_restore runs in one transaction: a table already there stops it, and the tables it
+    had made before that are gone with it (before, they stayed: a database half restored)."""
+    archive = backup.create(tmp_path / "backups")
+    target = backup._connect(fresh_target)
+    try:
+        target.execute("CREATE TABLE members_member (id integer)")
+        target.commit()
+    finally:
+        target.close()
+    with pytest.raises(backup.BackupError, match="pg_restore 失败"):
+        backup.restore(archive, fresh_target, tmp_path / "m")
+    target = backup._connect(fresh_target)
+    try:
+        tables = target.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        ).fetchall()
+    finally:
+        target.close()
+    assert tables == [("members_member",)]
+
+
+def archive_of(path: Path, members: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w") as tar:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return path
+
+
+WHOLE = {
+    "created_at": "2026-12-01T10:00:00+08:00",
+    "engine": "sqlite",
+    "key_id": "abcd1234",
+    "counts": {},
+    "sample": [],
+    "database": backup.SQLITE_FILE,
+}
+
+
+@pytest.mark.parametrize(
+    ("members", "words"),
+    [
+        (None, "不是本系统的备份文件（不是 tar 归档或已损坏）"),
+        ({"notes.txt": b"hello"}, "不是本系统的备份文件（其中没有清单 manifest.json）"),
+        ({backup.MANIFEST: b"{"}, "其中的清单 manifest.json 已损坏"),
+        (
+            {backup.MANIFEST: b'{"engine": "sqlite"}'},
+            "不是本系统的备份文件（清单 manifest.json 不完整）",
+        ),
+        ({backup.MANIFEST: json.dumps(WHOLE).encode()}, "其中缺少数据库文件 database.sqlite3"),
+    ],
+)
+def test_restore_refuses_what_is_not_a_whole_backup_in_one_line(tmp_path, members, words):
+    """`huzhu restore` into a new, empty database, as README tells: before, a file that was not
+    an archive was a traceback, and a manifest without its fields a KeyError."""
+    path = tmp_path / "backup.tar"
+    if members is None:
+        path.write_text("hello")
+    else:
+        archive_of(path, members)
+    env = {k: v for k, v in os.environ.items() if k != "HUZHU_DATABASE_URL"}
+    env["HUZHU_VAR_DIR"] = str(tmp_path / "var")
+    result = subprocess.run(
+        [sys.executable, "-m", "huzhu", "restore", str(path), "--yes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"CommandError: 无法读取备份文件：{words}"
+    restored = sqlite3.connect(tmp_path / "var" / "huzhu.sqlite3")
+    assert restored.execute("SELECT COUNT(*) FROM sqlite_master").fetchone() == (0,)
+    restored.close()
 
 
 def test_commands(data, settings, tmp_path, capsys):

@@ -28,7 +28,10 @@ class Command(BaseCommand):
                 "目标数据库不是空的。恢复只写入新建的空数据库：请新建数据库并设置 "
                 "HUZHU_DATABASE_URL 指向它（不要运行 migrate），再运行本命令。"
             )
-        manifest = backup.read_manifest(archive)
+        try:
+            manifest = backup.read_manifest(archive)
+        except backup.BackupError as exc:
+            raise CommandError(str(exc)) from exc
         if not options["yes"]:
             answer = input(
                 f"将把 {manifest['created_at']} 的备份恢复到 {backup.environment_hint()}，"
