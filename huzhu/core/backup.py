@@ -6,6 +6,7 @@ The field key is deliberately NOT in the archive: whoever holds a backup without
 only ciphertext. Keep the key (var/field_key or HUZHU_FIELD_KEY) in a separate, safe place.
 """
 
+import errno
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from huzhu.core import clock, crypto
 
@@ -81,7 +82,17 @@ def _digest(text: str) -> str:
 
 def create(directory: Path) -> Path:
     """Write a backup archive into `directory`; returns its path."""
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return _create(directory)
+    except OSError as exc:  # the folder cannot be made or written, the disk is full
+        why = REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        raise BackupError(f"备份失败：{exc.filename or directory}：{why}") from exc
+    except DatabaseError as exc:
+        raise BackupError(f"备份失败：无法读取数据库（是否已运行 huzhu migrate？）：{exc}") from exc
+
+
+def _create(directory: Path) -> Path:
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     archive = directory / f"huzhu-backup-{stamp}.tar"
     with tempfile.TemporaryDirectory() as work, connection.cursor() as cursor:
@@ -103,14 +114,30 @@ def create(directory: Path) -> Path:
             database = SQLITE_FILE
         manifest["database"] = database
         (work_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-        with tarfile.open(archive, "w") as tar:
-            tar.add(work_dir / MANIFEST, arcname=MANIFEST)
-            tar.add(work_dir / database, arcname=database)
-            media = Path(settings.MEDIA_ROOT)
-            if media.exists():
-                tar.add(media, arcname="media")
-    archive.chmod(0o600)  # personal data: owner only
+        # personal data: owner only from the first byte (a chmod after writing left a window)
+        descriptor = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as out, tarfile.open(fileobj=out, mode="w") as tar:
+                tar.add(work_dir / MANIFEST, arcname=MANIFEST)
+                tar.add(work_dir / database, arcname=database)
+                media = Path(settings.MEDIA_ROOT)
+                if media.exists():
+                    tar.add(media, arcname="media")
+        except BaseException:
+            archive.unlink()  # no half-written archive that looks like a backup
+            raise
     return archive
+
+
+REASONS = {
+    errno.ENOENT: "路径不存在",
+    errno.EEXIST: "已有同名文件",
+    errno.ENOTDIR: "路径中有同名文件",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间不足",
+}
 
 
 def _pg_url(config: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@ same engine (a new PostgreSQL database in CI, a new SQLite file locally), row co
 sample of decrypted numbers compared, uploaded documents back byte for byte."""
 
 import base64
+import errno
 import hashlib
 import io
 import json
@@ -122,6 +123,31 @@ def test_a_failed_postgresql_restore_leaves_nothing_behind(data, tmp_path, fresh
     finally:
         target.close()
     assert tables == [("members_member",)]
+
+
+def test_a_backup_that_cannot_be_written_says_why_and_leaves_no_archive(
+    data, settings, tmp_path, monkeypatch
+):
+    """Before, a folder that could not be made was a traceback (FileExistsError), and a disk
+    that filled up half-way left a truncated archive that looked like a backup."""
+    taken = tmp_path / "taken"
+    taken.write_text("a file where the folder should be")
+    with pytest.raises(CommandError) as caught:
+        call_command("backup", "--output", str(taken))
+    assert str(caught.value) == f"备份失败：{taken}：已有同名文件"
+
+    add = tarfile.TarFile.add
+
+    def disk_fills_at_the_documents(tar, name, arcname=None, **kwargs):
+        if arcname == "media":
+            raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out"))
+        add(tar, name, arcname, **kwargs)
+
+    monkeypatch.setattr(tarfile.TarFile, "add", disk_fills_at_the_documents)
+    with pytest.raises(CommandError) as caught:
+        call_command("backup", "--output", str(tmp_path / "out"))
+    assert str(caught.value) == f"备份失败：{tmp_path / 'out'}：磁盘空间不足"
+    assert list((tmp_path / "out").iterdir()) == []
 
 
 def archive_of(path: Path, members: dict[str, bytes]) -> Path:
