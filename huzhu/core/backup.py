@@ -6,7 +6,6 @@ The field key is deliberately NOT in the archive: whoever holds a backup without
 only ciphertext. Keep the key (var/field_key or HUZHU_FIELD_KEY) in a separate, safe place.
 """
 
-import errno
 import hashlib
 import json
 import os
@@ -25,6 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 
 from huzhu.core import clock, crypto
+from huzhu.core.oserror import why
 
 MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
@@ -86,8 +86,7 @@ def create(directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         return _create(directory)
     except OSError as exc:  # the folder cannot be made or written, the disk is full
-        why = REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-        raise BackupError(f"备份失败：{exc.filename or directory}：{why}") from exc
+        raise BackupError(f"备份失败：{exc.filename or directory}：{why(exc)}") from exc
     except DatabaseError as exc:
         raise BackupError(f"备份失败：无法读取数据库（是否已运行 huzhu migrate？）：{exc}") from exc
 
@@ -127,17 +126,6 @@ def _create(directory: Path) -> Path:
             archive.unlink()  # no half-written archive that looks like a backup
             raise
     return archive
-
-
-REASONS = {
-    errno.ENOENT: "路径不存在",
-    errno.EEXIST: "已有同名文件",
-    errno.ENOTDIR: "路径中有同名文件",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EROFS: "文件系统只读",
-    errno.ENOSPC: "磁盘空间不足",
-}
 
 
 def _pg_url(config: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from huzhu.core.oserror import why
 from huzhu.rules.errors import RuleViolation
 
 
@@ -15,8 +16,10 @@ def read_input(name: str) -> str:
         return sys.stdin.read()
     try:
         return Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"无法读取文件 {name}：{exc}", returncode=2) from exc
+    except OSError as exc:
+        raise CommandError(f"无法读取文件 {name}：{why(exc)}", returncode=2) from exc
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"无法读取文件 {name}：不是 UTF-8 编码的文本", returncode=2) from exc
 
 
 class JsonFileCommand(BaseCommand):

@@ -126,6 +126,20 @@ def test_commands_refuse_bad_arguments_with_exit_2(args):
     assert caught.value.returncode == 2
 
 
+def test_a_file_that_cannot_be_read_is_named_in_chinese(tmp_path):
+    """Before: `[Errno 2] No such file or directory` and a UnicodeDecodeError's English."""
+    gbk = tmp_path / "gbk.json"
+    gbk.write_bytes('{"说明": "中文"}'.encode("gbk"))
+    for name, reason in [
+        (tmp_path / "missing.json", "文件或目录不存在"),
+        (tmp_path, "这是一个目录，不是文件"),
+        (gbk, "不是 UTF-8 编码的文本"),
+    ]:
+        with pytest.raises(CommandError) as caught:
+            call_command("adjudicate", str(name))
+        assert (caught.value.returncode, str(caught.value)) == (2, f"无法读取文件 {name}：{reason}")
+
+
 def test_quota_simulate_bad_file_exits_2(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"periods": "no"}')

@@ -427,6 +427,40 @@ def test_import_roster_command_prints_the_summary(tree, tmp_path, capsys, settle
         call_command("import-roster", "NOPE", str(path))
 
 
+def test_import_roster_command_refuses_a_report_it_cannot_write_before_importing(
+    tree, tmp_path, capsys, settled
+):
+    """Before, the rows were saved and then writing the report failed with a traceback, so
+    the officer never saw the summary of what had been saved."""
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx([person(1), person(2, 份数="x")]))
+    for report, reason in [
+        (tmp_path, "这是一个目录，不是文件"),
+        (tmp_path / "no/r.xlsx", "不存在"),
+    ]:
+        with pytest.raises(CommandError) as caught:
+            call_command(
+                "import-roster",
+                tree.unit_a.code,
+                str(path),
+                "--accept-valid",
+                "--report",
+                str(report),
+            )
+        assert caught.value.returncode == 2
+        assert str(caught.value).startswith(f"无法写入报告文件 {report}：") and reason in str(
+            caught.value
+        )
+        assert not Member.objects.exists() and capsys.readouterr().out == ""
+    with pytest.raises(CommandError, match="无法读取文件 .*：文件或目录不存在"):
+        call_command("import-roster", tree.unit_a.code, str(tmp_path / "missing.xlsx"))
+    # a report path that is fine but not needed (no errors) is not left behind as an empty file
+    path.write_bytes(xlsx([person(1)]))
+    call_command("import-roster", tree.unit_a.code, str(path), "--report", str(tmp_path / "r.xlsx"))
+    assert json.loads(capsys.readouterr().out)["saved"] is True
+    assert not (tmp_path / "r.xlsx").exists()
+
+
 def test_roster_page_runs_page_by_page_and_finds_people(tree, people, login, settled, monkeypatch):
     """A unit of tens of thousands is shown a page at a time; a worker is found by part of the
     name, the whole ID number (through its keyed hash) or the member code."""

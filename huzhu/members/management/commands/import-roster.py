@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huzhu.core.management.jsoncommand import read_input
+from huzhu.core.oserror import why
 from huzhu.members.actions import import_roster
 from huzhu.organizations.models import Unit
 from huzhu.rules.errors import RuleViolation
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             if options["file"] == "-"
             else _bytes(options["file"])
         )
+        report_path = _writable(options["report"]) if options["report"] else None
         report = import_roster(
             unit,
             data,
@@ -58,9 +60,12 @@ class Command(BaseCommand):
             annotate=bool(options["report"]),
             replace=options["replace"],
         )
-        if options["report"] and report.annotated is not None:
-            Path(options["report"]).write_bytes(report.annotated)
         self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        if report_path is not None and report.annotated is not None:
+            try:
+                report_path.write_bytes(report.annotated)
+            except OSError as exc:  # the disk filled up meanwhile
+                raise CommandError(f"无法写入报告文件 {report_path}：{why(exc)}") from exc
         if report.errors and not report.saved:
             raise CommandError("名册有错误，未导入任何数据", returncode=1)
 
@@ -69,4 +74,20 @@ def _bytes(name: str) -> bytes:
     try:
         return Path(name).read_bytes()
     except OSError as exc:
-        raise CommandError(f"无法读取文件 {name}：{exc}", returncode=2) from exc
+        raise CommandError(f"无法读取文件 {name}：{why(exc)}", returncode=2) from exc
+
+
+def _writable(name: str) -> Path:
+    """The report's path, tried before the import: one that cannot be written used to fail
+    after the rows were saved, with a traceback instead of the summary. (The report is
+    written only when there are errors to mark, so a file made by the try is removed.)"""
+    path = Path(name)
+    existed = path.exists()
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        raise CommandError(f"无法写入报告文件 {name}：{why(exc)}", returncode=2) from exc
+    if not existed:
+        path.unlink()
+    return path
