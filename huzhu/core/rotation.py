@@ -32,6 +32,20 @@ class Column:
     def label(self) -> str:
         return f"{self.model._meta.label}.{self.field}"
 
+    @property
+    def title(self) -> str:
+        """In Chinese, for the command's report: 职工·身份证号码."""
+        meta = self.model._meta
+        return f"{meta.verbose_name}·{meta.get_field(self.field).verbose_name}"  # type: ignore[union-attr]
+
+
+def counted(label: str, count: int) -> str:
+    """One line of the command's report, in Chinese: 职工·身份证号码：7 行."""
+    if label == FILES:
+        return f"上传的材料与保存的名册：{count} 个文件"
+    titles = {c.label: c.title for c in encrypted_columns()}
+    return f"{titles.get(label, label)}：{count} 行"
+
 
 @dataclass(frozen=True)
 class FieldKey:

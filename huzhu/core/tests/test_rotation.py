@@ -50,7 +50,7 @@ def test_rotation_in_stopped_and_resumed_batches(members, settings, capsys):
     assert sum(rotation.remaining().values()) == 14 - 6
     call_command("rotate-field-key", "--batch", "4")  # resumed
     out = capsys.readouterr().out
-    assert "全部完成" in out
+    assert "全部完成" in out and "重新加密（已完成）：\n" in out
     new_id = crypto.key_id_for(NEW)
     assert {v.split(":")[0] for v in raw_values()} == {new_id}
     assert AuditEntry.objects.filter(action="core.field_key.rotated", target_code=new_id).exists()
@@ -68,7 +68,9 @@ def test_status_and_new_key(members, settings, capsys):
     assert len(base64.urlsafe_b64decode(key)) == 32
     settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS = key, OLD
     call_command("rotate-field-key", "--status")
-    assert "members.Member.id_number': 7" in capsys.readouterr().out
+    out = capsys.readouterr().out  # in Chinese, where it printed a Python dict of code names
+    assert "  职工会员·身份证号码：7 行\n  职工会员·工商银行卡号：7 行\n" in out
+    assert "上传的材料与保存的名册：0 个文件" in out and "members.Member" not in out
     assert sum(rotation.remaining().values()) == 14  # --status changed nothing
 
 
@@ -123,7 +125,7 @@ def test_rotation_reseals_documents_and_kept_rosters(members, tree, settings, ca
     settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS = NEW, OLD
     assert rotation.remaining()[rotation.FILES] == 4
     call_command("rotate-field-key")
-    assert "files: 已完成 4 个文件" in capsys.readouterr().out
+    assert "  上传的材料与保存的名册：4 个文件\n" in capsys.readouterr().out
     assert rotation.remaining()[rotation.FILES] == 0
     new_id = crypto.key_id_for(NEW)
     for path in (Path(settings.MEDIA_ROOT) / "claims", Path(settings.MEDIA_ROOT) / "imports"):

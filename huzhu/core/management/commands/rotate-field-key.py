@@ -22,12 +22,14 @@ class Command(BaseCommand):
             self.stdout.write(crypto.new_key())
             return
         before = rotation.remaining()
-        self.stdout.write(f"当前密钥编号 {crypto.current_key_id()}；待重新加密：{before}")
+        self.stdout.write(f"当前密钥编号 {crypto.current_key_id()}；待重新加密：")
+        for label, count in before.items():
+            self.stdout.write(f"  {rotation.counted(label, count)}")
         if options["status"]:
             return
-        for column, done in rotation.rotate(options["batch"]):
-            unit = "个文件" if column == rotation.FILES else "行"
-            self.stdout.write(f"  {column}: 已完成 {done} {unit}")
+        self.stdout.write("重新加密（已完成）：")
+        for label, done in rotation.rotate(options["batch"]):
+            self.stdout.write(f"  {rotation.counted(label, done)}")
         after = rotation.remaining()
         audit.record(
             None,
