@@ -41,6 +41,15 @@ def test_roster_enrolment_and_fee_confirmation(page, tree, people, tmp_path, set
     template = tmp_path / "template.xlsx"
     download.value.save_as(template)
 
+    # an empty file is refused in place (the refusal came back as a 400, which htmx dropped:
+    # the page showed nothing at all)
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    page.get_by_label("名册文件（xlsx 或 csv）").set_input_files(str(empty))
+    page.locator("input[name=consent]").check()
+    page.get_by_role("button", name="上传并校验").click()
+    page.locator("#check-result").get_by_text("所提交的是空文件").wait_for()
+
     bad = tmp_path / "bad.xlsx"
     fill_template(template, [person(1), person(2, 份数="4"), person(3, 在职状态="退休")], bad)
     page.get_by_label("名册文件（xlsx 或 csv）").set_input_files(str(bad))
@@ -96,7 +105,7 @@ def test_officer_corrects_a_worker_then_renews_the_roster_from_its_export(
 ):
     """修改 one worker's phone on the roster; 导出当前名册 (after the confirmation), delete a
     leaver's row in the workbook and upload it as the whole roster (名册以本文件为准)."""
-    from huzhu.members.actions import import_roster
+    from huzhu.members.actions import import_roster, leave_roster
     from huzhu.members.tests.rosters import xlsx
 
     settings.HUZHU_TODAY = "2025-03-03"
@@ -143,3 +152,13 @@ def test_officer_corrects_a_worker_then_renews_the_roster_from_its_export(
     page.get_by_role("button", name="确认导入 2 人").click()
     assert "文件中没有的 1 人已移出名册" in page.locator(".messages").inner_text()
     assert Member.objects.get(name="职工3").memberships.get().left is not None
+
+    # the full number of a worker another officer has just taken off the roster: the click says
+    # why nothing came (a refused htmx request used to change nothing on the page, silently)
+    leaver = Member.objects.get(name="职工2")
+    page.goto(f"/members/{leaver.code}/")
+    leave_roster(tree.unit_a, leaver, actor=people.officer_a, reason="调出本单位")
+    page.get_by_role("button", name="查看完整号码").first.click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert alert.inner_text() == "操作未完成：没有权限，或页面已过期。请刷新页面后重试。"

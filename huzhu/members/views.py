@@ -159,7 +159,9 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
     user, unit = _managed_roster(request, code)
     form = RosterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "members/_check.html", {"unit": unit, "form": form}, status=400)
+        # 422, which htmx swaps in (huzhu/templates/base.html): a 400 it dropped, so a file
+        # left empty showed nothing at all
+        return render(request, "members/_check.html", {"unit": unit, "form": form}, status=422)
     data = read_bounded(form.cleaned_data["file"], spreadsheet.MAX_BYTES)
     # the day the import will check for too: a unit whose contract is in force renews on its
     # end date (K-5, K-6); checked for today, ages and the share cap could pass here and fail

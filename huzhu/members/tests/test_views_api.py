@@ -159,7 +159,7 @@ def test_consent_must_be_confirmed(tree, people, login, settled):
     response = login(people.officer_a).post(
         f"/units/{tree.unit_a.code}/roster/check/", {"file": upload()}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "书面单独同意" in response.content.decode()
 
 

@@ -45,3 +45,27 @@ document.addEventListener("DOMContentLoaded", function () {
     if (select.form && select.form.querySelector("[data-kinds]")) { showFactsFor(select); }
   });
 });
+
+// A request htmx sent that failed (the server refused it or erred, or the network is down)
+// changes nothing on the page by itself: say so above the content, until a request succeeds.
+// (Form errors come back as 422 and are shown in place: see htmx-config in base.html.)
+function requestFailed(text) {
+  var box = document.getElementById("request-error");
+  if (box) { box.textContent = text; box.hidden = false; }
+}
+document.addEventListener("htmx:responseError", function (event) {
+  var status = event.detail.xhr.status;
+  var text = "操作未完成（" + status + "）：请刷新页面后重试。";
+  if (status === 403) { text = "操作未完成：没有权限，或页面已过期。请刷新页面后重试。"; }
+  if (status === 404) { text = "操作未完成：要找的内容不存在或已被删除。请刷新页面。"; }
+  if (status === 413) { text = "操作未完成：文件太大。"; }
+  if (status >= 500) { text = "操作未完成：服务器出错。请稍后重试；一再出现请联系互济会。"; }
+  requestFailed(text);
+});
+document.addEventListener("htmx:sendError", function () {
+  requestFailed("操作未完成：网络连接失败。请检查网络后重试。");
+});
+document.addEventListener("htmx:afterRequest", function (event) {
+  var box = document.getElementById("request-error");
+  if (box && event.detail.successful) { box.hidden = true; }
+});
