@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from huzhu.contracts.models import Contract
@@ -237,3 +238,20 @@ class HolidayYear(models.Model):
     @property
     def audit_code(self) -> str:
         return str(self.year)
+
+    def clean(self) -> None:
+        """For an administrator listing a year (C-5): a listed year is described by its
+        corrections alone, so one listed before any of its days were entered counted Monday to
+        Friday, without a single holiday (for 2025 or 2026 even chinesecalendar's were gone),
+        and a year such as 20277 failed the recomputation with a server error."""
+        if self.year is None:
+            return
+        if not 2000 <= self.year <= 2100:
+            raise ValidationError({"year": "年份应在 2000 至 2100 之间"})
+        if not Holiday.objects.filter(day__year=self.year).exists():
+            raise ValidationError(
+                {
+                    "year": f"{self.year} 年还没有录入任何放假日或调休上班日：请先在“节假日调整”中"
+                    "逐日录入（或用 huzhu holidays load 载入整年），再把该年列为已载入"
+                }
+            )

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from huzhu.claims import actions, engine
 from huzhu.claims.facts import ClaimFacts
-from huzhu.claims.models import Claim, ClaimLine, ClaimStatus, Holiday
+from huzhu.claims.models import Claim, ClaimLine, ClaimStatus, Holiday, HolidayYear
 from huzhu.claims.tests.journeys import (
     PDF,
     PNG,
@@ -443,8 +443,15 @@ def test_a_day_corrected_in_the_admin_moves_the_due_dates_it_reaches(tree, peopl
     approved.refresh_from_db()
     assert approved.due_date == date(2027, 1, 8)
     assert AuditEntry.objects.filter(action="claims.claim.due_recomputed").count() == 1
+    # a year with no day entered cannot be listed (it would count Monday to Friday, no holiday:
+    # for 2026 chinesecalendar's own would be gone), nor a year out of range
+    when = {"loaded_at_0": "2026-12-24", "loaded_at_1": "10:00:00"}
+    for year, words in [("2026", "2026 年还没有录入任何放假日"), ("20277", "2000 至 2100")]:
+        refused = admin.post("/admin/claims/holidayyear/add/", when | {"year": year})
+        assert refused.status_code == 200 and words in refused.content.decode()
+    assert not HolidayYear.objects.exists()
     # the year listed as fully described: no longer provisional
-    listed = {"year": "2027", "loaded_at_0": "2026-12-24", "loaded_at_1": "10:00:00"}
+    listed = when | {"year": "2027"}
     assert admin.post("/admin/claims/holidayyear/add/", listed).status_code == 302
     approved.refresh_from_db()
     assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 8), False)
@@ -524,8 +531,6 @@ def test_holidays_command_and_the_staff_warning(tree, people, login, settings, t
 def test_holidays_seed_copies_the_library_years(db):
     from django.core.management import call_command
     from django.core.management.base import CommandError
-
-    from huzhu.claims.models import Holiday, HolidayYear
 
     call_command("holidays", "seed", "2025")
     assert Holiday.objects.get(day=date(2025, 10, 1)).note == "国庆节"
