@@ -31,6 +31,17 @@ class Programme(models.Model):
     def audit_code(self) -> str:
         return str(self.year)
 
+    def clean(self) -> None:
+        """The checks `huzhu quota-programme load` makes of a file's year and budget, for an
+        administrator's edit (a negative budget showed the board a negative share count)."""
+        problems = {}
+        if self.year is not None and not 2000 <= self.year <= 2100:
+            problems["year"] = "年度应在 2000 至 2100 之间"
+        if self.budget is not None and self.budget < 0:
+            problems["budget"] = "预算不能为负数"
+        if problems:
+            raise ValidationError(problems)
+
 
 class QuotaPeriod(models.Model):
     """One period (Q-2) and its ledger (Q-4, Q-5): the row every grant locks."""
