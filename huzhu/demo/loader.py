@@ -315,10 +315,14 @@ def _load_programmes() -> None:
 
 
 def _seed_calendar() -> None:
-    """The holiday table starts from chinesecalendar's known years, for admins to see and edit."""
+    """The holiday table starts from chinesecalendar's known years, for admins to see and edit.
+    A year it does not know (from 2027) stays unlisted, its due dates provisional (C-5): loaded
+    empty, it was listed as a year without a single holiday."""
     this_year = clock.today().year
     for year in range(this_year - 5, this_year + 1):
         known = library_calendar(year)
+        if not known:
+            continue
         load_holiday_year(
             year,
             {d: w for d, (w, _) in known.items()},

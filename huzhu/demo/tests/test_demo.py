@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from huzhu.accounts.models import User
-from huzhu.claims.models import Claim
+from huzhu.claims.models import Claim, Holiday, HolidayYear
 from huzhu.contracts.models import Contract
 from huzhu.core import clock
 from huzhu.core.models import AuditEntry
@@ -179,3 +179,14 @@ def test_demo_unit_c_officer_sees_his_units_years_and_a_returned_claim_to_correc
     page = client.get(f"/claims/{returned.number}/").content.decode()
     assert returned.return_reason in page and f"/claims/{returned.number}/correct/" in page
     assert client.get(f"/claims/{returned.number}/correct/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_calendar_lists_only_years_chinesecalendar_knows(settings):
+    """Loaded in 2027, the demo listed 2027 as a year without a single holiday: its due dates
+    counted Monday to Friday and were no longer marked provisional (C-5)."""
+    settings.HUZHU_TODAY = "2027-03-01"
+    loader._seed_calendar()
+    assert set(HolidayYear.objects.values_list("year", flat=True)) == set(range(2022, 2027))
+    assert not Holiday.objects.filter(day__year=2027).exists()
+    assert Holiday.objects.filter(day__year=2026, working=False).exists()
