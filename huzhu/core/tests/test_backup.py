@@ -9,8 +9,6 @@ import io
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import tarfile
 from datetime import date
 from pathlib import Path
@@ -23,6 +21,7 @@ from huzhu.claims import actions as claims
 from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.tests.journeys import PDF, on, paid_contract
 from huzhu.core import backup, crypto
+from huzhu.core.tests.processes import huzhu
 from huzhu.members.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -192,14 +191,7 @@ def test_restore_refuses_what_is_not_a_whole_backup_in_one_line(tmp_path, member
         archive_of(path, members)
     env = {k: v for k, v in os.environ.items() if k != "HUZHU_DATABASE_URL"}
     env["HUZHU_VAR_DIR"] = str(tmp_path / "var")
-    result = subprocess.run(
-        [sys.executable, "-m", "huzhu", "restore", str(path), "--yes"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = huzhu("restore", str(path), "--yes", env=env)
     assert result.returncode == 1
     assert result.stderr.strip() == f"CommandError: 无法读取备份文件：{words}"
     restored = sqlite3.connect(tmp_path / "var" / "huzhu.sqlite3")

@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,28 +10,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from huzhu.claims.actions import load_holiday_year
+from huzhu.core.tests.processes import huzhu
 
 CASES = Path(__file__).resolve().parents[2] / "rules" / "tests" / "cases"
 SEED_1 = CASES / "adjudication" / "seed_case1_uremia_three_shares.json"
 
 
-def run(*args, stdin="", env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "huzhu", *args],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-
-
 def test_adjudicate_file_and_stdin():
-    from_file = run("adjudicate", str(SEED_1))
+    from_file = huzhu("adjudicate", str(SEED_1))
     assert from_file.returncode == 0, from_file.stderr
     assert json.loads(from_file.stdout)["amount"] == "15000.00"
-    from_stdin = run("adjudicate", "-", stdin=SEED_1.read_text())
+    from_stdin = huzhu("adjudicate", "-", stdin=SEED_1.read_text())
     assert json.loads(from_stdin.stdout) == json.loads(from_file.stdout)
 
 
@@ -49,7 +36,7 @@ def test_adjudicate_file_and_stdin():
     ],
 )
 def test_adjudicate_bad_input_exits_2_with_one_line(stdin, words):
-    result = run("adjudicate", "-", stdin=stdin)
+    result = huzhu("adjudicate", "-", stdin=stdin)
     assert result.returncode == 2
     assert result.stdout == ""
     assert words in result.stderr
@@ -107,7 +94,7 @@ def test_workdays_without_a_database_counts_on_chinesecalendar(tmp_path):
     """A machine with no migrated database (nothing loaded) still answers, quietly."""
     env = {k: v for k, v in os.environ.items() if k != "HUZHU_DATABASE_URL"}
     env["HUZHU_VAR_DIR"] = str(tmp_path)
-    result = run("workdays", "add", "2025-09-26", "10", env=env)
+    result = huzhu("workdays", "add", "2025-09-26", "10", env=env)
     assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "2025-10-16", "")
 
 
@@ -210,7 +197,7 @@ def test_quota_programme_load_refuses_windows_outside_its_year(tmp_path):
     ],
 )
 def test_a_bad_number_on_the_command_line_is_refused_in_chinese(args, bad):
-    result = run(*args)
+    result = huzhu(*args)
     assert result.returncode == 2
     assert f"的整数：{bad}" in result.stderr, result.stderr
     assert "invalid int value" not in result.stderr

@@ -4,10 +4,10 @@ start with one Chinese line naming the variable, where a typo used to reach the 
 (HUZHU_REQUIRE_2FA=ture read as false)."""
 
 import os
-import subprocess
-import sys
 
 import pytest
+
+from huzhu.core.tests import processes
 
 SHOW = (
     "from django.conf import settings as s; print(s.REQUIRE_2FA, s.HTTPS, s.HUZHU_TODAY, "
@@ -18,15 +18,7 @@ SHOW = (
 
 def huzhu(tmp_path, *args, **variables):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUZHU_")}
-    env |= {"HUZHU_VAR_DIR": str(tmp_path)} | variables
-    return subprocess.run(
-        [sys.executable, "-m", "huzhu", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    return processes.huzhu(*args, env=env | {"HUZHU_VAR_DIR": str(tmp_path)} | variables)
 
 
 @pytest.mark.parametrize(
