@@ -104,9 +104,11 @@ def _check_keys() -> None:
 
 _check_keys()
 DEBUG = _env_bool("HUZHU_DEBUG", False)
+# an empty value (HUZHU_ALLOWED_HOSTS=) is the default too: no host at all answered every
+# request 400
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("HUZHU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    for h in (os.environ.get("HUZHU_ALLOWED_HOSTS", "").strip() or "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
 # The "today" and "now" of business code (huzhu.core.clock), to move time in demos and tests.

@@ -12,7 +12,7 @@ from huzhu.core.tests import processes
 SHOW = (
     "from django.conf import settings as s; print(s.REQUIRE_2FA, s.HTTPS, s.HUZHU_TODAY, "
     "s.LOOKUP_LIMITS['client'], s.AXES_FAILURE_LIMIT, s.SESSION_COOKIE_AGE, "
-    "s.LOGGING['root']['level'])"
+    "s.LOGGING['root']['level'], s.ALLOWED_HOSTS)"
 )
 
 
@@ -59,6 +59,7 @@ def test_the_values_it_can_take_are_read(tmp_path):
         HUZHU_LOGIN_FAILURES="3",
         HUZHU_SESSION_IDLE_MINUTES="10",
         HUZHU_LOG_LEVEL="info",
+        HUZHU_ALLOWED_HOSTS=" ",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
@@ -70,6 +71,8 @@ def test_the_values_it_can_take_are_read(tmp_path):
         "3",
         "600",
         "INFO",
+        "['127.0.0.1',",
+        "'localhost']",
     ]
 
 
