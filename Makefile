@@ -19,6 +19,8 @@ install: $(BIN)/.installed
 # HUZHU_HTTPS=false because the demo is served on plain http://127.0.0.1 (a real deployment
 # sits behind TLS and sets HUZHU_HTTPS=true).
 run: install
+	@$(BIN)/python -c "import socket; socket.create_server(('$(HOST)', $(PORT)))" 2>/dev/null || \
+		{ echo "端口 $(PORT) 已被占用（也许 make run 已在另一个终端运行）：请先停止占用它的程序，或改用其他端口，如 make run PORT=8001"; exit 1; }
 	$(BIN)/huzhu migrate --noinput -v 0
 	$(BIN)/huzhu demo
 	$(BIN)/huzhu collectstatic --noinput -v 0

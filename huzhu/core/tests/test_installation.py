@@ -2,6 +2,10 @@
 commands and pages it names and no demo data."""
 
 import random
+import shutil
+import socket
+import subprocess
+from pathlib import Path
 
 from django.core.management import call_command
 from django.test import Client
@@ -51,3 +55,23 @@ def test_a_new_installation_gets_from_nothing_to_a_working_unit_officer(db, logi
     made = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"accounts.user.created", "organizations.union.created"} <= made
     assert "organizations.unit.created" in made
+
+
+def test_make_run_stops_at_once_when_its_port_is_taken():
+    """A second `make run` (or another program on port 8000): it said “正在运行” and then
+    gunicorn failed five times over with `Connection in use`. Now it stops before it loads
+    anything, and says what to do."""
+    root = Path(__file__).resolve().parents[3]
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [shutil.which("make") or "/usr/bin/make", "-s", "run", f"PORT={port}"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+    assert result.returncode != 0
+    assert f"端口 {port} 已被占用" in result.stdout and "make run PORT=8001" in result.stdout
+    assert "正在" not in result.stdout and "migrate" not in result.stdout + result.stderr
