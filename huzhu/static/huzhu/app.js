@@ -49,21 +49,24 @@ document.addEventListener("DOMContentLoaded", function () {
 // A request htmx sent that failed (the server refused it or erred, or the network is down)
 // changes nothing on the page by itself: say so above the content, until a request succeeds.
 // (Form errors come back as 422 and are shown in place: see htmx-config in base.html.)
-function requestFailed(text) {
+function requestFailed(event, text) {
   var box = document.getElementById("request-error");
-  if (box) { box.textContent = text; box.hidden = false; }
+  var headers = (event.detail.requestConfig && event.detail.requestConfig.headers) || {};
+  // the quota board's polling is no step of the user's: it is the page that did not update
+  var what = headers["X-Huzhu-Background"] ? "本页未能更新：" : "操作未完成：";
+  if (box) { box.textContent = what + text; box.hidden = false; }
 }
 document.addEventListener("htmx:responseError", function (event) {
   var status = event.detail.xhr.status;
-  var text = "操作未完成（" + status + "）：请刷新页面后重试。";
-  if (status === 403) { text = "操作未完成：没有权限，或页面已过期。请刷新页面后重试。"; }
-  if (status === 404) { text = "操作未完成：要找的内容不存在或已被删除。请刷新页面。"; }
-  if (status === 413) { text = "操作未完成：文件太大。"; }
-  if (status >= 500) { text = "操作未完成：服务器出错。请稍后重试；一再出现请联系互济会。"; }
-  requestFailed(text);
+  var text = "请求未被接受（" + status + "）。请刷新页面后重试。";
+  if (status === 403) { text = "没有权限，或页面已过期。请刷新页面后重试。"; }
+  if (status === 404) { text = "要找的内容不存在或已被删除。请刷新页面。"; }
+  if (status === 413) { text = "文件太大。"; }
+  if (status >= 500) { text = "服务器出错。请稍后重试；一再出现请联系互济会。"; }
+  requestFailed(event, text);
 });
-document.addEventListener("htmx:sendError", function () {
-  requestFailed("操作未完成：网络连接失败。请检查网络后重试。");
+document.addEventListener("htmx:sendError", function (event) {
+  requestFailed(event, "网络连接失败。请检查网络后重试。");
 });
 document.addEventListener("htmx:afterRequest", function (event) {
   var box = document.getElementById("request-error");
