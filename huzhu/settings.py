@@ -361,6 +361,9 @@ CONTENT_SECURITY_POLICY = {
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("HUZHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+for _origin in CSRF_TRUSTED_ORIGINS:  # Django checks it only in `huzhu check`, not in gunicorn
+    if not _origin.startswith(("http://", "https://")):
+        raise _refused("HUZHU_CSRF_TRUSTED_ORIGINS", _origin, "：应以 https:// 或 http:// 开头")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

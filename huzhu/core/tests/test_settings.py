@@ -35,6 +35,7 @@ def huzhu(tmp_path, *args, **variables):
         ("HUZHU_SESSION_IDLE_MINUTES", "-5"),
         ("HUZHU_DB_CONN_MAX_AGE", "forever"),
         ("HUZHU_LOG_LEVEL", "loud"),
+        ("HUZHU_CSRF_TRUSTED_ORIGINS", "huzhu.example.cn"),
     ],
 )
 def test_a_value_the_app_cannot_take_stops_the_start_in_one_line(tmp_path, name, text):
