@@ -103,6 +103,7 @@ def test_workdays_without_a_database_counts_on_chinesecalendar(tmp_path):
     [
         ("workdays", "add", "2025-02-30", "1"),
         ("workdays", "add", "2025-02-03", "x"),
+        ("workdays", "add", "2025-02-03", "3000000"),
         ("adjudicate", "/no/such/file.json"),
         ("quota-simulate", "/no/such/file.json"),
     ],

@@ -11,6 +11,8 @@ from huzhu.rules.errors import RuleViolation
 from huzhu.rules.jsonio import read_date
 from huzhu.rules.workdays import add_working_days
 
+MAX_DAYS = 2500
+
 
 class Command(BaseCommand):
     help = "按中国法定节假日（含调休）计算工作日"
@@ -26,6 +28,10 @@ class Command(BaseCommand):
             start = read_date(options["date"], "DATE")
         except RuleViolation as exc:
             raise CommandError(exc.message, returncode=2) from exc
-        if not options["n"].isdigit():
-            raise CommandError(f"N: 应为非负整数，当前为 {options['n']}", returncode=2)
+        # ten years of working days at most: N in the millions counted for a minute and ended
+        # in an OverflowError past the year 9999
+        if not options["n"].isdigit() or int(options["n"]) > MAX_DAYS:
+            raise CommandError(
+                f"N: 应为 0 至 {MAX_DAYS} 的整数，当前为 {options['n']}", returncode=2
+            )
         self.stdout.write(str(add_working_days(start, int(options["n"]), configured_calendar())))
