@@ -5,6 +5,9 @@ from datetime import date, timedelta
 # the earliest day any date of the scheme may be: earlier ones are typing errors (a birth in
 # 1899, a claim in year 1)
 EARLIEST = date(1900, 1, 1)
+# the latest day a case file may name: past it the arithmetic leaves the calendar (an effective
+# date of 9999-12-31 ends in year 10000)
+LATEST = date(2999, 12, 31)
 
 
 def add_years(day: date, years: int) -> date:

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from huzhu.rules.dates import EARLIEST, LATEST
 from huzhu.rules.errors import RuleViolation
 
 T = TypeVar("T")
@@ -37,8 +38,17 @@ def read_iso(value: Any, field: str, parse: Callable[[str], T], shape: str) -> T
         raise bad(field, f"不是有效的 {shape}：{value}") from exc
 
 
+def within_years(day: date, field: str, value: Any) -> None:
+    """A case's day between EARLIEST and LATEST: an effective date of 9999-12-31 was a
+    traceback (its end, a year later, in year 10000) where malformed input exits 2."""
+    if not EARLIEST <= day <= LATEST:
+        raise bad(field, f"日期应在 {EARLIEST.year} 至 {LATEST.year} 年之间，当前为 {value}")
+
+
 def read_date(value: Any, field: str) -> date:
-    return read_iso(value, field, date.fromisoformat, "YYYY-MM-DD 日期")
+    day = read_iso(value, field, date.fromisoformat, "YYYY-MM-DD 日期")
+    within_years(day, field, value)
+    return day
 
 
 def optional_date(data: dict[str, Any], key: str, field: str) -> date | None:

@@ -12,6 +12,7 @@ from huzhu.rules.jsonio import (
     read_object,
     read_text,
     required,
+    within_years,
 )
 from huzhu.rules.quota import (
     Application,
@@ -72,6 +73,7 @@ def _moment(value: Any, field: str) -> datetime:
     moment = read_iso(
         value, field, datetime.fromisoformat, "带时区的 ISO 时间（如 2025-02-28T09:00:01+08:00）"
     )
+    within_years(moment.date(), field, value)
     return local_moment(moment)
 
 

@@ -46,6 +46,12 @@ def test_good_case_is_read():
         (variant(["contracts", 0], "x"), "contracts[0]"),
         (variant(["contracts", 0, "effective"], "2022-02-30"), "contracts[0].effective"),
         (variant(["contracts", 0, "effective"], 20220225), "contracts[0].effective"),
+        # a year later than 9999-12-31 is year 10000: a traceback, where exit 2 is the contract
+        (
+            variant(["contracts", 0, "effective"], "9999-12-31"),
+            "contracts[0].effective: 日期应在 1900 至 2999 年之间，当前为 9999-12-31",
+        ),
+        (variant(["claim", "submitted_date"], "0001-01-01"), "claim.submitted_date: 日期应在"),
         (variant(["contracts", 0, "shares"], 0), "contracts[0].shares"),
         (variant(["contracts", 0, "shares"], "2"), "contracts[0].shares"),
         (variant(["contracts", 0, "shares"], True), "contracts[0].shares"),
@@ -241,6 +247,10 @@ def quota_case(period=None, app=None, **top):
         (quota_case(app=APP | {"members": 0}), "applications[0].members"),
         (quota_case(app=APP | {"submitted_at": "soon"}), "applications[0].submitted_at"),
         (quota_case(app=APP | {"submitted_at": 5}), "applications[0].submitted_at"),
+        (
+            quota_case(app=APP | {"submitted_at": "9999-12-31T23:00:00-08:00"}),
+            "applications[0].submitted_at: 日期应在 1900 至 2999 年之间",
+        ),
         (quota_case(applications={}), "applications"),
     ],
 )
