@@ -248,11 +248,16 @@ def _database() -> dict[str, Any]:
             # costs no request an error
             conn_health_checks=True,
         )
-    except (ValueError, dj_database_url.UnknownSchemeError):
-        config = {}
-    if config.get("ENGINE") not in engines:
+        problem = None if config.get("ENGINE") in engines else "scheme"
+    except dj_database_url.UnknownSchemeError:
+        problem = "scheme"
+    except ValueError:  # a port that is no number, say
+        problem = "url"
+    if problem is not None:
         scheme, found, _ = url.partition("://")
-        what = f" 的数据库类型 {scheme!r} 不受支持" if found else " 不是数据库地址"
+        what = " 不是有效的数据库地址"
+        if found and problem == "scheme":
+            what = f" 的数据库类型 {scheme!r} 不受支持"
         raise ImproperlyConfigured(
             f"HUZHU_DATABASE_URL{what}：应为 "
             "postgres://用户@主机:端口/库名 或 sqlite:///文件路径（见 README 的“配置”一节）"

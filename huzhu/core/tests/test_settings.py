@@ -106,7 +106,8 @@ def test_previous_keys_may_end_with_a_comma(tmp_path):
     [
         ("mysql://huzhu:secret@127.0.0.1/huzhu", " 的数据库类型 'mysql' 不受支持"),
         ("postgress://huzhu:secret@127.0.0.1/huzhu", " 的数据库类型 'postgress' 不受支持"),
-        ("postgres//huzhu:secret@127.0.0.1/huzhu", " 不是数据库地址"),
+        ("postgres//huzhu:secret@127.0.0.1/huzhu", " 不是有效的数据库地址"),
+        ("postgres://huzhu:secret@127.0.0.1:port/huzhu", " 不是有效的数据库地址"),
     ],
 )
 def test_a_database_the_app_is_not_built_for_stops_the_start(tmp_path, url, words):
