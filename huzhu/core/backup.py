@@ -200,7 +200,7 @@ def read_manifest(archive: Path) -> dict[str, Any]:
     except tarfile.TarError as exc:
         raise BackupError(f"无法读取备份文件：{foreign}（不是 tar 归档或已损坏）") from exc
     except OSError as exc:
-        raise BackupError(f"无法读取备份文件：{exc.strerror or exc}") from exc
+        raise BackupError(f"无法读取备份文件：{why(exc)}") from exc
     except ValueError as exc:  # not UTF-8, not JSON
         raise BackupError("无法读取备份文件：其中的清单 manifest.json 已损坏") from exc
     if not isinstance(manifest, dict) or not manifest.keys() >= MANIFEST_KEYS:

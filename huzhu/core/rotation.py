@@ -34,13 +34,13 @@ class Column:
 
     @property
     def title(self) -> str:
-        """In Chinese, for the command's report: 职工·身份证号码."""
+        """In Chinese, for the command's report: 职工会员·身份证号码."""
         meta = self.model._meta
         return f"{meta.verbose_name}·{meta.get_field(self.field).verbose_name}"  # type: ignore[union-attr]
 
 
 def counted(label: str, count: int) -> str:
-    """One line of the command's report, in Chinese: 职工·身份证号码：7 行."""
+    """One line of the command's report, in Chinese: 职工会员·身份证号码：7 行."""
     if label == FILES:
         return f"上传的材料与保存的名册：{count} 个文件"
     titles = {c.label: c.title for c in encrypted_columns()}

@@ -99,6 +99,8 @@ def test_restore_refuses_an_unknown_key_and_a_broken_archive(
     broken.write_bytes(b"not a tar file")
     with pytest.raises(backup.BackupError, match="无法读取备份文件"):
         backup.read_manifest(broken)
+    with pytest.raises(backup.BackupError, match="无法读取备份文件：这是一个目录，不是文件"):
+        backup.read_manifest(tmp_path)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database (CI)")
