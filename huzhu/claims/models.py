@@ -14,6 +14,7 @@ from huzhu.core import clock
 from huzhu.core.fields import EncryptedTextField
 from huzhu.members.models import Member
 from huzhu.organizations.models import Unit
+from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
 from huzhu.rules.identity import normalize
 from huzhu.rules.product import BENEFIT_LABELS, DISEASES
 
@@ -246,8 +247,8 @@ class HolidayYear(models.Model):
         and a year such as 20277 failed the recomputation with a server error."""
         if self.year is None:
             return
-        if not 2000 <= self.year <= 2100:
-            raise ValidationError({"year": "年份应在 2000 至 2100 之间"})
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ValidationError({"year": f"年份应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间"})
         if not Holiday.objects.filter(day__year=self.year).exists():
             raise ValidationError(
                 {

@@ -12,6 +12,7 @@ from django.db import models
 from huzhu.contracts.models import Contract
 from huzhu.core import clock
 from huzhu.organizations.models import Unit, opaque_code
+from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
 from huzhu.rules.quota import Period, PeriodLedger, QuotaReason, open_ledger
 
 
@@ -35,8 +36,8 @@ class Programme(models.Model):
         """The checks `huzhu quota-programme load` makes of a file's year and budget, for an
         administrator's edit (a negative budget showed the board a negative share count)."""
         problems = {}
-        if self.year is not None and not 2000 <= self.year <= 2100:
-            problems["year"] = "年度应在 2000 至 2100 之间"
+        if self.year is not None and not FIRST_YEAR <= self.year <= LAST_YEAR:
+            problems["year"] = f"年度应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间"
         if self.budget is not None and self.budget < 0:
             problems["budget"] = "预算不能为负数"
         if problems:

@@ -8,6 +8,8 @@ EARLIEST = date(1900, 1, 1)
 # the latest day a case file may name: past it the arithmetic leaves the calendar (an effective
 # date of 9999-12-31 ends in year 10000)
 LATEST = date(2999, 12, 31)
+# the years a programme, a holiday calendar or a statistics year may be given for
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def add_years(day: date, years: int) -> date:

@@ -3,6 +3,8 @@
 import argparse
 from collections.abc import Callable
 
+from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
+
 
 def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     """An argparse `type`: an integer from `low` (to `high`)."""
@@ -20,4 +22,4 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     return read
 
 
-YEAR = whole_number(2000, 2100)
+YEAR = whole_number(FIRST_YEAR, LAST_YEAR)

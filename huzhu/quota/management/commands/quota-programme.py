@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huzhu.core.management.jsoncommand import read_input
 from huzhu.quota.actions import QuotaError, load_programme
+from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.jsonio import bad, parse_json, read_amount, read_int, read_object, required
 from huzhu.rules.quota import Period
@@ -45,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             data = read_object(parse_json(read_input(options["file"])), "(根)")
-            year = read_int(required(data, "year", "(根)"), "year", 2000, 2100)
+            year = read_int(required(data, "year", "(根)"), "year", FIRST_YEAR, LAST_YEAR)
             budget = read_budget(required(data, "budget", "(根)"))
             periods = read_periods(required(data, "periods", "(根)"))
             within_year(periods, year)
