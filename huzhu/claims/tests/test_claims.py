@@ -516,6 +516,9 @@ def test_holidays_command_and_the_staff_warning(tree, people, login, settings, t
 
     with pytest.raises(CommandError, match="不属于 2027"):
         call_command("holidays", "load", "2027", str(bad))
+    # the action keeps its own guard for callers other than the command's reader
+    with pytest.raises(actions.ClaimError, match="不属于 2027"):
+        actions.load_holiday_year(2027, {date(2028, 1, 1): False}, actor=None)
     # "false" in quotes is not false: before, it loaded New Year's Day as a working day
     quoted = tmp_path / "quoted.json"
     quoted.write_text('{"2027-01-01": "false", "2027-01-02": false}')
