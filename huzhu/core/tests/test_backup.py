@@ -151,6 +151,22 @@ def test_a_backup_that_cannot_be_written_says_why_and_leaves_no_archive(
     assert list((tmp_path / "out").iterdir()) == []
 
 
+def test_restore_with_no_one_to_answer_is_cancelled(data, tmp_path):
+    """Run from a script without --yes, the question met the end of its input: a traceback."""
+    archive = backup.create(tmp_path / "backups")
+    env = {k: v for k, v in os.environ.items() if k != "HUZHU_DATABASE_URL"}
+    env["HUZHU_VAR_DIR"] = str(tmp_path / "var")
+    result = huzhu("restore", str(archive), env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(
+        "CommandError: 已取消，未做任何修改（在脚本中运行请加 --yes）"
+    )
+    assert "Traceback" not in result.stderr
+    restored = sqlite3.connect(tmp_path / "var" / "huzhu.sqlite3")
+    assert restored.execute("SELECT COUNT(*) FROM sqlite_master").fetchone() == (0,)
+    restored.close()
+
+
 def archive_of(path: Path, members: dict[str, bytes]) -> Path:
     with tarfile.open(path, "w") as tar:
         for name, content in members.items():

@@ -33,12 +33,15 @@ class Command(BaseCommand):
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         if not options["yes"]:
-            answer = input(
-                f"将把 {manifest['created_at']} 的备份恢复到 {backup.environment_hint()}，"
-                "输入 yes 确认："
-            )
+            try:
+                answer = input(
+                    f"将把 {manifest['created_at']} 的备份恢复到 {backup.environment_hint()}，"
+                    "输入 yes 确认："
+                )
+            except EOFError:  # no one to ask (a script without --yes): a traceback before
+                answer = ""
             if answer.strip().lower() != "yes":
-                raise CommandError("已取消，未做任何修改")
+                raise CommandError("已取消，未做任何修改（在脚本中运行请加 --yes）")
         try:
             report = backup.restore(archive, target, Path(settings.MEDIA_ROOT))
         except backup.BackupError as exc:
