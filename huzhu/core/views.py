@@ -121,11 +121,13 @@ def _claim_queues() -> list[dict[str, object]]:
 
 
 def _next_year_missing() -> int | None:
-    """From 1 November staff are warned when next year's holiday calendar is not loaded (C-5)."""
+    """Staff are warned while this year's holiday calendar is not loaded, and from 1 November
+    next year's (C-5): the first of them missing. Before, only next year's was asked about, so
+    from January to October a year never loaded went unmentioned, its due dates provisional."""
     today = clock.today()
-    if today.month < 11 or calendar_known(today.year + 1, holiday_table()):
-        return None
-    return today.year + 1
+    table = holiday_table()
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    return next((year for year in years if not calendar_known(year, table)), None)
 
 
 AUDIT_FILTERS = ("action", "target", "actor", "since", "until")  # the audit page's fields

@@ -500,6 +500,17 @@ def test_the_transition_table_is_complete():
     assert next_actions("returned") == ["resubmit", "withdraw"]
 
 
+def test_staff_are_warned_of_this_years_missing_calendar_all_year(tree, people, login, settings):
+    """Before, only next year's was asked about, from November: in March 2027 a 2027 never
+    loaded went unmentioned while every due date of the year stayed provisional (C-5)."""
+    on(settings, "2027-03-01")
+    assert "2027 年的法定节假日安排尚未载入" in login(people.registrar).get("/").content.decode()
+    actions.load_holiday_year(2027, {date(2027, 1, 1): False}, actor=None)
+    assert "尚未载入" not in login(people.registrar).get("/").content.decode()
+    on(settings, "2027-11-02")
+    assert "2028 年的法定节假日安排尚未载入" in login(people.registrar).get("/").content.decode()
+
+
 def test_holidays_command_and_the_staff_warning(tree, people, login, settings, tmp_path):
     from django.core.management import call_command
 
