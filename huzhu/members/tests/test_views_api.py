@@ -427,6 +427,17 @@ def test_import_roster_command_prints_the_summary(tree, tmp_path, capsys, settle
         call_command("import-roster", "NOPE", str(path))
 
 
+def test_import_roster_command_reads_a_workbook_from_standard_input(
+    tree, capsys, settled, monkeypatch
+):
+    """`-` is standard input, as the usage says: a piped xlsx was read as text and refused."""
+    piped = io.TextIOWrapper(io.BytesIO(xlsx([person(1), person(2)])))
+    monkeypatch.setattr("sys.stdin", piped)
+    call_command("import-roster", tree.unit_a.code, "-")
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["rows"], summary["saved"], Member.objects.count()) == (2, True, 2)
+
+
 def test_import_roster_command_refuses_a_report_it_cannot_write_before_importing(
     tree, tmp_path, capsys, settled
 ):

@@ -2,12 +2,12 @@
 [--dry-run] [--replace]`: prints the JSON summary of the import (issue 4)."""
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from huzhu.core.management.jsoncommand import read_input
 from huzhu.core.oserror import why
 from huzhu.members.actions import import_roster
 from huzhu.organizations.models import Unit
@@ -44,11 +44,9 @@ class Command(BaseCommand):
             )
         except RuleViolation as exc:
             raise CommandError(exc.message, returncode=2) from exc
-        data = (
-            read_input(options["file"]).encode()
-            if options["file"] == "-"
-            else _bytes(options["file"])
-        )
+        # `-` reads standard input as bytes: an xlsx piped in is no UTF-8 text (it was read as
+        # text and refused)
+        data = sys.stdin.buffer.read() if options["file"] == "-" else _bytes(options["file"])
         report_path = _writable(options["report"]) if options["report"] else None
         report = import_roster(
             unit,
