@@ -221,7 +221,7 @@ def test_commands(data, settings, tmp_path, capsys):
     settings.VAR_DIR = tmp_path
     call_command("backup", "--output", str(tmp_path / "b"))
     out = capsys.readouterr().out
-    assert "已备份" in out and "不含字段密钥" in out
+    assert out.startswith("正在备份") and "已备份" in out and "不含字段密钥" in out
     archive = next((tmp_path / "b").glob("huzhu-backup-*.tar"))
     with pytest.raises(CommandError, match="不是空的"):  # the configured database has data
         call_command("restore", str(archive), "--yes")

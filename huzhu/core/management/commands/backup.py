@@ -18,6 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write("正在备份数据库与上传的材料，请稍候……")  # minutes on a large database
         try:
             archive = backup.create(Path(options["output"]))
         except backup.BackupError as exc:

@@ -42,6 +42,7 @@ class Command(BaseCommand):
                 answer = ""
             if answer.strip().lower() != "yes":
                 raise CommandError("已取消，未做任何修改（在脚本中运行请加 --yes）")
+        self.stdout.write("正在恢复数据库与上传的材料，请稍候……")
         try:
             report = backup.restore(archive, target, Path(settings.MEDIA_ROOT))
         except backup.BackupError as exc:
