@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from huzhu.core.clients import parse_proxies
 from huzhu.core.crypto import FieldKeyError, key_id_for
+from huzhu.core.oserror import why
 
 _T = TypeVar("_T")
 
@@ -63,16 +64,33 @@ def _whole(name: str, default: int, low: int) -> int:
 
 
 def _secret(name: str, filename: str, make: str) -> str:
-    """The secret from the environment, else from var/<filename>, generated there once."""
+    """The secret from the environment, else from var/<filename>, generated there once: written
+    owner-only under another name and linked into place, so that processes starting together
+    (gunicorn's workers on a first start) all read the one whole key, where one could read the
+    file another had created but not yet written. A var/ that cannot be written stops the start
+    with one line, where it was a traceback."""
     value = os.environ.get(name)
     if value:
         return value
     path = VAR_DIR / filename
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(make)
-    return path.read_text().strip()
+    try:
+        if not path.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            draft = VAR_DIR / f".{filename}.{os.getpid()}"
+            with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+                out.write(make)
+            try:
+                os.link(draft, path)  # fails if another process got there first: its key stands
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        return path.read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"无法在 {VAR_DIR} 生成或读取 {filename}：{why(exc)}（请让该目录可写，"
+            f"或用 HUZHU_VAR_DIR 指定其他目录，或设置 {name}）"
+        ) from None
 
 
 SECRET_KEY = _secret("HUZHU_SECRET_KEY", "secret_key", secrets.token_urlsafe(50))

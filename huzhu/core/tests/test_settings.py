@@ -3,7 +3,10 @@ start with one Chinese line naming the variable, where a typo used to reach the 
 (HUZHU_TODAY), a traceback (the numbers), or quietly turn a flag off
 (HUZHU_REQUIRE_2FA=ture read as false)."""
 
+import base64
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -117,3 +120,39 @@ def test_a_database_the_app_is_not_built_for_stops_the_start(tmp_path, url, word
     assert result.returncode == 1
     assert result.stderr.startswith(f"配置错误：HUZHU_DATABASE_URL{words}：应为 postgres://")
     assert "secret" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_processes_starting_together_generate_one_whole_key(tmp_path):
+    """gunicorn's workers on a first start agree on one key. Before, one could read the key
+    file another had created but not yet written (an empty key), or two could each write their
+    own and one keep a key that was then overwritten, its encrypted numbers lost for good; the
+    window is narrow, and this test did not catch it there in five runs. It guards the way the
+    key is made now: written under another name, linked into place, the loser reading the
+    winner's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUZHU_")}
+    env["HUZHU_VAR_DIR"] = str(tmp_path)
+    show = "from django.conf import settings as s; print(s.FIELD_KEY, s.SECRET_KEY)"
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-m", "huzhu", "shell", "--no-imports", "-c", show],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(12)
+    ]
+    answers = {tuple(p.communicate(timeout=120)[0].split()) for p in starts}
+    assert len(answers) == 1, answers
+    field_key, secret_key = answers.pop()
+    assert len(base64.urlsafe_b64decode(field_key)) == 32 and len(secret_key) > 40
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no drafts left
+
+
+def test_a_var_folder_that_cannot_be_written_stops_the_start_in_one_line(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    result = huzhu(tmp_path, "check", HUZHU_VAR_DIR=str(blocked / "var"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"配置错误：无法在 {blocked / 'var'} 生成或读取 secret_key：")
+    assert len(result.stderr.strip().splitlines()) == 1
