@@ -376,6 +376,8 @@ def review_claim(
             if amount > plan.largest_benefit:  # P-2, P-4: more than any claim can pay
                 most = money(plan.largest_benefit)
                 raise ClaimError([f"核定金额不能超过 {most} 元（每人最多{plan.max_shares}份）"])
+            if amount != money(amount):  # P-1: 800.005 was rounded to 800.01 without a word
+                raise ClaimError([f"核定金额最多两位小数（元、角、分）：{amount}"])
             locked.amount, locked.override_reason = money(amount), reason.strip()[:500]
         locked.reviewed_by = actor
         fields = ["decision", "proposed_amount", "amount", "override_reason", "reviewed_by"]

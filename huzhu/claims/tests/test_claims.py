@@ -282,6 +282,7 @@ def test_override_needs_amount_and_reason(people, covered):
         (Decimal("15000.01"), "不能超过 15000.00 元"),
         (Decimal("1E+30"), "不能超过"),
         (Decimal("NaN"), "书面理由"),
+        (Decimal("800.005"), "核定金额最多两位小数（元、角、分）：800.005"),
     ):
         with pytest.raises(actions.ClaimError, match=words):
             actions.review_claim(
@@ -293,7 +294,7 @@ def test_override_needs_amount_and_reason(people, covered):
         claim,
         actor=people.reviewer,
         accept=False,
-        amount=Decimal("800"),
+        amount=Decimal("800.000"),  # trailing zeros are still whole fen
         reason="住院两天即出院，协商一半",
     )
     assert (reviewed.amount, reviewed.proposed_amount) == (Decimal("800.00"), Decimal("1600.00"))
