@@ -4,6 +4,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -306,6 +307,8 @@ RESULT_COLUMNS = {
     "bank_ref": ("银行流水号", "交易流水号", "流水号"),
     "paid_on": ("到账日期", "入账日期"),
     "reason": ("失败原因", "失败描述"),
+    # optional; our export's own column, which a bank's return file echoes (M-1)
+    "amount": ("金额（元）", "金额", "交易金额"),
 }
 RESULT_HEADERS = {name: field for field, names in RESULT_COLUMNS.items() for name in names}
 
@@ -347,6 +350,8 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
             problems.append(f"第{row_no}行：{number or '（空）'} 不是本批次待处理的发放")
         elif result not in RESULT_WORDS:
             problems.append(f"第{row_no}行：结果应填“成功”或“失败”")
+        elif "amount" in values and (wrong := _amount_problem(values["amount"], pending[number])):
+            problems.append(f"第{row_no}行：{wrong}")
         else:
             seen[number] = row_no
             parsed.append((pending.pop(number), RESULT_WORDS[result], values, row_no))
@@ -369,6 +374,21 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
                 reason=values.get("reason", ""),
             )
     return len(parsed)
+
+
+def _amount_problem(text: str, payment: Payment) -> str | None:
+    """M-2: where the file carries the amount, it is the payment's. A row whose number was
+    mistyped into another payment of the batch would otherwise record that one as paid."""
+    cleaned = re.sub(r"[\s,，¥￥元]", "", text)
+    if not cleaned:  # the column is there, this row leaves it empty: nothing to compare
+        return None
+    try:
+        amount = Decimal(cleaned)
+    except ArithmeticError:
+        return f"金额“{text}”无法识别"
+    if not amount.is_finite() or amount != payment.amount:
+        return f"金额 {text} 与该笔发放的 {payment.amount} 元不符，请核对救助申请编号"
+    return None
 
 
 # a day as banks and spreadsheets write it in text: 2026-11-30, 2026/11/30, 2026.11.30 or

@@ -41,6 +41,36 @@ def test_bank_result_file_records_every_row(approved, people):  # noqa: F811
     assert batch.payments.get().bank_ref == "ICBC001"
 
 
+def test_an_amount_in_the_result_file_must_be_the_payments(approved, people):  # noqa: F811
+    """M-2: a bank's return file echoes our export's 金额（元）. A row whose claim number was
+    mistyped into another payment of the batch would record that one as paid: before, the
+    amount was not read at all."""
+    batch = sent_batch([approved], people)
+    amount = batch.payments.get().amount
+
+    def file(value):
+        book = Workbook()
+        sheet = book.worksheets[0]
+        sheet.append(["救助申请编号", "金额（元）", "结果", "银行流水号", "到账日期"])
+        sheet.append([approved.number, value, "成功", "ICBC9", str(approved.approved_on)])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    for wrong, words in [
+        (float(amount) + 100, f"与该笔发放的 {amount} 元不符"),
+        ("一千", "金额“一千”无法识别"),
+    ]:
+        with pytest.raises(actions.PaymentError, match=words):
+            actions.import_bank_results(batch, file(wrong), actor=people.cashier)
+    assert batch.payments.get().status == PaymentStatus.PENDING
+    assert actions._amount_problem(" ", batch.payments.get()) is None  # a row leaving it empty
+    # as the export writes it (a number), or as text with a thousands separator and 元
+    written = f"{amount:,}元" if amount >= 1000 else f"{amount}元"
+    assert actions.import_bank_results(batch, file(written), actor=people.cashier) == 1
+    assert batch.payments.get().status == PaymentStatus.PAID
+
+
 @pytest.mark.parametrize(
     ("rows", "words"),
     [
