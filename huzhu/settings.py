@@ -77,6 +77,7 @@ def _secret(name: str, filename: str, make: str) -> str:
         if not path.exists():
             VAR_DIR.mkdir(parents=True, exist_ok=True)
             draft = VAR_DIR / f".{filename}.{os.getpid()}"
+            draft.unlink(missing_ok=True)  # left by a process of the same number that died
             with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
                 out.write(make)
             try:
