@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from django.apps import apps
@@ -39,12 +40,17 @@ class Column:
         return f"{meta.verbose_name}·{meta.get_field(self.field).verbose_name}"  # type: ignore[union-attr]
 
 
+@cache
+def _titles() -> dict[str, str]:
+    # the models do not change while a process runs: read once, not on every progress line
+    return {c.label: c.title for c in encrypted_columns()}
+
+
 def counted(label: str, count: int) -> str:
     """One line of the command's report, in Chinese: 职工会员·身份证号码：7 行."""
     if label == FILES:
         return f"上传的材料与保存的名册：{count} 个文件"
-    titles = {c.label: c.title for c in encrypted_columns()}
-    return f"{titles.get(label, label)}：{count} 行"
+    return f"{_titles().get(label, label)}：{count} 行"
 
 
 @dataclass(frozen=True)

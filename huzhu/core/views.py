@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "unit_count": Unit.objects.count(),
             "pending_fees": Contract.objects.filter(status=ContractStatus.SUBMITTED).count(),
             "expiring": Contract.objects.expiring(clock.today()).count(),
-            "calendar_missing": _next_year_missing(),
+            "calendar_missing": _calendar_missing(),
             "recent": AuditEntry.objects.select_related("actor")[:8],
             "queues": _claim_queues(),
         }
@@ -120,7 +120,7 @@ def _claim_queues() -> list[dict[str, object]]:
     ]
 
 
-def _next_year_missing() -> int | None:
+def _calendar_missing() -> int | None:
     """Staff are warned while this year's holiday calendar is not loaded, and from 1 November
     next year's (C-5): the first of them missing. Before, only next year's was asked about, so
     from January to October a year never loaded went unmentioned, its due dates provisional."""
