@@ -219,20 +219,17 @@ def record_result(
         if locked.batch.state not in RESULTS_IN:
             raise PaymentError("该批次的银行文件尚未导出（须先经审批），不能登记银行结果")
         before = {"status": locked.status}
+        bank_ref = bank_ref.strip()
+        refusal = result_refusal(locked.claim, paid=paid, bank_ref=bank_ref, paid_on=paid_on)
+        if refusal is None and not paid and not reason.strip():
+            refusal = "发放失败须登记银行给出的原因"
+        if refusal is not None:
+            raise PaymentError(refusal)
         if paid:
-            bank_ref = bank_ref.strip()
-            if not bank_ref or paid_on is None:
-                raise PaymentError("到账须登记银行流水号和到账日期")
-            limit = Payment._meta.get_field("bank_ref").max_length or 0
-            if len(bank_ref) > limit:  # PostgreSQL would refuse it with a server error
-                raise PaymentError(f"银行流水号不能超过{limit}个字符")
-            _check_paid_on(paid_on, locked.claim)
             locked.status, locked.bank_ref, locked.paid_on = PaymentStatus.PAID, bank_ref, paid_on
             locked.save(update_fields=["status", "bank_ref", "paid_on"])
             claims.mark_paid(locked.claim, actor=actor)
         else:
-            if not reason.strip():
-                raise PaymentError("发放失败须登记银行给出的原因")
             locked.status, locked.failure_reason = PaymentStatus.FAILED, reason.strip()[:200]
             locked.save(update_fields=["status", "failure_reason"])
         audit.record(
@@ -245,16 +242,23 @@ def record_result(
     return locked
 
 
-def _check_paid_on(paid_on: date, claim: Claim) -> None:
-    """A bank confirms money that has left: not on a day still to come (China's date), nor
-    before the claim was approved (C-5 timeliness and the figures per year read this date)."""
+def result_refusal(claim: Claim, *, paid: bool, bank_ref: str, paid_on: date | None) -> str | None:
+    """Why a paid result cannot be recorded (M-2), or None. A bank confirms money that has left:
+    with its reference, not on a day still to come (China's date), nor before the claim was
+    approved (C-5 timeliness and the figures per year read this date)."""
+    if not paid:
+        return None
+    if not bank_ref or paid_on is None:
+        return "到账须登记银行流水号和到账日期"
+    limit = Payment._meta.get_field("bank_ref").max_length or 0
+    if len(bank_ref) > limit:  # PostgreSQL would refuse it with a server error
+        return f"银行流水号不能超过{limit}个字符"
     today = clock.today()
     if paid_on > today:
-        raise PaymentError(f"到账日期 {paid_on} 晚于今天（{today}），请核对银行回盘")
+        return f"到账日期 {paid_on} 晚于今天（{today}），请核对银行回盘"
     if claim.approved_on is not None and paid_on < claim.approved_on:
-        raise PaymentError(
-            f"到账日期 {paid_on} 早于该申请的审批日期 {claim.approved_on}，请核对银行回盘"
-        )
+        return f"到账日期 {paid_on} 早于该申请的审批日期 {claim.approved_on}，请核对银行回盘"
+    return None
 
 
 def reissue(claim: Claim, *, actor: Any, card: str = "") -> PaymentBatch:
@@ -341,39 +345,60 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
     seen: dict[str, int] = {}  # claim number → the row it was first on
     for row_no, cells in table.rows:
         values = {key: _cell(cells, index) for key, index in columns.items()}
-        number, result = values["claim"], values["result"]
-        if not all(value.isprintable() for value in values.values()):
-            problems.append(f"第{row_no}行：含有不可见的控制字符，请删除后重新导入")
-        elif number in seen:
-            problems.append(f"第{row_no}行：{number} 与第{seen[number]}行重复，每笔只能有一个结果")
-        elif number not in pending:
-            problems.append(f"第{row_no}行：{number or '（空）'} 不是本批次待处理的发放")
-        elif result not in RESULT_WORDS:
-            problems.append(f"第{row_no}行：结果应填“成功”或“失败”")
-        elif "amount" in values and (wrong := _amount_problem(values["amount"], pending[number])):
-            problems.append(f"第{row_no}行：{wrong}")
-        else:
-            seen[number] = row_no
-            parsed.append((pending.pop(number), RESULT_WORDS[result], values, row_no))
+        number = values["claim"]
+        problem = _row_problem(values, pending, seen)
+        if number in pending:  # a second answer for it is refused, even when this one is
+            seen.setdefault(number, row_no)
+        if problem is not None:
+            problems.append(f"第{row_no}行：{problem}")
+            continue
+        parsed.append((pending[number], RESULT_WORDS[values["result"]], values, row_no))
     if problems:
         raise PaymentError("；".join(problems[:20]))
     with transaction.atomic(durable=True):
         for payment, paid, values, row_no in parsed:
-            paid_on = read_day(values.get("paid_on", "")) if paid else None
-            if paid and paid_on is None:
-                raise PaymentError(
-                    f"第{row_no}行：到账日期“{values.get('paid_on', '')}”无法识别，"
-                    "应为 YYYY-MM-DD（如 2026-11-30）"
+            try:
+                record_result(
+                    payment,
+                    actor=actor,
+                    paid=paid,
+                    bank_ref=values.get("bank_ref", ""),
+                    paid_on=read_day(values.get("paid_on", "")) if paid else None,
+                    reason=values.get("reason", ""),
                 )
-            record_result(
-                payment,
-                actor=actor,
-                paid=paid,
-                bank_ref=values.get("bank_ref", ""),
-                paid_on=paid_on,
-                reason=values.get("reason", ""),
-            )
+            except PaymentError as exc:  # changed meanwhile: which row, not just what
+                raise PaymentError(f"第{row_no}行：{exc}") from exc
     return len(parsed)
+
+
+def _row_problem(
+    values: dict[str, str], pending: dict[str, Payment], seen: dict[str, int]
+) -> str | None:
+    """What is wrong with one row of a result file, or None: every row is checked before any
+    is recorded, and every problem is listed with its row."""
+    number, result = values["claim"], values["result"]
+    if not all(value.isprintable() for value in values.values()):
+        return "含有不可见的控制字符，请删除后重新导入"
+    if number in seen:
+        return f"{number} 与第{seen[number]}行重复，每笔只能有一个结果"
+    if number not in pending:
+        return f"{number or '（空）'} 不是本批次待处理的发放"
+    if result not in RESULT_WORDS:
+        return "结果应填“成功”或“失败”"
+    if "amount" in values and (wrong := _amount_problem(values["amount"], pending[number])):
+        return wrong
+    if not RESULT_WORDS[result]:
+        return None if values.get("reason", "").strip() else "发放失败须登记银行给出的原因"
+    written = values.get("paid_on", "")
+    paid_on = read_day(written)
+    if paid_on is None and written:
+        return f"到账日期“{written}”无法识别，应为 YYYY-MM-DD（如 2026-11-30）"
+    return result_refusal(
+        pending[number].claim,
+        paid=True,
+        bank_ref=values.get("bank_ref", "").strip(),
+        paid_on=paid_on,
+    )
 
 
 def _amount_problem(text: str, payment: Payment) -> str | None:

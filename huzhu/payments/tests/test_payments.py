@@ -66,6 +66,8 @@ def test_paid_result_pays_the_claim_once(approved, people, settings):
     actions.export_batch(actions.approve_batch(batch, actor=people.approver), actor=people.cashier)
     with pytest.raises(actions.PaymentError, match="流水号"):
         actions.record_result(payment, actor=people.cashier, paid=True)
+    with pytest.raises(actions.PaymentError, match="须登记银行给出的原因"):
+        actions.record_result(payment, actor=people.cashier, paid=False, reason=" ")
     on(settings, "2023-07-11")
     actions.record_result(
         payment,

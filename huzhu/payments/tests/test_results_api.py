@@ -77,15 +77,18 @@ def test_an_amount_in_the_result_file_must_be_the_payments(approved, people):  #
         ([["JZ0000", "成功", "R", "2023-07-20", None]], "不是本批次"),
         ([["{number}", "ok", "R", "2023-07-20", None]], "成功”或“失败"),
         ([["{number}", "未成功", "R", "2023-07-20", None]], "成功”或“失败"),
-        ([["{number}", "成功", "", "2023-07-20", None]], "流水号"),
+        ([["{number}", "成功", "", "2023-07-20", None]], "第2行：到账须登记银行流水号"),
         ([["{number}", "成功", "R", "20/07/2023", None]], "“20/07/2023”无法识别，应为 YYYY-MM-DD"),
-        ([["{number}", "失败", "", None, None]], "原因"),
+        ([["{number}", "失败", "", None, None]], "第2行：发放失败须登记银行给出的原因"),
         # "_x0000_" in the sheet's XML is read as a NUL, which PostgreSQL cannot store
         ([["{number}", "失败", "", None, "卡号_x0000_错误"]], "控制字符"),
-        ([["{number}", "成功", "R" * 61, "2023-07-20", None]], "不能超过60个字符"),
+        ([["{number}", "成功", "R" * 61, "2023-07-20", None]], "第2行：银行流水号不能超过60个字符"),
         # the fixture's claim is approved on 2023-07-10, which is also today
-        ([["{number}", "成功", "R", "2023-07-11", None]], "晚于今天"),
-        ([["{number}", "成功", "R", "2023-07-09", None]], "早于该申请的审批日期 2023-07-10"),
+        ([["{number}", "成功", "R", "2023-07-11", None]], "第2行：到账日期 2023-07-11 晚于今天"),
+        (
+            [["{number}", "成功", "R", "2023-07-09", None]],
+            "第2行：到账日期 2023-07-09 早于该申请的审批日期 2023-07-10",
+        ),
         # the same payment twice (one file, two answers): neither is taken
         (
             [["{number}", "成功", "R", "2023-07-10", None], ["{number}", "失败", "", None, "x"]],
@@ -103,6 +106,38 @@ def test_bad_result_files_change_nothing(approved, people, rows, words):  # noqa
     assert batch.payments.get().status == PaymentStatus.PENDING
     with pytest.raises(actions.PaymentError, match="PDF"):
         actions.import_bank_results(batch, b"%PDF-1.4", actor=people.cashier)
+
+
+def test_a_result_file_lists_every_rows_problem_with_its_row(approved, people):  # noqa: F811
+    """Every row is checked before anything is recorded, the bank's date and reference too,
+    and each problem names its row: before, a date after today was found only while recording,
+    alone and without its row, after the other rows' problems had been fixed."""
+    batch = sent_batch([approved], people)
+    rows = [[approved.number, "成功", "R1", "2023-07-11", None], ["JZ0000", "失败", "", None, "x"]]
+    with pytest.raises(actions.PaymentError) as refused:
+        actions.import_bank_results(batch, results_file(rows), actor=people.cashier)
+    assert str(refused.value) == (
+        "第2行：到账日期 2023-07-11 晚于今天（2023-07-10），请核对银行回盘；"
+        "第3行：JZ0000 不是本批次待处理的发放"
+    )
+    # a refused row's payment still has its one answer: a second row for it is a duplicate
+    rows = [
+        [approved.number, "成功", "", "2023-07-10", None],
+        [approved.number, "失败", "", None, "x"],
+    ]
+    with pytest.raises(actions.PaymentError, match="第2行：到账须登记.*；第3行：.*与第2行重复"):
+        actions.import_bank_results(batch, results_file(rows), actor=people.cashier)
+    assert batch.payments.get().status == PaymentStatus.PENDING
+
+
+def test_a_result_file_for_a_batch_not_yet_sent_names_the_row(approved, people):  # noqa: F811
+    """M-1: no approver released the batch, so the bank paid none of it: the file is refused
+    with the row that would have been recorded."""
+    batch = actions.create_batch([approved], actor=people.cashier)
+    data = results_file([[approved.number, "成功", "R1", "2023-07-10", None]])
+    with pytest.raises(actions.PaymentError, match="^第2行：该批次的银行文件尚未导出"):
+        actions.import_bank_results(batch, data, actor=people.cashier)
+    assert batch.payments.get().status == PaymentStatus.PENDING
 
 
 def test_result_dates_typed_as_spreadsheet_dates_are_read(approved, people):  # noqa: F811
