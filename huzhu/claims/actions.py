@@ -544,6 +544,27 @@ def load_holiday_year(
         return recompute_due_dates(date(year, 1, 1), date(year, 12, 31), actor=actor)
 
 
+def unlist_empty_holiday_year(year: int, *, actor: Any) -> bool:
+    """C-5 after a day was deleted from a listed year, or moved out of it: a listed year is
+    described by its days alone, so a year left with none would count Monday to Friday without
+    a holiday (for a year chinesecalendar knows, its holidays gone too). Such a year is no longer
+    listed (audited): it counts as before it was loaded. Returns whether it was unlisted; the
+    caller recomputes the year's due dates."""
+    with transaction.atomic():
+        record = HolidayYear.objects.select_for_update().filter(year=year).first()
+        if record is None or Holiday.objects.filter(day__year=year).exists():
+            return False
+        audit.record(
+            actor,
+            "claims.holiday_year.unlisted",
+            record,
+            before={"year": year},
+            after={"reason": "该年已没有任何放假日或调休上班日"},
+        )
+        record.delete()
+    return True
+
+
 def recompute_due_dates(first: date, last: date, *, actor: Any) -> int:
     """C-5 after the calendar changed on days first..last (a year loaded, a day corrected in the
     admin): every due date whose ten working days reach into those days, and every provisional

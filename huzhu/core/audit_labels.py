@@ -35,6 +35,7 @@ ACTION_LABELS: dict[str, str] = {
     "quota.application.granted": "普惠名额申请获批",
     "quota.application.refused": "普惠名额申请未获批",
     "claims.holiday_year.loaded": "载入法定节假日安排",
+    "claims.holiday_year.unlisted": "取消已载入的节假日年份",
     "claims.document.opened": "查看申请材料",
     "claims.register.exported": "导出救助申请台账",
     "payments.batch.created": "生成发放批次",

@@ -25,6 +25,7 @@ from huzhu.claims.workflow import TRANSITIONS, next_actions
 from huzhu.core import clock, crypto
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
+from huzhu.rules.workdays import is_working_day
 
 ACCIDENT = ClaimFacts("accident_hospitalization", date(2023, 5, 23), circumstance="other")
 
@@ -465,6 +466,45 @@ def test_a_day_corrected_in_the_admin_moves_the_due_dates_it_reaches(tree, peopl
     assert deleted.status_code == 302
     approved.refresh_from_db()
     assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 7), False)
+
+
+def test_a_listed_year_left_without_a_day_in_the_admin_is_unlisted(tree, people, settings, login):
+    """C-5: a listed year is described by its days alone. Before, deleting its last day (or
+    moving it to another year) left it listed with none: Monday to Friday without a holiday,
+    every due date of the year final; for a year chinesecalendar knows, its holidays gone."""
+    approved = approved_on(tree, people, settings, "2026-12-24", date(2026, 12, 20))
+    actions.load_holiday_year(2027, {date(2027, 1, 1): False}, actor=people.admin)
+    approved.refresh_from_db()
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 8), False)
+    admin = login(people.admin)
+    only = Holiday.objects.get()
+    moved = admin.post(
+        f"/admin/claims/holiday/{only.pk}/change/",
+        {"day": "2028-01-03", "working": "", "note": "元旦"},
+        follow=True,
+    )
+    assert "2027 年已没有任何放假日或调休上班日，已不再列为" in moved.content.decode()
+    assert not HolidayYear.objects.filter(year=2027).exists()
+    approved.refresh_from_db()  # 2027 counts as not loaded again: ten weekdays, provisional
+    assert (approved.due_date, approved.due_provisional) == (date(2027, 1, 7), True)
+    entry = AuditEntry.objects.get(action="claims.holiday_year.unlisted")
+    assert (entry.actor, entry.before) == (people.admin, {"year": 2027})
+    # 2026, which chinesecalendar knows: its one listed day deleted, its own holidays count again
+    actions.load_holiday_year(2026, {date(2026, 1, 1): False}, actor=people.admin)
+    assert HolidayYear.objects.filter(year=2026).exists()
+    day = Holiday.objects.get(day=date(2026, 1, 1))
+    deleted = admin.post(f"/admin/claims/holiday/{day.pk}/delete/", {"post": "yes"}, follow=True)
+    assert "2026 年已没有任何放假日" in deleted.content.decode()
+    assert not HolidayYear.objects.filter(year=2026).exists()
+    assert not is_working_day(date(2026, 10, 1), engine.holiday_table(fresh=True))  # 国庆节
+    # a year keeping other days stays listed, and nothing is said
+    actions.load_holiday_year(
+        2027, {date(2027, 1, 1): False, date(2027, 2, 1): False}, actor=people.admin
+    )
+    day = Holiday.objects.get(day=date(2027, 1, 1))
+    kept = admin.post(f"/admin/claims/holiday/{day.pk}/delete/", {"post": "yes"}, follow=True)
+    assert "已没有任何放假日" not in kept.content.decode()
+    assert HolidayYear.objects.filter(year=2027).exists()
 
 
 def test_an_approval_reads_the_calendar_as_it_is_now(tree, people, settings):
