@@ -13,7 +13,7 @@ from huzhu.contracts.models import Contract
 from huzhu.core import clock
 from huzhu.organizations.models import Unit, opaque_code
 from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
-from huzhu.rules.quota import Period, PeriodLedger, QuotaReason, open_ledger
+from huzhu.rules.quota import Period, PeriodLedger, QuotaReason, local_moment, open_ledger
 
 
 class Programme(models.Model):
@@ -42,6 +42,10 @@ class Programme(models.Model):
             problems["budget"] = "预算不能为负数"
         if problems:
             raise ValidationError(problems)
+
+
+# what a period that has begun granting keeps (QuotaPeriod.clean)
+FIXED_ONCE_OPENED = (("no", "期次"), ("quota", "基础名额"), ("opens", "申请开始日"))
 
 
 class QuotaPeriod(models.Model):
@@ -95,8 +99,29 @@ class QuotaPeriod(models.Model):
         ends = (self.renewal_end_from, self.renewal_end_to)
         if None not in ends and self.renewal_end_to < self.renewal_end_from:
             problems["renewal_end_to"] = "续会终止日范围的结束日不能早于开始日"
+        if self.pk is not None and self.opened:
+            problems |= self._opened_problems()
         if problems:
             raise ValidationError(problems)
+
+    def _opened_problems(self) -> dict[str, str]:
+        """A period that has begun granting (Q-5: its ledger, and the next period's rollover
+        and advance deduction, were computed from its number and base quota; its applications
+        were taken in its window, Q-3) keeps them: a programme file cannot replace it either
+        (`load_programme`). Its window may still be extended or its hours changed."""
+        stored = QuotaPeriod.objects.filter(pk=self.pk).values(*dict(FIXED_ONCE_OPENED))
+        before = stored.first() or {}
+        problems = {
+            key: f"本期已开始受理，{label}不能再修改（名额的顺延与核减已据此计算，见 Q-5）"
+            for key, label in FIXED_ONCE_OPENED
+            if key in before and before[key] != getattr(self, key)
+        }
+        last = self.applications.aggregate(last=models.Max("submitted_at"))["last"]
+        if last is not None and self.closes is not None:
+            day = local_moment(last).date()
+            if self.closes < day:
+                problems["closes"] = f"本期已受理到 {day}，申请截止日不能早于该日"
+        return problems
 
     def rule(self) -> Period:
         return Period(

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 from huzhu.accounts.models import User
@@ -331,6 +331,47 @@ def test_periods_edited_in_the_admin_are_checked_as_a_programme_file_is(people, 
         (2, LAST.opens, LAST.closes, LAST.hours[1]),
     ]
     assert not AuditEntry.objects.filter(action__startswith="quota.quotaperiod").exists()
+
+
+def test_a_period_that_has_begun_granting_keeps_its_number_quota_and_start(tree, people, login):
+    """Q-5: an opened period's ledger, and the next period's rollover and advance deduction,
+    were computed from its number and base quota, and its applications were taken in its
+    window (Q-3). A programme file cannot replace it; before, the admin could still change them
+    (a base quota lowered below what was granted counted as an advance on the next period)."""
+    from huzhu.quota.models import FreeShareApplication
+
+    programme, client, url, page = _programme_page(people, login)
+    first = programme.periods.get(no=1)
+    first.opened, first.granted = True, 3
+    first.save(update_fields=["opened", "granted"])
+    FreeShareApplication.objects.create(
+        programme=programme,
+        period=first,
+        unit=tree.unit_a,
+        submitted_at=datetime(2025, 3, 10, 1, 30, tzinfo=UTC),  # 09:30 on 10 March in Jinan
+        kind="new",
+        requested=3,
+        status="granted",
+        granted=3,
+    )
+    for changes, message in [
+        ({"periods-0-quota": "2"}, "本期已开始受理，基础名额不能再修改"),
+        ({"periods-0-no": "3"}, "本期已开始受理，期次不能再修改"),
+        ({"periods-0-opens": "2025-03-01"}, "本期已开始受理，申请开始日不能再修改"),
+        ({"periods-0-closes": "2025-03-09"}, "本期已受理到 2025-03-10，申请截止日不能早于该日"),
+    ]:
+        response = client.post(url, page.data | changes)
+        assert response.status_code == 200 and message in response.content.decode(), changes
+    first.refresh_from_db()
+    assert (first.no, first.quota, first.opens, first.closes) == (1, 5, FIRST.opens, FIRST.closes)
+    # its window can still end on its last application's day, or later; the next period,
+    # not yet opened, stays editable
+    changes = {"periods-0-closes": "2025-03-10", "periods-1-quota": "9"}
+    assert client.post(url, page.data | changes).status_code == 302
+    assert sorted(programme.periods.values_list("no", "quota", "closes")) == [
+        (1, 5, date(2025, 3, 10)),
+        (2, 9, LAST.closes),
+    ]
 
 
 def test_the_admins_pages_of_the_login_libraries_are_in_chinese(people, login):
