@@ -188,6 +188,27 @@ def test_quota_programme_load_refuses_windows_outside_its_year(tmp_path):
     assert not Programme.objects.exists()
 
 
+@pytest.mark.django_db
+def test_quota_programme_load_refuses_a_renewal_range_written_backwards(tmp_path):
+    """Q-2: as the admin already refused it. No end date lies in such a range, so every
+    renewing unit would have been refused not_eligible in that period."""
+    from huzhu.quota.models import Programme
+
+    path = programme_file(tmp_path, "7000000")
+    data = json.loads(path.read_text())
+    first = data["periods"][0]
+    first["renewal_end_from"], first["renewal_end_to"] = "2025-03-31", "2024-11-01"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CommandError) as caught:
+        call_command("quota-programme", "load", str(path))
+    assert (caught.value.returncode, str(caught.value)) == (
+        2,
+        "periods[0].renewal_end_to: 续会终止日范围的结束日不能早于开始日，"
+        "当前为 2025-03-31 至 2024-11-01",
+    )
+    assert not Programme.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("args", "bad"),
     [
