@@ -16,11 +16,13 @@ APPS = Path(__file__).resolve().parents[2]
 # actions that also run inside another action's transaction: create_batch in reissue (the new
 # payment and the corrected card together), record_result in import_bank_results (all rows of
 # the bank's file or none), recompute_due_dates in load_holiday_year and in the admin's save of
-# a calendar correction (the calendar and the due dates it moves together)
+# a calendar correction (the calendar and the due dates it moves together), and
+# unlist_empty_holiday_year in that save too (the day deleted and its year unlisted together)
 COMPOSED = {
     ("payments", "create_batch"),
     ("payments", "record_result"),
     ("claims", "recompute_due_dates"),
+    ("claims", "unlist_empty_holiday_year"),
 }
 
 
