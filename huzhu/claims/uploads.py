@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 from huzhu.core import crypto
+from huzhu.core.oserror import why, write_whole
 
 MAX_BYTES = 20 * 1024 * 1024
 SIGNATURES = (
@@ -21,6 +22,9 @@ SIGNATURES = (
 
 class UploadRefused(ValueError):
     pass
+
+
+NOT_STORED = "服务器未能保存文件（{why}），本次未上传；请稍后重试，仍不成功请联系互济会"
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,10 @@ def store(claim_number: str, data: bytes) -> Stored:
         raise UploadRefused("文件超过 20 MB，请压缩或分页后上传")
     content_type, extension = sniff(data)
     relative = Path("claims") / claim_number / f"{secrets.token_hex(12)}.{extension}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(crypto.seal_file(data))
+    try:
+        write_whole(Path(settings.MEDIA_ROOT) / relative, crypto.seal_file(data))
+    except OSError as exc:
+        raise UploadRefused(NOT_STORED.format(why=why(exc))) from exc
     return Stored(str(relative), content_type, len(data), hashlib.sha256(data).hexdigest())
 
 

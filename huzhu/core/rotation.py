@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from huzhu.core import crypto
 from huzhu.core.bulk import column_of
 from huzhu.core.fields import EncryptedTextField
+from huzhu.core.oserror import write_whole
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ def _rotate_files(current: str) -> int:
             logger.warning("cannot re-seal %s: %s", path, exc)
             continue
         fresh = path.with_name(path.name + ROTATING)
-        fresh.write_bytes(crypto.seal_file(data))
+        write_whole(fresh, crypto.seal_file(data))  # OSError: the command says why
         os.replace(fresh, path)
         done += 1
     return done

@@ -3,6 +3,7 @@ They hold every worker's ID and card number, so they are sealed with the field k
 columns they become (brief rule 5), and a check never confirmed is forgotten after
 KEEP_SECONDS (the unit uploads again)."""
 
+import contextlib
 import secrets
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 
 from huzhu.core import crypto
+from huzhu.core.oserror import why, write_whole
 from huzhu.organizations.models import Unit
 
 KEEP_SECONDS = 24 * 3600
@@ -35,12 +37,26 @@ def forget_stale(now: float | None = None) -> int:
     return removed
 
 
+class NotKept(ValueError):
+    """The server could not keep the upload for the confirmation (its disk), in Chinese."""
+
+
 def keep(unit: Unit, data: bytes, report: bytes | None) -> str:
-    forget_stale()
+    """Keep a checked upload (and its annotated workbook) for the confirmation: its token.
+    NotKept when the disk refuses, with neither file left behind."""
     token = secrets.token_urlsafe(16)
-    (_folder() / f"{unit.code}-{token}.upload").write_bytes(crypto.seal_file(data))
-    if report is not None:
-        (_folder() / f"{unit.code}-{token}.report.xlsx").write_bytes(crypto.seal_file(report))
+    try:
+        forget_stale()
+        write_whole(_folder() / f"{unit.code}-{token}.upload", crypto.seal_file(data))
+        if report is not None:
+            write_whole(_folder() / f"{unit.code}-{token}.report.xlsx", crypto.seal_file(report))
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # the upload, when it was the report that failed
+            discard(unit, token)
+        raise NotKept(
+            f"服务器未能暂存上传的名册（{why(exc)}），未导入任何数据；请稍后重试，"
+            "仍不成功请联系互济会"
+        ) from exc
     return token
 
 

@@ -168,7 +168,11 @@ def roster_check(request: HtmxHttpRequest, code: str) -> HttpResponse:
     # at the import, or the other way round
     effective: date = form.cleaned_data["effective"] or checks.default_start(unit)
     report, rows, _ = checks.check_roster(data, effective=effective, unit=unit)
-    token = imports.keep(unit, data, report.annotated)
+    try:
+        token = imports.keep(unit, data, report.annotated)
+    except imports.NotKept as exc:
+        form.add_error("file", str(exc))
+        return render(request, "members/_check.html", {"unit": unit, "form": form}, status=422)
     context = {
         "unit": unit,
         "report": report,

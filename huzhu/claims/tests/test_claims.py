@@ -155,6 +155,23 @@ def test_returned_claim_is_corrected_and_resubmitted(people, covered):
     assert (registered.status, registered.event_date) == ("registered", date(2023, 5, 22))
 
 
+def test_a_document_the_server_cannot_store_is_refused_in_chinese(people, covered, settings):
+    """The disk refusing (here a file where the documents' folder should be) is said in
+    Chinese and changes nothing: before, the officer saw a server error."""
+    claim = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)
+    document = claim.documents.filter(required=True).first()
+    blocked = Path(settings.MEDIA_ROOT)
+    blocked.parent.mkdir(parents=True, exist_ok=True)
+    blocked.write_bytes(b"")  # a file, not a folder
+    with pytest.raises(
+        actions.ClaimError, match="服务器未能保存文件（路径中有同名文件），本次未上传"
+    ):
+        actions.attach_document(claim, document.item, PNG, "scan.png", actor=people.officer_a)
+    document.refresh_from_db()
+    assert not document.received and not document.file_path
+    assert not AuditEntry.objects.filter(action="claims.document.received").exists()
+
+
 def test_a_claim_is_withdrawn_before_registration_or_once_returned_only(people, covered):
     """The filing unit takes a claim back with a reason; a registered one can no longer be."""
     filed = actions.submit_claim(covered, ACCIDENT, actor=people.officer_a)

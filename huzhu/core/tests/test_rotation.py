@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from huzhu.claims import uploads
@@ -156,3 +157,24 @@ def test_rotation_skips_a_file_it_cannot_open_and_clears_a_stopped_runs_copies(
     assert rotation.remaining()[rotation.FILES] == 1  # still there, still under the old key
     out = capsys.readouterr().out
     assert "有 1 个文件无法重新加密" in out and "全部完成" not in out
+
+
+def test_a_file_the_disk_will_not_take_stops_the_rotation_with_a_chinese_line(members, settings):
+    """A sealed file that cannot be written again (here a folder in the way of its fresh
+    copy) stops the command with the reason and the path, not a traceback; what was done
+    stays, and a second run resumes."""
+    document = uploads.store("JZ2023000003", b"%PDF-1.4 a record")
+    path = Path(settings.MEDIA_ROOT) / document.path
+    blocker = path.with_name(path.name + rotation.ROTATING)
+    blocker.mkdir()
+    settings.FIELD_KEY, settings.FIELD_KEY_PREVIOUS = NEW, OLD
+    with pytest.raises(CommandError) as stopped:
+        call_command("rotate-field-key")
+    assert str(stopped.value).startswith(
+        f"重新加密文件时出错（这是一个目录，不是文件）：{blocker}。"
+    )
+    assert rotation.remaining()[rotation.FILES] == 1
+    blocker.rmdir()
+    call_command("rotate-field-key")
+    assert rotation.remaining()[rotation.FILES] == 0
+    assert uploads.read(document.path) == b"%PDF-1.4 a record"

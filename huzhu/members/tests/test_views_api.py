@@ -119,6 +119,26 @@ def test_re_importing_says_a_pending_enrolment_keeps_its_roster(tree, people, lo
     assert f"入会申请 {draft.public_id}（草稿）的名册是生成时的名册，不随本次导入变化" in page
 
 
+def test_a_roster_the_server_cannot_keep_is_refused_in_chinese(
+    tree, people, login, settled, settings
+):
+    """The checked upload is kept for the confirmation; when the disk refuses (here a file
+    where the folder should be) the check says so in Chinese, in place: before, a server
+    error."""
+    Path(settings.MEDIA_ROOT).parent.mkdir(parents=True, exist_ok=True)
+    Path(settings.MEDIA_ROOT).write_bytes(b"")
+    checked = login(people.officer_a).post(
+        f"/units/{tree.unit_a.code}/roster/check/",
+        {"file": upload(), "consent": "on"},
+        headers={"HX-Request": "true"},
+    )
+    assert checked.status_code == 422
+    assert (
+        "服务器未能暂存上传的名册（路径中有同名文件），未导入任何数据" in checked.content.decode()
+    )
+    assert not Member.objects.exists()
+
+
 def test_a_second_confirmation_of_the_same_upload_imports_nothing(tree, people, login, settled):
     """Clicking 确认导入 again while the first import still runs (the upload already claimed by
     it) imports nothing a second time and says so."""

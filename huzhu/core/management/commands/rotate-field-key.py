@@ -3,10 +3,11 @@ number, and every sealed file, under the current field key (issue 8 §4; the ste
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huzhu.core import audit, crypto, rotation
 from huzhu.core.management.arguments import whole_number
+from huzhu.core.oserror import why
 
 
 class Command(BaseCommand):
@@ -28,8 +29,14 @@ class Command(BaseCommand):
         if options["status"]:
             return
         self.stdout.write("重新加密（已完成）：")
-        for label, done in rotation.rotate(options["batch"]):
-            self.stdout.write(f"  {rotation.counted(label, done)}")
+        try:
+            for label, done in rotation.rotate(options["batch"]):
+                self.stdout.write(f"  {rotation.counted(label, done)}")
+        except OSError as exc:  # a sealed file could not be written again: the disk
+            raise CommandError(
+                f"重新加密文件时出错（{why(exc)}）：{exc.filename}。已完成的部分保留，"
+                "处理后再次运行本命令即可续做；在此之前请保留旧密钥。"
+            ) from exc
         after = rotation.remaining()
         audit.record(
             None,
