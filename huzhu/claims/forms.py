@@ -8,11 +8,11 @@ from django.forms.models import ModelChoiceIterator
 from huzhu.accounts.models import User
 from huzhu.claims.facts import OPTIONAL_FACTS, ClaimFacts
 from huzhu.claims.models import KIND_CHOICES, Circumstance, Claim
+from huzhu.core.forms import DayField
 from huzhu.members.models import Member, MemberQuerySet
 from huzhu.rules.identity import mask_card, mask_id
 from huzhu.rules.product import DISEASES
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MEMBER_CHOICES = 200  # listed at most; the search finds the others
 
 
@@ -39,13 +39,9 @@ class MemberField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class ClaimForm(forms.Form):
     member = MemberField(label="被保障人", queryset=Member.objects.none())
     kind = forms.ChoiceField(label="救助类型", choices=[("", "请选择")] + KIND_CHOICES)
-    event_date = forms.DateField(label="事件日期（首次确诊日 / 事故日 / 身故日）", widget=DATE)
-    known_date = forms.DateField(
-        label="知道事件的日期（默认同事件日期）", required=False, widget=DATE
-    )
-    first_diagnosed = forms.DateField(
-        label="该疾病首次确诊日期（默认同事件日期）", required=False, widget=DATE
-    )
+    event_date = DayField(label="事件日期（首次确诊日 / 事故日 / 身故日）")
+    known_date = DayField(label="知道事件的日期（默认同事件日期）", required=False)
+    first_diagnosed = DayField(label="该疾病首次确诊日期（默认同事件日期）", required=False)
     disease = forms.CharField(
         label="重大疾病（输入名称或代码查找，如“尿毒症”“CI04”）",
         required=False,
@@ -57,8 +53,8 @@ class ClaimForm(forms.Form):
     )
     accident_id = forms.CharField(label="事故标识（同一事故多次住院请填相同标识）", required=False)
     hospital = forms.CharField(label="医院", required=False)
-    admitted = forms.DateField(label="入院日期", required=False, widget=DATE)
-    discharged = forms.DateField(label="出院日期", required=False, widget=DATE)
+    admitted = DayField(label="入院日期", required=False)
+    discharged = DayField(label="出院日期", required=False)
     description = forms.CharField(
         label="经过说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

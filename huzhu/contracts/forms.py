@@ -4,17 +4,17 @@ from django import forms
 
 from huzhu.contracts.actions import EnrolmentFacts
 from huzhu.contracts.models import FundingSource
+from huzhu.core.forms import DayField
 
 
 class EnrolmentForm(forms.Form):
     funding_source = forms.ChoiceField(
         label="会费来源", choices=[("", "请选择")] + list(FundingSource.choices)
     )
-    requested_start = forms.DateField(
+    requested_start = DayField(
         label="申请生效日",
         required=False,
         help_text="不填则于互济会确认收到会费之日生效",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def facts(self) -> EnrolmentFacts:

@@ -6,6 +6,8 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.utils import timezone
 
+from huzhu.rules.dates import read_day
+
 
 def now() -> datetime:
     """An aware datetime. HUZHU_NOW wins; with only HUZHU_TODAY set, today's wall-clock time on
@@ -25,12 +27,9 @@ def now() -> datetime:
 
 
 def parse_day(text: str) -> date | None:
-    """A day typed into a form or a link (2026-11-30), or None when there is none or it is no
-    day (2026-11-31)."""
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    """A day typed into a form or a link (2026-11-30, or as `read_day` reads it), or None when
+    there is none or it is no day (2026-11-31)."""
+    return read_day(text) if text else None
 
 
 def start_of(day: date) -> datetime:

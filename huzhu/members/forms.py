@@ -1,5 +1,6 @@
 from django import forms
 
+from huzhu.core.forms import DayField
 from huzhu.members.models import NOTICE_VERSION
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
 from huzhu.rules.roster import SPECIAL_GROUPS
@@ -7,11 +8,10 @@ from huzhu.rules.roster import SPECIAL_GROUPS
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(label="名册文件（xlsx 或 csv）")
-    effective = forms.DateField(
+    effective = DayField(
         label="预计生效日",
         required=False,
         help_text="用于核对年龄（18至60周岁）和每人3份上限；不填则按今天，本单位合同在保的按其终止日（续会生效日）",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     consent = forms.BooleanField(
         label=(

@@ -20,6 +20,7 @@ from huzhu.members.models import Member, card_hash
 from huzhu.members.spreadsheet import RosterFileError, read_table
 from huzhu.payments.models import PURPOSE, BatchState, Payment, PaymentBatch, PaymentStatus
 from huzhu.payments.workflow import RESULTS_IN, batch_allows, payment_allows
+from huzhu.rules.dates import read_day
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.identity import mask_card, validate_bank_card
 from huzhu.rules.money import ZERO, money
@@ -414,28 +415,6 @@ def _amount_problem(text: str, payment: Payment) -> str | None:
     if not amount.is_finite() or amount != payment.amount:
         return f"金额 {text} 与该笔发放的 {payment.amount} 元不符，请核对救助申请编号"
     return None
-
-
-# a day as banks and spreadsheets write it in text: 2026-11-30, 2026/11/30, 2026.11.30 or
-# 2026年11月30日, with or without leading zeros, maybe followed by the time; or 20261130
-_DAY = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-    r"|(\d{4})(\d{2})(\d{2})"
-)
-
-
-def read_day(text: str) -> date | None:
-    """The 到账日期 of a result row, or None when it is not a day written year first (a
-    day-first 20/07/2023 could be read two ways and is not guessed)."""
-    match = _DAY.fullmatch(text.strip())
-    if match is None:
-        return None
-    year, month, day = (int(part) for part in match.groups() if part is not None)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _result_columns(header: Sequence[object]) -> dict[str, int]:

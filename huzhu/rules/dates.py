@@ -1,5 +1,6 @@
 """The one date convention: a contract covers the days (effective, end] (SPEC P-3)."""
 
+import re
 from datetime import date, timedelta
 
 # the earliest day any date of the scheme may be: earlier ones are typing errors (a birth in
@@ -59,3 +60,27 @@ def paid_effective(
     if requested is not None and requested > confirmed:
         return requested
     return confirmed
+
+
+# a day as people, spreadsheets and banks write it, year first: 2026-11-30, 2026/11/30,
+# 2026.11.30 or 2026年11月30日, with or without leading zeros, maybe followed by the time of
+# day; or 20261130
+_DAY = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"|(\d{4})(\d{2})(\d{2})"
+)
+DAY_FORMATS = "2026-11-30，也可写 2026/11/30、2026.11.30、2026年11月30日 或 20261130"
+
+
+def read_day(text: str) -> date | None:
+    """The day `text` names, or None when it names none (2026-11-31) or is not written year
+    first (a day-first 20/07/2023 could be read two ways and is not guessed)."""
+    match = _DAY.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups() if part is not None)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -119,6 +119,18 @@ def test_re_importing_says_a_pending_enrolment_keeps_its_roster(tree, people, lo
     assert f"入会申请 {draft.public_id}（草稿）的名册是生成时的名册，不随本次导入变化" in page
 
 
+def test_the_effective_day_may_be_typed_as_people_write_it(tree, people, login, settled):
+    """Where the browser shows no date picker the officer types the day: 2025年3月10日 was
+    refused with Django's “输入一个有效的日期”."""
+    client = login(people.officer_a)
+    url = f"/units/{tree.unit_a.code}/roster/check/"
+    checked = client.post(url, {"file": upload(), "consent": "on", "effective": "2025年3月10日"})
+    assert checked.status_code == 200 and "按生效日 2025-03-10 核对" in checked.content.decode()
+    refused = client.post(url, {"file": upload(), "consent": "on", "effective": "10/03/2025"})
+    assert refused.status_code == 422
+    assert "日期应写作 2026-11-30，也可写" in refused.content.decode()
+
+
 def test_a_roster_the_server_cannot_keep_is_refused_in_chinese(
     tree, people, login, settled, settings
 ):

@@ -8,6 +8,7 @@ from huzhu.rules.dates import (
     contract_end,
     in_force,
     paid_effective,
+    read_day,
     waiting_over,
 )
 
@@ -76,3 +77,25 @@ def test_paid_effective_follows_k6(confirmed, previous_end, submitted, requested
         confirmed, previous_end=previous_end, submitted=submitted, requested=requested
     )
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-30", date(2026, 11, 30)),
+        ("2026/1/3", date(2026, 1, 3)),
+        ("2026.11.30", date(2026, 11, 30)),
+        ("2026年1月3日", date(2026, 1, 3)),
+        ("2026 年 11 月 30 日", date(2026, 11, 30)),
+        ("20261130", date(2026, 11, 30)),
+        (" 2026-11-30 14:05 ", date(2026, 11, 30)),
+        ("２０２６-１１-３０", date(2026, 11, 30)),  # full-width digits, as some input methods type
+        ("2026-11-31", None),  # no such day
+        ("30/11/2026", None),  # day first: not guessed
+        ("2026-11", None),
+        ("明天", None),
+        ("", None),
+    ],
+)
+def test_a_day_is_read_as_people_write_it_year_first(text, expected):
+    assert read_day(text) == expected
