@@ -2,7 +2,6 @@
 the engine's explanation, the timeline and the actions this user may take."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +28,7 @@ from huzhu.core.downloads import file_response, pdf_response, xlsx_response
 from huzhu.core.uploaded import read_bounded
 from huzhu.members.models import is_id_search, search_params
 from huzhu.rules.adjudication import REASON_LABELS, time_bar_deadline
+from huzhu.rules.money import read_yuan
 from huzhu.rules.product import DISEASES
 
 # the 34 illnesses offered by the claim forms' disease field (code and name)
@@ -330,7 +330,12 @@ def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             actions.withdraw_claim(claim, actor=user, reason=reason)
         elif action == "review":
             accept = request.POST.get("decision", "accept") == "accept"
-            amount = Decimal(request.POST["amount"]) if request.POST.get("amount") else None
+            typed = request.POST.get("amount", "").strip()
+            amount = read_yuan(typed) if typed else None
+            if typed and amount is None and not accept:
+                raise actions.ClaimError(
+                    [f"核定金额“{typed}”无法识别，请填写数字（元），如 1600 或 1600.50"]
+                )
             actions.review_claim(claim, actor=user, accept=accept, amount=amount, reason=reason)
         elif action == "approve":
             actions.approve_claim(claim, actor=user)
@@ -342,8 +347,6 @@ def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     except actions.ClaimError as exc:
         for problem in exc.problems:
             messages.error(request, problem)
-    except ArithmeticError:
-        messages.error(request, "金额格式不正确")
     return redirect("claims:detail", number=claim.number)
 
 

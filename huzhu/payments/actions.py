@@ -1,10 +1,8 @@
 """Every write to payments: batches, their export, results from the bank, re-issue (M-1, M-2)."""
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -23,7 +21,7 @@ from huzhu.payments.workflow import RESULTS_IN, batch_allows, payment_allows
 from huzhu.rules.dates import read_day
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.identity import mask_card, validate_bank_card
-from huzhu.rules.money import ZERO, money
+from huzhu.rules.money import ZERO, money, read_yuan
 
 
 class PaymentError(ValueError):
@@ -405,14 +403,12 @@ def _row_problem(
 def _amount_problem(text: str, payment: Payment) -> str | None:
     """M-2: where the file carries the amount, it is the payment's. A row whose number was
     mistyped into another payment of the batch would otherwise record that one as paid."""
-    cleaned = re.sub(r"[\s,，¥￥元]", "", text)
-    if not cleaned:  # the column is there, this row leaves it empty: nothing to compare
+    if not text.strip():  # the column is there, this row leaves it empty: nothing to compare
         return None
-    try:
-        amount = Decimal(cleaned)
-    except ArithmeticError:
+    amount = read_yuan(text)
+    if amount is None:
         return f"金额“{text}”无法识别"
-    if not amount.is_finite() or amount != payment.amount:
+    if amount != payment.amount:
         return f"金额 {text} 与该笔发放的 {payment.amount} 元不符，请核对救助申请编号"
     return None
 

@@ -1,7 +1,5 @@
 """Cashier pages: claims awaiting payment, batches, the bank workbook, results (M-1, M-2)."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -19,6 +17,7 @@ from huzhu.members import spreadsheet
 from huzhu.payments import actions
 from huzhu.payments.models import Payment, PaymentBatch, PaymentStatus, get_batch
 from huzhu.payments.workflow import RESULTS_IN, batch_steps
+from huzhu.rules.dates import DAY_FORMATS, read_day
 
 
 @staff_duty("cashier")
@@ -125,8 +124,11 @@ def payment_result(request: HttpRequest, code: str, claim_number: str) -> HttpRe
     if payment is None:
         raise Http404("没有该笔发放")
     paid = request.POST.get("result") == "paid"
+    typed = request.POST.get("paid_on", "").strip()
+    paid_on = read_day(typed) if paid and typed else None
     try:
-        paid_on = date.fromisoformat(request.POST.get("paid_on", "")) if paid else None
+        if paid_on is None and paid and typed:  # typed where the browser has no date picker
+            raise actions.PaymentError(f"到账日期应写作 {DAY_FORMATS}")
         actions.record_result(
             payment,
             actor=user_of(request),
@@ -136,10 +138,8 @@ def payment_result(request: HttpRequest, code: str, claim_number: str) -> HttpRe
             reason=request.POST.get("reason", ""),
         )
         messages.success(request, f"{claim_number} 已登记结果")
-    except (actions.PaymentError, ValueError) as exc:
-        messages.error(
-            request, str(exc) if isinstance(exc, actions.PaymentError) else "日期格式不正确"
-        )
+    except actions.PaymentError as exc:
+        messages.error(request, str(exc))
     return redirect("payments:batch", code=batch.code)
 
 

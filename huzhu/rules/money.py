@@ -1,5 +1,6 @@
 """Money: exact Decimal yuan with 2 places (SPEC P-1); rounding happens here and only here."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -17,6 +18,21 @@ def money(value: Decimal | int | str) -> Decimal:
     if isinstance(value, float):
         raise TypeError("money is never float")
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# what people and bank files write around an amount: spaces, thousands separators, ¥ and 元
+_AROUND_AMOUNT = re.compile(r"[\s,，¥￥元]")
+
+
+def read_yuan(text: str) -> Decimal | None:
+    """An amount in yuan as it is typed or exported: 1600, 1,600.00, ￥1600, 1600元, full-width
+    digits; None when it is none (a word, NaN, an infinity, nothing). Exact: not rounded here,
+    so a caller can refuse what is finer than the fen (P-1)."""
+    try:
+        amount = Decimal(_AROUND_AMOUNT.sub("", text))
+    except ArithmeticError:
+        return None
+    return amount if amount.is_finite() else None
 
 
 def split(total: Decimal, weights: list[Decimal]) -> list[Decimal]:

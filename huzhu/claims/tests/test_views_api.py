@@ -17,7 +17,14 @@ from huzhu.accounts.actions import issue_token
 from huzhu.claims import actions
 from huzhu.claims.facts import ClaimFacts
 from huzhu.claims.models import Claim
-from huzhu.claims.tests.journeys import PDF, approved_claim, death_facts, on, paid_contract
+from huzhu.claims.tests.journeys import (
+    PDF,
+    approved_claim,
+    death_facts,
+    on,
+    paid_contract,
+    reviewed_claim,
+)
 from huzhu.core.downloads import XLSX
 from huzhu.core.models import AuditEntry
 from huzhu.members.models import Member
@@ -857,3 +864,24 @@ def test_the_claim_register_is_exported_as_listed_and_audited_without_id_numbers
     assert [row[0] for row in rows[1:]] == [second.number]  # his unit's, in the chosen state
     latest = AuditEntry.objects.filter(action="claims.register.exported").latest("pk")
     assert latest.actor == people.officer_a and latest.after["filter"] == "已提交"
+
+
+def test_a_reviewers_amount_is_read_as_typed_and_a_word_is_refused(tree, people, login, settings):
+    """P-1: the override amount as a reviewer types it (1,200.50元) is that amount; one that is
+    no amount says so and changes nothing. Before, both got “金额格式不正确”."""
+    paid_contract(settings, tree.unit_a, people.registrar, "2022-07-08", shares=1)
+    on(settings, "2023-07-10")
+    claim = reviewed_claim(Member.objects.get(), people)
+    reviewer = login(people.reviewer)
+    url = f"/claims/{claim.number}/actions/review/"
+    refused = reviewer.post(
+        url, {"decision": "override", "amount": "一千二", "reason": "票据不全"}, follow=True
+    )
+    assert (
+        "核定金额“一千二”无法识别，请填写数字（元），如 1600 或 1600.50" in refused.content.decode()
+    )
+    claim.refresh_from_db()
+    assert (claim.amount, claim.override_reason) == (Decimal("1600.00"), "")
+    reviewer.post(url, {"decision": "override", "amount": " 1,200.50元 ", "reason": "票据不全"})
+    claim.refresh_from_db()
+    assert (claim.amount, claim.override_reason) == (Decimal("1200.50"), "票据不全")

@@ -140,6 +140,24 @@ def test_a_result_file_for_a_batch_not_yet_sent_names_the_row(approved, people):
     assert batch.payments.get().status == PaymentStatus.PENDING
 
 
+def test_a_result_typed_on_the_page_reads_the_day_as_people_write_it(
+    approved,  # noqa: F811
+    people,
+    login,
+):
+    """到账 on the batch's page: where the browser shows no date picker the cashier types the
+    day; 2023/7/10 was refused with “日期格式不正确”, which did not say what was wanted."""
+    batch = sent_batch([approved], people)
+    cashier = login(people.cashier)
+    url = f"/payments/batches/{batch.code}/{approved.number}/result/"
+    typed = {"result": "paid", "bank_ref": "R7", "paid_on": "10/07/2023"}
+    refused = cashier.post(url, typed, follow=True).content.decode()
+    assert "到账日期应写作 2026-11-30，也可写" in refused
+    assert batch.payments.get().status == PaymentStatus.PENDING
+    cashier.post(url, typed | {"paid_on": "2023/7/10"})
+    assert batch.payments.get().paid_on == date(2023, 7, 10)
+
+
 def test_result_dates_typed_as_spreadsheet_dates_are_read(approved, people):  # noqa: F811
     """A bank's file whose 到账日期 is a date cell (or a date and time) is read as that day."""
     batch = sent_batch([approved], people)

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from huzhu.rules.money import chinese_capitals, format_yuan, money, split
+from huzhu.rules.money import chinese_capitals, format_yuan, money, read_yuan, split
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,24 @@ def test_split_never_loses_or_invents_a_cent():
         total = Decimal(cents) / 100
         parts = split(total, [Decimal("5000"), Decimal("3000"), Decimal("1600")])
         assert sum(parts, Decimal(0)) == money(total) and min(parts) >= 0
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1600", Decimal("1600")),
+        ("1,600.00", Decimal("1600.00")),
+        (" ￥1，600.50元 ", Decimal("1600.50")),
+        ("¥ 800", Decimal("800")),
+        ("１６００", Decimal("1600")),  # full-width digits
+        ("800.005", Decimal("800.005")),  # not rounded: the caller refuses what is finer
+        ("-5", Decimal("-5")),  # read; the caller refuses a negative amount
+        ("一千", None),
+        ("NaN", None),
+        ("Infinity", None),
+        ("", None),
+        ("元", None),
+    ],
+)
+def test_an_amount_is_read_as_it_is_typed_or_exported(text, amount):
+    assert read_yuan(text) == amount
