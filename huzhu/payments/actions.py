@@ -18,7 +18,7 @@ from huzhu.members.models import Member, card_hash
 from huzhu.members.spreadsheet import RosterFileError, read_table
 from huzhu.payments.models import PURPOSE, BatchState, Payment, PaymentBatch, PaymentStatus
 from huzhu.payments.workflow import RESULTS_IN, batch_allows, payment_allows
-from huzhu.rules.dates import read_day
+from huzhu.rules.dates import DAY_FORMATS, read_day
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.identity import mask_card, validate_bank_card
 from huzhu.rules.money import ZERO, money, read_yuan
@@ -391,7 +391,7 @@ def _row_problem(
     written = values.get("paid_on", "")
     paid_on = read_day(written)
     if paid_on is None and written:
-        return f"到账日期“{written}”无法识别，应为 YYYY-MM-DD（如 2026-11-30）"
+        return f"到账日期“{written}”无法识别，应写作 {DAY_FORMATS}"
     return result_refusal(
         pending[number].claim,
         paid=True,

@@ -78,7 +78,10 @@ def test_an_amount_in_the_result_file_must_be_the_payments(approved, people):  #
         ([["{number}", "ok", "R", "2023-07-20", None]], "成功”或“失败"),
         ([["{number}", "未成功", "R", "2023-07-20", None]], "成功”或“失败"),
         ([["{number}", "成功", "", "2023-07-20", None]], "第2行：到账须登记银行流水号"),
-        ([["{number}", "成功", "R", "20/07/2023", None]], "“20/07/2023”无法识别，应为 YYYY-MM-DD"),
+        (
+            [["{number}", "成功", "R", "20/07/2023", None]],
+            "“20/07/2023”无法识别，应写作 2026-11-30，也可写",
+        ),
         ([["{number}", "失败", "", None, None]], "第2行：发放失败须登记银行给出的原因"),
         # "_x0000_" in the sheet's XML is read as a NUL, which PostgreSQL cannot store
         ([["{number}", "失败", "", None, "卡号_x0000_错误"]], "控制字符"),
