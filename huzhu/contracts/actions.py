@@ -156,7 +156,8 @@ def check_contract(
         age = line.member.age_on(start)
         if not plan.min_age <= age <= plan.max_age:
             problems.append(
-                f"{line.member.name}：生效日 {start} 时{age}周岁，不在18至60周岁之间（E-5）"
+                f"{line.member.name}：生效日 {start} 时{age}周岁，"
+                f"不在{plan.min_age}至{plan.max_age}周岁之间（E-5）"
             )
         if line.member.status != "in_service":
             problems.append(f"{line.member.name}：已退休，不符合入会条件（E-5）")
@@ -170,7 +171,8 @@ def check_contract(
         already = peak_shares(window, held[line.member_id])
         if already + line.shares > plan.max_shares:
             problems.append(
-                f"{line.member.name}：已有{already}份，再加{line.shares}份超过每人3份上限（P-2）"
+                f"{line.member.name}：已有{already}份，再加{line.shares}份"
+                f"超过每人{plan.max_shares}份上限（P-2）"
             )
     return problems
 

@@ -14,6 +14,7 @@ from huzhu.members.models import Member, Membership, id_hash
 from huzhu.members.spreadsheet import RosterFileError, Table, annotated_workbook, read_table
 from huzhu.organizations.models import Unit
 from huzhu.rules.dates import EARLIEST, add_years, contract_end
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
 from huzhu.rules.roster import (
     HEADER,
     CellIssue,
@@ -153,11 +154,12 @@ def check_share_cap(rows: list[RosterRow], effective: date, unit: Unit | None) -
         row = valid[digest]
         row.member_id = member_id
         already = peak_shares(window, held[member_id])
-        if already + row.shares > 3:
+        most = CRITICAL_ILLNESS_PLAN.max_shares
+        if already + row.shares > most:
             row.refuse(
                 "shares",
                 "share_cap",
-                f"该职工在有效合同中已有{already}份，再加{row.shares}份将超过每人3份上限（P-2）",
+                f"该职工在有效合同中已有{already}份，再加{row.shares}份将超过每人{most}份上限（P-2）",
             )
 
 
