@@ -162,9 +162,25 @@ def contract_step(request: HttpRequest, public_id: str, step: str) -> HttpRespon
     try:
         contract = _apply(step, contract, request)
     except actions.ContractError as exc:
-        for problem in exc.problems[:20]:
-            messages.error(request, problem)
+        _refused(request, step, contract, exc.problems)
     return redirect("contracts:detail", public_id=contract.public_id)
+
+
+SHOWN = 20  # a step's problems listed at most, each a line of its own
+
+
+def _refused(request: HttpRequest, step: str, contract: Contract, problems: list[str]) -> None:
+    """A refused step's problems as messages. A draft's page lists its submission problems
+    itself (提交前需要解决), so a refused submission only says how many; the others list the
+    first SHOWN and how many more (before, the rest were dropped without a word)."""
+    if step == "submit" and contract.status == ContractStatus.DRAFT:
+        messages.error(request, f"未能提交：请先解决下列 {len(problems)} 处问题")
+        return
+    for problem in problems[:SHOWN]:
+        messages.error(request, problem)
+    if len(problems) > SHOWN:
+        more = len(problems) - SHOWN
+        messages.error(request, f"另有 {more} 处问题未列出，改正后重新办理时会一并检查")
 
 
 def _apply(step: str, contract: Contract, request: HttpRequest) -> Contract:

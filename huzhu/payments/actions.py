@@ -328,6 +328,9 @@ RESULT_WORDS = {
 }
 
 
+SHOWN = 20  # a result file's problems listed at most
+
+
 def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
     """The bank's result file (回盘, xlsx or csv) for a batch: every row checked first, then
     all recorded in one transaction, or none. Returns the number of results recorded."""
@@ -352,8 +355,10 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
             problems.append(f"第{row_no}行：{problem}")
             continue
         parsed.append((pending[number], RESULT_WORDS[values["result"]], values, row_no))
-    if problems:
-        raise PaymentError("；".join(problems[:20]))
+    if problems:  # the first SHOWN, and how many more: a file is often wrong the same way
+        more = len(problems) - SHOWN
+        rest = f"；另有 {more} 处问题未列出，改正后重新导入时会一并检查" if more > 0 else ""
+        raise PaymentError("；".join(problems[:SHOWN]) + rest)
     with transaction.atomic(durable=True):
         for payment, paid, values, row_no in parsed:
             try:

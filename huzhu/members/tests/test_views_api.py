@@ -636,6 +636,39 @@ def test_the_enrolment_page_points_a_covered_unit_to_its_renewal(tree, people, l
     assert "点击“续会”" in page
 
 
+def test_a_refused_submission_says_how_many_problems_there_are(tree, people, login, settled):
+    """A draft refused for many workers lists the first 20 problems and says how many there
+    are: before, the rest were dropped without a word, and a refused submission repeated the
+    page's list as 20 messages."""
+    from huzhu.contracts import actions as contracts
+
+    tree.unit_a.member_count = 25
+    tree.unit_a.save()
+    assert import_roster(tree.unit_a, xlsx([person(i) for i in range(25)]), actor=None).saved
+    draft = contracts.create_enrolment(
+        tree.unit_a, contracts.EnrolmentFacts("personal"), actor=None
+    )
+    Member.objects.update(status="retired")  # E-5: every one of them refused
+    page = login(people.officer_a).post(f"/contracts/{draft.public_id}/submit/", follow=True)
+    body = page.content.decode()
+    assert body.count("已退休，不符合入会条件（E-5）") == 20
+    assert "未能提交：请先解决下列 25 处问题" in body
+    assert "提交前需要解决（共 25 处，先列出 20 处）：" in body
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    # at the fee's confirmation (a submitted contract's page lists nothing itself): the first
+    # 20 as messages, and how many more
+    Member.objects.update(status="in_service")
+    contracts.submit_contract(draft, actor=None)
+    Member.objects.update(status="retired")
+    page = login(people.registrar).post(f"/contracts/{draft.public_id}/confirm-fee/", follow=True)
+    body = page.content.decode()
+    assert body.count("已退休，不符合入会条件（E-5）") == 20
+    assert "另有 5 处问题未列出，改正后重新办理时会一并检查" in body
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+
+
 def test_a_leaver_is_taken_off_the_roster_and_out_of_the_renewal(tree, people, login, settled):
     """K-5: 续会 starts from today's roster without the leavers; their contract is untouched."""
     from huzhu.contracts import actions as contracts

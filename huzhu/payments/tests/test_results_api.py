@@ -133,6 +133,22 @@ def test_a_result_file_lists_every_rows_problem_with_its_row(approved, people): 
     assert batch.payments.get().status == PaymentStatus.PENDING
 
 
+def test_a_result_file_with_many_problems_says_how_many_were_not_listed(
+    approved,  # noqa: F811
+    people,
+):
+    """The first 20 problems are listed; before, the rest were dropped without a word, and a
+    cashier who fixed those 20 met the next ones only on the next try."""
+    batch = sent_batch([approved], people)
+    rows = [[f"JZ{9000 + i}", "成功", "R", "2023-07-10", None] for i in range(25)]
+    with pytest.raises(actions.PaymentError) as refused:
+        actions.import_bank_results(batch, results_file(rows), actor=people.cashier)
+    message = str(refused.value)
+    assert message.count("不是本批次待处理的发放") == 20
+    assert "第21行：JZ9019" in message and "JZ9020" not in message
+    assert message.endswith("；另有 5 处问题未列出，改正后重新导入时会一并检查")
+
+
 def test_a_result_file_for_a_batch_not_yet_sent_names_the_row(approved, people):  # noqa: F811
     """M-1: no approver released the batch, so the bank paid none of it: the file is refused
     with the row that would have been recorded."""
