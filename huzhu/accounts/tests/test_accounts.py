@@ -17,6 +17,18 @@ def test_login_page_is_chinese(client, db):
     assert 'lang="zh-Hans"' in body
 
 
+def test_phones_do_not_capitalise_or_correct_what_is_typed_as_a_login_or_id_number(client, db):
+    """A phone's keyboard capitalised the first letter of the user name (Unit_a is not unit_a:
+    a failed login, counted towards the lock-out) and could “correct” it; the self-service
+    page's ID number asks for capitals, for its check character X."""
+    login = re.search(r'<input name="username"[^>]*>', client.get("/login/").content.decode())
+    assert login is not None
+    for attribute in ('autocapitalize="none"', 'autocorrect="off"', 'spellcheck="false"'):
+        assert attribute in login.group(0)
+    lookup = re.search(r'<input name="id_number"[^>]*>', client.get("/lookup/").content.decode())
+    assert lookup is not None and 'autocapitalize="characters"' in lookup.group(0)
+
+
 def test_pages_name_a_tab_icon_that_exists(client, db):
     """Without one, every browser asks for /favicon.ico, which is a 404 in the log each visit."""
     body = client.get("/login/").content.decode()
