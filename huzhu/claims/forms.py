@@ -8,7 +8,7 @@ from django.forms.models import ModelChoiceIterator
 from huzhu.accounts.models import User
 from huzhu.claims.facts import OPTIONAL_FACTS, ClaimFacts
 from huzhu.claims.models import KIND_CHOICES, Circumstance, Claim
-from huzhu.core.forms import DayField
+from huzhu.core.forms import CARD_NUMBER, ID_NUMBER, SOMEONE_ELSE, DayField
 from huzhu.members.models import Member, MemberQuerySet
 from huzhu.rules.identity import mask_card, mask_id
 from huzhu.rules.product import DISEASES
@@ -58,9 +58,15 @@ class ClaimForm(forms.Form):
     description = forms.CharField(
         label="经过说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    trustee_name = forms.CharField(label="受托人姓名（身故）", required=False)
-    trustee_id_number = forms.CharField(label="受托人身份证号码", required=False)
-    trustee_card = forms.CharField(label="受托人工商银行卡号", required=False)
+    trustee_name = forms.CharField(
+        label="受托人姓名（身故）", required=False, widget=forms.TextInput(attrs=SOMEONE_ELSE)
+    )
+    trustee_id_number = forms.CharField(
+        label="受托人身份证号码", required=False, widget=forms.TextInput(attrs=ID_NUMBER)
+    )
+    trustee_card = forms.CharField(
+        label="受托人工商银行卡号", required=False, widget=forms.TextInput(attrs=CARD_NUMBER)
+    )
     trustee_relation = forms.CharField(label="与被保障人关系", required=False)
 
     def __init__(self, *args: Any, user: User, search: str = "", **kwargs: Any) -> None:

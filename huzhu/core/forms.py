@@ -8,6 +8,14 @@ from django.core.exceptions import ValidationError
 
 from huzhu.rules.dates import DAY_FORMATS, read_day
 
+# what a browser and a phone's keyboard should do in a box about another person (a worker, a
+# trustee): not offer the officer's own name, phone or card from his autofill, not capitalise
+# or correct; an ID number in capitals (its check character X), numbers on a number pad
+SOMEONE_ELSE = {"autocomplete": "off", "autocorrect": "off", "spellcheck": "false"}
+ID_NUMBER = SOMEONE_ELSE | {"autocapitalize": "characters"}
+CARD_NUMBER = SOMEONE_ELSE | {"inputmode": "numeric"}
+PHONE_NUMBER = SOMEONE_ELSE | {"inputmode": "tel"}
+
 
 class DayField(forms.DateField):
     """A day, shown with the browser's date picker (`type="date"`, which sends 2026-11-30).

@@ -1,6 +1,6 @@
 from django import forms
 
-from huzhu.core.forms import DayField
+from huzhu.core.forms import CARD_NUMBER, PHONE_NUMBER, SOMEONE_ELSE, DayField
 from huzhu.members.models import NOTICE_VERSION
 from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
 from huzhu.rules.roster import SPECIAL_GROUPS
@@ -25,17 +25,23 @@ class MemberEditForm(forms.Form):
     """修改职工信息: what a roster row says about a worker, but his ID number and status."""
 
     name = forms.CharField(
-        label="姓名", max_length=50, error_messages={"required": "“姓名”不能为空"}
+        label="姓名",
+        max_length=50,
+        error_messages={"required": "“姓名”不能为空"},
+        widget=forms.TextInput(attrs=SOMEONE_ELSE),
     )
     mobile = forms.CharField(
-        label="手机号码", max_length=20, error_messages={"required": "“手机号码”不能为空"}
+        label="手机号码",
+        max_length=20,
+        error_messages={"required": "“手机号码”不能为空"},
+        widget=forms.TextInput(attrs=PHONE_NUMBER),
     )
     bank_card = forms.CharField(
         label="工商银行卡号",
         required=False,
         max_length=40,
         help_text="换卡时填写新卡号；不修改请留空",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs=CARD_NUMBER),
     )
     shares = forms.TypedChoiceField(
         label="计划份数",

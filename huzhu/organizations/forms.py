@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from huzhu.accounts.models import User
+from huzhu.core.forms import PHONE_NUMBER
 from huzhu.organizations.actions import UnitFacts
 from huzhu.organizations.models import Union, Unit
 from huzhu.rules.errors import RuleViolation
@@ -19,7 +20,9 @@ class UnitForm(forms.Form):
     union = forms.ModelChoiceField(label="上级工会", queryset=Union.objects.none())
     member_count = forms.IntegerField(label="工会会员人数", min_value=1, max_value=1_000_000)
     contact_name = forms.CharField(label="联系人", max_length=50)
-    contact_phone = forms.CharField(label="联系电话", max_length=30)
+    contact_phone = forms.CharField(
+        label="联系电话", max_length=30, widget=forms.TextInput(attrs=PHONE_NUMBER)
+    )
     address = forms.CharField(label="地址", max_length=200, required=False)
 
     def __init__(self, *args: Any, user: User, instance: Unit | None = None, **kwargs: Any):
