@@ -25,7 +25,12 @@ from huzhu.rules.money import ZERO, money, read_yuan
 
 
 class PaymentError(ValueError):
-    pass
+    """A refusal in Chinese; a result file's carries its problems one by one too, for a page
+    to list them (`problems`)."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def payee_of(claim: Claim) -> tuple[str, str]:
@@ -356,9 +361,11 @@ def import_bank_results(batch: PaymentBatch, data: bytes, *, actor: Any) -> int:
             continue
         parsed.append((pending[number], RESULT_WORDS[values["result"]], values, row_no))
     if problems:  # the first SHOWN, and how many more: a file is often wrong the same way
-        more = len(problems) - SHOWN
-        rest = f"；另有 {more} 处问题未列出，改正后重新导入时会一并检查" if more > 0 else ""
-        raise PaymentError("；".join(problems[:SHOWN]) + rest)
+        listed = problems[:SHOWN]
+        if len(problems) > SHOWN:
+            more = len(problems) - SHOWN
+            listed.append(f"另有 {more} 处问题未列出，改正后重新导入时会一并检查")
+        raise PaymentError("；".join(listed), listed)
     with transaction.atomic(durable=True):
         for payment, paid, values, row_no in parsed:
             try:

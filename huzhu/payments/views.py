@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import user_of
@@ -171,5 +172,9 @@ def bank_results(request: HttpRequest, code: str) -> HttpResponse:
         )
         messages.success(request, f"已登记 {count} 笔银行结果")
     except actions.PaymentError as exc:
-        messages.error(request, f"回盘文件未导入：{exc}")
+        if exc.problems:  # one line each: joined, twenty rows' problems were one paragraph
+            lines = format_html_join("", "<li>{}</li>", ((p,) for p in exc.problems))
+            messages.error(request, format_html("回盘文件未导入：<ul>{}</ul>", lines))
+        else:
+            messages.error(request, f"回盘文件未导入：{exc}")
     return redirect("payments:batch", code=batch.code)

@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook
 from pypdf import PdfReader
@@ -147,6 +148,30 @@ def test_a_result_file_with_many_problems_says_how_many_were_not_listed(
     assert message.count("不是本批次待处理的发放") == 20
     assert "第21行：JZ9019" in message and "JZ9020" not in message
     assert message.endswith("；另有 5 处问题未列出，改正后重新导入时会一并检查")
+
+
+def test_the_batch_page_lists_a_result_files_problems_one_per_line(
+    approved,  # noqa: F811
+    people,
+    login,
+):
+    """The page's 导入回盘: each problem on a line of its own (joined with “；”, twenty rows'
+    problems were one paragraph), what the file says escaped, nothing recorded."""
+    batch = sent_batch([approved], people)
+    rows = [
+        [approved.number, "成功", "R1", "2023-07-11", None],
+        ["<b>JZ1</b>", "失败", "", None, "x"],
+    ]
+    upload = SimpleUploadedFile("回盘.xlsx", results_file(rows))
+    page = login(people.cashier).post(
+        f"/payments/batches/{batch.code}/results/", {"file": upload}, follow=True
+    )
+    html = page.content.decode()
+    assert (
+        "回盘文件未导入：<ul><li>第2行：到账日期 2023-07-11 晚于今天（2023-07-10），请核对银行回盘"
+        "</li><li>第3行：&lt;b&gt;JZ1&lt;/b&gt; 不是本批次待处理的发放</li></ul>"
+    ) in html
+    assert batch.payments.get().status == PaymentStatus.PENDING
 
 
 def test_a_result_file_for_a_batch_not_yet_sent_names_the_row(approved, people):  # noqa: F811
