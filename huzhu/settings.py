@@ -2,9 +2,11 @@
 environment variables; secrets that are unset are generated once into var/ (git-ignored)."""
 
 import base64
+import errno
 import logging
 import os
 import secrets
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -63,12 +65,42 @@ def _whole(name: str, default: int, low: int) -> int:
     return _setting(name, str(default), int, lambda v: v >= low)
 
 
+# what link() says where the filesystem has no hard links (vfat: EPERM; others: not supported)
+NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
+
+
+def _create_once(path: Path, text: str) -> None:
+    """Without hard links: the file itself created exclusively (one process wins, the others
+    read the winner's), owner-only, written and flushed at once."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(handle, "w") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _read_whole(path: Path) -> str:
+    """The secret in the file; a file another process has created but not yet written (only
+    where there are no hard links) is read again for up to a second."""
+    for _ in range(50):
+        text = path.read_text().strip()
+        if text:
+            return text
+        time.sleep(0.02)
+    return text
+
+
 def _secret(name: str, filename: str, make: str) -> str:
     """The secret from the environment, else from var/<filename>, generated there once: written
     owner-only under another name and linked into place, so that processes starting together
     (gunicorn's workers on a first start) all read the one whole key, where one could read the
-    file another had created but not yet written. A var/ that cannot be written stops the start
-    with one line, where it was a traceback."""
+    file another had created but not yet written. Where the folder has no hard links (a virtual
+    machine's shared folder, FAT), the file itself is created exclusively and read until
+    written: the start used to stop there with `没有权限`. A var/ that cannot be written stops
+    the start with one line, where it was a traceback."""
     value = os.environ.get(name)
     if value:
         return value
@@ -84,9 +116,13 @@ def _secret(name: str, filename: str, make: str) -> str:
                 os.link(draft, path)  # fails if another process got there first: its key stands
             except FileExistsError:
                 pass
+            except OSError as exc:  # a folder without hard links (a VM's shared folder, FAT)
+                if exc.errno not in NO_HARD_LINKS:
+                    raise
+                _create_once(path, make)
             finally:
                 draft.unlink()
-        return path.read_text().strip()
+        return _read_whole(path)
     except OSError as exc:
         raise ImproperlyConfigured(
             f"无法在 {VAR_DIR} 生成或读取 {filename}：{why(exc)}（请让该目录可写，"

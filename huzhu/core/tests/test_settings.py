@@ -149,6 +149,43 @@ def test_processes_starting_together_generate_one_whole_key(tmp_path):
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no drafts left
 
 
+def test_a_var_folder_without_hard_links_still_gets_one_whole_key(tmp_path):
+    """A virtual machine's shared folder or a FAT disk has no hard links: link() fails with
+    EPERM there, and the start stopped with `没有权限`. The file is then created exclusively
+    instead, and processes starting together still agree on one whole key. (The processes are
+    real; link() answers as such a filesystem does.)"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUZHU_")}
+    env["HUZHU_VAR_DIR"] = str(tmp_path)
+    start = (
+        "import errno, os, sys\n"
+        "def no_links(*args, **kwargs):\n"
+        "    raise PermissionError(errno.EPERM, 'Operation not permitted')\n"
+        "os.link = no_links\n"
+        "sys.argv = ['huzhu', 'shell', '--no-imports', '-c', "
+        "'from django.conf import settings as s; print(s.FIELD_KEY, s.SECRET_KEY)']\n"
+        "from huzhu.__main__ import main\n"
+        "main()\n"
+    )
+    starts = [
+        subprocess.Popen(
+            [sys.executable, "-c", start],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    results = [p.communicate(timeout=120) for p in starts]
+    assert all(p.returncode == 0 for p in starts), [err for _, err in results]
+    answers = {tuple(out.split()) for out, _ in results}
+    assert len(answers) == 1, answers
+    field_key, secret_key = answers.pop()
+    assert len(base64.urlsafe_b64decode(field_key)) == 32 and len(secret_key) > 40
+    assert oct((tmp_path / "field_key").stat().st_mode & 0o777) == "0o600"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no drafts left
+
+
 def test_a_var_folder_that_cannot_be_written_stops_the_start_in_one_line(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
