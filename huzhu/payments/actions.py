@@ -224,9 +224,9 @@ def record_result(
             raise PaymentError("该批次的银行文件尚未导出（须先经审批），不能登记银行结果")
         before = {"status": locked.status}
         bank_ref = bank_ref.strip()
-        refusal = result_refusal(locked.claim, paid=paid, bank_ref=bank_ref, paid_on=paid_on)
-        if refusal is None and not paid and not reason.strip():
-            refusal = "发放失败须登记银行给出的原因"
+        refusal = result_refusal(
+            locked.claim, paid=paid, bank_ref=bank_ref, paid_on=paid_on, reason=reason
+        )
         if refusal is not None:
             raise PaymentError(refusal)
         if paid:
@@ -246,12 +246,14 @@ def record_result(
     return locked
 
 
-def result_refusal(claim: Claim, *, paid: bool, bank_ref: str, paid_on: date | None) -> str | None:
-    """Why a paid result cannot be recorded (M-2), or None. A bank confirms money that has left:
-    with its reference, not on a day still to come (China's date), nor before the claim was
-    approved (C-5 timeliness and the figures per year read this date)."""
+def result_refusal(
+    claim: Claim, *, paid: bool, bank_ref: str, paid_on: date | None, reason: str = ""
+) -> str | None:
+    """Why a result cannot be recorded (M-2), or None. A failure needs the bank's reason. A bank
+    confirms money that has left: with its reference, not on a day still to come (China's date),
+    nor before the claim was approved (C-5 timeliness and the figures per year read this date)."""
     if not paid:
-        return None
+        return None if reason.strip() else "发放失败须登记银行给出的原因"
     if not bank_ref or paid_on is None:
         return "到账须登记银行流水号和到账日期"
     limit = Payment._meta.get_field("bank_ref").max_length or 0
@@ -398,17 +400,16 @@ def _row_problem(
         return "结果应填“成功”或“失败”"
     if "amount" in values and (wrong := _amount_problem(values["amount"], pending[number])):
         return wrong
-    if not RESULT_WORDS[result]:
-        return None if values.get("reason", "").strip() else "发放失败须登记银行给出的原因"
-    written = values.get("paid_on", "")
-    paid_on = read_day(written)
-    if paid_on is None and written:
+    paid, written = RESULT_WORDS[result], values.get("paid_on", "")
+    paid_on = read_day(written) if paid else None
+    if paid and paid_on is None and written:
         return f"到账日期“{written}”无法识别，应写作 {DAY_FORMATS}"
     return result_refusal(
         pending[number].claim,
-        paid=True,
+        paid=paid,
         bank_ref=values.get("bank_ref", "").strip(),
         paid_on=paid_on,
+        reason=values.get("reason", ""),
     )
 
 

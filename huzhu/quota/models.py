@@ -13,7 +13,14 @@ from huzhu.contracts.models import Contract
 from huzhu.core import clock
 from huzhu.organizations.models import Unit, opaque_code
 from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
-from huzhu.rules.quota import Period, PeriodLedger, QuotaReason, local_moment, open_ledger
+from huzhu.rules.quota import (
+    Period,
+    PeriodLedger,
+    QuotaReason,
+    local_moment,
+    open_ledger,
+    programme_problems,
+)
 
 
 class Programme(models.Model):
@@ -92,13 +99,10 @@ class QuotaPeriod(models.Model):
             year = self.programme.year
         except Programme.DoesNotExist:  # a period not yet given its programme
             year = None
-        for key in ("opens", "closes"):
-            day = getattr(self, key)
-            if None not in (year, day) and day.year != year:
-                problems[key] = f"申请期应在 {year} 年内"  # see quota-programme's within_year
-        ends = (self.renewal_end_from, self.renewal_end_to)
-        if None not in ends and self.renewal_end_to < self.renewal_end_from:
-            problems["renewal_end_to"] = "续会终止日范围的结束日不能早于开始日"
+        if year is not None:  # as a programme file's periods are checked
+            problems |= programme_problems(
+                year, self.opens, self.closes, self.renewal_end_from, self.renewal_end_to
+            )
         if self.pk is not None and self.opened:
             problems |= self._opened_problems()
         if problems:

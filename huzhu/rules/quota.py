@@ -136,6 +136,30 @@ def find_period(periods: Sequence[Period], moment: datetime) -> Period | None:
     return next((p for p in periods if p.contains_day(day)), None)
 
 
+def programme_problems(
+    year: int,
+    opens: date | None,
+    closes: date | None,
+    renewal_end_from: date | None,
+    renewal_end_to: date | None,
+) -> dict[str, str]:
+    """Q-2: what a period of programme year `year` may not be, by field (a value not given is
+    not judged): a window outside the year (it would be open beside that year's own, and Q-3
+    would count the grant against the wrong year; renewal ranges may reach outside it), or a
+    renewal range written backwards (it holds no end date: every renewing unit would be
+    refused not_eligible there, Q-6). For a programme file and the admin alike."""
+    problems = {
+        key: f"申请期应在 {year} 年内，当前为 {day}"
+        for key, day in (("opens", opens), ("closes", closes))
+        if day is not None and day.year != year
+    }
+    if renewal_end_from and renewal_end_to and renewal_end_to < renewal_end_from:
+        problems["renewal_end_to"] = (
+            f"续会终止日范围的结束日不能早于开始日，当前为 {renewal_end_from} 至 {renewal_end_to}"
+        )
+    return problems
+
+
 def overlapping(periods: Iterable[Period]) -> tuple[Period, Period] | None:
     """Q-3: an application belongs to the one period whose window holds its day, so in the
     order of their numbers each period's window opens after the previous one closes. The first

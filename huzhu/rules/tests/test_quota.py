@@ -15,6 +15,7 @@ from huzhu.rules.quota import (
     find_period,
     grant,
     open_ledger,
+    programme_problems,
 )
 
 CST = timezone(timedelta(hours=8))
@@ -204,3 +205,29 @@ def test_the_standing_and_the_periods_that_take_a_unit():
     assert [p.no for p in periods if p.takes("renewal", date(2025, 6, 1))] == [2]
     assert [p.no for p in periods if p.takes("renewal", None)] == []
     assert [p.no for p in periods if p.takes("new", None)] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("dates", "problems"),
+    [
+        (("2025-02-28", "2025-03-21", "2024-11-01", "2025-03-31"), {}),
+        (
+            ("2024-12-30", "2025-01-10", "2024-11-01", "2025-03-31"),
+            {"opens": "申请期应在 2025 年内，当前为 2024-12-30"},
+        ),
+        (
+            ("2025-02-28", "2025-03-21", "2025-03-31", "2024-11-01"),
+            {
+                "renewal_end_to": "续会终止日范围的结束日不能早于开始日，"
+                "当前为 2025-03-31 至 2024-11-01"
+            },
+        ),
+        (
+            (None, "2026-01-05", None, "2024-11-01"),
+            {"closes": "申请期应在 2025 年内，当前为 2026-01-05"},
+        ),
+    ],
+)
+def test_a_programme_years_period_lies_in_its_year_with_its_renewal_range_forwards(dates, problems):
+    days = [date.fromisoformat(d) if d else None for d in dates]
+    assert programme_problems(2025, *days) == problems

@@ -11,7 +11,7 @@ from huzhu.quota.actions import QuotaError, load_programme
 from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
 from huzhu.rules.errors import RuleViolation
 from huzhu.rules.jsonio import bad, parse_json, read_amount, read_int, read_object, required
-from huzhu.rules.quota import Period
+from huzhu.rules.quota import Period, programme_problems
 from huzhu.rules.quotafile import read_periods
 
 BUDGET_LIMIT = Decimal("1e12")  # the column holds 12 digits before the point
@@ -26,22 +26,14 @@ def read_budget(value: object) -> Decimal:
 
 
 def within_year(periods: list[Period], year: int) -> None:
-    """Q-2: a programme year's windows lie in that year (renewal ranges may reach outside it,
-    but run forwards).
-    A window in another year would be open at the same time as that year's own, and Q-3
-    (once per programme year) would count the unit's grant against the wrong year."""
+    """Q-2: each period's window lies in the programme's year and its renewal range runs
+    forwards (`programme_problems`, which the admin applies too); the first problem found."""
     for i, period in enumerate(periods):
-        for key, day in (("opens", period.opens), ("closes", period.closes)):
-            if day.year != year:
-                raise bad(f"periods[{i}].{key}", f"申请期应在 {year} 年内，当前为 {day}")
-        # as the admin refuses it: a range written backwards contains no end date, so every
-        # renewing unit would be refused not_eligible in that period (Q-2, Q-6)
-        if period.renewal_end_to < period.renewal_end_from:
-            raise bad(
-                f"periods[{i}].renewal_end_to",
-                f"续会终止日范围的结束日不能早于开始日，当前为 {period.renewal_end_from}"
-                f" 至 {period.renewal_end_to}",
-            )
+        problems = programme_problems(
+            year, period.opens, period.closes, period.renewal_end_from, period.renewal_end_to
+        )
+        for key, message in problems.items():
+            raise bad(f"periods[{i}].{key}", message)
 
 
 class Command(BaseCommand):
