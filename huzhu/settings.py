@@ -344,7 +344,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=_whole("HUZHU_LOCKOUT_MINUTES", 15, 1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "huzhu.core.clients.client_address"  # the look-up limit's address
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_LOCKOUT_CALLABLE = "huzhu.accounts.views.locked_out"  # the lock's length in minutes
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures stay in the login history
 AXES_VERBOSE = False
 # Two-factor (django-otp TOTP) for staff and administrators; HUZHU_REQUIRE_2FA=false turns it off.

@@ -3,6 +3,7 @@ staff and administrators, the password change and each user's own login history.
 
 from typing import Any
 
+from axes.helpers import get_cool_off
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -22,6 +23,14 @@ login = public(
     )
 )
 logout = authenticated(auth_views.LogoutView.as_view())
+
+
+def locked_out(request: HttpRequest, response: Any, credentials: Any) -> HttpResponse:
+    """The lock-out page (django-axes calls it in place of its own), saying how long the lock
+    lasts in minutes: the library's context gives it as an ISO duration, shown as `PT15M`."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
 
 
 def _next(request: HttpRequest) -> str:

@@ -38,6 +38,22 @@ def test_five_failures_lock_the_account_with_a_chinese_message(people):
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize(("minutes", "shown"), [(15, "15 分钟"), (90, "90 分钟")])
+def test_the_lock_out_page_says_how_long_in_minutes(people, settings, minutes, shown):
+    """Django-axes's own context gives the length as an ISO duration: the page said `PT15M`."""
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=minutes)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _, response = password_login(people.officer_a, "wrong-password")
+    page = response.content.decode()
+    assert response.status_code == 429 and f"已被锁定 {shown}，请到时再试" in page
+    assert "PT" not in page.split("<main", 1)[1] and "重置密码并解锁" in page
+
+
+def test_the_login_page_says_whom_to_ask_for_a_forgotten_password(db):
+    page = Client().get("/login/").content.decode()
+    assert "忘记密码或账号被锁定：请联系互济会（电话 0531-86195716" in page
+
+
 def test_behind_a_trusted_proxy_the_lock_out_is_per_forwarded_address(people, settings):
     """The lock-out's address is the look-up limit's (huzhu.core.clients): a mistyping colleague
     behind the same proxy does not lock the account for everyone behind that proxy."""
