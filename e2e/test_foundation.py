@@ -96,3 +96,49 @@ def test_staff_bad_credit_code_is_refused_then_fixed_and_audited(page, tree, peo
 
     page.get_by_role("link", name="审计日志").click()
     assert unit.code in page.locator("table").first.inner_text()
+
+
+def test_a_long_form_warns_before_the_idle_timeout_and_typing_keeps_the_session(page, tree, people):
+    """A claim form filled for longer than the idle timeout was lost at its submission. The
+    page's clock is moved on (Playwright), the server's expiry set in the database."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    def asked():
+        return page.expect_response(lambda response: "/account/session/" in response.url)
+
+    page.clock.install()
+    log_in(page, "officer_a")
+    page.goto("/claims/new/")
+    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    session = Session.objects.filter(session_key=cookie["value"])
+    warning = page.locator("#session-warning")
+    assert warning.is_hidden()
+
+    session.update(expire_date=timezone.now() + timedelta(seconds=90))  # 28.5 idle minutes
+    with asked():
+        page.clock.fast_forward("28:00")
+    warning.wait_for(state="visible")
+    assert "约 2 分钟后将自动退出登录" in warning.inner_text()
+    assert session.get().expire_date < timezone.now() + timedelta(seconds=91)  # only asked
+    with asked():
+        page.get_by_role("button", name="继续使用").click()
+    warning.wait_for(state="hidden")
+    assert session.get().expire_date > timezone.now() + timedelta(minutes=25)
+
+    session.update(expire_date=timezone.now() + timedelta(minutes=10))
+    page.clock.fast_forward("02:00")
+    with asked():
+        page.get_by_label("查找职工").fill("张")  # typing is activity
+    assert session.get().expire_date > timezone.now() + timedelta(minutes=25)
+
+    session.delete()  # the timeout passed after all
+    with asked():
+        page.clock.fast_forward("31:00")
+    warning.wait_for(state="visible")
+    assert "登录已超时，本页尚未提交的内容已无法提交" in warning.inner_text()
+    assert page.get_by_role("link", name="重新登录").is_visible()
+    assert page.get_by_role("button", name="继续使用").is_hidden()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/2fa/", account_views.second_factor, name="second_factor"),
     path("account/password/", account_views.password_change, name="password_change"),
     path("account/logins/", account_views.login_history, name="login_history"),
+    path("account/session/", account_views.session_left, name="session_left"),
     path("", include("huzhu.core.urls")),
     path("", include("huzhu.organizations.urls")),
     path("", include("huzhu.members.urls")),

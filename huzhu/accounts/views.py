@@ -5,17 +5,20 @@ from typing import Any
 
 from axes.helpers import get_cool_off
 from axes.models import AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from huzhu.accounts import actions, twofactor
 from huzhu.accounts.models import user_of
 from huzhu.core.access import authenticated, public
+from huzhu.core.sessions import BACKGROUND_HEADER
 
 login = public(
     auth_views.LoginView.as_view(
@@ -31,6 +34,22 @@ def locked_out(request: HttpRequest, response: Any, credentials: Any) -> HttpRes
     cool_off = get_cool_off(request)
     minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+
+
+@public
+def session_left(request: HttpRequest) -> JsonResponse:
+    """Seconds left before the idle timeout (HUZHU_SESSION_IDLE_MINUTES) ends this session, for
+    app.js to warn ahead of it. Sent by the page on its own (BACKGROUND_HEADER) it only asks:
+    another tab may have moved the expiry on. Sent because the user is typing into a form, or
+    chose to stay signed in, it is activity and moves the expiry on, as any request does.
+    0 once the session has ended."""
+    left = 0
+    if request.user.is_authenticated:
+        left = settings.SESSION_COOKIE_AGE
+        stored = getattr(request.session, "stored_expiry", None)
+        if request.headers.get(BACKGROUND_HEADER) and stored is not None:
+            left = max(0, int((stored - timezone.now()).total_seconds()))
+    return JsonResponse({"remaining": left})
 
 
 def _next(request: HttpRequest) -> str:

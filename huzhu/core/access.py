@@ -84,7 +84,7 @@ def staff_duty(*duties: str) -> Callable[[View], View]:
     return _attach(rule, "duty:" + ",".join(duties))
 
 
-SECOND_FACTOR_FREE = frozenset({"second_factor", "logout", "login"})
+SECOND_FACTOR_FREE = frozenset({"second_factor", "logout", "login", "session_left"})
 
 
 def _second_factor_missing(request: HttpRequest, match: Any) -> bool:

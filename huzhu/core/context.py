@@ -3,6 +3,7 @@ with the association's settings (E-3's threshold in the pages' explanations)."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -38,7 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": [
             {"url": reverse(name), "label": label, "active": current == name}
             for name, label in items
-        ]
+        ],
+        "idle_seconds": settings.SESSION_COOKIE_AGE,  # app.js warns before the session ends
     }
 
 

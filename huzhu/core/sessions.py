@@ -5,9 +5,13 @@ Django writes a request's whole copy of the session back at its end, changed or 
 requests of one browser that overlap (an htmx check sent as a form is submitted, the quota
 board's polling beside an application) then race: the one that changed nothing, finishing
 last, puts back the copy it read before the other's change. That lost the flash message of a
-submitted claim (已提交). Here a request that changed nothing only moves the expiry on."""
+submitted claim (已提交). Here a request that changed nothing only moves the expiry on.
+The expiry read with the session is kept (`stored_expiry`): the page asks how long is left,
+to warn before the idle timeout (huzhu.accounts.views.session_left)."""
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
@@ -19,6 +23,12 @@ BACKGROUND_HEADER = "X-Huzhu-Background"
 
 class SessionStore(DatabaseSessionStore):
     refresh_expiry = True  # off for a background request: see BackgroundRequestMiddleware
+    stored_expiry: datetime | None = None  # when the session ends unless a request moves it on
+
+    def _get_session_from_db(self) -> Any:
+        found = super()._get_session_from_db()  # type: ignore[misc]  # not in django-stubs
+        self.stored_expiry = found.expire_date if found else None
+        return found
 
     def save(self, must_create: bool = False) -> None:
         if must_create or self.session_key is None or self.modified:

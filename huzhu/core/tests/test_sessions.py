@@ -87,3 +87,60 @@ def test_an_htmx_request_after_the_session_ended_sends_the_page_to_the_login(peo
     assert answer["HX-Redirect"] == "/login/?next=%2Fquota%2F%3Fyear%3D2025"
     plain = client.get("/quota/")
     assert plain.status_code == 302 and plain["Location"].startswith("/login/?next=")
+
+
+def _ends_in(client, delta: timedelta) -> tuple[str, object]:
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    ends = timezone.now() + delta
+    Session.objects.filter(session_key=key).update(expire_date=ends)
+    return key, ends
+
+
+def test_the_page_asks_how_long_the_session_has_left_without_moving_it_on(people, login):
+    """app.js warns before the idle timeout: asked in the background, the answer is the
+    server's expiry (another tab may have moved it on) and the expiry stays where it was."""
+    client = login(people.officer_a)
+    key, ends = _ends_in(client, timedelta(minutes=3))
+    answer = client.get("/account/session/", headers={"X-Huzhu-Background": "1"})
+    assert answer.status_code == 200 and answer["Cache-Control"].startswith("no-store")
+    assert 170 <= answer.json()["remaining"] <= 180
+    assert Session.objects.get(session_key=key).expire_date == ends
+
+
+def test_typing_or_staying_signed_in_moves_the_session_on(people, login):
+    client = login(people.officer_a)
+    key, ends = _ends_in(client, timedelta(minutes=3))
+    answer = client.get("/account/session/")  # the user typed, or chose 继续使用
+    assert answer.json() == {"remaining": settings.SESSION_COOKIE_AGE}
+    assert Session.objects.get(session_key=key).expire_date > ends + timedelta(minutes=25)
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_an_ended_session_has_nothing_left_and_is_not_revived(people, login, background):
+    client = login(people.officer_a)
+    _ends_in(client, -timedelta(seconds=1))
+    headers = {"X-Huzhu-Background": "1"} if background else {}
+    assert client.get("/account/session/", headers=headers).json() == {"remaining": 0}
+    assert client.get("/").status_code == 302  # still ended: the login
+
+
+def test_staff_still_owing_the_second_factor_get_an_answer_not_the_code_page(people):
+    from django.test import Client
+
+    from huzhu.accounts.tests.factories import PASSWORD
+
+    client = Client()
+    client.post("/login/", {"username": "registrar", "password": PASSWORD})
+    answer = client.get("/account/session/", headers={"X-Huzhu-Background": "1"})
+    assert answer.status_code == 200 and answer.json()["remaining"] > 0
+
+
+def test_only_a_signed_in_page_carries_the_idle_timeout_for_its_warning(people, login):
+    from django.test import Client
+
+    page = login(people.officer_a).get("/claims/new/").content.decode()
+    seconds = settings.SESSION_COOKIE_AGE
+    assert f'data-session-url="/account/session/" data-idle-seconds="{seconds}"' in page
+    assert 'id="session-warning"' in page
+    public = Client().get("/lookup/").content.decode()
+    assert "data-idle-seconds" not in public and "session-warning" not in public

@@ -72,3 +72,62 @@ document.addEventListener("htmx:afterRequest", function (event) {
   var box = document.getElementById("request-error");
   if (box && event.detail.successful) { box.hidden = true; }
 });
+
+// The idle timeout (HUZHU_SESSION_IDLE_MINUTES, 30 by default) ends a session in which the
+// browser sent nothing, and typing into a form sends nothing: a claim form filled for longer
+// was lost when submitted, the login taking its place. Typing now tells the server (at most once
+// a minute); before the session ends a notice at the bottom offers to stay signed in, and once
+// it has ended the notice says so, before anything is submitted in vain. The server has the
+// last word (another tab may have moved the expiry on): near the end the page asks it, without
+// moving the expiry on (X-Huzhu-Background).
+(function () {
+  var body = document.body;
+  var url = body && body.dataset.sessionUrl;
+  var idle = Number((body && body.dataset.idleSeconds) || 0) * 1000;
+  var box = document.getElementById("session-warning");
+  if (!url || !idle || !box) { return; }
+  var warnAhead = Math.min(5 * 60 * 1000, idle / 5);
+  var typedEvery = Math.min(60 * 1000, idle / 10);
+  var ends = Date.now() + idle;  // this page's request moved the expiry on
+  var told = Date.now();
+  var ended = false;
+
+  function show() {
+    var left = ends - Date.now();
+    var text = box.querySelector(".text");
+    if (left <= 0) {
+      ended = true;
+      text.textContent = "因长时间未操作，登录已超时，本页尚未提交的内容已无法提交。请先记下需要保留的内容，再重新登录。";
+      box.querySelector("[data-stay]").hidden = true;
+      box.querySelector("[data-relogin]").hidden = false;
+      box.hidden = false;
+    } else if (left <= warnAhead) {
+      text.textContent = "您已较长时间未操作，约 " + Math.max(1, Math.ceil(left / 60000)) +
+        " 分钟后将自动退出登录，届时本页尚未提交的内容将无法提交。";
+      box.hidden = false;
+    } else {
+      box.hidden = true;
+    }
+  }
+  function ask(background) {
+    var headers = background ? { "X-Huzhu-Background": "1" } : {};
+    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers })
+      .then(function (response) { return response.json(); })
+      .then(function (answer) { ends = Date.now() + answer.remaining * 1000; show(); })
+      .catch(function () { /* network down: the next tick asks again */ });
+  }
+  document.addEventListener("input", function () {
+    if (!ended && Date.now() - told >= typedEvery) { told = Date.now(); ask(false); }
+  });
+  box.querySelector("[data-stay]").addEventListener("click", function () { told = Date.now(); ask(false); });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var headers = (event.detail.requestConfig && event.detail.requestConfig.headers) || {};
+    if (!ended && event.detail.xhr && event.detail.xhr.status && !headers["X-Huzhu-Background"]) {
+      ends = Date.now() + idle;  // a search, a check: activity, as the server counts it
+      show();
+    }
+  });
+  setInterval(function () {
+    if (!ended && ends - Date.now() <= warnAhead) { ask(true); }
+  }, 15000);
+})();
