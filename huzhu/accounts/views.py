@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from huzhu.accounts import actions, twofactor
+from huzhu.accounts import actions, agents, twofactor
 from huzhu.accounts.models import user_of
 from huzhu.core.access import authenticated, public
 from huzhu.core.sessions import BACKGROUND_HEADER
@@ -96,15 +96,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def login_history(request: HttpRequest) -> HttpResponse:
     """The signed-in user's own logins and failed attempts (newest first)."""
     user = user_of(request)
-    return render(
-        request,
-        "accounts/logins.html",
-        {
-            "logins": AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[
-                :50
-            ],
-            "failures": AccessFailureLog.objects.filter(username=user.username).order_by(
-                "-attempt_time"
-            )[:50],
-        },
+    logins = list(AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[:50])
+    failures = list(
+        AccessFailureLog.objects.filter(username=user.username).order_by("-attempt_time")[:50]
     )
+    for entry in [*logins, *failures]:
+        entry.browser = agents.describe(entry.user_agent)
+    return render(request, "accounts/logins.html", {"logins": logins, "failures": failures})
