@@ -142,3 +142,43 @@ def test_a_long_form_warns_before_the_idle_timeout_and_typing_keeps_the_session(
     assert "登录已超时，本页尚未提交的内容已无法提交" in warning.inner_text()
     assert page.get_by_role("link", name="重新登录").is_visible()
     assert page.get_by_role("button", name="继续使用").is_hidden()
+
+
+def test_a_second_click_while_the_answer_is_on_its_way_sends_nothing(page, tree, people):
+    """A second click on 保存 while the first was on its way sent the form again: the unit was
+    registered by the first and the second came back refused, as a code already registered.
+    The answer to the first is held back half a second, as on a slow connection."""
+    import time
+    from contextlib import suppress
+
+    from playwright.sync_api import Error
+
+    def slow(route):
+        answer = route.fetch(max_redirects=0)  # the server has it ...
+        time.sleep(0.5)  # ... and the browser waits for its answer
+        with suppress(Error):  # the browser gave this answer up for a second sending
+            route.fulfill(response=answer)
+
+    log_in(page, "registrar")
+    page.goto("/units/new/")
+    code = credit_code(random.Random(9), "370102")
+    page.get_by_label("单位名称").fill("济南双击测试有限公司")
+    page.get_by_label("统一社会信用代码").fill(code)
+    page.get_by_label("上级工会").select_option(label="历下区总工会")
+    page.get_by_label("工会会员人数").fill("30")
+    page.get_by_label("联系人").fill("李强")
+    page.get_by_label("联系电话").fill("13905310098")
+    page.route("**/units/new/", slow)
+    page.evaluate(
+        """() => {
+            const button = [...document.querySelectorAll("main button")]
+                .find((b) => b.textContent.trim() === "保存");
+            button.click();
+            setTimeout(() => button.click(), 150);
+        }"""
+    )
+    answer = page.locator(".messages, .errors, .field.invalid").first
+    answer.wait_for()  # the page of the answer the browser kept
+    assert "已登记" in answer.inner_text() and "/units/U" in page.url
+    assert Unit.objects.filter(credit_code=code).count() == 1
+    assert AuditEntry.objects.filter(action="organizations.unit.created").count() == 1

@@ -19,6 +19,25 @@ document.addEventListener("submit", function (event) {
   if (text && !window.confirm(text)) { event.preventDefault(); event.stopImmediatePropagation(); }
 }, true);
 
+// A form sent is not sent again while its answer is on its way: a double click on 保存 or 提交申请
+// sent it twice (a unit registered, then refused as already registered; two claims). The lock
+// ends when the page is shown again (the back button) or after 15 seconds, for an answer that
+// is a download and leaves the page in place, or one that never came. htmx forms are left to
+// htmx; a form marked data-repeatable is never locked.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post" ||
+      form.hasAttribute("hx-post") || form.hasAttribute("data-repeatable")) { return; }
+  if (form.dataset.sending) { event.preventDefault(); return; }
+  form.dataset.sending = "1";
+  form.setAttribute("aria-busy", "true");
+  setTimeout(function () { unlock(form); }, 15000);
+});
+function unlock(form) { delete form.dataset.sending; form.removeAttribute("aria-busy"); }
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sending]").forEach(unlock);
+});
+
 // A <select data-autosubmit> submits its form when changed (filters).
 document.addEventListener("change", function (event) {
   var field = event.target;
