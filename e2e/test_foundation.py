@@ -112,7 +112,7 @@ def test_a_long_form_warns_before_the_idle_timeout_and_typing_keeps_the_session(
 
     page.clock.install()
     log_in(page, "officer_a")
-    page.goto("/claims/new/")
+    page.goto("/claims/new/", wait_until="networkidle")  # its own htmx request answered too
     cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
     session = Session.objects.filter(session_key=cookie["value"])
     warning = page.locator("#session-warning")
