@@ -50,7 +50,7 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("角色与范围", {"fields": ROLE_AND_SCOPE}),
-        ("状态", {"fields": ("is_active", "last_login", "date_joined")}),
+        ("状态", {"fields": ("is_active", "password_temporary", "last_login", "date_joined")}),
     )
     add_form = NewUserForm
     add_fieldsets = (
@@ -61,6 +61,8 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
 
     def before_save(self, obj: Any, change: bool) -> None:
         obj.follow_role()
+        if not change:  # the password was given by the administrator: the user sets his own
+            obj.password_temporary = obj.has_usable_password()
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
@@ -73,7 +75,13 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
             response = super().user_change_password(request, id, form_url)
             user = User.objects.filter(pk=unquote(id)).first()
             if user is not None and before is not None and user.password != before:
-                after = {"usable_password": user.has_usable_password()}
+                # a password told to the user (by phone): he sets his own at his next login
+                user.password_temporary = user.has_usable_password()
+                user.save(update_fields=["password_temporary"])
+                after = {
+                    "usable_password": user.has_usable_password(),
+                    "password_temporary": user.password_temporary,
+                }
                 audit.record(request.user, "accounts.user.password_reset", user, after=after)
         return response
 

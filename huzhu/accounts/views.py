@@ -88,8 +88,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         actions.change_password(user, form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
         messages.success(request, "密码已修改")
-        return redirect("home")
-    return render(request, "accounts/password.html", {"form": form})
+        return redirect(_next(request))  # the page he was sent here from, if any
+    context = {"form": form, "next": _next(request)}
+    return render(request, "accounts/password.html", context)
 
 
 @authenticated

@@ -85,6 +85,8 @@ def staff_duty(*duties: str) -> Callable[[View], View]:
 
 
 SECOND_FACTOR_FREE = frozenset({"second_factor", "logout", "login", "session_left"})
+# a user holding a password an administrator gave him reaches these only, until he sets his own
+TEMPORARY_PASSWORD_FREE = SECOND_FACTOR_FREE | {"password_change"}
 
 
 def _second_factor_missing(request: HttpRequest, match: Any) -> bool:
@@ -97,6 +99,14 @@ def _second_factor_missing(request: HttpRequest, match: Any) -> bool:
     if match is not None and match.view_name in SECOND_FACTOR_FREE:
         return False
     return not verified(request)
+
+
+def _temporary_password(request: HttpRequest, match: Any) -> bool:
+    """A password an administrator set (a new login, a reset) was told to the user by phone:
+    he sets his own before anything else, the Django admin included."""
+    if not request.user.is_authenticated or not getattr(request.user, "password_temporary", False):
+        return False
+    return match is None or match.view_name not in TEMPORARY_PASSWORD_FREE
 
 
 class AccessRuleMiddleware:
@@ -118,6 +128,8 @@ class AccessRuleMiddleware:
             return None  # bearer tokens, checked by the API itself
         if _second_factor_missing(request, match):
             return _send_to(request, "second_factor")
+        if _temporary_password(request, match):
+            return _send_to(request, "password_change")
         if match is not None and EXEMPT_NAMESPACES.intersection(match.namespaces):
             return None
         rule: AccessRule | None = getattr(view_func, "access_rule", None)

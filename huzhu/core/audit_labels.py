@@ -100,6 +100,7 @@ KEY_LABELS = {
     "total": "合计（元）",
     "unit": "单位",
     "updated": "更新人数",
+    "usable_password": "可以用密码登录",
     "user": "用户",
 }
 

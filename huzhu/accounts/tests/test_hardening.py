@@ -110,6 +110,41 @@ def test_password_change_checks_the_rules_and_is_audited(people, login):
     assert client.get("/").status_code == 200  # still signed in
 
 
+def test_a_temporary_password_opens_nothing_but_the_password_page_until_changed(people, login):
+    """An administrator's password (a new login, a reset) was told by phone: the user sets his
+    own before anything else, and comes back to the page he asked for."""
+    people.officer_a.password_temporary = True
+    people.officer_a.save(update_fields=["password_temporary"])
+    client = login(people.officer_a)
+    for path in ("/", "/claims/?view=overdue", "/admin/"):
+        sent = client.get(path)
+        assert sent.status_code == 302 and sent["Location"].startswith("/account/password/?next=")
+    htmx = client.get("/quota/", headers={"HX-Request": "true", "HX-Current-URL": "/quota/"})
+    assert htmx.status_code == 204 and htmx["HX-Redirect"] == "/account/password/?next=%2Fquota%2F"
+    page = client.get("/account/password/?next=/claims/%3Fview%3Doverdue")
+    text = page.content.decode()
+    assert "您正在使用管理员设置的临时密码。请先设置您自己的密码" in text
+    assert 'class="nav"' not in text  # every item would lead back here
+    own = "Tianqiao-2026!"
+    change = {"old_password": PASSWORD, "new_password1": own, "new_password2": own}
+    done = client.post("/account/password/", change | {"next": "/claims/?view=overdue"})
+    assert done["Location"] == "/claims/?view=overdue"
+    people.officer_a.refresh_from_db()
+    assert not people.officer_a.password_temporary
+    assert (
+        client.get("/").status_code == 200
+        and "临时密码" not in client.get("/account/password/").content.decode()
+    )
+
+
+def test_the_password_page_goes_back_only_to_this_site(people, login):
+    client = login(people.officer_a)
+    own = "Tianqiao-2026!"
+    change = {"old_password": PASSWORD, "new_password1": own, "new_password2": own}
+    done = client.post("/account/password/", change | {"next": "https://evil.example/"})
+    assert done["Location"] == "/"
+
+
 def test_a_password_change_whose_audit_entry_fails_changes_nothing(people, login, monkeypatch):
     """Rule 6: the new password and its audit entry are written together, or neither."""
     from huzhu.core import audit

@@ -195,6 +195,25 @@ def test_an_administrator_setting_a_users_password_is_audited(people, login):
     assert new not in str(entry.before) + str(entry.after)
     people.officer_a.refresh_from_db()
     assert people.officer_a.check_password(new)
+    assert people.officer_a.password_temporary  # told by phone: he sets his own at his login
+    assert entry.after == {"usable_password": True, "password_temporary": True}
+    shown = client.get("/audit/?action=accounts.user.password_reset").content.decode()
+    assert "可以用密码登录" in shown and "临时密码（下次登录须修改）" in shown
+
+
+def test_a_user_added_with_a_password_sets_his_own_and_one_without_has_nothing_to_set(
+    people, login
+):
+    client = login(people.admin)
+    new = "Huzhu-officer-2026"
+    scope = {"role": "unit_officer", "unit": people.officer_a.unit.pk}
+    given = {"usable_password": "true", "password1": new, "password2": new}
+    added = client.post("/admin/accounts/user/add/", {"username": "given"} | scope | given)
+    none = {"usable_password": "false"}
+    also = client.post("/admin/accounts/user/add/", {"username": "none"} | scope | none)
+    assert (added.status_code, also.status_code) == (302, 302)
+    temporary = dict(User.objects.values_list("username", "password_temporary"))
+    assert temporary["given"] is True and temporary["none"] is False
 
 
 def test_an_administrator_can_reset_a_second_factor_but_never_read_its_secret(people, login):

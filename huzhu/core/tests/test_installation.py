@@ -50,6 +50,11 @@ def test_a_new_installation_gets_from_nothing_to_a_working_unit_officer(db, logi
     desk = Client()
     signed_in = desk.post("/login/", {"username": "officer", "password": strong})
     assert signed_in.status_code == 302  # no second factor for a unit officer
+    first = desk.get("/")  # the administrator's password was told him: he sets his own first
+    assert first.status_code == 302 and first["Location"] == "/account/password/?next=%2F"
+    own = "Quancheng-own-2026"
+    change = {"old_password": strong, "new_password1": own, "new_password2": own, "next": "/"}
+    assert desk.post("/account/password/", change)["Location"] == "/"
     home = desk.get("/").content.decode()
     assert "济南新装测试有限公司" in home and "基层工会经办人" in home
     made = set(AuditEntry.objects.values_list("action", flat=True))
