@@ -2,6 +2,7 @@
 screenshot of each step in e2e/artifacts/."""
 
 import pytest
+from PIL import Image
 
 from e2e.conftest import ARTIFACTS
 from e2e.test_foundation import log_in
@@ -29,6 +30,11 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     on(settings, "2023-03-07")
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
+    photos = []  # the medical record's two pages, photographed on his phone
+    for number, size in ((2, (60, 90)), (1, (90, 60))):
+        photo = tmp_path / f"IMG_{number}.jpg"
+        Image.new("RGB", size, "white").save(photo, "JPEG")
+        photos.insert(0, str(photo))
     page.on("dialog", lambda dialog: dialog.accept())
 
     log_in(page, "officer_a")
@@ -54,13 +60,22 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
         row = page.locator("table").first.locator("tbody tr").nth(index)
         if "必须" not in row.inner_text():
             continue
-        row.locator("input[type=file]").set_input_files(str(scan))
+        record = "住院病历" in row.inner_text()
+        row.locator("input[type=file]").set_input_files(photos if record else str(scan))
         row.get_by_role("button", name="上传", exact=True).click()
         page.wait_for_load_state()
+        if record:
+            said = page.locator(".messages").inner_text()
+            assert "2 张照片已按文件名顺序合并为一份 PDF" in said, said
     shot(page, "1-filed")
     page.set_viewport_size({"width": 1280, "height": 720})
     claim = Claim.objects.get()
     assert not claim.documents.filter(required=True, received=False).exists()
+    record = claim.documents.get(item="medical_record")
+    assert (record.content_type, record.original_name) == (
+        "application/pdf",
+        "IMG_1.jpg 等 2 张照片（已合并为 PDF）",
+    )
 
     switch(page, "registrar")
     page.goto(f"/claims/{claim.number}/")

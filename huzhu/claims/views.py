@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from huzhu.accounts.models import Role, User, user_of
-from huzhu.claims import actions, engine, pdf, uploads
+from huzhu.claims import actions, engine, pdf, pictures, uploads
 from huzhu.claims.access import can_file, can_open_documents, get_claim_for, require_filer
 from huzhu.claims.checklist import STATEMENTS
 from huzhu.claims.forms import ClaimForm, CorrectionForm
@@ -262,16 +262,27 @@ def upload_document(request: HttpRequest, number: str, item: str) -> HttpRespons
     user = user_of(request)
     claim = get_claim_for(user, number)
     require_filer(user, claim, "上传材料")
-    upload = request.FILES.get("file")
-    if upload is None:
+    chosen = request.FILES.getlist("file")
+    if not chosen:
         messages.error(request, "请选择文件")
-    else:
-        try:
-            data = read_bounded(upload, uploads.MAX_BYTES)
-            actions.attach_document(claim, item, data, upload.name or "", actor=user)
-            messages.success(request, "材料已上传")
-        except actions.ClaimError as exc:
-            messages.error(request, str(exc))
+        return redirect("claims:detail", number=claim.number)
+    try:
+        if len(chosen) == 1:
+            data, name = read_bounded(chosen[0], uploads.MAX_BYTES), chosen[0].name or ""
+            said = "材料已上传"
+        else:  # a paper's pages photographed on a phone: one PDF, in the photos' order
+            names = [f.name or "" for f in chosen]
+            order = pictures.natural_order(names)
+            photos = [read_bounded(chosen[i], uploads.MAX_BYTES) for i in order]
+            data = pictures.combine(photos)
+            name = f"{names[order[0]]} 等 {len(chosen)} 张照片（已合并为 PDF）"
+            said = f"材料已上传：{len(chosen)} 张照片已按文件名顺序合并为一份 PDF"
+        actions.attach_document(claim, item, data, name, actor=user)
+        messages.success(request, said)
+    except uploads.UploadRefused as exc:
+        messages.error(request, f"{exc}；本次未上传")
+    except actions.ClaimError as exc:
+        messages.error(request, str(exc))
     return redirect("claims:detail", number=claim.number)
 
 
