@@ -33,6 +33,15 @@ def test_unit_officer_sees_own_unit(tree, people, login):
     assert "甲单位" in response.content.decode()
 
 
+def test_an_officer_is_told_whom_to_ask_to_change_his_units_details(tree, people, login):
+    """He cannot edit them (the member count decides E-3's 70%): the page says who can."""
+    said = "以上信息如有变化（工会会员人数、联系人、电话、地址），请致电互济会"
+    officer = login(people.officer_a).get(f"/units/{tree.unit_a.code}/").content.decode()
+    assert said in officer and "不少于会员 70%" in officer
+    staff = login(people.registrar).get(f"/units/{tree.unit_a.code}/").content.decode()
+    assert said not in staff and f"/units/{tree.unit_a.code}/edit/" in staff
+
+
 @pytest.mark.parametrize(
     ("persona", "unit"),
     [("officer_b", "unit_a"), ("officer_a", "unit_b"), ("union_officer", "unit_b")],
