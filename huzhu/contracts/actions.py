@@ -195,9 +195,16 @@ def submit_contract(contract: Contract, *, actor: Any) -> Contract:
     return locked
 
 
-def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
+FEE_REFERENCE_MAX = 60
+
+
+def confirm_fee(contract: Contract, *, actor: Any, reference: str = "") -> Contract:
     """Staff confirm the fee was received: the contract becomes active with its number and
-    dates (K-2, K-4, K-6, P-3). The share cap is checked again under the lock."""
+    dates (K-2, K-4, K-6, P-3). The share cap is checked again under the lock. `reference` is
+    what the confirmation rests on (a transfer's serial, a receipt's number), kept and shown."""
+    reference = "".join(c for c in " ".join(reference.split()) if c.isprintable())
+    if len(reference) > FEE_REFERENCE_MAX:
+        raise ContractError([f"收款凭证号最多 {FEE_REFERENCE_MAX} 个字符"])
     with transaction.atomic(durable=True):
         locked = _lock(contract)
         if not workflow.allowed("confirm_fee", locked.status):  # K-4
@@ -215,6 +222,7 @@ def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
         locked.contract_no = next_number(locked, start)
         locked.status = ContractStatus.ACTIVE
         locked.confirmed_at, locked.confirmed_by = clock.now(), actor
+        locked.fee_reference = reference
         locked.save(
             update_fields=[
                 "effective",
@@ -223,6 +231,7 @@ def confirm_fee(contract: Contract, *, actor: Any) -> Contract:
                 "status",
                 "confirmed_at",
                 "confirmed_by",
+                "fee_reference",
             ]
         )
         audit.record(

@@ -17,6 +17,7 @@ from huzhu.contracts.schemas import (
     ContractIn,
     ContractOut,
     ContractSummaryOut,
+    FeeConfirmIn,
     LineOut,
     RenewalIn,
 )
@@ -44,6 +45,7 @@ def _listed(contract: Contract, people: int) -> dict[str, Any]:
         "fee": contract.fee,
         "previous": contract.previous.public_id if contract.previous else None,
         "people": people,
+        "fee_reference": contract.fee_reference,
     }
 
 
@@ -163,11 +165,12 @@ def submit_contract(request: HttpRequest, no: str) -> ContractOut:
 
 
 @router.post("/contracts/{no}/confirm-fee", response=ContractOut, summary="确认已收会费，合同生效")
-def confirm_fee(request: HttpRequest, no: str) -> ContractOut:
+def confirm_fee(request: HttpRequest, no: str, body: FeeConfirmIn | None = None) -> ContractOut:
     user = user_of(request)
     contract = get_contract_for(user, no)
     require_fee_confirmer(user)
+    reference = body.reference if body is not None else ""
     try:
-        return _out(actions.confirm_fee(contract, actor=user))
+        return _out(actions.confirm_fee(contract, actor=user, reference=reference))
     except actions.ContractError as exc:
         raise _refused(exc) from exc

@@ -148,6 +148,9 @@ class Contract(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # what the fee's confirmation rests on (a bank transfer's serial, a receipt's number): the
+    # staff member's word alone said only that someone had seen the money
+    fee_reference = models.CharField("收款凭证号", max_length=60, blank=True)
     cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
     cancel_reason = models.CharField("撤销原因", max_length=200, blank=True)
 
@@ -162,6 +165,7 @@ class Contract(models.Model):
         "fee",
         "funding_source",
         "requested_start",
+        "fee_reference",
     ]
 
     class Meta:

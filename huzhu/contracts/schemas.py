@@ -16,6 +16,12 @@ class RenewalIn(Schema):
     )
 
 
+class FeeConfirmIn(Schema):
+    reference: str = Field(
+        "", max_length=60, description="收款凭证号或银行流水号（选填），记入合同与审计日志"
+    )
+
+
 class CancelIn(Schema):
     reason: str = Field(description="撤销原因（必填）")
 
@@ -43,6 +49,7 @@ class ContractSummaryOut(Schema):
     fee: Decimal
     previous: str | None
     people: int = Field(description="名册人数")
+    fee_reference: str = Field("", description="确认会费时记下的收款凭证号")
 
 
 class ContractOut(ContractSummaryOut):

@@ -186,7 +186,8 @@ def _refused(request: HttpRequest, step: str, contract: Contract, problems: list
 def _apply(step: str, contract: Contract, request: HttpRequest) -> Contract:
     user = user_of(request)
     if step == "confirm-fee":
-        contract = actions.confirm_fee(contract, actor=user)
+        reference = str(request.POST.get("reference", ""))
+        contract = actions.confirm_fee(contract, actor=user, reference=reference)
         messages.success(request, f"会费已确认，合同 {contract.contract_no} 生效")
     elif step == "submit":
         contract = actions.submit_contract(contract, actor=user)

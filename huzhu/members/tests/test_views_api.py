@@ -243,11 +243,24 @@ def test_enrol_submit_confirm_through_the_pages(tree, people, login, roster_a):
     assert buttons(staff, contract.code) == {"确认已收会费", "撤销申请"}  # staff at the window
     queue = staff.get("/contracts/?status=submitted").content.decode()
     assert "甲单位" in queue
-    staff.post(f"/contracts/{contract.code}/confirm-fee/")
+    too_long = {"reference": "9" * 61}
+    refused = staff.post(f"/contracts/{contract.code}/confirm-fee/", too_long, follow=True)
+    assert "收款凭证号最多 60 个字符" in refused.content.decode()
+    assert Contract.objects.get().status == "submitted"
+    staff.post(f"/contracts/{contract.code}/confirm-fee/", {"reference": " 工行\t2026120100123 "})
     contract.refresh_from_db()
     assert contract.contract_no == "B01250001"
+    assert contract.fee_reference == "工行 2026120100123"
     detail = officer.get(f"/contracts/{contract.contract_no}/").content.decode()
     assert "有效" in detail and "2025-03-04 至 2026-03-03" in detail
+    assert "由互济会登记员确认收到（凭证号 工行 2026120100123）" in detail.replace(
+        people.registrar.display_name, "互济会登记员"
+    )
+    entry = AuditEntry.objects.get(action="contracts.contract.fee_confirmed")
+    assert (entry.before["fee_reference"], entry.after["fee_reference"]) == (
+        "",
+        "工行 2026120100123",
+    )
     assert buttons(officer, contract.contract_no) == {"续会"}
     assert buttons(staff, contract.contract_no) == {"续会"}
     pdf = officer.get(f"/contracts/{contract.contract_no}/certificate.pdf")
@@ -306,9 +319,21 @@ def test_api_contract_journey(tree, people, roster_a):
     draft = created.json()
     assert (draft["status"], draft["fee"], len(draft["lines"])) == ("draft", "60.00", 2)
     assert officer.post(f"/api/v1/contracts/{draft['id']}/submit").json()["status"] == "submitted"
-    assert officer.post(f"/api/v1/contracts/{draft['id']}/confirm-fee").status_code == 403
-    active = api(people.cashier).post(f"/api/v1/contracts/{draft['id']}/confirm-fee").json()
+    no_body = {"content_type": "application/json"}  # as curl -X POST sends it: nothing at all
+    assert (
+        officer.post(f"/api/v1/contracts/{draft['id']}/confirm-fee", **no_body).status_code == 403
+    )
+    active = (
+        api(people.cashier)
+        .post(
+            f"/api/v1/contracts/{draft['id']}/confirm-fee",
+            {"reference": "收据 No.0042"},
+            content_type="application/json",
+        )
+        .json()
+    )
     assert active["contract_no"] == "B01250001" and active["effective"] == "2025-03-03"
+    assert active["fee_reference"] == "收据 No.0042"
     assert api(people.officer_b).get("/api/v1/contracts/B01250001").status_code == 404
     again = officer.post(f"/api/v1/contracts/{draft['id']}/submit")
     assert again.status_code == 409 and again.json()["error"]["code"] == "contract_refused"
@@ -322,7 +347,10 @@ def paid_through_the_api(officer, cashier, unit) -> None:
         content_type="application/json",
     ).json()
     officer.post(f"/api/v1/contracts/{draft['id']}/submit")
-    assert cashier.post(f"/api/v1/contracts/{draft['id']}/confirm-fee").status_code == 200
+    confirmed = cashier.post(
+        f"/api/v1/contracts/{draft['id']}/confirm-fee", content_type="application/json"
+    )  # no body: the receipt's number is optional
+    assert confirmed.status_code == 200 and confirmed.json()["fee_reference"] == ""
 
 
 def test_api_lists_contracts_scoped_with_their_state_as_read_today(
