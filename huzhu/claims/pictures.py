@@ -21,6 +21,8 @@ MAX_PICTURES = 30
 LONG_SIDE = 2000  # pixels: a page of small print stays legible; a phone's 4000 shrinks to it
 QUALITY = 85
 MARGIN = 8 * mm
+# a PNG is decoded whole (a JPEG at a fraction of its size): 40 million pixels take 160 MB
+MAX_PNG_PIXELS = 40_000_000
 # what a file that is no picture, a cut one or a decompression bomb raises while it is read
 UNREADABLE = (OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning)
 
@@ -82,7 +84,9 @@ def _page(index: int, data: bytes) -> tuple[bytes, tuple[int, int]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as opened:
+            with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as opened:
+                if opened.format != "JPEG" and opened.width * opened.height > MAX_PNG_PIXELS:
+                    raise UploadRefused(f"第 {index} 个文件像素过多，请缩小后上传")
                 opened.draft("RGB", (LONG_SIDE, LONG_SIDE))  # a JPEG decodes at a smaller size
                 picture = ImageOps.exif_transpose(opened)
                 picture.thumbnail((LONG_SIDE, LONG_SIDE))
@@ -95,10 +99,7 @@ def _page(index: int, data: bytes) -> tuple[bytes, tuple[int, int]]:
                 out = io.BytesIO()
                 picture.save(out, "JPEG", quality=QUALITY, optimize=True)
                 return out.getvalue(), picture.size
-    except (
-        OSError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
+    except UploadRefused:  # a ValueError too, said as it is
+        raise
+    except UNREADABLE as exc:
         raise UploadRefused(f"第 {index} 个文件无法作为图片打开（文件可能已损坏）") from exc

@@ -67,6 +67,7 @@ def test_pictures_become_one_pdf_a_page_each_upright_and_shrunk():
         ([photo((50, 50)), HEIC], "第 2 个文件：这是手机拍摄的 HEIC 格式照片"),
         ([photo((50, 50)), b"MZ\x90\x00"], "第 2 个文件：只接受 PDF、JPG、PNG"),
         ([photo((50, 50)), b""], "第 2 个文件为空"),
+        ([photo((8000, 6000), "PNG")], "第 1 个文件像素过多，请缩小后上传"),
         ([photo((20, 20))] * 31, "一次最多合并 30 张照片（这次选了 31 张）"),
     ],
 )
