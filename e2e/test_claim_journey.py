@@ -30,7 +30,7 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     on(settings, "2023-03-07")
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
-    photos = []  # the medical record's two pages, photographed on his phone
+    photos: list[str] = []  # the medical record's two pages, photographed on his phone
     for number, size in ((2, (60, 90)), (1, (90, 60))):
         photo = tmp_path / f"IMG_{number}.jpg"
         Image.new("RGB", size, "white").save(photo, "JPEG")
@@ -60,11 +60,11 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
         row = page.locator("table").first.locator("tbody tr").nth(index)
         if "必须" not in row.inner_text():
             continue
-        record = "住院病历" in row.inner_text()
-        row.locator("input[type=file]").set_input_files(photos if record else str(scan))
+        photographed = "住院病历" in row.inner_text()
+        row.locator("input[type=file]").set_input_files(photos if photographed else str(scan))
         row.get_by_role("button", name="上传", exact=True).click()
         page.wait_for_load_state()
-        if record:
+        if photographed:
             said = page.locator(".messages").inner_text()
             assert "2 张照片已按文件名顺序合并为一份 PDF" in said, said
     shot(page, "1-filed")
