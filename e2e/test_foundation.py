@@ -67,18 +67,23 @@ def test_the_longest_staff_menu_stays_on_one_line(page, tree, people):
         assert user_box and menu_box and user_box["y"] < menu_box["y"] + menu_box["height"]
 
 
+def fill_unit_form(page, name: str, code: str) -> None:
+    """登记新单位's fields, for a unit of 历下区总工会."""
+    page.get_by_label("单位名称").fill(name)
+    page.get_by_label("统一社会信用代码").fill(code)
+    page.get_by_label("上级工会").select_option(label="历下区总工会")
+    page.get_by_label("工会会员人数").fill("45")
+    page.get_by_label("联系人").fill("王芳")
+    page.get_by_label("联系电话").fill("13905310099")
+
+
 def test_staff_bad_credit_code_is_refused_then_fixed_and_audited(page, tree, people):
     log_in(page, "registrar")
     page.goto("/units/")
     page.get_by_role("link", name="登记新单位").click()
     good = credit_code(random.Random(5), "370102")
     bad = good[:-1] + ("1" if good[-1] != "1" else "2")
-    page.get_by_label("单位名称").fill("济南浏览器测试有限公司")
-    page.get_by_label("统一社会信用代码").fill(bad)
-    page.get_by_label("上级工会").select_option(label="历下区总工会")
-    page.get_by_label("工会会员人数").fill("45")
-    page.get_by_label("联系人").fill("王芳")
-    page.get_by_label("联系电话").fill("13905310099")
+    fill_unit_form(page, "济南浏览器测试有限公司", bad)
     page.get_by_role("button", name="保存").click()
 
     assert "统一社会信用代码校验位不正确" in page.locator(".field.invalid").inner_text()
@@ -162,12 +167,7 @@ def test_a_second_click_while_the_answer_is_on_its_way_sends_nothing(page, tree,
     log_in(page, "registrar")
     page.goto("/units/new/")
     code = credit_code(random.Random(9), "370102")
-    page.get_by_label("单位名称").fill("济南双击测试有限公司")
-    page.get_by_label("统一社会信用代码").fill(code)
-    page.get_by_label("上级工会").select_option(label="历下区总工会")
-    page.get_by_label("工会会员人数").fill("30")
-    page.get_by_label("联系人").fill("李强")
-    page.get_by_label("联系电话").fill("13905310098")
+    fill_unit_form(page, "济南双击测试有限公司", code)
     page.route("**/units/new/", slow)
     page.evaluate(
         """() => {
