@@ -1,8 +1,11 @@
 """Issue 5's browser journey, seed case 1: the uremia claim from filing to archive, with a
 screenshot of each step in e2e/artifacts/."""
 
+import io
+
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from e2e.conftest import ARTIFACTS
 from e2e.test_foundation import log_in
@@ -131,6 +134,16 @@ def test_seed_case_1_end_to_end(page, tree, people, settings, tmp_path):
     shot(page, "6-archived")
     claim.refresh_from_db()
     assert (claim.status, str(claim.amount)) == ("archived", "15000.00")
+    # printed for the paper file: the claim, its papers and the engine's decision, without the
+    # menu, the buttons and the upload boxes
+    page.emulate_media(media="print")
+    assert page.locator(".topbar .nav").is_hidden() and page.locator(".who").is_hidden()
+    assert page.get_by_role("button").count() == 0
+    assert page.get_by_role("heading", name="规则引擎裁定（病案审核）").is_visible()
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
+    assert claim.number in printed and "15000.00" in printed and "P-5" in printed
+    assert "退出" not in printed and "登录记录" not in printed and "发放通知" not in printed
+    page.emulate_media(media="screen")
 
     # C-6 before filing: starting a second claim for the same illness, the form says so as the
     # facts are chosen, and nothing is filed by asking
