@@ -198,6 +198,36 @@ def confirm_statement(claim: Claim, item: str, *, actor: Any) -> ClaimDocument:
     return document
 
 
+PAPER_NAME = "纸质材料（窗口收取）"
+
+
+def receive_paper(claim: Claim, item: str, *, actor: Any) -> ClaimDocument:
+    """Staff mark an item received on paper (C-3: each required item marked received): the
+    unit brought the original to the window, such as the medical record with the hospital's
+    red seal, which goes to the claim's paper file (材料归档). Nothing is uploaded; an item
+    already received stays as it is."""
+    if item in STATEMENTS:
+        raise ClaimError(["这项内容写在救助申请表中，请用“确认申请表已写明”"])
+    with transaction.atomic(durable=True):
+        locked = Claim.objects.select_for_update().only("status").get(pk=claim.pk)
+        if not locked.accepts_documents:
+            raise ClaimError(["已登记的申请不能再更换材料"])
+        document = (
+            ClaimDocument.objects.select_for_update().filter(claim=claim, item=item).first()
+            if item.isprintable()
+            else None
+        )
+        if document is None:
+            raise ClaimError(["没有这项材料"])
+        if document.received:
+            raise ClaimError([f"“{document.label}”已经收到，无须再登记纸质件"])
+        document.received, document.original_name = True, PAPER_NAME
+        document.uploaded_at = clock.now()
+        document.save(update_fields=["received", "original_name", "uploaded_at"])
+        audit.record(actor, "claims.document.paper_received", claim, after={"item": item})
+    return document
+
+
 DOCUMENT_OPENED = "claims.document.opened"  # a look, not a step of the claim
 
 

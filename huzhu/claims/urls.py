@@ -16,6 +16,11 @@ urlpatterns = [
         views.confirm_statement,
         name="confirm",
     ),
+    path(
+        "claims/<str:number>/documents/<str:item>/paper/",
+        views.receive_paper,
+        name="paper",
+    ),
     path("claims/<str:number>/actions/<str:action>/", views.claim_action, name="action"),
     re_path(
         r"^forms/(?P<form>application|power-of-attorney)\.pdf$", views.blank_form, name="blank"

@@ -21,7 +21,7 @@ from huzhu.claims.models import Claim, ClaimQuerySet, ClaimStatus
 from huzhu.claims.twins import event_claims, flagged_twins, same_event
 from huzhu.claims.workflow import TRANSITIONS, Transition, next_actions
 from huzhu.core import clock
-from huzhu.core.access import authenticated, public
+from huzhu.core.access import authenticated, public, staff_duty
 from huzhu.core.audit import actor_name
 from huzhu.core.audit_labels import action_label
 from huzhu.core.downloads import file_response, pdf_response, xlsx_response
@@ -176,6 +176,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "documents": documents,
         "available": _available(user, claim),
         "can_upload": can_file(user, claim) and claim.accepts_documents,
+        "can_take_paper": user.has_duty("registrar") and claim.accepts_documents,
         "can_open": can_open_documents(user, claim),
         "statements": STATEMENTS,
         "missing": sum(d.required and not d.received for d in documents),
@@ -300,13 +301,28 @@ def confirm_statement(request: HttpRequest, number: str, item: str) -> HttpRespo
     return redirect("claims:detail", number=claim.number)
 
 
+@staff_duty("registrar")
+@require_POST
+def receive_paper(request: HttpRequest, number: str, item: str) -> HttpResponse:
+    """The registrar took an item's original at the window (C-3): marked received, no file."""
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    try:
+        document = actions.receive_paper(claim, item, actor=user)
+        messages.success(request, f"已登记收到纸质材料：{document.label}")
+    except actions.ClaimError as exc:
+        messages.error(request, str(exc))
+    return redirect("claims:detail", number=claim.number)
+
+
 @authenticated
 def document_file(request: HttpRequest, number: str, item: str) -> HttpResponse:
     user = user_of(request)
     claim = get_claim_for(user, number)
     if not can_open_documents(user, claim):
         raise PermissionDenied("申请材料原件只供提交申请的基层工会和互济会工作人员查看")
-    document = claim.documents.filter(item=item, received=True).first()
+    # an item taken on paper, or a statement confirmed, has no file to show
+    document = claim.documents.filter(item=item, received=True).exclude(file_path="").first()
     if document is None:
         raise Http404("没有该材料")
     try:  # checked again on the way out: only a real PDF/JPEG/PNG is ever shown inline

@@ -41,6 +41,7 @@ STEP_LABELS = {f"claims.claim.{name}": t.label for name, t in TRANSITIONS.items(
     "claims.claim.submitted": "提交申请",
     "claims.document.received": "收到材料",
     "claims.document.confirmed": "确认申请表已写明",
+    "claims.document.paper_received": "窗口收到纸质材料",
     "claims.claim.due_recomputed": "按调整后的节假日重算应发放日",
     "claims.claim.corrected": "更正申请内容",
 }

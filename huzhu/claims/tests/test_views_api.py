@@ -885,3 +885,45 @@ def test_a_reviewers_amount_is_read_as_typed_and_a_word_is_refused(tree, people,
     reviewer.post(url, {"decision": "override", "amount": " 1,200.50元 ", "reason": "票据不全"})
     claim.refresh_from_db()
     assert (claim.amount, claim.override_reason) == (Decimal("1200.50"), "票据不全")
+
+
+def test_the_registrar_takes_papers_at_the_window_and_registers(enrolled, people, login):
+    """C-3: each required item marked received. The unit brought the originals (the medical
+    record with the hospital's red seal goes to the paper file): nothing needs scanning."""
+    officer = login(people.officer_a)
+    file_claim(officer, enrolled)
+    claim = Claim.objects.get()
+    base = f"/claims/{claim.number}/documents"
+    assert officer.post(f"{base}/medical_record/paper/").status_code == 403  # staff only
+    assert login(people.reviewer).post(f"{base}/medical_record/paper/").status_code == 403
+    registrar = login(people.registrar)
+    page = registrar.get(f"/claims/{claim.number}/").content.decode()
+    assert 'aria-label="已收纸质件：加盖医院红色骑缝章的住院病历（全部）"' in page
+    unknown = registrar.post(f"{base}/nonsense/paper/", follow=True).content.decode()
+    assert "没有这项材料" in unknown
+    with pytest.raises(actions.ClaimError, match="没有这项材料"):  # PostgreSQL refuses a NUL
+        actions.receive_paper(claim, "medical_record\x00", actor=people.registrar)
+    statement = registrar.post(f"{base}/accident_account/paper/", follow=True)
+    assert "请用“确认申请表已写明”" in statement.content.decode()
+    uploaded = SimpleUploadedFile("form.pdf", PDF)
+    officer.post(f"{base}/application_form/", {"file": uploaded})
+    again = registrar.post(f"{base}/application_form/paper/", follow=True).content.decode()
+    assert "“救助申请表”已经收到，无须再登记纸质件" in again
+    for document in claim.documents.filter(received=False):
+        step = "confirm" if document.item == "accident_account" else "paper"
+        registrar.post(f"{base}/{document.item}/{step}/")
+    record = claim.documents.get(item="medical_record")
+    assert (record.received, record.file_path, record.original_name) == (
+        True,
+        "",
+        "纸质材料（窗口收取）",
+    )
+    page = registrar.get(f"/claims/{claim.number}/").content.decode()
+    assert "已收纸质件" in page and "窗口收到纸质材料" in page  # its row and the timeline
+    assert registrar.get(f"{base}/medical_record/file").status_code == 404  # no file to show
+    taken = AuditEntry.objects.filter(action="claims.document.paper_received")
+    assert taken.count() == claim.documents.count() - 2  # not the upload, not the statement
+    registered = registrar.post(f"/claims/{claim.number}/actions/register/", follow=True)
+    assert Claim.objects.get().status == "registered", registered.content.decode()[:500]
+    late = registrar.post(f"{base}/medical_record/paper/", follow=True).content.decode()
+    assert "已登记的申请不能再更换材料" in late
