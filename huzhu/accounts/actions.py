@@ -64,8 +64,8 @@ def change_password(user: User, password: str) -> None:
     any trace of the password itself."""
     with transaction.atomic(durable=True):
         user.set_password(password)
-        user.password_temporary = False  # his own now: the pages open again
-        user.save(update_fields=["password", "password_temporary"])
+        user.temporary_password = False  # his own now: the pages open again
+        user.save(update_fields=["password", "temporary_password"])
         audit.record(user, "accounts.user.password_changed", user)
 
 

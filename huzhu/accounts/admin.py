@@ -44,13 +44,29 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
     role (an administrator has both, nobody else either), so the admin opens to administrators
     only, and only after their second factor; groups and permissions are not used."""
 
-    list_display = ("username", "display_name", "role", "union", "unit", "is_active")
-    list_filter = ("role", "is_active", "duty_registrar", "duty_reviewer", "duty_approver")
+    # who has not yet replaced the password he was told shows in the list and its filter
+    list_display = (
+        "username",
+        "display_name",
+        "role",
+        "union",
+        "unit",
+        "is_active",
+        "temporary_password",
+    )
+    list_filter = (
+        "role",
+        "is_active",
+        "temporary_password",
+        "duty_registrar",
+        "duty_reviewer",
+        "duty_approver",
+    )
     search_fields = ("username", "display_name")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("角色与范围", {"fields": ROLE_AND_SCOPE}),
-        ("状态", {"fields": ("is_active", "password_temporary", "last_login", "date_joined")}),
+        ("状态", {"fields": ("is_active", "temporary_password", "last_login", "date_joined")}),
     )
     add_form = NewUserForm
     add_fieldsets = (
@@ -62,7 +78,7 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
     def before_save(self, obj: Any, change: bool) -> None:
         obj.follow_role()
         if not change:  # the password was given by the administrator: the user sets his own
-            obj.password_temporary = obj.has_usable_password()
+            obj.temporary_password = obj.has_usable_password()
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
@@ -76,11 +92,11 @@ class HuzhuUserAdmin(AuditedModelAdmin, UserAdmin):  # type: ignore[type-arg]
             user = User.objects.filter(pk=unquote(id)).first()
             if user is not None and before is not None and user.password != before:
                 # a password told to the user (by phone): he sets his own at his next login
-                user.password_temporary = user.has_usable_password()
-                user.save(update_fields=["password_temporary"])
+                user.temporary_password = user.has_usable_password()
+                user.save(update_fields=["temporary_password"])
                 after = {
                     "usable_password": user.has_usable_password(),
-                    "password_temporary": user.password_temporary,
+                    "temporary_password": user.temporary_password,
                 }
                 audit.record(request.user, "accounts.user.password_reset", user, after=after)
         return response

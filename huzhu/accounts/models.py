@@ -76,7 +76,7 @@ class User(AbstractUser):
     )
     # set by an administrator who gave the user a password (a new login, a forgotten one):
     # until the user sets his own, no page but the password page opens (huzhu.core.access)
-    password_temporary = models.BooleanField(
+    temporary_password = models.BooleanField(
         "临时密码（下次登录须修改）",
         default=False,
         help_text="管理员新建用户或重设密码后自动勾选：用户登录后须先修改为自己的密码。",

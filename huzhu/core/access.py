@@ -104,7 +104,7 @@ def _second_factor_missing(request: HttpRequest, match: Any) -> bool:
 def _temporary_password(request: HttpRequest, match: Any) -> bool:
     """A password an administrator set (a new login, a reset) was told to the user by phone:
     he sets his own before anything else, the Django admin included."""
-    if not request.user.is_authenticated or not getattr(request.user, "password_temporary", False):
+    if not request.user.is_authenticated or not getattr(request.user, "temporary_password", False):
         return False
     return match is None or match.view_name not in TEMPORARY_PASSWORD_FREE
 

@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     if required_for(user) and not verified(request):  # each item would lead back to the 2FA page
         return {"nav_items": []}
-    if user.password_temporary:  # ... or to the password page
+    if user.temporary_password:  # ... or to the password page
         return {"nav_items": [], "idle_seconds": settings.SESSION_COOKIE_AGE}
     items = [("home", "首页")]
     if user.sees_all_organizations or user.role == "union_officer":

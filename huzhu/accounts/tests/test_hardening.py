@@ -113,8 +113,8 @@ def test_password_change_checks_the_rules_and_is_audited(people, login):
 def test_a_temporary_password_opens_nothing_but_the_password_page_until_changed(people, login):
     """An administrator's password (a new login, a reset) was told by phone: the user sets his
     own before anything else, and comes back to the page he asked for."""
-    people.officer_a.password_temporary = True
-    people.officer_a.save(update_fields=["password_temporary"])
+    people.officer_a.temporary_password = True
+    people.officer_a.save(update_fields=["temporary_password"])
     client = login(people.officer_a)
     for path in ("/", "/claims/?view=overdue", "/admin/"):
         sent = client.get(path)
@@ -130,7 +130,7 @@ def test_a_temporary_password_opens_nothing_but_the_password_page_until_changed(
     done = client.post("/account/password/", change | {"next": "/claims/?view=overdue"})
     assert done["Location"] == "/claims/?view=overdue"
     people.officer_a.refresh_from_db()
-    assert not people.officer_a.password_temporary
+    assert not people.officer_a.temporary_password
     assert (
         client.get("/").status_code == 200
         and "临时密码" not in client.get("/account/password/").content.decode()

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
@@ -195,8 +196,8 @@ def test_an_administrator_setting_a_users_password_is_audited(people, login):
     assert new not in str(entry.before) + str(entry.after)
     people.officer_a.refresh_from_db()
     assert people.officer_a.check_password(new)
-    assert people.officer_a.password_temporary  # told by phone: he sets his own at his login
-    assert entry.after == {"usable_password": True, "password_temporary": True}
+    assert people.officer_a.temporary_password  # told by phone: he sets his own at his login
+    assert entry.after == {"usable_password": True, "temporary_password": True}
     shown = client.get("/audit/?action=accounts.user.password_reset").content.decode()
     assert "可以用密码登录" in shown and "临时密码（下次登录须修改）" in shown
 
@@ -212,8 +213,12 @@ def test_a_user_added_with_a_password_sets_his_own_and_one_without_has_nothing_t
     none = {"usable_password": "false"}
     also = client.post("/admin/accounts/user/add/", {"username": "none"} | scope | none)
     assert (added.status_code, also.status_code) == (302, 302)
-    temporary = dict(User.objects.values_list("username", "password_temporary"))
+    temporary = dict(User.objects.values_list("username", "temporary_password"))
     assert temporary["given"] is True and temporary["none"] is False
+    waiting = client.get("/admin/accounts/user/?temporary_password__exact=1").content.decode()
+    assert "临时密码（下次登录须修改）" in waiting
+    listed = re.findall(r'class="field-username"><a href="[^"]*">([^<]+)</a>', waiting)
+    assert listed == ["given"]
 
 
 def test_an_administrator_can_reset_a_second_factor_but_never_read_its_secret(people, login):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="user",
-            name="password_temporary",
+            name="temporary_password",
             field=models.BooleanField(
                 default=False,
                 help_text="管理员新建用户或重设密码后自动勾选：用户登录后须先修改为自己的密码。",
