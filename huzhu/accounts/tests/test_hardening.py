@@ -197,6 +197,7 @@ def test_staff_must_enrol_an_authenticator_then_give_its_code(people):
     # drawn for the white card, not for the red top bar (where it was white on white)
     assert 'class="nav"' not in page and 'href="/claims/">救助申请</a>' not in page
     assert 'class="link-dark">退出' in page
+    assert "核对手机的时间是否准确" in page and "请联系系统管理员重置二次验证" in page
     answer = again.post("/account/2fa/", {"code": second_factor_code(people.registrar)})
     assert answer.status_code == 302, answer.content.decode()[-600:]
     home = again.get("/")
