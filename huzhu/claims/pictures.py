@@ -37,14 +37,19 @@ def natural_order(names: Sequence[str]) -> list[int]:
     return sorted(range(len(names)), key=key)
 
 
+def check_count(count: int) -> None:
+    """Refused before any photo is read: at most MAX_PICTURES."""
+    if count > MAX_PICTURES:
+        raise UploadRefused(
+            f"一次最多合并 {MAX_PICTURES} 张照片（这次选了 {count} 张）：页数更多的材料，"
+            "请先合并成一个 PDF 再上传"
+        )
+
+
 def combine(pictures: Sequence[bytes]) -> bytes:
     """The pictures, in the order given, as one PDF of a page each. UploadRefused, naming the
     picture (第 2 个文件), for anything but a JPEG or PNG that opens, or too many or too much."""
-    if len(pictures) > MAX_PICTURES:
-        raise UploadRefused(
-            f"一次最多合并 {MAX_PICTURES} 张照片（这次选了 {len(pictures)} 张）：请分成几项材料"
-            "上传，或先合并成一个 PDF"
-        )
+    check_count(len(pictures))
     pages = [_page(index, data) for index, data in enumerate(pictures, start=1)]
     out = io.BytesIO()
     document = canvas.Canvas(out, pagesize=A4, pageCompression=1)
@@ -61,7 +66,7 @@ def combine(pictures: Sequence[bytes]) -> bytes:
     combined = out.getvalue()
     if len(combined) > MAX_BYTES:
         raise UploadRefused(
-            "合并后的文件超过 20 MB：请少选几张照片，其余作为另一次上传前先合并成 PDF"
+            "合并后的文件超过 20 MB：请先把这些照片合并成一个不超过 20 MB 的 PDF 再上传"
         )
     return combined
 

@@ -272,6 +272,7 @@ def upload_document(request: HttpRequest, number: str, item: str) -> HttpRespons
             data, name = read_bounded(chosen[0], uploads.MAX_BYTES), chosen[0].name or ""
             said = "材料已上传"
         else:  # a paper's pages photographed on a phone: one PDF, in the photos' order
+            pictures.check_count(len(chosen))  # before a byte of them is read
             names = [f.name or "" for f in chosen]
             order = pictures.natural_order(names)
             photos = [read_bounded(chosen[i], uploads.MAX_BYTES) for i in order]

@@ -68,7 +68,7 @@ def test_pictures_become_one_pdf_a_page_each_upright_and_shrunk():
         ([photo((50, 50)), b"MZ\x90\x00"], "第 2 个文件：只接受 PDF、JPG、PNG"),
         ([photo((50, 50)), b""], "第 2 个文件为空"),
         ([photo((8000, 6000), "PNG")], "第 1 个文件像素过多，请缩小后上传"),
-        ([photo((20, 20))] * 31, "一次最多合并 30 张照片（这次选了 31 张）"),
+        ([photo((20, 20))] * 31, "一次最多合并 30 张照片（这次选了 31 张）：页数更多的材料"),
     ],
 )
 def test_what_cannot_be_combined_is_refused_naming_the_file(files, said):
@@ -118,6 +118,9 @@ def test_photos_with_a_pdf_among_them_change_nothing(enrolled, people, login, se
     page = officer.post(url, {"file": chosen}, follow=True).content.decode()
     assert "第 2 个文件是 PDF：多选时只能选照片（JPG、PNG）" in page
     assert "已是 PDF 的材料请单独上传；本次未上传" in page
+    many = [SimpleUploadedFile(f"IMG_{i}.jpg", photo((20, 20))) for i in range(31)]
+    page = officer.post(url, {"file": many}, follow=True).content.decode()
+    assert "一次最多合并 30 张照片（这次选了 31 张）" in page
     assert not claim.documents.filter(received=True).exists()
     stored = Path(settings.MEDIA_ROOT) / "claims" / claim.number
     assert not stored.exists() or not any(stored.iterdir())
