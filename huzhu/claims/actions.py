@@ -224,7 +224,8 @@ def receive_paper(claim: Claim, item: str, *, actor: Any) -> ClaimDocument:
         document.received, document.original_name = True, PAPER_NAME
         document.uploaded_at = clock.now()
         document.save(update_fields=["received", "original_name", "uploaded_at"])
-        audit.record(actor, "claims.document.paper_received", claim, after={"item": item})
+        after = {"item": item, "label": document.label}
+        audit.record(actor, "claims.document.paper_received", claim, after=after)
     return document
 
 

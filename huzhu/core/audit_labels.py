@@ -84,6 +84,7 @@ KEY_LABELS = {
     "item": "材料",
     "key_id": "密钥编号",
     "kind": "类型",
+    "label": "材料名称",
     "left": "移出人数",
     "member": "职工",
     "members": "职工",

@@ -919,7 +919,8 @@ def test_the_registrar_takes_papers_at_the_window_and_registers(enrolled, people
         "纸质材料（窗口收取）",
     )
     page = registrar.get(f"/claims/{claim.number}/").content.decode()
-    assert "已收纸质件" in page and "窗口收到纸质材料" in page  # its row and the timeline
+    assert "已收纸质件" in page  # its row, and the timeline names the paper
+    assert "窗口收到纸质材料：加盖医院红色骑缝章的住院病历（全部）" in page
     assert registrar.get(f"{base}/medical_record/file").status_code == 404  # no file to show
     taken = AuditEntry.objects.filter(action="claims.document.paper_received")
     assert taken.count() == claim.documents.count() - 2  # not the upload, not the statement
