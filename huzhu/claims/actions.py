@@ -205,7 +205,9 @@ def receive_paper(claim: Claim, item: str, *, actor: Any) -> ClaimDocument:
     """Staff mark an item received on paper (C-3: each required item marked received): the
     unit brought the original to the window, such as the medical record with the hospital's
     red seal, which goes to the claim's paper file (材料归档). Nothing is uploaded; an item
-    already received stays as it is."""
+    already received stays as it is. The registrar's duty, who checks the papers (查验登记)."""
+    if not (isinstance(actor, User) and actor.has_duty("registrar")):
+        raise PermissionDenied("只有负责查验登记的互济会工作人员可以登记收到纸质材料")
     if item in STATEMENTS:
         raise ClaimError(["这项内容写在救助申请表中，请用“确认申请表已写明”"])
     with transaction.atomic(durable=True):

@@ -249,6 +249,21 @@ def confirm_statement(request: HttpRequest, number: str, item: str) -> ClaimOut:
 
 
 @router.post(
+    "/claims/{number}/documents/{item}/paper",
+    response=ClaimOut,
+    summary="登记窗口收到某项材料的纸质原件（登记职责，无须上传）",
+)
+def receive_paper(request: HttpRequest, number: str, item: str) -> ClaimOut:
+    user = user_of(request)
+    claim = get_claim_for(user, number)
+    try:
+        actions.receive_paper(claim, item, actor=user)
+    except actions.ClaimError as exc:
+        raise _refused(exc) from exc
+    return _out(claim, user)
+
+
+@router.post(
     "/claims/{number}/resubmit",
     response=ClaimOut,
     summary="更正并重新提交被退回的申请（只填写要更正的项）",

@@ -928,3 +928,19 @@ def test_the_registrar_takes_papers_at_the_window_and_registers(enrolled, people
     assert Claim.objects.get().status == "registered", registered.content.decode()[:500]
     late = registrar.post(f"{base}/medical_record/paper/", follow=True).content.decode()
     assert "已登记的申请不能再更换材料" in late
+
+
+def test_the_api_takes_a_paper_at_the_window_for_the_registrar_only(enrolled, people, login):
+    file_claim(login(people.officer_a), enrolled)
+    claim = Claim.objects.get()
+    url = f"/api/v1/claims/{claim.number}/documents/medical_record/paper"
+    assert api(people.officer_a).post(url).status_code == 403
+    assert api(people.reviewer).post(url).status_code == 403
+    taken = api(people.registrar).post(url)
+    assert taken.status_code == 200, taken.content
+    received = {d["item"]: d["received"] for d in taken.json()["documents"]}
+    assert received["medical_record"] is True and received["member_id"] is False
+    again = api(people.registrar).post(url)
+    assert again.status_code == 409 and "已经收到" in again.json()["error"]["message"]
+    gone = api(people.registrar).post(url.replace("medical_record", "nonsense"))
+    assert gone.status_code == 409 and "没有这项材料" in gone.json()["error"]["message"]
