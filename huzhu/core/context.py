@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from huzhu.accounts.models import User
 from huzhu.accounts.twofactor import required_for, verified
+from huzhu.core import association
 from huzhu.core.product import current_plan
 
 
@@ -18,8 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     if required_for(user) and not verified(request):  # each item would lead back to the 2FA page
         return {"nav_items": []}
+    idle = {"idle_seconds": settings.SESSION_COOKIE_AGE}  # app.js warns before the session ends
     if user.temporary_password:  # ... or to the password page
-        return {"nav_items": [], "idle_seconds": settings.SESSION_COOKIE_AGE}
+        return {"nav_items": []} | idle
     items = [("home", "首页")]
     if user.sees_all_organizations or user.role == "union_officer":
         items.append(("organizations:union_list", "工会组织"))
@@ -41,10 +43,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_items": [
             {"url": reverse(name), "label": label, "active": current == name}
             for name, label in items
-        ],
-        "idle_seconds": settings.SESSION_COOKIE_AGE,  # app.js warns before the session ends
-    }
+        ]
+    } | idle
 
 
 def product(request: HttpRequest) -> dict[str, Any]:
-    return {"plan": current_plan()}
+    return {"plan": current_plan(), "service_phones": association.SERVICE_PHONES}

@@ -15,13 +15,15 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from huzhu.core import association
+
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=24, alignment=1)
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=17, wordWrap="CJK")
 SMALL = ParagraphStyle("small", fontName=FONT, fontSize=8.5, leading=12, wordWrap="CJK")
-ISSUER = "济南市职工互助互济会"
+ISSUER = association.NAME
 FACTS_STYLE = TableStyle(
     [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
@@ -54,7 +56,7 @@ class Document:
     # short one-line cells, possibly many rows (a roster): drawn as plain text from a new page,
     # one table per page
     plain_table: bool = False
-    footer: str = field(default=f"{ISSUER} · 服务电话 0531-86195716 / 86195717")
+    footer: str = field(default=f"{ISSUER} · 服务电话 {association.SERVICE_PHONES}")
 
 
 # Characters the font's Unicode map (UniGB-UCS2-H) lacks, drawn as an empty box or "?" by

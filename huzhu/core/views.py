@@ -13,7 +13,7 @@ from huzhu.accounts.models import Role, User, user_of
 from huzhu.claims.engine import holiday_table
 from huzhu.claims.models import Claim, ClaimStatus
 from huzhu.contracts.models import RENEWAL_NOTICE_DAYS, Contract, ContractStatus
-from huzhu.core import clock
+from huzhu.core import association, clock
 from huzhu.core.access import authenticated, roles
 from huzhu.core.api_errors import for_api, json_error
 from huzhu.core.audit_labels import action_groups
@@ -189,4 +189,5 @@ def error_500(request: HttpRequest) -> HttpResponse:
             500, "server_error", "服务器内部错误，您的数据没有被修改；错误已记录，请稍后重试"
         )
     # No request context: the page must render even when the error came from a middleware.
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    page = loader.get_template("500.html").render({"service_phones": association.SERVICE_PHONES})
+    return HttpResponse(page, status=500)
