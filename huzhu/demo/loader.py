@@ -293,6 +293,10 @@ PROGRAMME_2025 = [  # SPEC Q-2: (quota, window, renewal end dates)
 ]
 
 
+# the 2025 table's note 4: whom units call about the online application
+PROGRAMME_SUPPORT = "0531-81285015（武老师）、0531-81285017（李老师）"
+
+
 def _load_programmes() -> None:
     """The 2025 programme of the rulebook, and the same table for each year since, up to the
     current one, so the board has a programme whatever the year (in 2026 the last window is
@@ -311,7 +315,9 @@ def _load_programmes() -> None:
                 add_years(date.fromisoformat(d), shift) for d in (*window, *ends)
             )
             periods.append(Period(no, quota, opens, closes, first, last))
-        load_programme(2025 + shift, Decimal("7000000.00"), periods, actor=None)
+        load_programme(
+            2025 + shift, Decimal("7000000.00"), periods, actor=None, support=PROGRAMME_SUPPORT
+        )
 
 
 def _seed_calendar() -> None:

@@ -59,16 +59,19 @@ class NotOnRoster(QuotaError):
         self.codes = codes
 
 
-def load_programme(year: int, budget: Decimal, periods: list[Period], *, actor: Any) -> Programme:
-    """`huzhu quota-programme load`: a year and its periods (replaced while none has opened)."""
+def load_programme(
+    year: int, budget: Decimal, periods: list[Period], *, actor: Any, support: str = ""
+) -> Programme:
+    """`huzhu quota-programme load`: a year, its periods (replaced while none has opened) and
+    whom units call for help with the online application."""
     with transaction.atomic(durable=True):
         programme, _ = Programme.objects.select_for_update().get_or_create(
             year=year, defaults={"budget": budget}
         )
         if programme.periods.filter(opened=True).exists():
             raise QuotaError(f"{year} 年已有期次开始受理，不能再替换")
-        programme.budget = budget
-        programme.save(update_fields=["budget"])
+        programme.budget, programme.support = budget, support
+        programme.save(update_fields=["budget", "support"])
         programme.periods.all().delete()
         QuotaPeriod.objects.bulk_create(
             QuotaPeriod(
@@ -89,7 +92,11 @@ def load_programme(year: int, budget: Decimal, periods: list[Period], *, actor: 
             actor,
             "quota.programme.loaded",
             programme,
-            after={"budget": str(budget), "periods": [p.quota for p in periods]},
+            after={
+                "budget": str(budget),
+                "periods": [p.quota for p in periods],
+                "support": support,
+            },
         )
     return programme
 

@@ -37,7 +37,7 @@ class ProgrammeAdmin(AuditedModelAdmin):
     """Years and periods are configuration: quota, window, hours, working days, renewal range.
     The ledger columns are written only by the allocator."""
 
-    list_display = ("year", "budget")
+    list_display = ("year", "budget", "support")
     inlines = (PeriodInline,)
 
 

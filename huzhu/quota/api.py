@@ -24,6 +24,9 @@ class PeriodOut(Schema):
     effective_quota: int
     granted: int
     remaining: int
+    support: str = Field(
+        "", description="线上申请技术支持的电话与联系人（普惠年度中设置；未设置时为空字符串）"
+    )
 
 
 class ApplicationIn(Schema):
@@ -72,6 +75,7 @@ def current(request: HttpRequest) -> PeriodOut | None:
         effective_quota=ledger.effective_quota,
         granted=ledger.granted,
         remaining=ledger.remaining,
+        support=period.programme.support,
     )
 
 

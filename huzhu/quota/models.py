@@ -22,10 +22,21 @@ from huzhu.rules.quota import (
     programme_problems,
 )
 
+SUPPORT_LENGTH = 200
+
 
 class Programme(models.Model):
     year = models.PositiveSmallIntegerField("年度", unique=True)
     budget = models.DecimalField("预算（元）", max_digits=14, decimal_places=2)
+    # the brochure's table names whom units call when the online application fails them;
+    # shown on the application page, the board and GET /api/v1/quota/current
+    support = models.CharField(
+        "线上申请技术支持",
+        max_length=SUPPORT_LENGTH,
+        blank=True,
+        help_text="单位线上申请遇到问题时拨打的电话与联系人，如“0531-81285015（武老师）”；"
+        "显示在普惠申请页和名额看板上，不填则不显示",
+    )
 
     class Meta:
         verbose_name = "普惠年度"
@@ -47,6 +58,8 @@ class Programme(models.Model):
             problems["year"] = f"年度应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间"
         if self.budget is not None and self.budget < 0:
             problems["budget"] = "预算不能为负数"
+        if not self.support.isprintable():
+            problems["support"] = "技术支持电话中含有换行或不可见字符，请写在一行内"
         if problems:
             raise ValidationError(problems)
 

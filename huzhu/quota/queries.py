@@ -42,6 +42,7 @@ class Preview:
     reason: QuotaReason | None
     message: str
     remaining: int = 0  # of the open period, as it stands
+    programme: Programme | None = None  # the open period's, else the latest
 
 
 def current_period() -> QuotaPeriod | None:
@@ -71,12 +72,13 @@ def preview(unit: Unit) -> Preview:
     eligibility = eligible_members(unit, programme, start)
     if period is None:
         reason: QuotaReason | None = QuotaReason.WINDOW_CLOSED
-        return Preview(None, place, eligibility, reason, REASON_MESSAGES[QuotaReason.WINDOW_CLOSED])
+        message = REASON_MESSAGES[QuotaReason.WINDOW_CLOSED]
+        return Preview(None, place, eligibility, reason, message, programme=programme)
     window = _window(unit, period, place)
     reason, message = window.reason, window.message
     if reason is None and (short := participation_shortfall(unit, len(eligibility.members))):
         reason, message = QuotaReason.NOT_ELIGIBLE, short  # E-3, as the application would be
-    return Preview(period, place, eligibility, reason, message, window.remaining)
+    return Preview(period, place, eligibility, reason, message, window.remaining, programme)
 
 
 @dataclass

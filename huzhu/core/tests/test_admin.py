@@ -345,11 +345,12 @@ def test_periods_edited_in_the_admin_are_checked_as_a_programme_file_is(people, 
         ({"year": "2026"}, "申请期应在 2026 年内"),  # the programme's own year moved
         ({"budget": "-1"}, "预算不能为负数"),
         ({"year": "1999"}, "年度应在 2000 至 2100 之间"),
+        ({"support": "0531-81285015\t武老师"}, "技术支持电话中含有换行或不可见字符"),
     ]:
         response = client.post(url, page.data | changes)
         assert response.status_code == 200 and message in response.content.decode(), changes
     programme.refresh_from_db()
-    assert (programme.year, programme.budget) == (2025, 7_000_000)
+    assert (programme.year, programme.budget, programme.support) == (2025, 7_000_000, "")
     assert sorted(programme.periods.values_list("no", "opens", "closes", "hours_to")) == [
         (1, FIRST.opens, FIRST.closes, FIRST.hours[1]),
         (2, LAST.opens, LAST.closes, LAST.hours[1]),

@@ -136,10 +136,10 @@ def test_quota_simulate_bad_file_exits_2(tmp_path):
     assert caught.value.returncode == 2
 
 
-def programme_file(tmp_path, budget, year=2025):
+def programme_file(tmp_path, budget, year=2025, **more):
     periods = json.loads((CASES / "quota" / "example_year.json").read_text())["periods"]
     path = tmp_path / "programme.json"
-    path.write_text(json.dumps({"year": year, "budget": budget, "periods": periods}))
+    path.write_text(json.dumps({"year": year, "budget": budget, "periods": periods, **more}))
     return path
 
 
@@ -171,6 +171,42 @@ def test_quota_programme_load_refuses_a_bad_budget_in_chinese(tmp_path, budget, 
         call_command("quota-programme", "load", str(programme_file(tmp_path, budget)))
     assert caught.value.returncode == 2
     assert str(caught.value).startswith("budget: ") and words in str(caught.value)
+    assert not Programme.objects.exists()
+
+
+@pytest.mark.django_db
+def test_quota_programme_load_keeps_whom_units_call_for_help(tmp_path, capsys):
+    """The brochure's table names the online application's technical support; the file may
+    carry it, and loading the year again without it clears it."""
+    from huzhu.quota.models import Programme
+
+    support = "0531-81285015（武老师）"
+    call_command("quota-programme", "load", str(programme_file(tmp_path, "1", support=support)))
+    assert f"线上申请技术支持：{support}" in capsys.readouterr().out
+    assert Programme.objects.get(year=2025).support == support
+    call_command("quota-programme", "load", str(programme_file(tmp_path, "1")))
+    assert "技术支持" not in capsys.readouterr().out
+    assert Programme.objects.get(year=2025).support == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("support", "words"),
+    [
+        (81285015, "应为非空字符串"),
+        ("  ", "应为非空字符串"),
+        ("0531-81285015\n武老师", "应为一行、不超过 200 字"),
+        ("电话" * 101, "应为一行、不超过 200 字"),
+    ],
+)
+def test_quota_programme_load_refuses_a_bad_support_line(tmp_path, support, words):
+    from huzhu.quota.models import Programme
+
+    path = programme_file(tmp_path, "1", support=support)
+    with pytest.raises(CommandError) as caught:
+        call_command("quota-programme", "load", str(path))
+    assert caught.value.returncode == 2
+    assert str(caught.value).startswith("support: ") and words in str(caught.value)
     assert not Programme.objects.exists()
 
 

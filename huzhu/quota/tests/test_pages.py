@@ -155,6 +155,29 @@ def test_current_period_api(people, open_window):
     api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"})
     body = api.get("/api/v1/quota/current").json()
     assert (body["year"], body["period"], body["remaining"]) == (2025, 1, 3)
+    assert body["support"] == ""
+
+
+def test_the_pages_say_whom_to_call_about_the_online_application(tree, people, login, settings):
+    """The brochure's table names the technical support for the online application: the
+    application page, the board and the API say it where the year has one."""
+    support = "0531-81285015（武老师）"
+    load_programme(2025, 7_000_000, [PERIOD_1], actor=None, support=support)
+    two_units_of_two(tree, settings)
+    line = f"请致电技术支持：{support}"
+    officer = login(people.officer_a)
+    assert line in officer.get(f"/units/{tree.unit_a.code}/free-shares/").content.decode()
+    assert line in officer.get("/quota/").content.decode()
+    api = Client(headers={"Authorization": f"Bearer {issue_token(people.officer_a, actor=None)}"})
+    assert api.get("/api/v1/quota/current").json()["support"] == support
+    settings.HUZHU_NOW = "2025-04-01T10:00:00+08:00"  # between windows: the year's line still
+    assert line in officer.get(f"/units/{tree.unit_a.code}/free-shares/").content.decode()
+
+
+def test_a_year_without_support_says_nothing_of_it(tree, people, login, open_window):
+    officer = login(people.officer_a)
+    assert "技术支持" not in officer.get(f"/units/{tree.unit_a.code}/free-shares/").content.decode()
+    assert "技术支持" not in officer.get("/quota/").content.decode()
 
 
 def test_pending_units_are_scoped_and_exported(tree, people, login, open_window):

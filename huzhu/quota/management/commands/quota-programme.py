@@ -1,5 +1,6 @@
 """`huzhu quota-programme load FILE.json`: a programme year ({"year", "budget", "periods": [...]}
-with periods as in SPEC appendix B)."""
+with periods as in SPEC appendix B, and optionally "support": whom units call for help with the
+online application)."""
 
 from decimal import Decimal
 from typing import Any
@@ -8,9 +9,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huzhu.core.management.jsoncommand import read_input
 from huzhu.quota.actions import QuotaError, load_programme
+from huzhu.quota.models import SUPPORT_LENGTH
 from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
 from huzhu.rules.errors import RuleViolation
-from huzhu.rules.jsonio import bad, parse_json, read_amount, read_int, read_object, required
+from huzhu.rules.jsonio import (
+    bad,
+    parse_json,
+    read_amount,
+    read_int,
+    read_object,
+    read_text,
+    required,
+)
 from huzhu.rules.quota import Period, programme_problems
 from huzhu.rules.quotafile import read_periods
 
@@ -23,6 +33,17 @@ def read_budget(value: object) -> Decimal:
     if budget >= BUDGET_LIMIT:
         raise bad("budget", f"应为不超过 12 位整数、最多两位小数的金额：{value}")
     return budget
+
+
+def read_support(data: dict[str, Any]) -> str:
+    """The optional "support": one line of text, as the programme's column keeps it."""
+    value = data.get("support")
+    if value is None:
+        return ""
+    text = read_text(value, "support")
+    if len(text) > SUPPORT_LENGTH or not text.isprintable():
+        raise bad("support", f"应为一行、不超过 {SUPPORT_LENGTH} 字的电话与联系人")
+    return text
 
 
 def within_year(periods: list[Period], year: int) -> None:
@@ -51,9 +72,11 @@ class Command(BaseCommand):
             budget = read_budget(required(data, "budget", "(根)"))
             periods = read_periods(required(data, "periods", "(根)"))
             within_year(periods, year)
-            programme = load_programme(year, budget, periods, actor=None)
+            support = read_support(data)
+            programme = load_programme(year, budget, periods, actor=None, support=support)
         except (RuleViolation, QuotaError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        helped = f"；线上申请技术支持：{support}" if support else ""
         self.stdout.write(
-            f"已载入 {programme.year} 年：{len(periods)} 期，预算 {programme.budget} 元"
+            f"已载入 {programme.year} 年：{len(periods)} 期，预算 {programme.budget} 元{helped}"
         )
