@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from huzhu.claims.checklist import BY_CIRCUMSTANCE, BY_KIND
+from huzhu.contracts.models import FundingSource
 from huzhu.core.access import public
 from huzhu.core.clients import client_address
 from huzhu.core.product import current_plan
@@ -52,5 +53,6 @@ def scheme(request: HttpRequest) -> HttpResponse:
             "circumstances": BY_CIRCUMSTANCE,
             "tier_a": [d for d in diseases if d.tier == "A"],
             "tier_b": [d for d in diseases if d.tier == "B"],
+            "funding": FundingSource.labels,  # K-3
         },
     )

@@ -298,6 +298,17 @@ def test_scheme_page_is_public_and_lists_documents_and_forms(db):
     assert Client().get("/forms/application.pdf").content.startswith(b"%PDF")
 
 
+def test_scheme_page_says_who_pays_and_what_the_free_share_is(db):
+    """K-3's five ways of paying and the city federation's free share (Q-1, K-2: PB numbers):
+    a worker holding a PB contract asks what it is, and the claim form asks for its number."""
+    from huzhu.contracts.models import FundingSource
+
+    html = Client().get("/scheme/").content.decode()
+    assert all(label in html for label in FundingSource.labels)
+    assert "合同单号以 <strong>PB</strong> 开头" in html and "免费赠送一份" in html
+    assert "不少于本单位工会会员的 70%" in html
+
+
 def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(insured, settings):
     """Every request arrives from the proxy; its X-Forwarded-For names the client. Without the
     setting one limit served everybody; a client cannot escape it by claiming an address."""
