@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -184,6 +184,33 @@ def test_lists_due_this_week_and_overdue(enrolled, people, login, settings):
     assert claim.number not in staff.get("/claims/?view=due_week").content.decode()
     on(settings, "2023-07-01")
     assert claim.number in staff.get("/claims/?view=due_week").content.decode()
+
+
+def test_the_list_shows_the_submission_day_it_is_ordered_by(enrolled, people, login):
+    """The list runs by submission, latest first; it showed the event day, so its order
+    looked random (a claim for an older event filed later sits above a newer one)."""
+    common = {
+        "member": enrolled,
+        "unit": enrolled.current_membership.unit,
+        "kind": "accident_hospitalization",
+        "decision": {},
+    }
+    for number, event, submitted in (
+        ("JZ2023000001", date(2023, 5, 23), datetime(2023, 6, 1, 9, tzinfo=UTC)),
+        ("JZ2023000002", date(2023, 4, 2), datetime(2023, 6, 20, 9, tzinfo=UTC)),
+    ):
+        Claim.objects.create(
+            number=number, event_date=event, known_date=event, submitted_at=submitted, **common
+        )
+    page = login(people.registrar).get("/claims/").content.decode()
+    assert '<th title="列表按提交时间排列，最近提交的在前">提交日期</th>' in page
+    rows = re.findall(
+        r"(JZ202300000\d)</a></td>.*?<td>(2023-\d\d-\d\d)</td>\s*<td>(2023-[\d-]+)</td>", page, re.S
+    )
+    assert rows == [
+        ("JZ2023000002", "2023-04-02", "2023-06-20"),
+        ("JZ2023000001", "2023-05-23", "2023-06-01"),
+    ]
 
 
 def test_api_claim_journey_and_errors(enrolled, people):
