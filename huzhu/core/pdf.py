@@ -46,6 +46,11 @@ PLAIN_STYLE = TableStyle(
 ROW_HEIGHT = 14  # points: one line of the small text with the table's default padding
 
 
+def default_footer() -> str:
+    """Every document's footer: who issues it and the service phones."""
+    return f"{ISSUER} · 服务电话 {association.SERVICE_PHONES}"
+
+
 @dataclass
 class Document:
     title: str
@@ -56,7 +61,7 @@ class Document:
     # short one-line cells, possibly many rows (a roster): drawn as plain text from a new page,
     # one table per page
     plain_table: bool = False
-    footer: str = field(default=f"{ISSUER} · 服务电话 {association.SERVICE_PHONES}")
+    footer: str = field(default_factory=default_footer)
 
 
 # Characters the font's Unicode map (UniGB-UCS2-H) lacks, drawn as an empty box or "?" by

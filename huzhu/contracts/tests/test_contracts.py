@@ -337,6 +337,31 @@ def test_certificate_annex_of_a_large_roster_runs_page_by_page(tree, people, tod
     names = sorted(f"职工{i}" for i in range(1, 121))  # the annex is in name order
     assert listed == names
     assert len(annex) == 3  # 48 rows on the annex's first page, 49 on the next ones
+    # a page taken out of the stack still says whose it is
+    number = f"{contract.code}（未生效）"  # a draft's: its B number comes with the fee
+    assert f"附件：保障人员名册（合同单号 {number}）" in annex[0]
+    assert all(f"合同单号 {number} \u30fb 济南市职工互助互济会" in page for page in pages)
+
+
+def test_certificate_terms_follow_the_associations_settings(tree, people, today, settings):
+    """P-5's waiting periods and P-6 are settings (the scheme page reads them): the
+    certificate said 30 days and the waiver whatever they were."""
+    contract = enrolled(tree.unit_a, [person(1)])
+
+    def first_page() -> str:
+        text = PdfReader(_io(certificate(contract))).pages[0].extract_text()
+        return "".join(text.split())  # reportlab's CJK lines break anywhere
+
+    said = first_page()
+    assert "重大疾病、疾病身故自合同生效30日后可申请救助" in said
+    assert "意外伤害住院、意外身故、意外伤残自合同生效次日即可申请" in said
+    assert "不间断续会的份数免等待期" in said and "保险" not in said
+    settings.DEATH_ILLNESS_WAITING_DAYS = 0
+    settings.RENEWAL_WAIVES_WAITING = False
+    said = first_page()
+    assert "重大疾病自合同生效30日后可申请救助" in said
+    assert "意外伤害住院、疾病身故、意外身故、意外伤残自合同生效次日即可申请" in said
+    assert "免等待期" not in said
 
 
 def _io(data):
