@@ -35,7 +35,7 @@ def application_form(claim: Claim | None = None) -> bytes:
     ]
     items = checklist(claim.kind, claim.circumstance) if claim else ()
     paragraphs = [
-        "本人保证所填内容及所附材料真实有效。救助时效为知道保险事故之日起两年"
+        "本人保证所填内容及所附材料真实有效。救助时效为知道保障事故之日起两年"
         + (f"（本申请至 {time_bar_deadline(claim.known_date)}）。" if claim else "。"),
         "申请人签字：＿＿＿＿＿＿　　单位工会（盖章）：＿＿＿＿＿＿　　"
         "日期：＿＿＿＿年＿＿月＿＿日",

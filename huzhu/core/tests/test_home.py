@@ -49,6 +49,7 @@ def test_contract_list_reads_each_status_as_of_today_and_lists_renewals_due(
     assert f"合同 {ending.contract_no} 将于 2025-03-20 到期，请在到期前续会" in home
     detail = officer.get(f"/contracts/{ending.contract_no}/").content.decode()
     assert "2025-03-20（终止日）前提交续会申请" in detail
+    assert "（生效日 2024-03-20，保障责任自次日开始）" in detail and "保险" not in detail
     renewal = actions.start_renewal(ending, actions.EnrolmentFacts("union_funds"), actor=None)
     actions.submit_contract(renewal, actor=None)
     assert _listed(staff, "status=expiring") == set()  # a renewal is on its way

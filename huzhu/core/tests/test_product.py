@@ -109,9 +109,9 @@ def test_death_by_illness_waiting_days_is_a_setting(tree, people, settings):
 def test_the_public_pages_say_what_the_settings_say(settings, db):
     page = Client().get("/scheme/").content.decode()
     assert "<td>疾病身故</td><td>3000 元</td><td>合同生效 30 日后</td>" in page
-    assert "续保不间断的份数免等待期" in page
+    assert "不间断续会的份数免等待期" in page and "续保" not in page
     settings.DEATH_ILLNESS_WAITING_DAYS = 0
     settings.RENEWAL_WAIVES_WAITING = False
     page = Client().get("/scheme/").content.decode()
     assert "<td>疾病身故</td><td>3000 元</td><td>生效次日即可</td>" in page
-    assert "续保的份数同样重新计算免责期" in page
+    assert "续会的份数同样重新计算免责期" in page and "续保" not in page

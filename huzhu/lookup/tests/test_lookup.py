@@ -1,12 +1,14 @@
 """Self-service look-up (SPEC W-1, W-2): the page and the union app's API give the same masked
 answer, nothing of anyone else, the same shape for a wrong pair, and rate limits."""
 
+import io
 import json
 from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
+from pypdf import PdfReader
 
 from huzhu.accounts.actions import issue_token
 from huzhu.accounts.models import ApiToken
@@ -295,7 +297,10 @@ def test_scheme_page_is_public_and_lists_documents_and_forms(db):
     html = Client().get("/scheme/").content.decode()
     assert "34 种重大疾病" in html and "授权委托书" in html and "86195716" in html
     assert "/forms/application.pdf" in html
-    assert Client().get("/forms/application.pdf").content.startswith(b"%PDF")
+    form = Client().get("/forms/application.pdf").content
+    assert form.startswith(b"%PDF")
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(form)).pages)
+    assert "救助时效为知道保障事故之日起两年" in text  # the scheme's word, not insurance's
 
 
 def test_scheme_page_says_who_pays_and_what_the_free_share_is(db):
