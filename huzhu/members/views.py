@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from huzhu.accounts.models import User, user_of
+from huzhu.claims.access import can_file
 from huzhu.claims.engine import cover_ended
+from huzhu.claims.models import Claim
 from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
@@ -284,6 +286,9 @@ def member_detail(request: HttpRequest, code: str) -> HttpResponse:
             "timeline": _timeline(lines, cover_ended(member.pk)),
             "can_reveal": can_reveal(user, member),
             "edit_unit": _edit_unit(user, member),
+            # his claims within the user's scope (a unit's officer: those his unit filed)
+            "claims": Claim.objects.for_user(user).filter(member=member).select_related("unit"),
+            "can_file": can_file(user),
             "today": clock.today(),
         },
     )

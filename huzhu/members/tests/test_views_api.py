@@ -826,6 +826,37 @@ def test_member_page_and_api_say_which_cover_a_critical_illness_ended(
     assert ended == {"B01230001": ("all", "2023-06-01"), "PB240001": ("", None)}
 
 
+def test_member_page_lists_his_claims_and_files_one_for_him(tree, people, login, settings):
+    """A worker's page listed his contracts but not his claims: whoever answered his call had
+    to search the claim list as well. Now it lists those the viewer may see, and a filer
+    starts a claim for him from there."""
+    from datetime import date
+
+    from huzhu.claims.facts import ClaimFacts
+    from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=2)
+    member = Member.objects.get()
+    on(settings, "2023-07-10")
+    claim = approved_claim(
+        member, people, ClaimFacts("critical_illness", date(2023, 6, 1), disease="CI05")
+    )
+    officer = login(people.officer_a)
+    html = officer.get(f"/members/{member.code}/").content.decode()
+    rows = html.split('<h2 id="claims">')[1].split("</table>")[0]
+    assert f'<a href="/claims/{claim.number}/">{claim.number}</a>' in rows
+    assert "重大疾病" in rows and "2023-06-01" in rows and f">{claim.amount}</td>" in rows
+    assert f'href="/claims/new/?member={member.pk}"' in html
+    form = officer.get(f"/claims/new/?member={member.pk}").content.decode()
+    assert f'<option value="{member.pk}" selected>' in form
+    union = login(people.union_officer).get(f"/members/{member.code}/").content.decode()
+    assert claim.number in union and "/claims/new/" not in union  # sees, does not file
+    import_roster(tree.unit_a, xlsx([person(2)]), actor=None)
+    other = Member.objects.get(name="职工2")
+    html = officer.get(f"/members/{other.code}/").content.decode()
+    assert claim.number not in html and "暂无救助申请" in html
+
+
 def test_staff_find_a_member_by_id_number_name_or_code_and_strangers_find_nothing(
     roster_a, tree, people, login
 ):
