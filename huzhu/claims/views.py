@@ -17,7 +17,7 @@ from huzhu.claims import actions, engine, pdf, pictures, uploads
 from huzhu.claims.access import can_file, can_open_documents, get_claim_for, require_filer
 from huzhu.claims.checklist import STATEMENTS
 from huzhu.claims.forms import ClaimForm, CorrectionForm
-from huzhu.claims.models import Claim, ClaimQuerySet, ClaimStatus
+from huzhu.claims.models import Claim, ClaimDocument, ClaimQuerySet, ClaimStatus
 from huzhu.claims.twins import event_claims, flagged_twins, same_event
 from huzhu.claims.workflow import TRANSITIONS, Transition, next_actions
 from huzhu.core import clock
@@ -25,6 +25,7 @@ from huzhu.core.access import authenticated, public
 from huzhu.core.audit import actor_name
 from huzhu.core.audit_labels import action_label
 from huzhu.core.downloads import file_response, pdf_response, xlsx_response
+from huzhu.core.models import AuditEntry
 from huzhu.core.uploaded import read_bounded
 from huzhu.members.models import is_id_search, search_params
 from huzhu.rules.adjudication import REASON_LABELS, time_bar_deadline
@@ -180,8 +181,9 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_open": can_open_documents(user, claim),
         "statements": STATEMENTS,
         "missing": sum(d.required and not d.received for d in documents),
+        # a received file is named with its item: five uploads of 材料.pdf said nothing apart
         "timeline": [
-            (entry, action_label(entry.action), actor_name(entry, user))
+            (entry, action_label(entry.action), actor_name(entry, user), _item_of(entry, documents))
             for entry in actions.steps(claim)
         ],
         "deadline": deadline,
@@ -194,6 +196,12 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
         "staff": user.role == Role.STAFF,
     }
     return render(request, "claims/claim_detail.html", context)
+
+
+def _item_of(entry: AuditEntry, documents: list[ClaimDocument]) -> str:
+    """The checklist item an entry of the claim's timeline is about, by its label ("" if none)."""
+    item = (entry.after or {}).get("item")
+    return next((d.label for d in documents if d.item == item), "") if item else ""
 
 
 def _available(user: User, claim: Claim) -> list[tuple[str, Transition]]:
