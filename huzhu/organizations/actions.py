@@ -1,11 +1,13 @@
 """Every write to unions and units, each in one transaction with its audit entry."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
 from huzhu.core import audit, clock
+from huzhu.core.models import AuditEntry
 from huzhu.organizations.models import Union, Unit
 
 
@@ -50,6 +52,27 @@ def create_unit(facts: UnitFacts, *, actor: Any) -> Unit:
             after=audit.snapshot(unit, Unit.AUDITED_FIELDS),
         )
     return unit
+
+
+def register_units(units: Sequence[UnitFacts], *, actor: Any) -> list[Unit]:
+    """Units of a checked spreadsheet (`huzhu.organizations.sheet`), all in one transaction
+    with an audit entry each, or none: IntegrityError when one of their credit codes was
+    registered since the check."""
+    with transaction.atomic(durable=True):
+        now = clock.now()
+        made = Unit.objects.bulk_create(
+            Unit(created_at=now, updated_at=now, **facts.__dict__) for facts in units
+        )
+        AuditEntry.objects.bulk_create(
+            audit.build(
+                actor,
+                "organizations.unit.created",
+                unit,
+                after=audit.snapshot(unit, Unit.AUDITED_FIELDS) | {"from_file": True},
+            )
+            for unit in made
+        )
+    return made
 
 
 def update_unit(unit: Unit, facts: UnitFacts, *, actor: Any) -> Unit:

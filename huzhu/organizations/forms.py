@@ -25,14 +25,16 @@ class UnitForm(forms.Form):
     )
     address = forms.CharField(label="地址", max_length=200, required=False)
 
-    def __init__(self, *args: Any, user: User, instance: Unit | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, user: User | None, instance: Unit | None = None, **kwargs: Any):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 name: getattr(instance, name) for name in Unit.AUDITED_FIELDS if name != "union"
             } | {"union": instance.union_id}
         super().__init__(*args, **kwargs)
         self.instance = instance
-        self.fields["union"].queryset = Union.objects.for_user(user)  # type: ignore[attr-defined]
+        # user None: the system (`huzhu import-units`), which may name every union
+        unions = Union.objects.all() if user is None else Union.objects.for_user(user)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
         self.fields["union"].empty_label = "请选择上级工会"  # type: ignore[attr-defined]
 
     # text copied from a web page can carry zero-width characters: a unit so named would not
@@ -64,3 +66,13 @@ class UnitForm(forms.Form):
 
     def facts(self) -> UnitFacts:
         return UnitFacts(**self.cleaned_data)
+
+
+class UnitSheetForm(forms.Form):
+    file = forms.FileField(
+        label="单位表格（xlsx 或 csv）",
+        error_messages={
+            "required": "请选择要上传的单位表格",
+            "empty": "文件为空，请选择填写好的表格",
+        },
+    )

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count
@@ -15,9 +16,11 @@ from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
 from huzhu.core.downloads import xlsx_response
 from huzhu.core.types import HtmxHttpRequest
-from huzhu.organizations import actions, register
+from huzhu.core.uploaded import read_bounded
+from huzhu.members.spreadsheet import MAX_BYTES
+from huzhu.organizations import actions, register, sheet
 from huzhu.organizations.access import can_edit_units, get_union_for, get_unit_for
-from huzhu.organizations.forms import UnitForm
+from huzhu.organizations.forms import UnitForm, UnitSheetForm
 from huzhu.organizations.models import Union, Unit, UnitQuerySet
 
 PAGE_SIZE = 25
@@ -100,6 +103,61 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"单位“{unit.name}”已登记，编号 {unit.code}")
             return redirect("organizations:unit_detail", code=unit.code)
     return render(request, "organizations/unit_form.html", {"form": form, "unit": None})
+
+
+@roles("admin", "staff")
+def unit_template(request: HttpRequest) -> HttpResponse:
+    unions = list(Union.objects.for_user(user_of(request)).order_by("path"))
+    return xlsx_response(sheet.template_workbook(unions), "批量登记单位模板.xlsx")
+
+
+@roles("admin", "staff")
+def unit_import(request: HttpRequest) -> HttpResponse:
+    """Units from a spreadsheet: the upload is checked and shown; a file whose every row passed
+    comes back signed in the page and is registered when confirmed (checked again then)."""
+    user = user_of(request)
+    form = UnitSheetForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {
+        "form": form,
+        "shown": sheet.SHOWN,
+        "shown_slice": f":{sheet.SHOWN}",
+    }
+    if "rows" in request.POST:  # the confirmation
+        records = _signed_rows(request.POST["rows"])
+        if records is None:
+            messages.error(request, "检查结果已失效（超过1小时或已被改动），请重新上传表格")
+            return redirect("organizations:unit_import")
+        checked = sheet.check_records(records, user)
+        if checked.ok:
+            try:
+                made = actions.register_units(checked.units, actor=user)
+            except IntegrityError:
+                checked.problems.append(sheet.Problem(0, "", CODE_TAKEN))
+            else:
+                messages.success(request, f"已登记 {len(made)} 家单位")
+                return redirect("organizations:unit_list")
+        return render(request, "organizations/unit_import.html", context | {"sheet": checked})
+    if request.method == "POST" and form.is_valid():
+        data = read_bounded(form.cleaned_data["file"], MAX_BYTES)
+        records, problems = sheet.read_units(data)
+        checked = sheet.UnitSheet(len(records), problems=problems)
+        if not problems:
+            checked = sheet.check_records(records, user)
+        signed = signing.dumps(records, salt=ROWS_SALT, compress=True) if checked.ok else ""
+        context |= {"sheet": checked, "signed": signed}
+    return render(request, "organizations/unit_import.html", context)
+
+
+ROWS_SALT = "huzhu.organizations.unit_import"  # the checked rows, signed into the page
+
+
+def _signed_rows(text: str) -> list[sheet.Record] | None:
+    """The rows the check passed, as the page sent them back; None when altered or stale."""
+    try:
+        rows = signing.loads(text, salt=ROWS_SALT, max_age=3600)
+    except signing.BadSignature:
+        return None
+    return [(int(row_no), dict(values)) for row_no, values in rows]
 
 
 @roles("admin", "staff")
