@@ -59,6 +59,14 @@ def test_worker_looks_himself_up_on_a_phone(browser, live_server, enrolled):
         look_up(page, enrolled.id_number, "职工1")  # the 6th within a minute
         assert "查询过于频繁" in page.get_by_test_id("refusal").inner_text()
         assert page.get_by_test_id("answer").count() == 0
+
+        # the scheme in plain words, its sections apart (their borders touched)
+        page.goto("/scheme/")
+        boxes = [card.bounding_box() for card in page.locator("section.card").all()]
+        assert len(boxes) >= 3
+        gaps = [b["y"] - (a["y"] + a["height"]) for a, b in zip(boxes, boxes[1:], strict=False)]
+        assert min(gaps) >= 8, gaps
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
 
