@@ -52,6 +52,7 @@ class UnitSheet:
     rows: int = 0
     units: list[UnitFacts] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    records: list["Record"] = field(default_factory=list)  # the rows read, for the confirmation
 
     @property
     def ok(self) -> bool:
@@ -71,15 +72,21 @@ Record = tuple[int, dict[str, str]]  # (row number, the row's text by form field
 
 
 def check_units(data: bytes, user: User | None) -> UnitSheet:
-    """The file's units, every row checked (E-2); `user` None is the system (a command)."""
+    """The file's units, every row checked (E-2); `user` None is the system (a command). A
+    file that cannot be read as a list of units says only that; otherwise the problems of its
+    cells (formulas, merged cells, codes stored as numbers) come with those of its rows."""
     records, problems = read_units(data)
-    if problems:
+    if not records or any(p.row <= 1 for p in problems):
         return UnitSheet(rows=len(records), problems=problems)
-    return check_records(records, user)
+    checked = check_records(records, user)
+    checked.problems = sorted([*problems, *checked.problems], key=lambda p: p.row)
+    if checked.problems:
+        checked.units = []
+    return checked
 
 
 def read_units(data: bytes) -> tuple[list[Record], list[Problem]]:
-    """The file's rows as text by form field, or what makes the file unusable as a whole."""
+    """The file's rows as text by form field, and what is wrong with the file or its cells."""
     try:
         table = read_table(data, is_header=_is_header)
     except RosterFileError as exc:
@@ -94,7 +101,7 @@ def read_units(data: bytes) -> tuple[list[Record], list[Problem]]:
         return [], [Problem(0, "", "表格中没有单位，请从第2行起每家单位填写一行")]
     if len(records) > MAX_UNITS:
         return records, [Problem(0, "", f"一次最多登记 {MAX_UNITS} 家单位，请分批导入")]
-    return records, _file_problems(table, columns)
+    return records, _cell_problems(table, columns)
 
 
 def check_records(records: Sequence[Record], user: User | None) -> UnitSheet:
@@ -102,7 +109,7 @@ def check_records(records: Sequence[Record], user: User | None) -> UnitSheet:
     code twice in the file (the form finds those registered before)."""
     unions = Union.objects.all() if user is None else Union.objects.for_user(user)
     by_key = {key: u for u in unions for key in (u.name, u.code)}
-    sheet = UnitSheet(rows=len(records))
+    sheet = UnitSheet(rows=len(records), records=list(records))
     first: dict[str, int] = {}  # credit code → the row it was first on
     for row_no, values in records:
         union = by_key.get(values.get("union", ""))
@@ -133,16 +140,21 @@ def _union_problem(text: str) -> str:
     return f"上级工会“{text}”不存在：请填写系统中的工会名称（见模板的“上级工会”表）或工会编码"
 
 
-def _file_problems(table: Table, columns: dict[str, int]) -> list[Problem]:
-    problems = [
-        Problem(row, "", "此行含合并单元格，请取消合并后每格填写一个值")
-        for row in sorted(table.merged_rows)
-    ]
+def _cell_problems(table: Table, columns: dict[str, int]) -> list[Problem]:
+    merged = "此行含合并单元格，请取消合并后每格填写一个值"
+    problems = [Problem(row, "", merged) for row in sorted(table.merged_rows)]
     at = {index: HEADERS[name] for name, index in columns.items()}
     for row, index in sorted(table.formulas):
         if index in at:
             problems.append(Problem(row, at[index], f"“{at[index]}”是公式，请改为直接填写的值"))
+    code = columns["credit_code"]
+    for row_no, cells in table.rows:  # 18 digits in a number cell: Excel kept 15 of them
+        if code < len(cells) and isinstance(cells[code], int | float):
+            problems.append(Problem(row_no, HEADERS["credit_code"], NUMBER_CODE))
     return problems
+
+
+NUMBER_CODE = "统一社会信用代码被存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写"
 
 
 def _texts(cells: list[object], columns: dict[str, int]) -> dict[str, str]:

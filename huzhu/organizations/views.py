@@ -139,11 +139,8 @@ def unit_import(request: HttpRequest) -> HttpResponse:
         return render(request, "organizations/unit_import.html", context | {"sheet": checked})
     if request.method == "POST" and form.is_valid():
         data = read_bounded(form.cleaned_data["file"], MAX_BYTES)
-        records, problems = sheet.read_units(data)
-        checked = sheet.UnitSheet(len(records), problems=problems)
-        if not problems:
-            checked = sheet.check_records(records, user)
-        signed = signing.dumps(records, salt=ROWS_SALT, compress=True) if checked.ok else ""
+        checked = sheet.check_units(data, user)
+        signed = signing.dumps(checked.records, salt=ROWS_SALT, compress=True) if checked.ok else ""
         context |= {"sheet": checked, "signed": signed}
     return render(request, "organizations/unit_import.html", context)
 

@@ -56,7 +56,9 @@ def upload(client, data: bytes, name: str = "units.xlsx") -> str:
 
 
 def signed_rows(page: str) -> str:
-    return unescape(re.search(r'name="rows" value="([^"]+)"', page).group(1))
+    found = re.search(r'name="rows" value="([^"]+)"', page)
+    assert found is not None, "no confirmation on the page"
+    return unescape(str(found.group(1)))
 
 
 def test_staff_check_then_register_a_file_of_units(tree, people, login):
@@ -124,6 +126,34 @@ def test_every_bad_row_is_named_and_nothing_is_registered(tree, people, login):
     assert Unit.objects.count() == before
 
 
+def test_a_code_stored_as_a_number_or_a_formula_is_named_with_the_rows_problems(
+    tree, people, login
+):
+    """All 18 digits of many credit codes: Excel stores them as a number and keeps 15, so the
+    check character failed for no reason the user could see."""
+    data = workbook(
+        [
+            row("济南数字有限公司", "历下区总工会", code=913701021635712340),
+            row("济南公式有限公司", "历下区总工会", 工会会员人数="=100+20"),
+            row("济南无工会有限公司", ""),
+        ]
+    )
+    page = upload(login(people.registrar), data)
+    problems = re.findall(r"<tr><td>第 (\d+) 行</td><td>([^<]*)</td><td[^>]*>([^<]+)</td>", page)
+    assert [(int(r), c) for r, c, _ in problems] == [
+        (2, "统一社会信用代码"),
+        (2, "统一社会信用代码"),  # and its check character, as the form found it
+        (3, "工会会员人数"),
+        (3, "工会会员人数"),  # the formula's cached value, none here
+        (4, "上级工会"),
+    ]
+    messages = [unescape(m) for _, _, m in problems]
+    assert "被存成了数字，末几位已丢失" in messages[0]
+    assert "是公式，请改为直接填写的值" in messages[2]
+    assert messages[4] == "“上级工会”不能为空"
+    assert not Unit.objects.filter(name__startswith="济南数字").exists()
+
+
 @pytest.mark.parametrize(
     ("data", "name", "words"),
     [
@@ -150,7 +180,10 @@ def test_a_file_that_is_no_list_of_units_is_refused_whole(people, login, data, n
 def test_a_csv_in_any_column_order_with_extra_columns_is_read(tree, people, login):
     """The unit list's own export (单位编号 first, 会员人数) comes back as a file of units."""
     code = new_code()
-    text = f"单位编号,联系电话,单位名称,会员人数,统一社会信用代码,上级工会,联系人,有效合同\nU1,13905310000,济南列序有限公司,80,{code},lixia,王芳,\n"
+    text = (
+        "单位编号,联系电话,单位名称,会员人数,统一社会信用代码,上级工会,联系人,有效合同\n"
+        f"U1,13905310000,济南列序有限公司,80,{code},lixia,王芳,\n"
+    )
     staff = login(people.registrar)
     page = upload(staff, text.encode("gb18030"), "units.csv")
     staff.post("/units/import/", {"rows": signed_rows(page)})
