@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from huzhu.core.models import AuditEntry
@@ -49,7 +50,7 @@ def workbook(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client, data: bytes, name: str = "units.xlsx") -> str:
+def upload(client: Client, data: bytes, name: str = "units.xlsx") -> str:
     page = client.post("/units/import/", {"file": SimpleUploadedFile(name, data)})
     assert page.status_code == 200
     return page.content.decode()
