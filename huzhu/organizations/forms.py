@@ -1,5 +1,6 @@
 """HTML input for units (E-2): every message in Chinese."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -25,13 +26,22 @@ class UnitForm(forms.Form):
     )
     address = forms.CharField(label="地址", max_length=200, required=False)
 
-    def __init__(self, *args: Any, user: User | None, instance: Unit | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        user: User | None,
+        instance: Unit | None = None,
+        registered: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 name: getattr(instance, name) for name in Unit.AUDITED_FIELDS if name != "union"
             } | {"union": instance.union_id}
         super().__init__(*args, **kwargs)
         self.instance = instance
+        # the codes already registered (code → unit name), when a file of units asked at once
+        self.registered = registered
         # user None: the system (`huzhu import-units`), which may name every union
         unions = Union.objects.all() if user is None else Union.objects.for_user(user)
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
@@ -50,12 +60,15 @@ class UnitForm(forms.Form):
             code = validate_credit_code(self.cleaned_data["credit_code"])
         except RuleViolation as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
-        clash = Unit.objects.filter(credit_code=code)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        other = clash.first()
-        if other is not None:
-            raise forms.ValidationError(f"该统一社会信用代码已登记（{other.name}）", code="taken")
+        if self.registered is not None:
+            taken = self.registered.get(code)
+        else:
+            clash = Unit.objects.filter(credit_code=code)
+            if self.instance is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            taken = clash.values_list("name", flat=True).first()
+        if taken is not None:
+            raise forms.ValidationError(f"该统一社会信用代码已登记（{taken}）", code="taken")
         return code
 
     def clean_contact_phone(self) -> str:

@@ -248,3 +248,16 @@ def test_the_command_checks_registers_and_reports_in_json(tree, tmp_path, capsys
     with pytest.raises(CommandError) as caught:
         call_command("import-units", str(tmp_path / "missing.xlsx"))
     assert caught.value.returncode == 2 and "无法读取文件" in str(caught.value)
+
+
+def test_a_file_is_checked_with_a_few_queries_whatever_its_length(
+    tree, people, django_assert_max_num_queries
+):
+    """Codes registered before and the unions are read once for the file: the form's query per
+    row made 3,000 units take 4 s."""
+    from huzhu.organizations.sheet import check_units
+
+    data = workbook([row(f"济南批量{i}有限公司", "历下区总工会") for i in range(60)])
+    with django_assert_max_num_queries(3):
+        checked = check_units(data, people.registrar)
+    assert len(checked.units) == 60 and not checked.problems
