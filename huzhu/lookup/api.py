@@ -66,6 +66,7 @@ class LookupClaimOut(Schema):
     due_date: date | None
     due_provisional: bool
     paid: bool
+    paid_on: date | None = Field(None, description="银行确认的到账日期（已发放时）")
 
 
 class LookupOut(Schema):

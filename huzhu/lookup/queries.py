@@ -10,7 +10,7 @@ from functools import cache, partial
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from huzhu.claims.engine import DECIDED, cover_ended
@@ -28,6 +28,7 @@ from huzhu.core.bulk import quoted_column, quoted_table
 from huzhu.core.product import current_plan
 from huzhu.members.models import Member, id_hash
 from huzhu.organizations.models import Unit
+from huzhu.payments.models import Payment, PaymentStatus
 from huzhu.rules.adjudication import ContractFact, CoverEnd, share_groups
 from huzhu.rules.identity import clean_name, mask_id, normalize
 from huzhu.rules.product import BenefitType, Plan
@@ -66,6 +67,7 @@ class ClaimView:
     due_date: date | None = None
     due_provisional: bool = False
     paid: bool = False
+    paid_on: date | None = None  # the bank's day of arrival
 
 
 @dataclass
@@ -238,8 +240,12 @@ def _longest_wait(plan: Plan, stopped: CoverEnd | None) -> tuple[int, str]:
 
 
 def _claims(member: int) -> QuerySet[Claim, dict[str, Any]]:
-    claims: QuerySet[Claim, dict[str, Any]] = Claim.objects.filter(member_id=member).values(
-        *CLAIM_FIELDS
+    # the day the bank confirmed the money arrived (M-2): a worker checks his statement by it
+    arrived = Payment.objects.filter(claim=OuterRef("pk"), status=PaymentStatus.PAID)
+    claims: QuerySet[Claim, dict[str, Any]] = (
+        Claim.objects.filter(member_id=member)
+        .annotate(paid_on=Subquery(arrived.values("paid_on")[:1]))
+        .values(*CLAIM_FIELDS, "paid_on")
     )
     return claims
 
@@ -259,4 +265,5 @@ def _claim(claim: dict[str, Any]) -> ClaimView:
         view.due_date = claim["due_date"]
         view.due_provisional = claim["due_provisional"]
         view.paid = status != ClaimStatus.APPROVED
+        view.paid_on = claim["paid_on"]
     return view

@@ -86,6 +86,42 @@ def test_api_answer_equals_the_page(insured, app):
     assert body["message"] == ""
 
 
+def test_a_paid_claim_says_the_day_the_money_arrived(insured, people, settings, app):
+    """He checks his bank statement by it. A failed transfer before the paid one is no day of
+    arrival (M-2: re-issued after the card was corrected)."""
+    from huzhu.payments import actions as payments
+
+    claim = insured.claims.get()
+    first = payments.create_batch([claim], actor=people.cashier)
+    payments.export_batch(
+        payments.approve_batch(first, actor=people.approver), actor=people.cashier
+    )
+    on(settings, "2023-06-15")
+    payments.record_result(first.payments.get(), actor=people.cashier, paid=False, reason="销户")
+    again = payments.reissue(claim, actor=people.cashier, card="6222020200112233445")
+    payments.export_batch(
+        payments.approve_batch(again, actor=people.approver), actor=people.cashier
+    )
+    on(settings, "2023-06-21")
+    payments.record_result(
+        again.payments.get(),
+        actor=people.cashier,
+        paid=True,
+        bank_ref="ICBC20230620",
+        paid_on=date(2023, 6, 20),
+    )
+    html = page(Client(), insured.id_number, "职工1").content.decode()
+    assert "核定救助金 3200.00 元，已于 2023年6月20日 发放到账" in html
+    status, body = app("/api/v1/lookup", {"id_number": insured.id_number, "name": "职工1"})
+    [shown] = body["claims"]
+    assert (shown["paid"], shown["paid_on"]) == (True, "2023-06-20")
+    status, progress = app(
+        "/api/v1/lookup/claim",
+        {"id_number": insured.id_number, "name": "职工1", "claim_no": claim.number},
+    )
+    assert (status, progress["paid_on"]) == (200, "2023-06-20")
+
+
 def test_wrong_name_and_unknown_number_answer_alike(insured, app):
     from huzhu.members.tests.rosters import resident_id
 
