@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from huzhu.accounts.models import User
 from huzhu.core import xlsx
+from huzhu.core.product import current_plan
 from huzhu.members.spreadsheet import RosterFileError, Table, read_table
 from huzhu.organizations.actions import UnitFacts
 from huzhu.organizations.forms import UnitForm
@@ -210,12 +211,13 @@ def template_workbook(unions: Sequence[Union]) -> bytes:
         sheet.add_data_validation(choice)
         choice.add(f"C2:C{last}")
     notes = book.create_sheet("填写说明")
+    percent = current_plan().participation_percent  # E-3, a setting
     for line in (
         "济南市职工大病互助保障 · 批量登记单位填写说明",
         "1. 第1行为表头，请勿修改；每家单位一行，从第2行开始填写。",
         "2. 统一社会信用代码18位（末位为校验位），每家单位只能登记一次。",
         "3. 上级工会从下拉列表中选择，或填写“上级工会”表中的工会名称或编码。",
-        "4. 工会会员人数为整数，是入会时“参加人数不少于会员70%”的依据；地址可不填。",
+        f"4. 工会会员人数为整数，是入会时“参加人数不少于会员{percent}%”的依据；地址可不填。",
         "5. 上传后先检查，每一行都通过才能登记；有错误的行会列出行号和原因，改正后重新上传。",
     ):
         notes.append([line])

@@ -5,6 +5,7 @@ import io
 import json
 import random
 import re
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -202,7 +203,8 @@ def test_an_altered_or_stale_confirmation_registers_nothing(tree, people, login)
     assert not Unit.objects.filter(name="济南签名有限公司").exists()
 
 
-def test_the_template_lists_the_unions_to_choose_from(tree, people, login):
+def test_the_template_lists_the_unions_to_choose_from(tree, people, login, settings):
+    settings.PARTICIPATION_THRESHOLD = Decimal("0.8")  # E-3 as the association set it
     response = login(people.registrar).get("/units/import/template.xlsx")
     book = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in book["单位"][1]] == HEADER
@@ -213,6 +215,8 @@ def test_the_template_lists_the_unions_to_choose_from(tree, people, login):
     [choice] = book["单位"].data_validations.dataValidation
     assert choice.formula1 == f"'上级工会'!$A$2:$A${len(names) + 1}"
     assert "C2" in str(choice.sqref)
+    notes = [r[0] for r in book["填写说明"].iter_rows(values_only=True)]
+    assert any("参加人数不少于会员80%" in line for line in notes)
 
 
 def test_only_staff_register_units_from_a_file(tree, people, login):
