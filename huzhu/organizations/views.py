@@ -116,33 +116,37 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     """Units from a spreadsheet: the upload is checked and shown; a file whose every row passed
     comes back signed in the page and is registered when confirmed (checked again then)."""
     user = user_of(request)
-    form = UnitSheetForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {
-        "form": form,
-        "shown": sheet.SHOWN,
-        "shown_slice": f":{sheet.SHOWN}",
-    }
     if "rows" in request.POST:  # the confirmation
-        records = _signed_rows(request.POST["rows"])
-        if records is None:
-            messages.error(request, "检查结果已失效（超过1小时或已被改动），请重新上传表格")
-            return redirect("organizations:unit_import")
-        checked = sheet.check_records(records, user)
-        if checked.ok:
-            try:
-                made = actions.register_units(checked.units, actor=user)
-            except IntegrityError:
-                checked.problems.append(sheet.Problem(0, "", CODE_TAKEN))
-            else:
-                messages.success(request, f"已登记 {len(made)} 家单位")
-                return redirect("organizations:unit_list")
-        return render(request, "organizations/unit_import.html", context | {"sheet": checked})
+        return _register_checked(request, user)
+    form = UnitSheetForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        data = read_bounded(form.cleaned_data["file"], MAX_BYTES)
-        checked = sheet.check_units(data, user)
+        checked = sheet.check_units(read_bounded(form.cleaned_data["file"], MAX_BYTES), user)
         signed = signing.dumps(checked.records, salt=ROWS_SALT, compress=True) if checked.ok else ""
         context |= {"sheet": checked, "signed": signed}
-    return render(request, "organizations/unit_import.html", context)
+    return _import_page(request, context)
+
+
+def _register_checked(request: HttpRequest, user: User) -> HttpResponse:
+    records = _signed_rows(request.POST["rows"])
+    if records is None:
+        messages.error(request, "检查结果已失效（超过1小时或已被改动），请重新上传表格")
+        return redirect("organizations:unit_import")
+    checked = sheet.check_records(records, user)
+    if checked.ok:
+        try:
+            made = actions.register_units(checked.units, actor=user)
+        except IntegrityError:
+            checked.problems.append(sheet.Problem(0, "", CODE_TAKEN))
+        else:
+            messages.success(request, f"已登记 {len(made)} 家单位")
+            return redirect("organizations:unit_list")
+    return _import_page(request, {"form": UnitSheetForm(), "sheet": checked})
+
+
+def _import_page(request: HttpRequest, context: dict[str, object]) -> HttpResponse:
+    shown = {"shown": sheet.SHOWN, "shown_slice": f":{sheet.SHOWN}"}
+    return render(request, "organizations/unit_import.html", context | shown)
 
 
 ROWS_SALT = "huzhu.organizations.unit_import"  # the checked rows, signed into the page
