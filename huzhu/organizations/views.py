@@ -9,8 +9,9 @@ from django.db import IntegrityError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from huzhu.accounts.models import User, user_of
+from huzhu.accounts.models import Role, User, user_of
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
@@ -78,16 +79,30 @@ def _filtered(
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = user_of(request)
     unit = get_unit_for(user, code)
-    return render(
-        request,
-        "organizations/unit_detail.html",
-        {
-            "unit": unit,
-            "chain": unit.union.ancestors_and_self(),
-            "can_edit": can_edit_units(user),
-            "contracts": Contract.objects.filter(unit=unit).order_by("-created_at")[:20],
-        },
-    )
+    context = {
+        "unit": unit,
+        "chain": unit.union.ancestors_and_self(),
+        "can_edit": can_edit_units(user),
+        "contracts": Contract.objects.filter(unit=unit).order_by("-created_at")[:20],
+    }
+    if user.sees_all_organizations:  # who acts for the unit, when it calls
+        officers = User.objects.filter(role=Role.UNIT_OFFICER, unit=unit).order_by("username")
+        context["officers"] = officers
+    if user.role == Role.ADMIN:
+        context["add_officer"] = _add_officer_url(unit)
+    return render(request, "organizations/unit_detail.html", context)
+
+
+def _add_officer_url(unit: Unit) -> str:
+    """The admin's new-user page filled in for an officer of `unit` (its contact as the
+    likeliest one): one unit's account at a time, without searching for the unit there."""
+    initial = {
+        "role": Role.UNIT_OFFICER,
+        "unit": unit.pk,
+        "display_name": unit.contact_name,
+        "phone": unit.contact_phone,
+    }
+    return f"{reverse('admin:accounts_user_add')}?{urlencode(initial)}"
 
 
 @roles("admin", "staff")

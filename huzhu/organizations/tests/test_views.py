@@ -1,4 +1,6 @@
 import io
+import re
+from html import unescape
 
 import pytest
 
@@ -248,3 +250,27 @@ def test_unit_directory_exports_the_filtered_list_with_contacts_and_contracts_he
     on(settings, "2026-03-04")
     rows = _directory(login(people.registrar), "cover=none")
     assert {row[1] for row in rows[1:]} == {"乙单位", "甲单位", "甲二单位"}
+
+
+def test_staff_see_who_acts_for_a_unit_and_the_admin_opens_an_account_for_it(tree, people, login):
+    """When a unit calls, staff see its officers' accounts (never logged in, a temporary
+    password not yet changed); a unit without one cannot work online, and the admin's new-user
+    page opens filled in for it (before, he searched for the unit there)."""
+    people.officer_a.temporary_password = True
+    people.officer_a.save(update_fields=["temporary_password"])
+    staff = login(people.registrar).get(f"/units/{tree.unit_a.code}/").content.decode()
+    officers = staff.split('<h2 id="officers">')[1].split("</table>")[0]
+    assert people.officer_a.username in officers and "尚未修改临时密码" in officers
+    assert people.officer_b.username not in officers
+    assert "开设经办人账号" not in staff  # accounts are the administrator's
+    admin = login(people.admin)
+    empty = admin.get(f"/units/{tree.unit_a2.code}/").content.decode()
+    assert "本单位尚无经办人账号" in empty
+    link = re.search(r'href="([^"]+)" data-testid="add-officer"', empty).group(1)
+    form = admin.get(unescape(link)).content.decode()
+    assert f'<option value="{tree.unit_a2.pk}" selected>' in form
+    assert '<option value="unit_officer" selected>' in form
+    assert f'value="{tree.unit_a2.contact_name}"' in form
+    for person in (people.officer_a, people.union_officer):
+        page = login(person).get(f"/units/{tree.unit_a.code}/").content.decode()
+        assert 'id="officers"' not in page
