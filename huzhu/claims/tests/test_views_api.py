@@ -130,7 +130,7 @@ def test_officer_files_uploads_and_staff_pay_through_the_pages(enrolled, people,
     timeline = officer.get(f"/claims/{claim.number}/").content.decode()
     assert "救助金发放" in timeline and "材料归档" in timeline and "收到材料" in timeline
     # each upload names its item: the same file name under five items said nothing apart
-    assert " · 收到材料：救助申请表（scan.pdf）</li>" in timeline
+    assert " · 收到材料：救助申请表 · scan.pdf</li>" in timeline
     # who did each step: the unit sees the association's staff as such, not their logins
     # (half of what signing in as them takes); staff see the name and the login
     assert " · 互济会工作人员 · 材料归档</li>" in timeline
