@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from huzhu.accounts.models import Role, User, user_of
+from huzhu.claims.models import Claim
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, roles
@@ -84,6 +85,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "chain": unit.union.ancestors_and_self(),
         "can_edit": can_edit_units(user),
         "contracts": Contract.objects.filter(unit=unit).order_by("-created_at")[:20],
+        # when the unit calls about its claims (latest submitted first, as the claim list)
+        "claims": Claim.objects.for_user(user).filter(unit=unit).select_related("member")[:21],
     }
     if user.sees_all_organizations:  # who acts for the unit, when it calls
         officers = User.objects.filter(role=Role.UNIT_OFFICER, unit=unit).order_by("username")

@@ -274,3 +274,37 @@ def test_staff_see_who_acts_for_a_unit_and_the_admin_opens_an_account_for_it(tre
     for person in (people.officer_a, people.union_officer):
         page = login(person).get(f"/units/{tree.unit_a.code}/").content.decode()
         assert 'id="officers"' not in page
+
+
+def test_a_units_page_lists_its_claims(tree, people, login, settings):
+    """When a unit calls about its claims, staff find them on its page (the claim list searches
+    by claim number or worker, not by unit)."""
+    from datetime import date
+
+    from huzhu.claims.facts import ClaimFacts
+    from huzhu.claims.models import Claim
+    from huzhu.claims.tests.journeys import approved_claim, on, paid_contract
+    from huzhu.members.models import Member
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-03-01", shares=1)
+    paid_contract(settings, tree.unit_b, people.registrar, "2023-03-01", shares=1, index=2)
+    on(settings, "2023-07-10")
+    facts = ClaimFacts("accident_hospitalization", date(2023, 6, 1), circumstance="other")
+    mine = approved_claim(Member.objects.get(name="职工1"), people, facts)
+    other = Member.objects.get(name="职工2")
+    theirs = Claim.objects.create(  # filed at the window for unit B
+        number="JZ2023999998",
+        member=other,
+        unit=tree.unit_b,
+        kind="accident_hospitalization",
+        event_date=date(2023, 6, 1),
+        known_date=date(2023, 6, 1),
+        decision={},
+    )
+    for person in (people.registrar, people.officer_a, people.union_officer):
+        page = login(person).get(f"/units/{tree.unit_a.code}/").content.decode()
+        listed = page.split('<h2 id="claims">')[1]
+        assert f'<a href="/claims/{mine.number}/">{mine.number}</a>' in listed
+        assert theirs.number not in listed and "职工1" in listed and "1600.00" in listed
+    page = login(people.registrar).get(f"/units/{tree.unit_a2.code}/").content.decode()
+    assert "暂无救助申请" in page
