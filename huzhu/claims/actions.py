@@ -32,6 +32,7 @@ from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import audit, clock
 from huzhu.core.errors import StepRefused
 from huzhu.core.models import AuditEntry
+from huzhu.members.actions import record_death
 from huzhu.members.models import Member
 from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import DenialReason
@@ -273,11 +274,15 @@ def _move(
 
 
 def register_claim(claim: Claim, *, actor: Any) -> Claim:
+    """查验登记 (C-4): every required paper received (C-3). A death claim's registration, its
+    死亡证明 checked, records the member's death (E-5: off the roster, in no later contract)."""
     with transaction.atomic(durable=True):
         locked = _lock(claim, "register", actor)
         missing = [d.label for d in locked.documents.filter(required=True, received=False)]
         if missing:
             raise ClaimError([f"缺少必需材料：{'、'.join(missing)}"])
+        if locked.is_death:
+            record_death(locked.member, actor=actor, claim_number=locked.number)
         return _move(locked, "register", actor, _snapshot(locked), [])
 
 

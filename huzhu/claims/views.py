@@ -359,6 +359,8 @@ def claim_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     try:
         if action == "register":
             actions.register_claim(claim, actor=user)
+            if claim.is_death:
+                messages.info(request, f"已记录{claim.member.name}身故，本人不再列入任何单位名册")
         elif action == "return":
             actions.return_claim(claim, actor=user, reason=reason)
         elif action == "resubmit":

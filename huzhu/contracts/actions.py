@@ -159,7 +159,11 @@ def check_contract(
                 f"{line.member.name}：生效日 {start} 时{age}周岁，"
                 f"不在{plan.min_age}至{plan.max_age}周岁之间（E-5）"
             )
-        if line.member.status != "in_service":
+        if line.member.status == Member.Status.DECEASED:  # registered after the draft was made
+            problems.append(
+                f"{line.member.name}：已登记身故，请撤销本申请后按当前名册重新生成（E-5）"
+            )
+        elif line.member.status != Member.Status.IN_SERVICE:
             problems.append(f"{line.member.name}：已退休，不符合入会条件（E-5）")
         if line.member.consent_withdrawn:  # E-4: no processing of his data without consent
             problems.append(f"{line.member.name}：已撤回个人信息处理同意，不能入会（E-4）")

@@ -313,14 +313,16 @@ def _place_on_roster(
 
 
 WITHDRAWS_CONSENT = "撤回个人信息同意"
-LEAVE_REASONS = ("离职", "退休", "调出本单位", "去世", WITHDRAWS_CONSENT, "其他")
+DIED = "去世"
+LEAVE_REASONS = ("离职", "退休", "调出本单位", DIED, WITHDRAWS_CONSENT, "其他")
 
 
 def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Membership:
     """A worker leaves the unit's roster today (K-5: a renewal's roster is today's roster, so a
     leaver is not carried into it). His contracts are not touched: cover already paid for runs
     to its end (K-4), and claims for events in it can still be filed (P-12). One who retires is
-    recorded as retired (E-5: no longer eligible). One who withdraws his consent to the
+    recorded as retired, one who died as deceased (E-5: no longer eligible, and a roster
+    upload still listing him is refused). One who withdraws his consent to the
     processing of his data (E-4, PIPL art. 29) has the withdrawal recorded with the day: he is in
     no enrolment, renewal or free-share application from then on, until a roster upload confirms
     a fresh consent."""
@@ -331,8 +333,8 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
         place.left = clock.today()
         place.save(update_fields=["left"])
         before = {"unit": unit.code, "shares": place.shares, "status": worker.status}
-        if reason == "退休":
-            worker.status = Member.Status.RETIRED
+        if reason in ("退休", DIED):
+            worker.status = Member.Status.RETIRED if reason == "退休" else Member.Status.DECEASED
             worker.save(update_fields=["status"])
         after = {"unit": None, "reason": reason, "status": worker.status}
         if reason == WITHDRAWS_CONSENT:
@@ -342,6 +344,34 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
             after["consent"] = f"{worker.consent_date:%Y-%m-%d} {CONSENT_WITHDRAWN}"
         audit.record(actor, "members.member.left", worker, before=before, after=after)
     return place
+
+
+def record_death(member: Member, *, actor: Any, claim_number: str) -> None:
+    """A death claim's papers (死亡证明) were checked at its registration (C-3, C-4): the member
+    is recorded as deceased and leaves the roster he is on today, so no renewal, enrolment or
+    free-share application carries him on (E-5) and a roster upload still listing him is
+    refused. Runs inside the registration's transaction; the member is locked after the claim,
+    as an approval locks him."""
+    worker = Member.objects.select_for_update().get(pk=member.pk)
+    if worker.status == Member.Status.DECEASED:
+        return
+    place = (
+        Membership.objects.select_for_update()
+        .filter(member=worker, left__isnull=True)
+        .select_related("unit")
+        .first()
+    )
+    before: dict[str, Any] = {"status": worker.status}
+    after: dict[str, Any] = {"status": Member.Status.DECEASED, "claim": claim_number}
+    if place is not None:
+        place.left = clock.today()
+        place.save(update_fields=["left"])
+        before |= {"unit": place.unit.code, "shares": place.shares}
+        after |= {"unit": None, "reason": DIED}
+    worker.status = Member.Status.DECEASED
+    worker.updated_at = clock.now()
+    worker.save(update_fields=["status", "updated_at"])
+    audit.record(actor, "members.member.deceased", worker, before=before, after=after)
 
 
 def _locked_place(unit: Unit, member: Member) -> tuple[Membership, Member]:

@@ -9,7 +9,7 @@ from typing import Any
 from huzhu.contracts.holdings import holdings_of
 from huzhu.contracts.models import Contract, ContractStatus
 from huzhu.core import clock
-from huzhu.core.bulk import lookup_pks
+from huzhu.core.bulk import keys_in, lookup_pks
 from huzhu.members.models import Member, Membership, id_hash
 from huzhu.members.spreadsheet import RosterFileError, Table, annotated_workbook, read_table
 from huzhu.organizations.models import Unit
@@ -126,7 +126,22 @@ def _checked_rows(
         if row.person is not None:
             row.digest = id_hash(row.person.number)
     check_share_cap(rows, start, unit)
+    _refuse_deceased(rows)
     return rows
+
+
+DECEASED = "该职工已登记身故（身故救助申请已受理，或已按“去世”移出名册），不能列入名册；请删除此行"
+
+
+def _refuse_deceased(rows: list[RosterRow]) -> None:
+    """E-5: a worker recorded as deceased is not in service; a payroll export that still lists
+    him would otherwise enrol him again (and the import would record him as in service)."""
+    registered = {r.member_id: r for r in rows if r.member_id is not None}
+    if not registered:
+        return
+    dead = Member.objects.filter(pk__in=keys_in(list(registered)), status=Member.Status.DECEASED)
+    for member_id in dead.values_list("pk", flat=True):
+        registered[member_id].refuse("id_number", "deceased", DECEASED)
 
 
 def _file_problems(row: RosterRow, table: Table, columns: dict[str, int]) -> None:

@@ -86,6 +86,7 @@ class Member(models.Model):
     class Status(models.TextChoices):
         IN_SERVICE = "in_service", "在职"
         RETIRED = "retired", "退休"
+        DECEASED = "deceased", "身故"  # a death claim was registered, or he left as 去世 (E-5)
 
     code = models.CharField("会员编号", max_length=12, default=new_member_code)
     name = models.CharField("姓名", max_length=50)

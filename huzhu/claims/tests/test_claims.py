@@ -874,3 +874,60 @@ def test_a_rejection_needs_a_reason_and_a_second_person(people, covered):
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.REVIEWED
     assert not AuditEntry.objects.filter(action="claims.claim.rejected").exists()
+
+
+def test_a_registered_death_claim_records_the_death_and_takes_him_off_the_roster(
+    tree, people, settings
+):
+    """E-5 and K-5: once a death claim's papers (死亡证明) are checked at registration, the
+    worker is recorded as deceased and leaves his unit's roster (audited), a renewal drafted
+    before cannot be submitted with him, the next one leaves him out, and a roster upload still
+    listing him (a payroll export not yet updated) is refused. Before, he stayed on the roster,
+    was renewed every year and the unit paid his fee."""
+    from huzhu.contracts import actions as contracts
+    from huzhu.members.actions import import_roster
+    from huzhu.members.tests.rosters import person, resident_id, xlsx
+
+    active = paid_contract(settings, tree.unit_a, people.registrar, "2023-06-20", shares=1)
+    on(settings, "2023-10-27")
+    member = Member.objects.get()
+    facts = contracts.EnrolmentFacts("union_funds")
+    draft = contracts.start_renewal(active, facts, actor=people.officer_a)
+    accident = file_with_documents(member, ACCIDENT, people.officer_a)
+    actions.register_claim(accident, actor=people.registrar)  # not a death: nothing changes
+    assert Member.objects.get().status == Member.Status.IN_SERVICE
+    claim = file_with_documents(
+        member, death_facts("death_illness", date(2023, 9, 8)), people.officer_a
+    )
+    assert Member.objects.get().status == Member.Status.IN_SERVICE  # filed, not yet checked
+    actions.register_claim(claim, actor=people.registrar)
+    member.refresh_from_db()
+    assert member.status == Member.Status.DECEASED
+    assert member.memberships.get().left == date(2023, 10, 27)
+    entry = AuditEntry.objects.get(action="members.member.deceased")
+    assert (entry.target_code, entry.actor) == (member.code, people.registrar)
+    assert entry.before == {"status": "in_service", "unit": tree.unit_a.code, "shares": 1}
+    assert entry.after == {
+        "status": "deceased",
+        "claim": claim.number,
+        "unit": None,
+        "reason": "去世",
+    }
+    twin = file_with_documents(  # a second death claim (C-6 decides on it) records nothing more
+        member,
+        death_facts("death_accident", date(2023, 9, 8), circumstance="other"),
+        people.officer_a,
+    )
+    actions.register_claim(twin, actor=people.registrar)
+    assert AuditEntry.objects.filter(action="members.member.deceased").count() == 1
+    with pytest.raises(contracts.ContractError, match=f"{member.name}：已登记身故"):
+        contracts.submit_contract(draft, actor=people.officer_a)
+    contracts.cancel_contract(draft, actor=people.officer_a, reason="职工身故，重新生成")
+    with pytest.raises(contracts.ContractError, match="名册为空"):
+        contracts.start_renewal(active, facts, actor=people.officer_a)
+    again = person(1, shares=1, 身份证号码=resident_id("19710301", serial=1))
+    report = import_roster(tree.unit_a, xlsx([again]), actor=None)
+    assert not report.saved and [(e.row, e.code) for e in report.errors] == [(2, "deceased")]
+    assert "已登记身故" in report.errors[0].message
+    assert Member.objects.get().status == Member.Status.DECEASED  # not made in service again
+    assert not member.memberships.filter(left__isnull=True).exists()

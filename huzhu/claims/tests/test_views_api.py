@@ -973,3 +973,31 @@ def test_the_api_takes_a_paper_at_the_window_for_the_registrar_only(enrolled, pe
     assert again.status_code == 409 and "已经收到" in again.json()["error"]["message"]
     gone = api(people.registrar).post(url.replace("medical_record", "nonsense"))
     assert gone.status_code == 409 and "没有这项材料" in gone.json()["error"]["message"]
+
+
+def test_registering_a_death_claim_asks_first_and_says_the_worker_left_the_roster(
+    tree, enrolled, people, login
+):
+    """E-5: the registrar is told before and after that registering a death claim records the
+    death and takes the worker off his unit's roster; other claims register as before. A worker
+    who had already left his roster (P-12: claims may come later) is recorded all the same."""
+    from huzhu.members.actions import leave_roster
+
+    leave_roster(tree.unit_a, enrolled, actor=people.officer_a, reason="离职")
+    claim = actions.submit_claim(
+        enrolled,
+        death_facts("death_accident", date(2023, 6, 30), circumstance="other"),
+        actor=people.officer_a,
+    )
+    for document in claim.documents.filter(required=True):
+        actions.attach_document(claim, document.item, PDF, "x.pdf", actor=people.officer_a)
+    registrar = login(people.registrar)
+    page = registrar.get(f"/claims/{claim.number}/").content.decode()
+    assert f"登记后将记录{enrolled.name}已身故，本人移出所在单位名册" in page
+    done = registrar.post(f"/claims/{claim.number}/actions/register/", follow=True)
+    assert f"已记录{enrolled.name}身故，本人不再列入任何单位名册" in done.content.decode()
+    assert Member.objects.get(pk=enrolled.pk).status == "deceased"
+    entry = AuditEntry.objects.get(action="members.member.deceased")
+    assert entry.after == {"status": "deceased", "claim": claim.number}  # no roster to leave
+    other = reviewed_claim(Member.objects.get(pk=enrolled.pk), people)  # registered on the way
+    assert "已身故" not in registrar.get(f"/claims/{other.number}/").content.decode()

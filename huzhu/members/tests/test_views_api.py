@@ -730,6 +730,14 @@ def test_a_leaver_is_taken_off_the_roster_and_out_of_the_renewal(tree, people, l
     retiring = Member.objects.get(name="职工1")
     officer.post(f"/units/{tree.unit_a.code}/roster/{retiring.code}/leave/", {"reason": "退休"})
     assert Member.objects.get(pk=retiring.pk).status == "retired"  # E-5
+    # one who died is recorded as deceased: a later upload listing him is refused (E-5)
+    assert import_roster(tree.unit_a, xlsx([person(2)]), actor=None).saved  # he came back
+    officer.post(url, {"reason": "去世"})
+    assert Member.objects.get(pk=leaver.pk).status == "deceased"
+    report = import_roster(tree.unit_a, xlsx([person(2)]), actor=None)
+    assert [e.code for e in report.errors] == ["deceased"] and not report.saved
+    page = login(people.registrar).get(f"/members/{leaver.code}/").content.decode()
+    assert "<dt>在职状态</dt><dd>身故</dd>" in page
 
 
 def test_a_worker_who_withdraws_consent_leaves_with_the_withdrawal_recorded(
