@@ -83,6 +83,10 @@ def test_roster_enrolment_and_fee_confirmation(page, tree, people, tmp_path, set
     page.get_by_role("link", name="申请入会").click()
     page.get_by_label("会费来源").select_option(label="工会经费列支")
     page.get_by_role("button", name="生成入会申请").click()
+    page.get_by_role("button", name="提交申请").click()  # E-5: not without the declaration
+    assert page.locator("input[name=declare]").evaluate("box => !box.validity.valid")
+    assert page.get_by_role("button", name="提交申请").is_visible()  # still the draft's page
+    page.get_by_label("本单位声明：本申请名单所列职工均在职在岗、身体健康", exact=False).check()
     page.get_by_role("button", name="提交申请").click()
     assert "等待互济会确认会费" in page.locator(".messages").inner_text()
     contract = Contract.objects.get()

@@ -181,7 +181,18 @@ def check_contract(
     return problems
 
 
+def declaration(plan: Plan | None = None) -> str:
+    """E-5: what the unit declares for the workers it submits (the page asks for a tick; a
+    submission through the API is the declaration, as its description says)."""
+    plan = plan or current_plan()
+    return (
+        f"本单位声明：本申请名单所列职工均在职在岗、身体健康、能正常工作，生效日年满"
+        f"{plan.min_age}至{plan.max_age}周岁（E-5）"
+    )
+
+
 def submit_contract(contract: Contract, *, actor: Any) -> Contract:
+    """Draft → submitted (K-4), checked again; the unit's declaration (E-5) is recorded."""
     with transaction.atomic(durable=True):
         locked = _lock(contract)
         if not workflow.allowed("submit", locked.status):  # K-4
@@ -192,7 +203,8 @@ def submit_contract(contract: Contract, *, actor: Any) -> Contract:
         before = _snapshot(locked)
         locked.status = ContractStatus.SUBMITTED
         locked.submitted_at = clock.now()
-        locked.save(update_fields=["status", "submitted_at"])
+        locked.declaration = declaration()
+        locked.save(update_fields=["status", "submitted_at", "declaration"])
         audit.record(
             actor, "contracts.contract.submitted", locked, before=before, after=_snapshot(locked)
         )

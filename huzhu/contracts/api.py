@@ -46,6 +46,7 @@ def _listed(contract: Contract, people: int) -> dict[str, Any]:
         "previous": contract.previous.public_id if contract.previous else None,
         "people": people,
         "fee_reference": contract.fee_reference,
+        "declaration": contract.declaration,
     }
 
 
@@ -155,6 +156,9 @@ def cancel_contract(request: HttpRequest, no: str, body: CancelIn) -> ContractOu
 
 @router.post("/contracts/{no}/submit", response=ContractOut, summary="提交入会申请")
 def submit_contract(request: HttpRequest, no: str) -> ContractOut:
+    """Draft → submitted, checked again (E-3, E-4, E-5, P-2). Submitting is the unit's
+    declaration for its roster (E-5: 名单所列职工均在职在岗、身体健康、能正常工作); its words
+    are kept with the contract (`declaration`), as when the page's box is ticked."""
     user = user_of(request)
     contract = get_contract_for(user, no)
     require_applicant(user, contract.unit_id)

@@ -151,6 +151,9 @@ class Contract(models.Model):
     # what the fee's confirmation rests on (a bank transfer's serial, a receipt's number): the
     # staff member's word alone said only that someone had seen the money
     fee_reference = models.CharField("收款凭证号", max_length=60, blank=True)
+    # E-5: health and fitness for work cannot be checked; the unit declares them for the roster
+    # it submits, and the words it agreed to are kept with the contract
+    declaration = models.CharField("单位声明", max_length=200, blank=True)
     cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
     cancel_reason = models.CharField("撤销原因", max_length=200, blank=True)
 
@@ -166,6 +169,7 @@ class Contract(models.Model):
         "funding_source",
         "requested_start",
         "fee_reference",
+        "declaration",
     ]
 
     class Meta:

@@ -32,7 +32,8 @@ def certificate(contract: Contract) -> bytes:
                 ("会费", f"{format_yuan(contract.fee)} 元（{chinese_capitals(contract.fee)}）"),
                 ("状态", contract.state_label),
             ],
-            paragraphs=[terms(current_plan())],
+            paragraphs=[terms(current_plan())]
+            + ([f"{contract.declaration}（提交申请时作出）"] if contract.declaration else []),
             # the annex runs over many pages for a large unit: each page names its contract
             table_title=f"附件：保障人员名册（合同单号 {number}）",
             table=[["序号", "姓名", "身份证号码", "份数"]]

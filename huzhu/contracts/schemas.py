@@ -50,6 +50,7 @@ class ContractSummaryOut(Schema):
     previous: str | None
     people: int = Field(description="名册人数")
     fee_reference: str = Field("", description="确认会费时记下的收款凭证号")
+    declaration: str = Field("", description="单位提交申请时作出的声明（E-5），提交前为空")
 
 
 class ContractOut(ContractSummaryOut):

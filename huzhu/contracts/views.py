@@ -145,6 +145,7 @@ def contract_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "steps": workflow.next_actions(contract.status),  # K-4
         "cancel_form": CancelForm(),
         "renewal": contract.renewals.exclude(status=ContractStatus.CANCELLED).first(),
+        "declaration": actions.declaration(),
     }
     return render(request, "contracts/contract_detail.html", context)
 
@@ -190,6 +191,9 @@ def _apply(step: str, contract: Contract, request: HttpRequest) -> Contract:
         contract = actions.confirm_fee(contract, actor=user, reference=reference)
         messages.success(request, f"会费已确认，合同 {contract.contract_no} 生效")
     elif step == "submit":
+        if request.POST.get("declare") != "on":  # E-5: the unit answers for its workers' health
+            messages.error(request, "请阅读并勾选单位声明后再提交")
+            return contract
         contract = actions.submit_contract(contract, actor=user)
         messages.success(request, "已提交，等待互济会确认会费")
     elif step == "cancel":

@@ -308,6 +308,7 @@ def test_certificate_pdf_has_chinese_text(tree, people, today):
         "60.00 元（陆拾元整）",
         "职工1",
         "工会经费列支",
+        "身体健康、能正常工作",  # the unit's declaration at submission (E-5)
     ):
         assert words in text
     assert person(1)[1] not in text  # the annex shows masked numbers only
@@ -423,3 +424,41 @@ def test_only_an_active_contract_is_renewed(tree, today):
     with pytest.raises(actions.ContractError, match="只有生效的合同可以续会"):
         actions.start_renewal(contract, FACTS, actor=None)
     assert Contract.objects.count() == 1
+
+
+def test_the_unit_declares_its_workers_fit_when_it_submits(tree, people, today, login):
+    """E-5: health and fitness for work cannot be checked, so the unit declares them for the
+    roster it submits: the page asks for the box to be ticked (nothing is submitted without
+    it), and the words are kept with the contract, shown on its page, in the audit entry of
+    the submission, in the API's answer and on the certificate."""
+    from django.test import Client
+
+    from huzhu.accounts.actions import issue_token
+
+    contract = enrolled(tree.unit_a, [person(1), person(2)])
+    officer = login(people.officer_a)
+    url = f"/contracts/{contract.public_id}/"
+    page = officer.get(url).content.decode()
+    assert 'name="declare" required' in page and actions.declaration() in page
+    refused = officer.post(f"{url}submit/", follow=True).content.decode()
+    assert "请阅读并勾选单位声明后再提交" in refused
+    contract.refresh_from_db()
+    assert (contract.status, contract.declaration) == ("draft", "")
+    assert not AuditEntry.objects.filter(action="contracts.contract.submitted").exists()
+    officer.post(f"{url}submit/", {"declare": "on"})
+    contract.refresh_from_db()
+    assert contract.status == "submitted"
+    assert contract.declaration.startswith("本单位声明：本申请名单所列职工均在职在岗、身体健康")
+    assert "年满18至60周岁（E-5）" in contract.declaration
+    entry = AuditEntry.objects.get(action="contracts.contract.submitted")
+    assert (entry.before["declaration"], entry.after["declaration"]) == ("", contract.declaration)
+    shown = officer.get(url).content.decode()
+    assert f"<dt>单位声明</dt><dd>{contract.declaration}（" in shown
+    assert 'name="declare"' not in shown  # nothing left to submit
+    # through the API, submitting is the declaration (its description says so)
+    other = enrolled(tree.unit_b, [person(3)])
+    token = issue_token(people.officer_b, actor=None)
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    answer = client.post(f"/api/v1/contracts/{other.public_id}/submit")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["declaration"] == actions.declaration()

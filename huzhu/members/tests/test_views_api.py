@@ -236,7 +236,7 @@ def test_enrol_submit_confirm_through_the_pages(tree, people, login, roster_a):
         }
 
     assert buttons(officer, contract.code) == {"提交申请", "撤销申请"}
-    officer.post(f"/contracts/{contract.code}/submit/")
+    officer.post(f"/contracts/{contract.code}/submit/", {"declare": "on"})
     assert officer.post(f"/contracts/{contract.code}/confirm-fee/").status_code == 403
     assert buttons(officer, contract.code) == {"撤销申请"}
     staff = login(people.registrar)
@@ -655,7 +655,7 @@ def test_the_enrolment_page_points_a_covered_unit_to_its_renewal(tree, people, l
     assert "续会" not in officer.get(url).content.decode()
     officer.post(url, {"funding_source": "union_funds"})
     contract = Contract.objects.get()
-    officer.post(f"/contracts/{contract.public_id}/submit/")
+    officer.post(f"/contracts/{contract.public_id}/submit/", {"declare": "on"})
     login(people.registrar).post(f"/contracts/{contract.public_id}/confirm-fee/")
     contract.refresh_from_db()
     assert contract.status == "active"
@@ -677,7 +677,9 @@ def test_a_refused_submission_says_how_many_problems_there_are(tree, people, log
         tree.unit_a, contracts.EnrolmentFacts("personal"), actor=None
     )
     Member.objects.update(status="retired")  # E-5: every one of them refused
-    page = login(people.officer_a).post(f"/contracts/{draft.public_id}/submit/", follow=True)
+    page = login(people.officer_a).post(
+        f"/contracts/{draft.public_id}/submit/", {"declare": "on"}, follow=True
+    )
     body = page.content.decode()
     assert body.count("已退休，不符合入会条件（E-5）") == 20
     assert "未能提交：请先解决下列 25 处问题" in body
