@@ -21,6 +21,7 @@ from huzhu.claims.models import (
     Claim,
     ClaimDocument,
     ClaimLine,
+    ClaimStatus,
     Holiday,
     HolidayYear,
 )
@@ -62,6 +63,8 @@ def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
     """Intake (C-1..C-3): the claim, its numbered record and its document checklist."""
     today = clock.today()
     problems = check_facts(facts, today, member.birth_date)
+    if (late := after_death(member, facts.event_date)) is not None:
+        problems.append(late)
     unit = filing_unit(member, facts.event_date)
     if unit is None:
         problems.append("该职工不在任何单位的名册上")
@@ -85,6 +88,36 @@ def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
         )
         audit.record(actor, "claims.claim.submitted", claim, after=_snapshot(claim))
     return claim
+
+
+DEATH_KINDS = ("death_illness", "death_accident")
+# a death claim past 查验登记 (its 死亡证明 checked) dates the member's death, whatever came after
+DEATH_CHECKED = (
+    ClaimStatus.REGISTERED,
+    ClaimStatus.REVIEWED,
+    ClaimStatus.APPROVED,
+    ClaimStatus.REJECTED,
+    ClaimStatus.PAID,
+    ClaimStatus.ARCHIVED,
+)
+
+
+def after_death(member: Member, event_date: date) -> str | None:
+    """Why an event dated after the member's recorded death cannot be (a typo in the date, or
+    the wrong worker chosen); None when it can."""
+    if member.status != Member.Status.DECEASED:
+        return None
+    death = (
+        Claim.objects.filter(member=member, kind__in=DEATH_KINDS, status__in=DEATH_CHECKED)
+        .order_by("event_date")
+        .first()
+    )
+    if death is None or event_date <= death.event_date:
+        return None
+    return (
+        f"该职工已于 {death.event_date} 身故（救助申请 {death.number}），"
+        f"事件日期 {event_date} 不能晚于身故日期，请核对日期或职工"
+    )
 
 
 def filing_unit(member: Member, event_date: date) -> Unit | None:
@@ -317,6 +350,8 @@ def resubmit_claim(claim: Claim, facts: ClaimFacts | None, *, actor: Any) -> Cla
         if facts is not None:
             facts = _kept_numbers(facts, locked)
             problems = check_facts(facts, clock.today(), locked.member.birth_date)
+            if (late := after_death(locked.member, facts.event_date)) is not None:
+                problems.append(late)
             if facts.kind != locked.kind:
                 problems.append("救助类型不能更改；类型不同请另行提交新的救助申请")
             if problems:

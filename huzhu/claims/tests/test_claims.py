@@ -931,3 +931,42 @@ def test_a_registered_death_claim_records_the_death_and_takes_him_off_the_roster
     assert "已登记身故" in report.errors[0].message
     assert Member.objects.get().status == Member.Status.DECEASED  # not made in service again
     assert not member.memberships.filter(left__isnull=True).exists()
+
+
+def test_an_event_after_the_recorded_death_is_refused(tree, people, settings):
+    """Once a death claim is registered, the member's death has a date: a claim (or a returned
+    claim's correction) dated after it is a typo or the wrong worker, refused with both dates;
+    events up to that day are claimed as before (P-12). A worker recorded as deceased only by
+    移出名册（去世）, without a death claim, has no date to hold against."""
+    from huzhu.members.actions import leave_roster
+
+    paid_contract(settings, tree.unit_a, people.registrar, "2023-01-20", shares=1)
+    on(settings, "2023-10-27")
+    member = Member.objects.get()
+    returned = actions.submit_claim(
+        member, replace(ACCIDENT, event_date=date(2023, 7, 1)), actor=people.officer_a
+    )
+    actions.return_claim(returned, actor=people.registrar, reason="请附出院记录")
+    death = file_with_documents(
+        member, death_facts("death_illness", date(2023, 9, 8)), people.officer_a
+    )
+    actions.register_claim(death, actor=people.registrar)
+    member.refresh_from_db()
+    late = replace(ACCIDENT, event_date=date(2023, 9, 9))
+    words = f"该职工已于 2023-09-08 身故（救助申请 {death.number}），事件日期 2023-09-09 不能晚于"
+    with pytest.raises(actions.ClaimError, match=words):
+        actions.submit_claim(member, late, actor=people.officer_a)
+    with pytest.raises(actions.ClaimError, match=words):
+        actions.resubmit_claim(returned, late, actor=people.officer_a)
+    assert Claim.objects.get(pk=returned.pk).event_date == date(2023, 7, 1)
+    on_the_day = replace(ACCIDENT, event_date=date(2023, 9, 8))
+    assert actions.submit_claim(member, on_the_day, actor=people.officer_a).pk
+    assert actions.resubmit_claim(returned, on_the_day, actor=people.officer_a).pk
+    # recorded as deceased by 移出名册 alone: no date to check against
+    paid_contract(settings, tree.unit_b, people.registrar, "2023-01-20", shares=1, index=2)
+    on(settings, "2023-10-27")
+    other = Member.objects.exclude(pk=member.pk).get()
+    leave_roster(tree.unit_b, other, actor=people.officer_b, reason="去世")
+    other.refresh_from_db()
+    assert other.status == Member.Status.DECEASED
+    assert actions.submit_claim(other, late, actor=people.registrar).pk
