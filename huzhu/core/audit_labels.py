@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, str] = {
     "members.member.moved": "职工调入本单位",
     "members.member.left": "职工移出名册",
     "members.member.deceased": "登记职工身故（身故救助申请已查验登记）",
+    "members.member.death_revoked": "撤销职工身故记录",
     "members.member.id_number_revealed": "查看完整身份证号码",
     "members.member.bank_card_revealed": "查看完整银行卡号",
     "contracts.contract.created": "申请入会（草稿）",

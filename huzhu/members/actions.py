@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from huzhu.core import audit, clock, crypto
@@ -372,6 +373,34 @@ def record_death(member: Member, *, actor: Any, claim_number: str) -> None:
     worker.updated_at = clock.now()
     worker.save(update_fields=["status", "updated_at"])
     audit.record(actor, "members.member.deceased", worker, before=before, after=after)
+
+
+REVOKE_DUTY = "registrar"  # who registers death claims corrects a death recorded by mistake
+
+
+def revoke_death(member: Member, *, actor: Any, reason: str) -> None:
+    """A death recorded by mistake (the wrong worker's death claim registered, or 去世 chosen for
+    离职) is taken back by staff of the registration duty, with a written reason: the member is
+    in service again, so a roster may list him; no roster place comes back by itself (his unit
+    uploads him). Refusals raise ValueError in Chinese; PermissionDenied for other users."""
+    if not getattr(actor, "has_duty", lambda duty: False)(REVOKE_DUTY):
+        raise PermissionDenied("只有负责查验登记的互济会工作人员可以撤销身故记录")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValueError("撤销身故记录须说明原因")
+    with transaction.atomic(durable=True):
+        worker = Member.objects.select_for_update().get(pk=member.pk)
+        if worker.status != Member.Status.DECEASED:
+            raise ValueError(f"{worker.name} 未登记身故")
+        worker.status, worker.updated_at = Member.Status.IN_SERVICE, clock.now()
+        worker.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor,
+            "members.member.death_revoked",
+            worker,
+            before={"status": Member.Status.DECEASED},
+            after={"status": worker.status, "reason": reason[:200]},
+        )
 
 
 def _locked_place(unit: Unit, member: Member) -> tuple[Membership, Member]:

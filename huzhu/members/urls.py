@@ -15,5 +15,6 @@ urlpatterns = [
     path("members/", views.member_search, name="search"),
     path("members/<str:code>/", views.member_detail, name="member_detail"),
     path("members/<str:code>/reveal/<str:what>/", views.reveal, name="reveal"),
+    path("members/<str:code>/revoke-death/", views.revoke_death, name="revoke_death"),
     path("privacy-notice/", views.privacy_notice, name="privacy_notice"),
 ]

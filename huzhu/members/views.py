@@ -289,9 +289,28 @@ def member_detail(request: HttpRequest, code: str) -> HttpResponse:
             # his claims within the user's scope (a unit's officer: those his unit filed)
             "claims": Claim.objects.for_user(user).filter(member=member).select_related("unit"),
             "can_file": can_file(user),
+            "can_revoke_death": member.status == Member.Status.DECEASED
+            and user.has_duty(actions.REVOKE_DUTY),
             "today": clock.today(),
         },
     )
+
+
+@authenticated
+@require_POST
+def revoke_death(request: HttpRequest, code: str) -> HttpResponse:
+    """撤销身故记录: a death recorded by mistake, taken back with a reason (registration duty)."""
+    user = user_of(request)
+    member = get_member_for(user, code)
+    try:
+        actions.revoke_death(member, actor=user, reason=request.POST.get("reason", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"已撤销 {member.name} 的身故记录；如仍在职，请所在单位重新上传名册将其列入"
+        )
+    return redirect("members:member_detail", code=member.code)
 
 
 def _edit_unit(user: User, member: Member) -> Unit | None:

@@ -739,7 +739,7 @@ def test_a_leaver_is_taken_off_the_roster_and_out_of_the_renewal(tree, people, l
     report = import_roster(tree.unit_a, xlsx([person(2)]), actor=None)
     assert [e.code for e in report.errors] == ["deceased"] and not report.saved
     page = login(people.registrar).get(f"/members/{leaver.code}/").content.decode()
-    assert "<dt>在职状态</dt><dd>身故</dd>" in page
+    assert "<dt>在职状态</dt><dd>身故<span" in page and "（不能再列入任何单位名册或合同）" in page
 
 
 def test_a_worker_who_withdraws_consent_leaves_with_the_withdrawal_recorded(
@@ -900,3 +900,41 @@ def test_the_member_search_is_in_the_menu_of_staff_and_coordinating_officers(peo
     assert 'href="/members/"' in login(people.registrar).get("/").content.decode()
     assert 'href="/members/"' in login(people.union_officer).get("/").content.decode()
     assert 'href="/members/"' not in login(people.officer_a).get("/").content.decode()
+
+
+def test_staff_take_back_a_death_recorded_by_mistake(tree, people, login, roster_a):
+    """A death recorded by mistake (去世 chosen for 离职, or the wrong worker's death claim
+    registered) would keep the worker off every roster for good: staff of the registration
+    duty take it back with a reason, audited; his unit can then list him again. Nobody else
+    can, and a reason is required."""
+    from huzhu.members.actions import leave_roster
+
+    leave_roster(tree.unit_a, roster_a, actor=people.officer_a, reason="去世")
+    url = f"/members/{roster_a.code}/"
+    revoke = f"{url}revoke-death/"
+    for someone in (people.reviewer, people.officer_a):
+        assert "撤销身故记录" not in login(someone).get(url).content.decode()
+        assert login(someone).post(revoke, {"reason": "选错"}).status_code == 403
+    registrar = login(people.registrar)
+    page = registrar.get(url).content.decode()
+    assert "（不能再列入任何单位名册或合同）" in page
+    assert f'action="{revoke}"' in page and 'data-confirm="撤销后该职工恢复为在职' in page
+    refused = registrar.post(revoke, {"reason": "  "}, follow=True).content.decode()
+    assert "撤销身故记录须说明原因" in refused
+    assert Member.objects.get(pk=roster_a.pk).status == "deceased"
+    assert [e.code for e in import_roster(tree.unit_a, xlsx([person(1)]), actor=None).errors] == [
+        "deceased"
+    ]
+    done = registrar.post(revoke, {"reason": "经办人误选“去世”，实为离职"}, follow=True)
+    assert f"已撤销 {roster_a.name} 的身故记录" in done.content.decode()
+    assert Member.objects.get(pk=roster_a.pk).status == "in_service"
+    entry = AuditEntry.objects.get(action="members.member.death_revoked")
+    assert (entry.actor, entry.before, entry.after) == (
+        people.registrar,
+        {"status": "deceased"},
+        {"status": "in_service", "reason": "经办人误选“去世”，实为离职"},
+    )
+    assert "撤销身故记录" not in registrar.get(url).content.decode()
+    again = registrar.post(revoke, {"reason": "再次"}, follow=True).content.decode()
+    assert f"{roster_a.name} 未登记身故" in again
+    assert import_roster(tree.unit_a, xlsx([person(1)]), actor=None).saved  # listed again
