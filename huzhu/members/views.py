@@ -18,6 +18,7 @@ from huzhu.contracts.models import Contract, ContractLine, ContractStatus
 from huzhu.core import clock
 from huzhu.core.access import authenticated, public
 from huzhu.core.downloads import xlsx_response
+from huzhu.core.product import current_plan
 from huzhu.core.types import HtmxHttpRequest
 from huzhu.core.uploaded import read_bounded
 from huzhu.members import actions, checks, imports, spreadsheet
@@ -33,6 +34,8 @@ from huzhu.members.spreadsheet import template_workbook
 from huzhu.organizations.access import get_unit_for
 from huzhu.organizations.models import Unit
 from huzhu.rules.adjudication import CoverEnd
+from huzhu.rules.dates import add_years
+from huzhu.rules.money import format_yuan
 from huzhu.rules.roster import EDITABLE, HEADER, validate_changes
 
 ROSTER_PAGE_SIZE = 100  # a large unit has tens of thousands of workers
@@ -79,8 +82,9 @@ def roster_leave(request: HttpRequest, code: str, member: str) -> HttpResponse:
     """移出名册: a worker who left the unit is not carried into its next enrolment or renewal."""
     user, unit = _managed_roster(request, code, "移出职工")
     worker = get_member_for(user, member)
+    reason = request.POST.get("reason", "")
     try:
-        actions.leave_roster(unit, worker, actor=user, reason=request.POST.get("reason", ""))
+        actions.leave_roster(unit, worker, actor=user, reason=reason)
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
@@ -88,7 +92,30 @@ def roster_leave(request: HttpRequest, code: str, member: str) -> HttpResponse:
             request,
             f"{worker.name} 已移出本单位名册；已生效的合同保障至期满，期间发生的事件仍可申请救助",
         )
+        plan = current_plan()
+        if reason == actions.DIED and _recently_covered(worker, plan.time_bar_years):
+            benefit = format_yuan(plan.death_benefit)  # C-7: two decimals
+            messages.info(
+                request,
+                DEATH_BENEFIT_HINT.format(
+                    name=worker.name, years=plan.time_bar_years, benefit=benefit
+                ),
+            )
     return redirect("members:roster", code=unit.code)
+
+
+DEATH_BENEFIT_HINT = (
+    "{name} 近{years}年有保障合同：如在保障期内身故，可为其申请身故救助金（每份{benefit}元，"
+    "由受托人领取），请在“救助申请”中提交，自知道身故之日起{years}年内办理（P-4、P-11）"
+)
+
+
+def _recently_covered(member: Member, years: int) -> bool:
+    """Whether a contract of the member was in force within the time bar (P-11): a unit taking
+    off a worker who died may not know his death is covered (P-4)."""
+    since = add_years(clock.today(), -years)
+    lines = ContractLine.objects.filter(member=member, contract__status=ContractStatus.ACTIVE)
+    return lines.filter(contract__end__gte=since).exists()
 
 
 @authenticated

@@ -734,8 +734,11 @@ def test_a_leaver_is_taken_off_the_roster_and_out_of_the_renewal(tree, people, l
     assert Member.objects.get(pk=retiring.pk).status == "retired"  # E-5
     # one who died is recorded as deceased: a later upload listing him is refused (E-5)
     assert import_roster(tree.unit_a, xlsx([person(2)]), actor=None).saved  # he came back
-    officer.post(url, {"reason": "去世"})
+    said = officer.post(url, {"reason": "去世"}, follow=True).content.decode()
     assert Member.objects.get(pk=leaver.pk).status == "deceased"
+    # his contract is in force: the unit is told that his death may be claimed (P-4, P-11)
+    assert "职工2 近2年有保障合同：如在保障期内身故，可为其申请身故救助金（每份3,000.00元" in said
+    assert "自知道身故之日起2年内办理" in said and "近2年有保障合同" not in page
     report = import_roster(tree.unit_a, xlsx([person(2)]), actor=None)
     assert [e.code for e in report.errors] == ["deceased"] and not report.saved
     page = login(people.registrar).get(f"/members/{leaver.code}/").content.decode()
@@ -907,9 +910,9 @@ def test_staff_take_back_a_death_recorded_by_mistake(tree, people, login, roster
     registered) would keep the worker off every roster for good: staff of the registration
     duty take it back with a reason, audited; his unit can then list him again. Nobody else
     can, and a reason is required."""
-    from huzhu.members.actions import leave_roster
-
-    leave_roster(tree.unit_a, roster_a, actor=people.officer_a, reason="去世")
+    leave = f"/units/{tree.unit_a.code}/roster/{roster_a.code}/leave/"
+    said = login(people.officer_a).post(leave, {"reason": "去世"}, follow=True).content.decode()
+    assert "已移出本单位名册" in said and "身故救助金" not in said  # he never had a contract
     url = f"/members/{roster_a.code}/"
     revoke = f"{url}revoke-death/"
     for someone in (people.reviewer, people.officer_a):
