@@ -56,6 +56,10 @@ def test_template_download_is_a_real_workbook(people, login):
         "人员类别",
     ]
     assert sheet["B2"].number_format == "@"
+    notes = " ".join(
+        str(row[0]) for row in load_workbook(io.BytesIO(response.content))["填写说明"].values
+    )
+    assert "身体健康、能正常工作" in notes and "已身故的职工请勿列入" in notes  # E-5
 
 
 def test_officer_checks_then_imports_his_roster(tree, people, login, settled):
