@@ -44,7 +44,7 @@ from huzhu.rules.identity import (
     normalize,
 )
 from huzhu.rules.money import money, split
-from huzhu.rules.product import CRITICAL_ILLNESS_PLAN
+from huzhu.rules.product import CRITICAL_ILLNESS_PLAN, DEATH_TYPES
 from huzhu.rules.workdays import add_working_days
 
 PAYMENT_WORKING_DAYS = 10  # C-5
@@ -90,7 +90,6 @@ def submit_claim(member: Member, facts: ClaimFacts, *, actor: Any) -> Claim:
     return claim
 
 
-DEATH_KINDS = ("death_illness", "death_accident")
 # a death claim past 查验登记 (its 死亡证明 checked) dates the member's death, whatever came after
 DEATH_CHECKED = (
     ClaimStatus.REGISTERED,
@@ -108,7 +107,7 @@ def after_death(member: Member, event_date: date) -> str | None:
     if member.status != Member.Status.DECEASED:
         return None
     death = (
-        Claim.objects.filter(member=member, kind__in=DEATH_KINDS, status__in=DEATH_CHECKED)
+        Claim.objects.filter(member=member, kind__in=DEATH_TYPES, status__in=DEATH_CHECKED)
         .order_by("event_date")
         .first()
     )

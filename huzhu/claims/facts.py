@@ -9,7 +9,7 @@ from django.db import models
 from huzhu.claims.models import Circumstance, Claim
 from huzhu.rules.dates import EARLIEST
 from huzhu.rules.identity import validate_bank_card, validate_resident_id
-from huzhu.rules.product import DISEASES, BenefitType
+from huzhu.rules.product import DEATH_TYPES, DISEASES, BenefitType
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def check_facts(facts: ClaimFacts, today: date, born: date | None = None) -> lis
     if accident and facts.circumstance not in Circumstance.values:
         problems.append("请选择事故情形（工伤或摔伤 / 驾驶机动车 / 刑事案件 / 其他）")
     problems += _length_problems(facts)
-    if facts.kind in ("death_illness", "death_accident"):
+    if facts.kind in DEATH_TYPES:
         problems += _trustee_problems(facts, today)
     return problems
 

@@ -16,7 +16,7 @@ from huzhu.members.models import Member
 from huzhu.organizations.models import Unit
 from huzhu.rules.dates import FIRST_YEAR, LAST_YEAR
 from huzhu.rules.identity import normalize
-from huzhu.rules.product import BENEFIT_LABELS, DISEASES
+from huzhu.rules.product import BENEFIT_LABELS, DEATH_TYPES, DISEASES
 
 if TYPE_CHECKING:
     from huzhu.accounts.models import User
@@ -156,7 +156,7 @@ class Claim(models.Model):
 
     @property
     def is_death(self) -> bool:
-        return self.kind in ("death_illness", "death_accident")
+        return self.kind in DEATH_TYPES
 
     def overdue_on(self, day: date) -> bool:
         return (

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from huzhu.accounts.models import Duty, User
 from huzhu.core import audit, clock, crypto
 from huzhu.core.bulk import (
     dates_as_text,
@@ -316,6 +317,7 @@ def _place_on_roster(
 WITHDRAWS_CONSENT = "撤回个人信息同意"
 DIED = "去世"
 LEAVE_REASONS = ("离职", "退休", "调出本单位", DIED, WITHDRAWS_CONSENT, "其他")
+STATUS_ON_LEAVING = {"退休": Member.Status.RETIRED, DIED: Member.Status.DECEASED}  # E-5
 
 
 def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Membership:
@@ -334,8 +336,8 @@ def leave_roster(unit: Unit, member: Member, *, actor: Any, reason: str) -> Memb
         place.left = clock.today()
         place.save(update_fields=["left"])
         before = {"unit": unit.code, "shares": place.shares, "status": worker.status}
-        if reason in ("退休", DIED):
-            worker.status = Member.Status.RETIRED if reason == "退休" else Member.Status.DECEASED
+        if reason in STATUS_ON_LEAVING:
+            worker.status = STATUS_ON_LEAVING[reason]
             worker.save(update_fields=["status"])
         after = {"unit": None, "reason": reason, "status": worker.status}
         if reason == WITHDRAWS_CONSENT:
@@ -375,7 +377,7 @@ def record_death(member: Member, *, actor: Any, claim_number: str) -> None:
     audit.record(actor, "members.member.deceased", worker, before=before, after=after)
 
 
-REVOKE_DUTY = "registrar"  # who registers death claims corrects a death recorded by mistake
+REVOKE_DUTY = Duty.REGISTRAR  # who registers death claims corrects a death recorded by mistake
 
 
 def revoke_death(member: Member, *, actor: Any, reason: str) -> None:
@@ -383,7 +385,7 @@ def revoke_death(member: Member, *, actor: Any, reason: str) -> None:
     离职) is taken back by staff of the registration duty, with a written reason: the member is
     in service again, so a roster may list him; no roster place comes back by itself (his unit
     uploads him). Refusals raise ValueError in Chinese; PermissionDenied for other users."""
-    if not getattr(actor, "has_duty", lambda duty: False)(REVOKE_DUTY):
+    if not (isinstance(actor, User) and actor.has_duty(REVOKE_DUTY)):
         raise PermissionDenied("只有负责查验登记的互济会工作人员可以撤销身故记录")
     reason = " ".join(reason.split())
     if not reason:

@@ -39,6 +39,7 @@ class BenefitType(StrEnum):
 
 
 ILLNESS_TYPES = frozenset({BenefitType.CRITICAL_ILLNESS, BenefitType.DEATH_ILLNESS})
+DEATH_TYPES = frozenset({BenefitType.DEATH_ILLNESS, BenefitType.DEATH_ACCIDENT})  # C-2: trustee
 CAPPED_TYPES = frozenset(
     {BenefitType.DEATH_ILLNESS, BenefitType.DEATH_ACCIDENT, BenefitType.DISABILITY_ACCIDENT}
 )
